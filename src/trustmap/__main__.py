@@ -1,0 +1,3 @@
+from trustmap.cli import main
+
+main()

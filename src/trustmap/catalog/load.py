@@ -1,0 +1,337 @@
+"""Find, read, merge and check the catalog files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from trustmap.catalog.schema import (
+    CategoryEntry,
+    CategoryFile,
+    Condition,
+    Control,
+    ControlFile,
+    LayerEntry,
+    LayerFile,
+    Service,
+    ServiceFile,
+    ServiceModelEntry,
+    SeverityFile,
+    SeverityPolicy,
+    Threat,
+    ThreatFile,
+)
+from trustmap.diagnostics import Diagnostic, Span, did_you_mean, format_diagnostics, has_errors
+from trustmap.schema_errors import diagnostics_from_validation_error
+from trustmap.source import Document, Path as DataPath, load_yaml
+
+__all__ = ["Catalog", "CatalogError", "builtin_catalog_dir", "load_catalog"]
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class CatalogError(Exception):
+    """The catalog files are broken; `diagnostics` says where."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        self.sources = dict(sources)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        blocks = []
+        for diagnostic in sorted(self.diagnostics, key=Diagnostic.sort_key):
+            lines = self.sources.get(diagnostic.path, ())
+            blocks.append(format_diagnostics([diagnostic], lines))
+        return "\n".join(blocks)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a catalog entry is defined."""
+
+    path: str
+    span: Span | None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Read-only knowledge: every lookup the engine and renderers need."""
+
+    layers: Mapping[str, LayerEntry]
+    service_models: Mapping[str, ServiceModelEntry]
+    categories: Mapping[str, CategoryEntry]
+    severity: SeverityPolicy
+    services: Mapping[str, Service]
+    controls: Mapping[str, Control]
+    threats: Mapping[str, Threat]
+    origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict)
+    service_aliases: Mapping[str, str] = field(default_factory=dict)
+    control_aliases: Mapping[str, str] = field(default_factory=dict)
+    #: a content hash of every file read, so builds can tell when the catalog changed
+    digest: str = ""
+
+    def service(self, service_id: str) -> Service | None:
+        canonical = self.service_aliases.get(service_id, service_id)
+        return self.services.get(canonical)
+
+    def canonical_service(self, service_id: str) -> str | None:
+        canonical = self.service_aliases.get(service_id, service_id)
+        return canonical if canonical in self.services else None
+
+    def canonical_control(self, control_id: str) -> str | None:
+        canonical = self.control_aliases.get(control_id, control_id)
+        return canonical if canonical in self.controls else None
+
+    def responsibility(self, service_id: str) -> dict[str, str]:
+        """The owner of every layer for a service: its model's split, then its overrides."""
+        service = self.services[service_id]
+        split = dict(self.service_models[service.service_model].responsibility)
+        split.update(service.responsibility)
+        return {layer: split[layer] for layer in self.layers}
+
+    def evidenced_controls(self, service_id: str) -> frozenset[str]:
+        """Controls that a component of this service evidences for the whole model."""
+        service = self.services[service_id]
+        found = {service_id} if service_id in self.controls else set()
+        found.update(c for c in service.evidences if c in self.controls)
+        return frozenset(found)
+
+
+def builtin_catalog_dir() -> Path:
+    """The built-in catalog: packaged in the wheel, or the checkout's `models/` folder."""
+    packaged = resources.files("trustmap") / "_data" / "models"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "models"
+
+
+@dataclass
+class _Reader:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    hashes: list[str] = field(default_factory=list)
+
+    def read(self, file: Path, shown: str, schema: type[_M]) -> tuple[_M, Document] | None:
+        import hashlib
+
+        raw = file.read_bytes()
+        self.hashes.append(shown + ":" + hashlib.sha256(raw).hexdigest())
+        document, problems = load_yaml(shown, raw)
+        self.diagnostics.extend(problems)
+        if document is None:
+            return None
+        self.sources[shown] = document.lines
+        try:
+            return schema.model_validate(document.data), document
+        except ValidationError as error:
+            self.diagnostics.extend(diagnostics_from_validation_error(error, document, schema))
+            return None
+
+
+def _files(directory: Path, name: str) -> list[Path]:
+    single = directory / f"{name}.yaml"
+    found = [single] if single.is_file() else []
+    folder = directory / name
+    if folder.is_dir():
+        found.extend(sorted(folder.glob("*.yaml")))
+    return found
+
+
+def _shown(file: Path, directory: Path, label: str) -> str:
+    return f"{label}/{file.relative_to(directory).as_posix()}"
+
+
+def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
+    """Read the built-in catalog and layer `extra_dirs` over it, in order.
+
+    Raises `CatalogError` with positioned diagnostics when any file is broken.
+    """
+    builtin = builtin_catalog_dir()
+    layers: dict[str, Any] = {"models": builtin}
+    for extra in extra_dirs:
+        layers[str(extra)] = extra
+    reader = _Reader()
+    state = _Merged()
+    for label, directory in layers.items():
+        if not directory.is_dir():
+            reader.diagnostics.append(
+                Diagnostic("E001", f"the catalog directory '{label}' does not exist", label, None)
+            )
+            continue
+        state.read_dir(reader, directory, label)
+    if not has_errors(reader.diagnostics):
+        reader.diagnostics.extend(state.check())
+    if has_errors(reader.diagnostics):
+        raise CatalogError(reader.diagnostics, reader.sources)
+    return state.build("\n".join(reader.hashes))
+
+
+@dataclass
+class _Merged:
+    layer_file: LayerFile | None = None
+    categories: dict[str, CategoryEntry] = field(default_factory=dict)
+    severity: SeverityPolicy | None = None
+    services: dict[str, Service] = field(default_factory=dict)
+    controls: dict[str, Control] = field(default_factory=dict)
+    threats: dict[str, Threat] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    documents: dict[tuple[str, str], tuple[Document, DataPath]] = field(default_factory=dict)
+
+    def read_dir(self, reader: _Reader, directory: Path, label: str) -> None:
+        for file in _files(directory, "layers"):
+            if (got := reader.read(file, _shown(file, directory, label), LayerFile)) is not None:
+                self.layer_file = got[0]
+        for file in _files(directory, "categories"):
+            if (got_c := reader.read(file, _shown(file, directory, label), CategoryFile)) is not None:
+                self.categories.update(got_c[0].categories)
+        for file in _files(directory, "severity"):
+            if (got_s := reader.read(file, _shown(file, directory, label), SeverityFile)) is not None:
+                self.severity = got_s[0].severity
+        for file in _files(directory, "services"):
+            if (got_v := reader.read(file, _shown(file, directory, label), ServiceFile)) is not None:
+                for key, service in got_v[0].services.items():
+                    self._remember("service", key, got_v[1], ("services", key))
+                    self.services[key] = service
+        for file in _files(directory, "controls"):
+            if (got_k := reader.read(file, _shown(file, directory, label), ControlFile)) is not None:
+                for index, control in enumerate(got_k[0].controls):
+                    self._add(reader, "control", control.id, got_k[1], ("controls", index), self.controls, control)
+        for file in _files(directory, "threats"):
+            if (got_t := reader.read(file, _shown(file, directory, label), ThreatFile)) is not None:
+                for index, threat in enumerate(got_t[0].threats):
+                    self._add(reader, "threat", threat.id, got_t[1], ("threats", index), self.threats, threat)
+
+    def _add(
+        self,
+        reader: _Reader,
+        kind: str,
+        entry_id: str,
+        document: Document,
+        path: DataPath,
+        table: dict[str, Any],
+        entry: Any,
+    ) -> None:
+        previous = self.origins.get((kind, entry_id))
+        if previous is not None and previous.path.split("/")[0] == document.path.split("/")[0]:
+            # The same id twice within one catalog layer is a mistake, not an override.
+            reader.diagnostics.append(
+                Diagnostic(
+                    "E209",
+                    f"{kind} id '{entry_id}' is already defined at {previous.path}:"
+                    f"{previous.span.line if previous.span else 1}",
+                    document.path,
+                    document.source_map.value((*path, "id")),
+                )
+            )
+        self._remember(kind, entry_id, document, path)
+        table[entry_id] = entry
+
+    def _remember(self, kind: str, entry_id: str, document: Document, path: DataPath) -> None:
+        self.origins[(kind, entry_id)] = Origin(document.path, document.source_map.key(path))
+        self.documents[(kind, entry_id)] = (document, path)
+
+    # -- integrity ---------------------------------------------------------------------
+
+    def _at(self, kind: str, entry_id: str, *more: str | int) -> tuple[str, Span | None]:
+        document, path = self.documents[(kind, entry_id)]
+        return document.path, document.source_map.value((*path, *more))
+
+    def check(self) -> list[Diagnostic]:
+        problems: list[Diagnostic] = []
+        if self.layer_file is None:
+            problems.append(Diagnostic("E101", "the catalog has no layers.yaml", "models", None))
+        if self.severity is None:
+            self.severity = SeverityPolicy()
+        control_ids = set(self.controls) | self._aliases(self.controls)
+        service_ids = set(self.services) | self._aliases(self.services)
+        for service_id, service in sorted(self.services.items()):
+            for index, control in enumerate(service.evidences):
+                if control not in control_ids:
+                    path, span = self._at("service", service_id, "evidences", index)
+                    problems.append(self._unknown("control", control, control_ids, path, span))
+        for control_id, control in sorted(self.controls.items()):
+            for key in ("applies_to", "relevant_when", "evidence"):
+                condition = getattr(control, key)
+                if condition is not None:
+                    problems.extend(
+                        self._check_condition(condition, ("control", control_id, key), service_ids, control_ids)
+                    )
+        for threat_id, threat in sorted(self.threats.items()):
+            for key in ("mitigated_by", "see_also"):
+                for index, control in enumerate(getattr(threat, key)):
+                    if control not in control_ids:
+                        path, span = self._at("threat", threat_id, key, index)
+                        problems.append(self._unknown("control", control, control_ids, path, span))
+            if threat.when is not None:
+                problems.extend(
+                    self._check_condition(threat.when, ("threat", threat_id, "when"), service_ids, control_ids)
+                )
+            elif threat.implementation is None:
+                path, span = self._at("threat", threat_id)
+                problems.append(
+                    Diagnostic("E101", f"threat '{threat_id}' needs 'when' or 'implementation: python'", path, span)
+                )
+        return problems
+
+    @staticmethod
+    def _aliases(table: Mapping[str, Any]) -> set[str]:
+        return {alias for entry in table.values() for alias in entry.aliases} | {
+            entry.code for entry in table.values() if getattr(entry, "code", None)
+        }
+
+    @staticmethod
+    def _unknown(kind: str, name: str, known: set[str], path: str, span: Span | None) -> Diagnostic:
+        return Diagnostic("E204" if kind == "service" else "E205",
+                          f"unknown {kind} '{name}'{did_you_mean(name, known)}", path, span)
+
+    def _check_condition(
+        self, condition: Condition, where: tuple[str, str, str], services: set[str], controls: set[str]
+    ) -> Iterator[Diagnostic]:
+        kind, entry_id, key = where
+        for node, trail in _walk(condition, ()):
+            for field_name in ("service", "linked_service", "model_has_service"):
+                for index, name in enumerate(getattr(node, field_name) or ()):
+                    if name not in services:
+                        path, span = self._at(kind, entry_id, key, *trail, field_name, index)
+                        yield self._unknown("service", name, services, path, span)
+            if node.declared is not None and node.declared not in controls:
+                path, span = self._at(kind, entry_id, key, *trail, "declared")
+                yield self._unknown("control", node.declared, controls, path, span)
+
+    def build(self, hashes: str) -> Catalog:
+        import hashlib
+
+        assert self.layer_file is not None and self.severity is not None
+        service_aliases = {a: k for k, s in self.services.items() for a in s.aliases}
+        control_aliases = {a: k for k, c in self.controls.items() for a in c.aliases}
+        control_aliases.update({c.code: k for k, c in self.controls.items() if c.code})
+        return Catalog(
+            layers=dict(self.layer_file.layers),
+            service_models=dict(self.layer_file.service_models),
+            categories=self.categories,
+            severity=self.severity,
+            services=dict(sorted(self.services.items())),
+            controls=dict(sorted(self.controls.items())),
+            threats=dict(sorted(self.threats.items())),
+            origins=self.origins,
+            service_aliases=service_aliases,
+            control_aliases=control_aliases,
+            digest=hashlib.sha256(hashes.encode()).hexdigest()[:16],
+        )
+
+
+def _walk(condition: Condition, trail: tuple[str | int, ...]) -> Iterator[tuple[Condition, tuple[str | int, ...]]]:
+    yield condition, trail
+    for key in ("all", "any"):
+        for index, child in enumerate(getattr(condition, key) or ()):
+            yield from _walk(child, (*trail, key, index))
+    for key, attr in (("not", "not_"), ("source", "source"), ("target", "target")):
+        child = getattr(condition, attr)
+        if child is not None:
+            yield from _walk(child, (*trail, key))

@@ -1,0 +1,361 @@
+"""The catalog's schema: what `models/*.yaml` may say (see docs/catalog.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from trustmap.model import BOUNDARY_KINDS, CLASSIFICATIONS, PROTOCOLS
+
+__all__ = [
+    "CATEGORIES",
+    "LAYERS",
+    "OWNERS",
+    "SEVERITIES",
+    "STRIDE",
+    "CategoryEntry",
+    "CategoryFile",
+    "Condition",
+    "Control",
+    "ControlFile",
+    "LayerEntry",
+    "LayerFile",
+    "Service",
+    "ServiceFile",
+    "SeverityFile",
+    "SeverityPolicy",
+    "Threat",
+    "ThreatFile",
+]
+
+CatalogId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+
+Layer = Literal[
+    "data",
+    "identity",
+    "application",
+    "os",
+    "network-config",
+    "client-encryption",
+    "server-encryption",
+    "traffic-protection",
+    "service-software",
+    "infrastructure",
+    "physical",
+]
+LAYERS: tuple[str, ...] = Layer.__args__  # type: ignore[attr-defined]
+
+Owner = Literal["aws", "customer", "shared"]
+OWNERS: tuple[str, ...] = Owner.__args__  # type: ignore[attr-defined]
+LayerOwner = Literal["aws", "customer", "shared", "third-party"]
+
+ServiceModelName = Literal["infrastructure", "container", "abstracted", "external"]
+
+Category = Literal[
+    "physical",
+    "continuity",
+    "network",
+    "access",
+    "design",
+    "change",
+    "compliance",
+    "visibility",
+    "auditability",
+    "controllability",
+    "agility",
+    "automation",
+    "scale",
+    "monitoring",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+Severity = Literal["info", "low", "medium", "high", "critical"]
+SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
+
+StrideName = Literal[
+    "spoofing",
+    "tampering",
+    "repudiation",
+    "information-disclosure",
+    "denial-of-service",
+    "elevation-of-privilege",
+]
+STRIDE: tuple[str, ...] = StrideName.__args__  # type: ignore[attr-defined]
+
+Scope = Literal["component", "flow", "model"]
+ServiceKind = Literal[
+    "compute",
+    "datastore",
+    "messaging",
+    "edge",
+    "network",
+    "identity",
+    "observability",
+    "actor",
+    "external",
+]
+DfdKind = Literal["process", "datastore", "external-entity"]
+Placement = Literal["vpc", "regional", "global", "external"]
+Encryption = Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side", "not-applicable"]
+Classification = Literal["public", "internal", "confidential", "restricted"]
+BoundaryKind = Literal[
+    "internet",
+    "third-party",
+    "corporate",
+    "on-premises",
+    "aws-cloud",
+    "organization",
+    "account",
+    "region",
+    "vpc",
+    "availability-zone",
+    "subnet",
+    "security-group",
+    "custom",
+]
+ProtocolName = Literal[
+    "https", "http", "tls", "ssh", "rdp", "sftp", "ftp", "smtp", "smtps", "postgres",
+    "mysql", "redis", "amqp", "kafka", "grpc", "dns", "aws-api", "ipsec", "other",
+]  # fmt: skip
+PropertyName = Literal[
+    "encryption_at_rest", "multi_az", "backup", "public_access", "logging", "internet_facing"
+]
+
+assert set(BOUNDARY_KINDS) == set(BoundaryKind.__args__)  # type: ignore[attr-defined]
+assert set(PROTOCOLS) == set(ProtocolName.__args__)  # type: ignore[attr-defined]
+assert set(CLASSIFICATIONS) == set(Classification.__args__)  # type: ignore[attr-defined]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class PropertyTest(_Entry):
+    name: PropertyName
+    equals: bool | str | None = None
+    in_: list[str | bool] | None = Field(default=None, alias="in")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> PropertyTest:
+        if (self.equals is None) == (self.in_ is None):
+            raise ValueError("a property test needs exactly one of 'equals' and 'in'")
+        return self
+
+
+class Condition(_Entry):
+    """One test of the closed rule vocabulary; exactly one key may be set."""
+
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+    service: list[str] | None = None
+    service_model: list[ServiceModelName] | None = None
+    kind: list[ServiceKind] | None = None
+    dfd: list[DfdKind] | None = None
+    aws: bool | None = None
+    property: PropertyTest | None = None
+    stores_data: bool | None = None
+    classification_at_least: Classification | None = None
+    regulation: list[str] | None = None
+    in_boundary_kind: list[BoundaryKind] | None = None
+    in_public_subnet: bool | None = None
+    trust_below: Annotated[int, Field(ge=0, le=101)] | None = None
+    declared: str | None = None
+    protocol: list[ProtocolName] | None = None
+    encrypted: bool | None = None
+    authenticated: bool | None = None
+    crosses_boundary: bool | None = None
+    crosses_boundary_kind: list[BoundaryKind] | None = None
+    trust_decreases: bool | None = None
+    port: list[int] | None = None
+    source: Condition | None = None
+    target: Condition | None = None
+    linked_service: list[str] | None = None
+    model_has_service: list[str] | None = None
+    model_regulation: list[str] | None = None
+    model_classification_at_least: Classification | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Condition:
+        keys = self.keys()
+        if len(keys) != 1:
+            named = ", ".join(sorted(keys)) or "none"
+            raise ValueError(f"a condition needs exactly one key, found {len(keys)} ({named})")
+        return self
+
+    def keys(self) -> list[str]:
+        return [
+            (info.alias or name)
+            for name, info in type(self).model_fields.items()
+            if getattr(self, name) is not None
+        ]
+
+    def key(self) -> str:
+        return self.keys()[0]
+
+
+class LayerEntry(_Entry):
+    title: str
+    side: Literal["in", "of"]
+    description: str | None = None
+
+
+class ServiceModelEntry(_Entry):
+    title: str
+    description: str
+    responsibility: dict[Layer, LayerOwner]
+
+    @model_validator(mode="after")
+    def _every_layer(self) -> ServiceModelEntry:
+        missing = [layer for layer in LAYERS if layer not in self.responsibility]
+        if missing:
+            raise ValueError("responsibility lacks the layers " + ", ".join(missing))
+        return self
+
+
+class LayerFile(_Entry):
+    layers: dict[Layer, LayerEntry]
+    service_models: dict[ServiceModelName, ServiceModelEntry]
+
+
+class CategoryEntry(_Entry):
+    title: str
+    description: str
+    topics: list[str] = Field(default_factory=list)
+
+
+class CategoryFile(_Entry):
+    categories: dict[Category, CategoryEntry]
+
+
+class SeverityPolicy(_Entry):
+    raise_for_classification: dict[Classification, Annotated[int, Field(ge=0, le=4)]] = Field(
+        default_factory=dict
+    )
+    raise_for_regulations: Annotated[int, Field(ge=0, le=4)] = 0
+    raise_for_internet_facing: Annotated[int, Field(ge=0, le=4)] = 0
+    max_raise: Annotated[int, Field(ge=0, le=4)] = 2
+
+
+class SeverityFile(_Entry):
+    severity: SeverityPolicy
+
+
+class Caveat(_Entry):
+    date: dt.date
+    text: str
+
+
+class Deprecation(_Entry):
+    date: dt.date
+    replacement: str | None = None
+    note: str | None = None
+
+
+class ServiceDefaults(_Entry):
+    encryption_at_rest: Encryption | None = None
+    multi_az: bool | None = None
+    internet_facing: bool | None = None
+
+
+class Service(_Entry):
+    name: str
+    service_model: ServiceModelName
+    kind: ServiceKind
+    dfd: DfdKind
+    icon: Annotated[str, StringConstraints(pattern=r"^diagrams(\.[A-Za-z_][A-Za-z0-9_]*)+$")]
+    placement: Placement
+    aws: bool = True
+    defaults: ServiceDefaults = ServiceDefaults()
+    responsibility: dict[Layer, LayerOwner] = Field(default_factory=dict)
+    customer_duties: str | None = None
+    aws_duties: str | None = None
+    evidences: list[str] = Field(default_factory=list)
+    caveats: list[Caveat] = Field(default_factory=list)
+    deprecated: Deprecation | None = None
+    aliases: list[str] = Field(default_factory=list)
+    aws_ids: list[str] = Field(default_factory=list)
+    description: str | None = None
+
+
+class ServiceFile(_Entry):
+    services: dict[CatalogId, Service]
+
+
+class Compliance(_Entry):
+    iso27001: list[str] = Field(default_factory=list)
+    pci_dss: list[str] = Field(default_factory=list, alias="pci-dss")
+    hipaa: list[str] = Field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"hipaa": list(self.hipaa), "iso27001": list(self.iso27001), "pci-dss": list(self.pci_dss)}
+
+
+class AwsIds(_Entry):
+    security_hub: list[str] = Field(default_factory=list)
+    cis: list[str] = Field(default_factory=list)
+    checkov: list[str] = Field(default_factory=list)
+
+
+class Control(_Entry):
+    id: CatalogId
+    code: str | None = None
+    title: str
+    description: str | None = None
+    category: Category
+    owner: Owner
+    scope: Scope
+    severity: Severity = "medium"
+    applies_to: Condition | None = None
+    relevant_when: Condition | None = None
+    evidence: Condition | None = None
+    evidence_text: str | None = None
+    remediation: str | None = None
+    compliance: Compliance = Compliance()
+    aws_ids: AwsIds = AwsIds()
+    aliases: list[str] = Field(default_factory=list)
+    caveats: list[Caveat] = Field(default_factory=list)
+
+
+class ControlFile(_Entry):
+    controls: list[Control]
+
+
+class References(_Entry):
+    cwe: list[str] = Field(default_factory=list)
+    capec: list[str] = Field(default_factory=list)
+    other: list[str] = Field(default_factory=list)
+
+
+class Threat(_Entry):
+    id: CatalogId
+    code: str | None = None
+    title: str
+    description: str
+    stride: Annotated[list[StrideName], Field(min_length=1)]
+    category: Category
+    owner: Literal["customer", "shared"] = "customer"
+    scope: Scope
+    severity: Severity
+    when: Condition | None = None
+    implementation: Literal["python"] | None = None
+    mitigated_by: list[str] = Field(default_factory=list)
+    see_also: list[str] = Field(default_factory=list)
+    references: References = References()
+    example_bad: str | None = None
+    example_good: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    #: knobs for a python rule, so that its knowledge stays in the catalog
+    parameters: dict[str, list[str] | str | int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _when_or_python(self) -> Threat:
+        if self.when is not None and self.implementation is not None:
+            raise ValueError("a threat has either 'when' or 'implementation: python', not both")
+        return self
+
+
+class ThreatFile(_Entry):
+    threats: list[Threat]

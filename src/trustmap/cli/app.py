@@ -1,0 +1,43 @@
+"""The Typer application and its command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from trustmap import __version__
+from trustmap.cli import catalog_cmd, model_cmds
+
+app = typer.Typer(
+    name="trustmap",
+    help=(
+        "Offline threat modelling and architecture diagrams for systems on AWS.\n\n"
+        "Describe a system in YAML (trust boundaries, components, data, flows); trustmap validates it, "
+        "works out the AWS shared-responsibility split and the trust boundaries each flow crosses, and "
+        "writes diagrams, a threat and control checklist, findings, SARIF and an HTML report."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"trustmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Offline threat modelling and architecture diagrams for systems on AWS."""
+
+
+model_cmds.register(app)
+app.add_typer(catalog_cmd.app, name="catalog")
+
+
+def main() -> None:
+    app()

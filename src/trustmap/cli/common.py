@@ -1,0 +1,126 @@
+"""Helpers shared by the commands: reading inputs, loading the catalog, printing diagnostics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from trustmap.analysis import Analysis
+    from trustmap.catalog import Catalog
+    from trustmap.diagnostics import Diagnostic
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INVALID = 2
+
+CatalogOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--catalog",
+        help="A directory of catalog YAML files layered over the built-in catalog (repeatable).",
+        show_default=False,
+    ),
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        help="The date that risk decisions expire against (YYYY-MM-DD); default: today, "
+        "or SOURCE_DATE_EPOCH when set, for reproducible builds.",
+        show_default=False,
+    ),
+]
+AllowUnmatchedOption = Annotated[
+    bool,
+    typer.Option("--allow-unmatched", help="Accept risk decisions that match no finding (a warning, not an error)."),
+]
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    typer.echo(f"trustmap: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def display_path(path: Path) -> str:
+    """The path as reports show it: relative to the working directory, POSIX separators."""
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def parse_today(value: str | None) -> dt.date:
+    if value is not None:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            fail(f"--today expects a date as YYYY-MM-DD, not '{value}'")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def load_catalog_or_exit(extra: Sequence[Path] | None) -> Catalog:
+    from trustmap.catalog import CatalogError, load_catalog
+
+    try:
+        return load_catalog(extra or ())
+    except CatalogError as error:
+        typer.echo(error.render(), err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+def read_input(path: Path) -> tuple[str, bytes | None, list[Diagnostic]]:
+    """The bytes of a model file, or a positioned E000 diagnostic when it cannot be read."""
+    from trustmap.diagnostics import Diagnostic, Span
+
+    shown = display_path(path)
+    try:
+        return shown, path.read_bytes(), []
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return shown, None, [Diagnostic("E000", f"cannot read the file: {reason}", shown, Span.point(1, 1))]
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic], lines: Sequence[str] = (), *, as_json: bool = False) -> None:
+    from trustmap.diagnostics import format_diagnostic
+
+    for diagnostic in diagnostics:
+        if as_json:
+            import json
+
+            typer.echo(json.dumps(diagnostic.to_json(), sort_keys=True), err=False)
+        else:
+            typer.echo(format_diagnostic(diagnostic, lines), err=True)
+
+
+def analyze_file(
+    path: Path, catalog: Catalog, today: dt.date, *, allow_unmatched: bool = False, quiet_warnings: bool = False
+) -> Analysis | None:
+    """Analyze one model, printing its diagnostics; None when it is invalid."""
+    from trustmap.analysis import analyze
+
+    shown, raw, problems = read_input(path)
+    if raw is None:
+        print_diagnostics(problems)
+        return None
+    analysis, diagnostics = analyze(shown, raw, catalog, today=today, allow_unmatched=allow_unmatched)
+    if analysis is None or not quiet_warnings:
+        lines = raw.decode("utf-8", errors="replace").splitlines()
+        print_diagnostics(diagnostics, lines)
+    return analysis
+
+
+def stdout_write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

@@ -1,0 +1,210 @@
+"""Commands over model files: validate, build, checklist, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trustmap.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    EXIT_OK,
+    AllowUnmatchedOption,
+    CatalogOption,
+    TodayOption,
+    analyze_file,
+    fail,
+    load_catalog_or_exit,
+    parse_today,
+    print_diagnostics,
+    read_input,
+    stdout_write,
+)
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+ModelsArgument = Annotated[
+    list[Path], typer.Argument(help="Model files (YAML).", show_default=False, metavar="MODEL...")
+]
+
+
+def _check_severity(value: str | None) -> str | None:
+    if value is not None and value not in SEVERITIES:
+        raise typer.BadParameter(f"'{value}' is not a severity; choose from {', '.join(SEVERITIES)}")
+    return value
+
+
+FailOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when an open finding is at or above this severity (info, low, medium, high, critical).",
+        callback=_check_severity,
+        show_default=False,
+    ),
+]
+
+
+def validate(
+    models: ModelsArgument,
+    catalog_dirs: CatalogOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="text: positioned messages with excerpts; json: one object per line.")
+    ] = "text",
+    today: TodayOption = None,
+) -> None:
+    """Check models against the format; print every problem as path:line:column: CODE message.
+
+    Exit status 0 when every model is valid (warnings allowed), 2 otherwise.
+
+    Examples:
+
+        trustmap validate examples/*.yaml
+
+        trustmap validate --format json model.yaml
+    """
+    from trustmap.diagnostics import has_errors
+    from trustmap.validate import load_model
+
+    if output_format not in ("text", "json"):
+        fail(f"--format must be text or json, not '{output_format}'")
+    catalog = load_catalog_or_exit(catalog_dirs)
+    day = parse_today(today)
+    invalid = False
+    for path in models:
+        shown, raw, problems = read_input(path)
+        lines: list[str] = []
+        if raw is not None:
+            _, problems = load_model(shown, raw, catalog, today=day)
+            lines = raw.decode("utf-8", errors="replace").splitlines()
+        print_diagnostics(problems, lines, as_json=output_format == "json")
+        invalid = invalid or has_errors(problems)
+        if not has_errors(problems) and output_format == "text":
+            typer.echo(f"{shown}: valid", err=True)
+    raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
+
+
+def _fails(analysis_findings: list[tuple[str, str]], threshold: str | None) -> bool:
+    if threshold is None:
+        return False
+    floor = SEVERITIES.index(threshold)
+    return any(SEVERITIES.index(severity) >= floor for _, severity in analysis_findings)
+
+
+def build(
+    models: ModelsArgument,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Output directory; each model gets DIR/<model file stem>/.")
+    ] = Path("output"),
+    fail_on: FailOnOption = None,
+    catalog_dirs: CatalogOption = None,
+    today: TodayOption = None,
+    allow_unmatched: AllowUnmatchedOption = False,
+    timeout: Annotated[
+        float, typer.Option("--graphviz-timeout", help="Seconds allowed for each Graphviz run.")
+    ] = 120.0,
+) -> None:
+    """Write every output for each model into DIR/<model file stem>/.
+
+    Exit status: 0; 1 when --fail-on is given and an open finding is at or above that severity;
+    2 when a model is invalid (nothing is written for it).
+
+    Examples:
+
+        trustmap build examples/*.yaml -o output
+
+        trustmap build shop.yaml --fail-on high
+    """
+    from trustmap.outputs import BuildOptions, produce_all
+    from trustmap.write import UnsafeOutputPath, safe_stem, write_files
+
+    catalog = load_catalog_or_exit(catalog_dirs)
+    day = parse_today(today)
+    stems: dict[str, Path] = {}
+    for path in models:
+        stem = safe_stem(path.stem)
+        if stem in stems and stems[stem] != path:
+            fail(f"'{path}' and '{stems[stem]}' would both be written to {output / stem}; rename one of them")
+        stems[stem] = path
+    invalid = False
+    open_findings: list[tuple[str, str]] = []
+    options = BuildOptions(graphviz_timeout=timeout)
+    for stem, path in stems.items():
+        analysis = analyze_file(path, catalog, day, allow_unmatched=allow_unmatched)
+        if analysis is None:
+            invalid = True
+            continue
+        produced = produce_all(analysis, options)
+        try:
+            write_files(output / stem, produced.files)
+        except (OSError, UnsafeOutputPath) as error:
+            fail(f"cannot write {output / stem}: {error}")
+        for note in produced.notes:
+            typer.echo(f"{analysis.graph.path}: note: {note}", err=True)
+        counts = analysis.report.summary()["open"]
+        opened = ", ".join(f"{n} {s}" for s, n in reversed(counts.items()) if n)
+        typer.echo(f"{analysis.graph.path}: wrote {len(produced.files)} files to {output / stem} "
+                   f"({opened or 'no'} open findings)", err=True)
+        open_findings.extend((f.key, f.severity) for f in analysis.report.open_findings())
+    if invalid:
+        raise typer.Exit(EXIT_INVALID)
+    raise typer.Exit(EXIT_FINDINGS if _fails(open_findings, fail_on) else EXIT_OK)
+
+
+def checklist(
+    model: Annotated[Path, typer.Argument(help="Model file (YAML).", show_default=False)],
+    output_format: Annotated[
+        str, typer.Option("--format", help="Comma-separated formats: md, json, csv.")
+    ] = "md",
+    fail_on: FailOnOption = None,
+    catalog_dirs: CatalogOption = None,
+    today: TodayOption = None,
+    allow_unmatched: AllowUnmatchedOption = False,
+) -> None:
+    """Print the per-component threat and control checklist to standard output.
+
+    Examples:
+
+        trustmap checklist examples/shop.yaml
+
+        trustmap checklist examples/shop.yaml --format json
+    """
+    from trustmap.render.checklist import CHECKLIST_RENDERERS
+
+    formats = [f.strip() for f in output_format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in CHECKLIST_RENDERERS]
+    if unknown or not formats:
+        fail(f"--format takes {', '.join(CHECKLIST_RENDERERS)}; got '{output_format}'")
+    catalog = load_catalog_or_exit(catalog_dirs)
+    analysis = analyze_file(model, catalog, parse_today(today), allow_unmatched=allow_unmatched)
+    if analysis is None:
+        raise typer.Exit(EXIT_INVALID)
+    for name in formats:
+        stdout_write(CHECKLIST_RENDERERS[name](analysis))
+    opened = [(f.key, f.severity) for f in analysis.report.open_findings()]
+    raise typer.Exit(EXIT_FINDINGS if _fails(opened, fail_on) else EXIT_OK)
+
+
+def schema(catalog_dirs: CatalogOption = None) -> None:
+    """Print the JSON Schema of the model format, for editors (yaml-language-server).
+
+    Example:
+
+        trustmap schema > trustmap.schema.json
+
+    then start a model with  # yaml-language-server: $schema=trustmap.schema.json
+    """
+    import json
+
+    from trustmap.json_schema import model_json_schema
+
+    catalog = load_catalog_or_exit(catalog_dirs)
+    stdout_write(json.dumps(model_json_schema(catalog), indent=2, sort_keys=True) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command()(build)
+    app.command()(checklist)
+    app.command()(schema)

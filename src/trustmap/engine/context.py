@@ -1,0 +1,86 @@
+"""What a condition is evaluated against: a component, a flow or the whole model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from trustmap.catalog import Catalog
+from trustmap.findings import Location, Subject
+from trustmap.graph import ModelGraph, max_classification
+
+__all__ = ["MODEL_SUBJECT", "EvalContext", "Target"]
+
+MODEL_SUBJECT = Subject("model", "model")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A subject with its attributes (node or edge data; empty for the model)."""
+
+    subject: Subject
+    attrs: Mapping[str, Any]
+
+    @property
+    def name(self) -> str:
+        if self.subject.kind == "model":
+            return "the model"
+        return str(self.attrs.get("name") or self.subject.id)
+
+
+@dataclass(frozen=True)
+class EvalContext:
+    """Read-only facts about the model that conditions and rules look up."""
+
+    graph: ModelGraph
+    catalog: Catalog
+
+    @cached_property
+    def model_controls(self) -> frozenset[str]:
+        """Controls declared for the whole model, plus those its services evidence."""
+        declared = {self.catalog.canonical_control(c) or c for c in self.graph.model.controls}
+        for _, attrs in self.graph.components():
+            declared |= self.catalog.evidenced_controls(attrs["service"])
+        return frozenset(declared)
+
+    @cached_property
+    def model_services(self) -> frozenset[str]:
+        return frozenset(attrs["service"] for _, attrs in self.graph.components())
+
+    @cached_property
+    def model_regulations(self) -> frozenset[str]:
+        return frozenset(r for d in self.graph.model.data.values() for r in d.regulations)
+
+    @cached_property
+    def model_classification(self) -> str | None:
+        return max_classification(d.classification for d in self.graph.model.data.values())
+
+    @cached_property
+    def neighbours(self) -> Mapping[str, frozenset[str]]:
+        """Services of the components joined to each component by a flow, either way."""
+        found: dict[str, set[str]] = {node: set() for node in self.graph.graph.nodes}
+        for source, target in self.graph.graph.edges():
+            found[source].add(self.graph.graph.nodes[target]["service"])
+            found[target].add(self.graph.graph.nodes[source]["service"])
+        return {node: frozenset(services) for node, services in found.items()}
+
+    def component(self, component_id: str) -> Target:
+        return Target(Subject("component", component_id), self.graph.component(component_id))
+
+    def model_target(self) -> Target:
+        return Target(MODEL_SUBJECT, {})
+
+    def targets(self, scope: str) -> list[Target]:
+        if scope == "component":
+            return [Target(Subject("component", cid), attrs) for cid, attrs in self.graph.components()]
+        if scope == "flow":
+            return [Target(Subject("flow", f["id"]), f) for f in self.graph.flows()]
+        return [self.model_target()]
+
+    def location(self, target: Target) -> Location:
+        span = target.attrs.get("span")
+        if span is None:
+            return Location(self.graph.path, 1, 1)
+        return Location(self.graph.path, span.line, span.column)

@@ -1,0 +1,222 @@
+"""Evaluate the catalog over the annotated graph: checklists, findings and decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from trustmap.catalog import Catalog
+from trustmap.catalog.schema import CATEGORIES, Control, Threat
+from trustmap.diagnostics import Diagnostic
+from trustmap.engine.conditions import holds
+from trustmap.engine.context import EvalContext, Target
+from trustmap.engine.decisions import DecisionTable
+from trustmap.engine.describe import describe
+from trustmap.engine.severity import raised_severity
+from trustmap.findings import ChecklistItem, Finding, Report, Subject
+from trustmap.graph import ModelGraph
+from trustmap.rules import BUILTIN_RULES, Rule, check_registry
+
+__all__ = ["EvaluationOptions", "evaluate"]
+
+INHERITED_REASON = "AWS duty (security of the cloud); evidence: AWS audit reports in AWS Artifact"
+
+
+@dataclass(frozen=True)
+class EvaluationOptions:
+    today: dt.date = field(default_factory=dt.date.today)
+    allow_unmatched_decisions: bool = False
+    rules: Mapping[str, Rule] = field(default_factory=lambda: dict(BUILTIN_RULES))
+
+
+@dataclass(frozen=True)
+class _Status:
+    status: str
+    reason: str
+
+
+class _Evaluator:
+    def __init__(self, graph: ModelGraph, catalog: Catalog, options: EvaluationOptions) -> None:
+        self.graph = graph
+        self.catalog = catalog
+        self.options = options
+        self.context = EvalContext(graph, catalog)
+        self.cache: dict[tuple[str, str, str], _Status | None] = {}
+        self.decisions = DecisionTable.from_model(graph.model.accepted, options.today)
+
+    # -- controls ---------------------------------------------------------------------
+
+    def status(self, control: Control, target: Target, *, listed_only: bool = True) -> _Status | None:
+        """A control's status for a target; None when `applies_to` excludes it and `listed_only`."""
+        key = (control.id, target.subject.kind, target.subject.id)
+        if key not in self.cache:
+            self.cache[key] = self._status(control, target)
+        found = self.cache[key]
+        if found is None and not listed_only:
+            return self._status(control, target, ignore_applies_to=True)
+        return found
+
+    def _status(self, control: Control, target: Target, *, ignore_applies_to: bool = False) -> _Status | None:
+        context = self.context
+        if not ignore_applies_to and control.applies_to is not None and not holds(control.applies_to, target, context):
+            return None
+        if control.owner == "aws":
+            return _Status("inherited", INHERITED_REASON)
+        if control.relevant_when is not None and not holds(control.relevant_when, target, context):
+            return _Status("not-applicable", f"not applicable: only needed when it {describe(control.relevant_when)}")
+        if target.subject.kind == "component" and control.id in target.attrs.get("controls", ()):
+            return _Status("met", "declared in the component's controls")
+        if control.id in context.model_controls:
+            return _Status("met", self._model_evidence(control.id))
+        if control.evidence is not None and holds(control.evidence, target, context):
+            return _Status("met", f"evidenced by the model: {target.name} {describe(control.evidence)}")
+        expected = f"expected: {describe(control.evidence)}, or " if control.evidence is not None else "expected: "
+        scope = "the model's top-level 'controls'" if control.scope == "model" else "its 'controls'"
+        return _Status("open", f"no evidence in the model ({expected}'{control.id}' declared in {scope})")
+
+    def _model_evidence(self, control_id: str) -> str:
+        declared = {self.catalog.canonical_control(c) or c for c in self.graph.model.controls}
+        if control_id in declared:
+            return "declared in the model's top-level controls"
+        providers = sorted(
+            cid for cid, attrs in self.graph.components()
+            if control_id in self.catalog.evidenced_controls(attrs["service"])
+        )
+        return "evidenced by the component" + ("s " if len(providers) > 1 else " ") + ", ".join(
+            f"'{p}'" for p in providers
+        )
+
+    def checklist(self, target: Target) -> tuple[ChecklistItem, ...]:
+        items: list[ChecklistItem] = []
+        for control in self.catalog.controls.values():
+            if control.scope != target.subject.kind:
+                continue
+            found = self.status(control, target)
+            if found is None:
+                continue
+            items.append(self._item(control, target, found))
+        order = {c: i for i, c in enumerate(CATEGORIES)}
+        owner_order = {"aws": 0, "shared": 1, "customer": 2}
+        return tuple(sorted(items, key=lambda i: (order[i.category], owner_order[i.owner], i.id)))
+
+    def _item(self, control: Control, target: Target, found: _Status) -> ChecklistItem:
+        status, reason, decision = found.status, found.reason, None
+        if status == "open":
+            decision = self.decisions.lookup(f"{target.subject.id}/{control.id}")
+            if decision is not None:
+                status, reason = decision.status, f"{decision.status}: {decision.reason}"
+        threats = tuple(t.id for t in self.catalog.threats.values() if control.id in t.mitigated_by)
+        return ChecklistItem(
+            id=control.id,
+            code=control.code,
+            title=control.title,
+            category=control.category,
+            owner=control.owner,
+            status=status,
+            severity=control.severity,
+            reason=reason,
+            subject=target.subject,
+            evidence=control.evidence_text,
+            remediation=control.remediation,
+            compliance=control.compliance.as_dict(),
+            threats=threats,
+            decision=decision,
+        )
+
+    # -- threats ----------------------------------------------------------------------
+
+    def hits(self, threat: Threat) -> Iterator[tuple[Target, str]]:
+        if threat.implementation == "python":
+            rule = self.options.rules[threat.id]
+            yield from rule(self.context, threat)
+            return
+        assert threat.when is not None
+        for target in self.context.targets(threat.scope):
+            if holds(threat.when, target, self.context):
+                yield target, f"{_capital(target.name)} {describe(threat.when)}"
+
+    def control_target(self, control: Control, target: Target) -> Target:
+        return self.context.model_target() if control.scope == "model" else target
+
+    def findings(self) -> list[Finding]:
+        found: list[Finding] = []
+        for threat in self.catalog.threats.values():
+            for target, why in self.hits(threat):
+                open_controls: list[tuple[Control, _Status]] = []
+                for control_id in threat.mitigated_by:
+                    control = self.catalog.controls[control_id]
+                    status = self.status(control, self.control_target(control, target), listed_only=False)
+                    if status is not None and status.status == "open":
+                        open_controls.append((control, status))
+                if threat.mitigated_by and not open_controls:
+                    continue
+                found.append(self._finding(threat, target, why, open_controls))
+        return sorted(found, key=Finding.sort_key)
+
+    def _finding(self, threat: Threat, target: Target, why: str, open_controls: list[tuple[Control, _Status]]) -> Finding:
+        severity, raises = raised_severity(threat.severity, target, self.context, self.catalog.severity)
+        compliance: dict[str, set[str]] = {"hipaa": set(), "iso27001": set(), "pci-dss": set()}
+        for control, _ in open_controls:
+            for framework, refs in control.compliance.as_dict().items():
+                compliance[framework].update(refs)
+        missing = "; ".join(f"control '{c.id}' is open: {s.reason}" for c, s in open_controls)
+        remediation = " ".join(c.remediation for c, _ in open_controls if c.remediation) or threat.description
+        key = f"{target.subject.id}/{threat.id}"
+        decision = self.decisions.lookup(key)
+        return Finding(
+            rule=threat.id,
+            code=threat.code,
+            title=threat.title,
+            description=threat.description,
+            category=threat.category,
+            stride=tuple(threat.stride),
+            severity=severity,
+            base_severity=threat.severity,
+            severity_reasons=tuple(raises),
+            owner=threat.owner,
+            status=decision.status if decision else "open",
+            subject=target.subject,
+            subject_name=target.name,
+            controls=tuple(threat.mitigated_by),
+            compliance={k: sorted(v) for k, v in sorted(compliance.items())},
+            location=self.context.location(target),
+            why=why + (f". {missing}" if missing else ""),
+            remediation=remediation,
+            references={k: list(v) for k, v in threat.references.model_dump().items() if v},
+            decision=decision,
+        )
+
+    # -- decisions --------------------------------------------------------------------
+
+    def unmatched(self) -> list[Diagnostic]:
+        code = "W306" if self.options.allow_unmatched_decisions else "E210"
+        return [
+            Diagnostic(
+                code,
+                f"the decision '{entry.finding}' matches no finding or checklist item (renamed subject?)"
+                + ("" if self.options.allow_unmatched_decisions else "; pass --allow-unmatched to keep it"),
+                self.graph.path,
+                self.graph.decision_spans.get(index),
+            )
+            for index, entry in self.decisions.unused()
+        ]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def evaluate(graph: ModelGraph, catalog: Catalog, options: EvaluationOptions | None = None) -> Report:
+    """Checklists for every component, flow and the model; findings; decisions applied."""
+    options = options or EvaluationOptions()
+    problems = check_registry(catalog, options.rules)
+    if problems:
+        return Report({}, (), tuple(problems))
+    evaluator = _Evaluator(graph, catalog, options)
+    findings = evaluator.findings()
+    checklists: dict[Subject, tuple[ChecklistItem, ...]] = {}
+    for target in [evaluator.context.model_target(), *evaluator.context.targets("component"),
+                   *evaluator.context.targets("flow")]:
+        checklists[target.subject] = evaluator.checklist(target)
+    return Report(checklists, tuple(findings), tuple(evaluator.unmatched()))

@@ -1,0 +1,230 @@
+"""The results of an evaluation: checklist items, findings and the report that holds them.
+
+These are frozen values with no reference to graph objects, so renderers only ever see plain
+data. Their order is fixed (see `Report`), which makes every output deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from trustmap.diagnostics import Diagnostic
+
+__all__ = [
+    "SEVERITY_ORDER",
+    "STATUSES",
+    "ChecklistItem",
+    "Decision",
+    "Finding",
+    "Location",
+    "Report",
+    "Subject",
+    "fingerprint",
+    "severity_rank",
+]
+
+SEVERITY_ORDER: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+STATUSES: tuple[str, ...] = (
+    "open",
+    "met",
+    "inherited",
+    "accepted",
+    "mitigated",
+    "false-positive",
+    "in-progress",
+    "not-applicable",
+)
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity)
+
+
+def fingerprint(rule: str, subject_kind: str, subject_id: str) -> str:
+    """A finding's identity: rule and subject only, so it survives moved lines and new wording."""
+    return hashlib.sha256(f"{rule}|{subject_kind}|{subject_id}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    kind: str  # component | flow | boundary | model
+    id: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "kind": self.kind}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: str
+    line: int
+    column: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"column": self.column, "line": self.line, "path": self.path}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A risk decision from the model's `accepted` list, as applied to one item."""
+
+    pattern: str
+    status: str
+    reason: str
+    owner: str | None
+    expires: str | None
+    ticket: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"finding": self.pattern, "reason": self.reason, "status": self.status}
+        for key in ("owner", "expires", "ticket"):
+            value = getattr(self, key)
+            if value is not None:
+                found[key] = value
+        return dict(sorted(found.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One control for one subject, with the status chosen and why."""
+
+    id: str
+    code: str | None
+    title: str
+    category: str
+    owner: str
+    status: str
+    severity: str
+    reason: str
+    subject: Subject
+    evidence: str | None = None
+    remediation: str | None = None
+    compliance: dict[str, list[str]] = field(default_factory=dict)
+    threats: tuple[str, ...] = ()
+    decision: Decision | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject.id}/{self.id}"
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "category": self.category,
+            "code": self.code,
+            "compliance": self.compliance,
+            "controls": [self.id],
+            "evidence": self.evidence,
+            "id": self.id,
+            "key": self.key,
+            "owner": self.owner,
+            "reason": self.reason,
+            "remediation": self.remediation,
+            "severity": self.severity,
+            "status": self.status,
+            "threats": list(self.threats),
+            "title": self.title,
+        }
+        if self.decision is not None:
+            found["decision"] = self.decision.to_json()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An open (or decided) customer or shared duty that the model shows unmet."""
+
+    rule: str
+    code: str | None
+    title: str
+    description: str
+    category: str
+    stride: tuple[str, ...]
+    severity: str
+    base_severity: str
+    severity_reasons: tuple[str, ...]
+    owner: str
+    status: str
+    subject: Subject
+    subject_name: str
+    controls: tuple[str, ...]
+    compliance: dict[str, list[str]]
+    location: Location
+    why: str
+    remediation: str
+    references: dict[str, list[str]] = field(default_factory=dict)
+    decision: Decision | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject.id}/{self.rule}"
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.rule, self.subject.kind, self.subject.id)
+
+    def sort_key(self) -> tuple[int, str, str, str]:
+        return (-severity_rank(self.severity), self.category, self.subject.id, self.rule)
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "base_severity": self.base_severity,
+            "category": self.category,
+            "code": self.code,
+            "compliance": self.compliance,
+            "controls": list(self.controls),
+            "description": self.description,
+            "fingerprint": self.fingerprint,
+            "key": self.key,
+            "location": self.location.to_json(),
+            "owner": self.owner,
+            "references": self.references,
+            "remediation": self.remediation,
+            "rule": self.rule,
+            "severity": self.severity,
+            "severity_reasons": list(self.severity_reasons),
+            "status": self.status,
+            "stride": list(self.stride),
+            "subject": self.subject.to_json(),
+            "subject_name": self.subject_name,
+            "title": self.title,
+            "why": self.why,
+        }
+        if self.decision is not None:
+            found["decision"] = self.decision.to_json()
+        return found
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one evaluation produced, in a fixed order.
+
+    Checklists are keyed by subject id; findings are sorted by severity (highest first), then
+    category, subject and rule.
+    """
+
+    checklists: dict[Subject, tuple[ChecklistItem, ...]]
+    findings: tuple[Finding, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == "open"]
+
+    def summary(self) -> dict[str, Any]:
+        open_counts = {s: 0 for s in SEVERITY_ORDER}
+        by_status = {s: 0 for s in STATUSES if s not in ("met", "inherited", "not-applicable")}
+        for finding in self.findings:
+            by_status[finding.status] = by_status.get(finding.status, 0) + 1
+            if finding.status == "open":
+                open_counts[finding.severity] += 1
+        checklist: dict[str, int] = {s: 0 for s in STATUSES}
+        for items in self.checklists.values():
+            for item in items:
+                checklist[item.status] += 1
+        return {
+            "by_status": by_status,
+            "checklist": checklist,
+            "findings": len(self.findings),
+            "open": open_counts,
+        }

@@ -1,0 +1,187 @@
+"""The architecture model format, version 1, as pydantic models.
+
+This module is the executable form of `spec/model-format.md`: the shape of each entry, its
+types, enumerations and defaults that do not depend on the catalog. References between
+entries (flows to components, components to services) are checked in `trustmap.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "BOUNDARY_KINDS",
+    "CLASSIFICATIONS",
+    "DEFAULT_TRUST",
+    "ENCRYPTED_PROTOCOLS",
+    "PROTOCOLS",
+    "Boundary",
+    "Component",
+    "DataAsset",
+    "Decision",
+    "Flow",
+    "Model",
+]
+
+ID_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = str
+
+Classification = Literal["public", "internal", "confidential", "restricted"]
+CLASSIFICATIONS: tuple[Classification, ...] = ("public", "internal", "confidential", "restricted")
+
+BoundaryKind = Literal[
+    "internet",
+    "third-party",
+    "corporate",
+    "on-premises",
+    "aws-cloud",
+    "organization",
+    "account",
+    "region",
+    "vpc",
+    "availability-zone",
+    "subnet",
+    "security-group",
+    "custom",
+]
+BOUNDARY_KINDS: tuple[str, ...] = BoundaryKind.__args__  # type: ignore[attr-defined]
+
+#: Default trust rating per boundary kind (a public subnet is rated 40, see `Boundary.rating`).
+DEFAULT_TRUST: dict[str, int] = {
+    "internet": 0,
+    "third-party": 20,
+    "corporate": 50,
+    "on-premises": 60,
+    "aws-cloud": 70,
+    "organization": 70,
+    "account": 70,
+    "region": 70,
+    "vpc": 75,
+    "availability-zone": 75,
+    "subnet": 80,
+    "security-group": 85,
+    "custom": 50,
+}
+PUBLIC_SUBNET_TRUST = 40
+
+Protocol = Literal[
+    "https",
+    "http",
+    "tls",
+    "ssh",
+    "rdp",
+    "sftp",
+    "ftp",
+    "smtp",
+    "smtps",
+    "postgres",
+    "mysql",
+    "redis",
+    "amqp",
+    "kafka",
+    "grpc",
+    "dns",
+    "aws-api",
+    "ipsec",
+    "other",
+]
+PROTOCOLS: tuple[str, ...] = Protocol.__args__  # type: ignore[attr-defined]
+ENCRYPTED_PROTOCOLS = frozenset({"https", "tls", "ssh", "sftp", "smtps", "ipsec", "aws-api", "grpc"})
+
+EncryptionAtRest = Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side"]
+DecisionStatus = Literal["accepted", "mitigated", "false-positive", "in-progress"]
+
+
+class _Entry(BaseModel):
+    # strict: YAML already gives real types, so "1" must not quietly become 1.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
+
+
+class DataAsset(_Entry):
+    name: Text | None = None
+    classification: Classification = "internal"
+    regulations: list[str] = Field(default_factory=list)
+    description: Text | None = None
+
+
+class Boundary(_Entry):
+    kind: BoundaryKind
+    parent: Id | None = None
+    name: Text | None = None
+    trust: Annotated[int, Field(ge=0, le=100)] | None = None
+    public: bool = False
+    description: Text | None = None
+
+    def rating(self) -> int:
+        """The trust rating: explicit, or the default of the kind."""
+        if self.trust is not None:
+            return self.trust
+        if self.kind == "subnet" and self.public:
+            return PUBLIC_SUBNET_TRUST
+        return DEFAULT_TRUST[self.kind]
+
+
+class Component(_Entry):
+    service: str
+    name: Text | None = None
+    boundary: Id | None = None
+    description: Text | None = None
+    stores: list[Id] = Field(default_factory=list)
+    internet_facing: bool | None = None
+    encryption_at_rest: EncryptionAtRest | None = None
+    multi_az: bool | None = None
+    backup: bool = False
+    public_access: bool = False
+    logging: bool = False
+    controls: list[str] = Field(default_factory=list)
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class Flow(_Entry):
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    id: Id | None = None
+    name: Text | None = None
+    protocol: Protocol
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    encrypted: bool | None = None
+    authenticated: bool = False
+    data: list[Id] = Field(default_factory=list)
+    bidirectional: bool = False
+    description: Text | None = None
+
+    @property
+    def flow_id(self) -> str:
+        return self.id if self.id is not None else f"{self.source}->{self.target}"
+
+    @property
+    def is_encrypted(self) -> bool:
+        """Explicit `encrypted`, or derived from the protocol."""
+        return self.encrypted if self.encrypted is not None else self.protocol in ENCRYPTED_PROTOCOLS
+
+
+class Decision(_Entry):
+    finding: Annotated[str, StringConstraints(min_length=1)]
+    status: DecisionStatus
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    owner: Text | None = None
+    expires: dt.date | None = None
+    ticket: Text | None = None
+
+
+class Model(_Entry):
+    trustmap: Literal[1]
+    name: Text
+    description: Text | None = None
+    owner: Text | None = None
+    region: Text | None = None
+    data: dict[Id, DataAsset] = Field(default_factory=dict)
+    boundaries: dict[Id, Boundary] = Field(default_factory=dict)
+    components: Annotated[dict[Id, Component], Field(min_length=1)]
+    flows: list[Flow] = Field(default_factory=list)
+    controls: list[str] = Field(default_factory=list)
+    accepted: list[Decision] = Field(default_factory=list)

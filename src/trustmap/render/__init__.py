@@ -1,0 +1,1 @@
+"""Renderers: pure functions from an analysis to the text or bytes of one output file."""

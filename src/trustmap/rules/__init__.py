@@ -1,0 +1,50 @@
+"""Graph rules: threats whose question needs a graph algorithm, not a condition.
+
+Each rule is registered here under the id of its catalog threat (which has
+`implementation: python`), so that its metadata, severity, mitigations and parameters live in
+the catalog. A rule reads the context and yields each subject it fires on with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from trustmap.catalog import Catalog
+from trustmap.catalog.schema import Threat
+from trustmap.diagnostics import Diagnostic
+from trustmap.engine.context import EvalContext, Target
+from trustmap.rules.paths import internet_path_to_datastore_bypasses_waf
+from trustmap.rules.resilience import single_az_store_behind_multi_az_tier
+from trustmap.rules.trust import restricted_data_flows_to_lower_trust
+
+__all__ = ["BUILTIN_RULES", "Rule", "check_registry"]
+
+Rule = Callable[[EvalContext, Threat], Iterable[tuple[Target, str]]]
+
+BUILTIN_RULES: Mapping[str, Rule] = {
+    "internet-path-to-datastore-bypasses-waf": internet_path_to_datastore_bypasses_waf,
+    "restricted-data-flows-to-lower-trust": restricted_data_flows_to_lower_trust,
+    "single-az-store-behind-multi-az-tier": single_az_store_behind_multi_az_tier,
+}
+
+
+def check_registry(catalog: Catalog, rules: Mapping[str, Rule]) -> list[Diagnostic]:
+    """Python threats and registered rules must pair up one to one."""
+    problems = []
+    for threat_id, threat in catalog.threats.items():
+        if threat.implementation == "python" and threat_id not in rules:
+            origin = catalog.origins.get(("threat", threat_id))
+            problems.append(
+                Diagnostic(
+                    "E211",
+                    f"threat '{threat_id}' says 'implementation: python' but no rule is registered under that id",
+                    origin.path if origin else "models",
+                    origin.span if origin else None,
+                )
+            )
+    for rule_id in sorted(set(rules) - set(catalog.threats)):
+        problems.append(
+            Diagnostic("E211", f"rule '{rule_id}' is registered but the catalog has no threat with that id",
+                       "models", None)
+        )
+    return problems

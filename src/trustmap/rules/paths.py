@@ -1,0 +1,54 @@
+"""Paths from the internet to data stores."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+
+from trustmap.catalog.schema import Threat
+from trustmap.engine.context import EvalContext, Target
+
+__all__ = ["internet_path_to_datastore_bypasses_waf"]
+
+DEFAULT_FRONT_DOORS = ("waf", "elb")
+DEFAULT_STORE_MODELS = ("infrastructure", "container")
+
+
+def _strings(threat: Threat, key: str, default: tuple[str, ...]) -> set[str]:
+    value = threat.parameters.get(key)
+    return set(value) if isinstance(value, list) else set(default)
+
+
+def internet_path_to_datastore_bypasses_waf(context: EvalContext, threat: Threat) -> Iterator[tuple[Target, str]]:
+    """Data stores in the customer's network that a flow path from the internet reaches
+    without passing a WAF or load balancer (or a component that declares control `waf`)."""
+    graph = context.graph.graph
+    front_doors = _strings(threat, "front_doors", DEFAULT_FRONT_DOORS)
+    store_models = _strings(threat, "store_models", DEFAULT_STORE_MODELS)
+
+    def guarded(node: str) -> bool:
+        attrs = graph.nodes[node]
+        return attrs["service"] in front_doors or "waf" in attrs["controls"]
+
+    sources = sorted(n for n, a in graph.nodes(data=True) if "internet" in a["boundary_kinds"] and not guarded(n))
+    previous: dict[str, str | None] = {source: None for source in sources}
+    queue = deque(sources)
+    while queue:
+        node = queue.popleft()
+        for successor in sorted(set(graph.successors(node))):
+            if successor in previous or guarded(successor):
+                continue
+            previous[successor] = node
+            queue.append(successor)
+    for node in sorted(previous):
+        attrs = graph.nodes[node]
+        if previous[node] is None or attrs["dfd"] != "datastore" or attrs["service_model"] not in store_models:
+            continue
+        path = [node]
+        while (step := previous[path[-1]]) is not None:
+            path.append(step)
+        route = " -> ".join(reversed(path))
+        yield context.component(node), (
+            f"{attrs['name']} is reachable from the internet along {route} "
+            f"without passing {' or '.join(sorted(front_doors))}"
+        )

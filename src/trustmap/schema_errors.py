@@ -1,0 +1,175 @@
+"""Turn pydantic validation errors into positioned E1xx diagnostics.
+
+pydantic reports each problem with a `loc` path; the YAML loader's `SourceMap` knows where
+every path sits in the file. The message wording and the codes are ours, so that they stay
+stable across pydantic releases:
+
+- E101 a required key is missing        - E104 a value outside an enumeration
+- E102 an unknown key ("did you mean")  - E105 an id with invalid characters
+- E103 a value of the wrong type        - E106 a number out of range
+- E107 an unsupported format version    - E108 an empty value where one is required
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from trustmap.diagnostics import Diagnostic, did_you_mean
+from trustmap.source import Document, Path
+
+__all__ = ["diagnostics_from_validation_error"]
+
+_TYPE_NAMES = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "none_required": "nothing",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        return f"the string '{shown}'"
+    return f"the {type(value).__name__} {value!r}"
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types that an annotation may hold (Optional and Annotated removed)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found: list[Any] = []
+        for arg in typing.get_args(annotation):
+            found.extend(_unwrap(arg))
+        return found
+    return [annotation]
+
+
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    return {info.alias or name: info.annotation for name, info in model.model_fields.items()}
+
+
+def _model_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that holds the last segment of `loc`, if there is one."""
+    candidates: list[Any] = [root]
+    for segment in loc:
+        following: list[Any] = []
+        for current in candidates:
+            if isinstance(current, type) and issubclass(current, BaseModel):
+                annotation = _fields(current).get(str(segment))
+                if annotation is not None:
+                    following.extend(_unwrap(annotation))
+                continue
+            origin = typing.get_origin(current)
+            args = typing.get_args(current)
+            if origin is dict and args:
+                following.extend(_unwrap(args[1]))
+            elif origin in (list, tuple) and args:
+                following.extend(_unwrap(args[0]))
+        candidates = following
+    models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+    return models[0] if models else None
+
+
+def _clean_loc(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], bool]:
+    """Drop pydantic's synthetic segments; tell whether the error is about a mapping key."""
+    is_key = "[key]" in loc
+    cleaned = tuple(s for s in loc if s != "[key]" and not (isinstance(s, str) and s.startswith("function-")))
+    return cleaned, is_key
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    for segment in reversed(loc):
+        if isinstance(segment, str):
+            return segment
+    return "value"
+
+
+def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]) -> tuple[str, str]:
+    kind = error["type"]
+    value = error.get("input")
+    name = _field_name(loc)
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "E101", f"missing required key '{name}'"
+    if kind == "extra_forbidden":
+        model = _model_at(root, loc[:-1])
+        hint = did_you_mean(name, _fields(model)) if model else ""
+        return "E102", f"unknown key '{name}'{hint}"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        options = [o.strip().strip("'") for o in str(expected).replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value), options) if isinstance(value, str) else ""
+        return "E104", f"{_describe(value)} is not a valid '{name}'{hint}; expected one of: {expected}"
+    if kind == "string_pattern_mismatch":
+        what = "id" if is_key or name in ("parent", "boundary", "id", "from", "to") else f"'{name}'"
+        return (
+            "E105",
+            f"invalid {what} '{value}': ids are 1 to 64 lower-case letters, digits, '-' and '_', "
+            "starting with a letter",
+        )
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return "E106", f"'{name}' is {value}, out of range ({error['msg'].lower()})"
+    if kind in ("too_short", "string_too_short"):
+        return "E108", f"'{name}' must not be empty"
+    expected_type = _TYPE_NAMES.get(kind)
+    if expected_type is not None:
+        return "E103", f"'{name}' must be {expected_type}, not {_describe(value)}"
+    return "E103", f"'{name}': {error['msg']}"
+
+
+def diagnostics_from_validation_error(
+    error: ValidationError, document: Document, root: type[BaseModel], prefix: Path = ()
+) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, positioned through the document's source map."""
+    found: list[Diagnostic] = []
+    for item in error.errors(include_url=False):
+        loc, is_key = _clean_loc(tuple(item["loc"]))
+        path: Path = (*prefix, *loc)
+        code, message = _message(item, loc, is_key, root)
+        if code == "E101":
+            span = document.source_map.key(path[:-1])
+        elif code == "E102" or is_key:
+            span = document.source_map.key(path)
+        else:
+            span = document.source_map.value(path)
+        found.append(Diagnostic(code, message, document.path, span))
+    return _dedupe(found)
+
+
+def _dedupe(items: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[object, ...]] = set()
+    unique: list[Diagnostic] = []
+    for item in items:
+        key = (item.code, item.message, item.span)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
