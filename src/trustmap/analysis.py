@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, has_errors
-from trustmap.engine import EvaluationOptions, evaluate
+from trustmap.engine.evaluate import EvaluationOptions, evaluate
 from trustmap.findings import Report
 from trustmap.graph import ModelGraph, build_graph
 from trustmap.source import Limits
@@ -41,7 +41,9 @@ def analyze(
     if loaded is None:
         return None, diagnostics
     graph = build_graph(loaded, catalog)
-    report = evaluate(graph, catalog, EvaluationOptions(today=today, allow_unmatched_decisions=allow_unmatched))
+    report = evaluate(
+        graph, catalog, EvaluationOptions(today=today, allow_unmatched_decisions=allow_unmatched)
+    )
     diagnostics = sorted([*diagnostics, *report.diagnostics], key=Diagnostic.sort_key)
     if has_errors(diagnostics):
         return None, diagnostics

@@ -127,4 +127,6 @@ def format_diagnostic(diagnostic: Diagnostic, lines: Sequence[str] = ()) -> str:
 
 
 def format_diagnostics(diagnostics: Iterable[Diagnostic], lines: Sequence[str] = ()) -> str:
-    return "\n".join(format_diagnostic(d, lines) for d in sorted(diagnostics, key=Diagnostic.sort_key))
+    return "\n".join(
+        format_diagnostic(d, lines) for d in sorted(diagnostics, key=Diagnostic.sort_key)
+    )

@@ -78,7 +78,11 @@ class Decision:
     ticket: str | None
 
     def to_json(self) -> dict[str, Any]:
-        found: dict[str, Any] = {"finding": self.pattern, "reason": self.reason, "status": self.status}
+        found: dict[str, Any] = {
+            "finding": self.pattern,
+            "reason": self.reason,
+            "status": self.status,
+        }
         for key in ("owner", "expires", "ticket"):
             value = getattr(self, key)
             if value is not None:
@@ -212,13 +216,13 @@ class Report:
         return [f for f in self.findings if f.status == "open"]
 
     def summary(self) -> dict[str, Any]:
-        open_counts = {s: 0 for s in SEVERITY_ORDER}
+        open_counts = dict.fromkeys(SEVERITY_ORDER, 0)
         by_status = {s: 0 for s in STATUSES if s not in ("met", "inherited", "not-applicable")}
         for finding in self.findings:
             by_status[finding.status] = by_status.get(finding.status, 0) + 1
             if finding.status == "open":
                 open_counts[finding.severity] += 1
-        checklist: dict[str, int] = {s: 0 for s in STATUSES}
+        checklist: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for items in self.checklists.values():
             for item in items:
                 checklist[item.status] += 1

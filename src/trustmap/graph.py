@@ -36,7 +36,7 @@ TRUST_OUTSIDE_BOUNDARIES_AWS = 70
 
 
 def classification_rank(classification: str | None) -> int:
-    return CLASSIFICATIONS.index(classification) if classification in CLASSIFICATIONS else -1  # type: ignore[arg-type]
+    return CLASSIFICATIONS.index(classification) if classification in CLASSIFICATIONS else -1
 
 
 def max_classification(values: Iterable[str]) -> str | None:
@@ -70,14 +70,17 @@ class ModelGraph:
     decision_spans: dict[int, Span] = field(default_factory=dict)
 
     def components(self) -> list[tuple[str, dict[str, Any]]]:
-        return sorted(self.graph.nodes(data=True))
+        return [(node, self.graph.nodes[node]) for node in sorted(self.graph.nodes)]
 
     def component(self, component_id: str) -> dict[str, Any]:
-        return self.graph.nodes[component_id]  # type: ignore[no-any-return]
+        attrs: dict[str, Any] = self.graph.nodes[component_id]
+        return attrs
 
     def flows(self) -> list[dict[str, Any]]:
         """Flows in the order they are written in the model (stable, and what readers expect)."""
-        return sorted((data for _, _, data in self.graph.edges(data=True)), key=lambda f: f["index"])
+        return sorted(
+            (data for _, _, data in self.graph.edges(data=True)), key=lambda f: f["index"]
+        )
 
     def boundary_children(self) -> dict[str | None, list[str]]:
         children: dict[str | None, list[str]] = {}
@@ -120,7 +123,9 @@ def build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
     )
     graph.graph["boundaries"].add_nodes_from(boundaries)
     for component_id in sorted(model.components):
-        graph.add_node(component_id, **_component_attributes(component_id, loaded, catalog, boundaries))
+        graph.add_node(
+            component_id, **_component_attributes(component_id, loaded, catalog, boundaries)
+        )
     for index, flow in enumerate(model.flows):
         source = graph.nodes[flow.source]
         target = graph.nodes[flow.target]

@@ -46,9 +46,7 @@ def _report_json(analysis: Analysis, options: BuildOptions, earlier: Produced) -
     return Produced({"report.json": render_report_json(analysis).encode()})
 
 
-PRODUCERS: tuple[tuple[str, Producer], ...] = (
-    ("report", _report_json),
-)
+PRODUCERS: tuple[tuple[str, Producer], ...] = (("report", _report_json),)
 
 
 def produce_all(analysis: Analysis, options: BuildOptions) -> Produced:

@@ -101,7 +101,9 @@ def _model_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMod
 def _clean_loc(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], bool]:
     """Drop pydantic's synthetic segments; tell whether the error is about a mapping key."""
     is_key = "[key]" in loc
-    cleaned = tuple(s for s in loc if s != "[key]" and not (isinstance(s, str) and s.startswith("function-")))
+    cleaned = tuple(
+        s for s in loc if s != "[key]" and not (isinstance(s, str) and s.startswith("function-"))
+    )
     return cleaned, is_key
 
 
@@ -112,7 +114,9 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return "value"
 
 
-def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]) -> tuple[str, str]:
+def _message(
+    error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
+) -> tuple[str, str]:
     kind = error["type"]
     value = error.get("input")
     name = _field_name(loc)
@@ -127,7 +131,10 @@ def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
         expected = ctx.get("expected", "")
         options = [o.strip().strip("'") for o in str(expected).replace(" or ", ", ").split(",")]
         hint = did_you_mean(str(value), options) if isinstance(value, str) else ""
-        return "E104", f"{_describe(value)} is not a valid '{name}'{hint}; expected one of: {expected}"
+        return (
+            "E104",
+            f"{_describe(value)} is not a valid '{name}'{hint}; expected one of: {expected}",
+        )
     if kind == "string_pattern_mismatch":
         what = "id" if is_key or name in ("parent", "boundary", "id", "from", "to") else f"'{name}'"
         return (

@@ -82,7 +82,7 @@ class Document:
     lines: tuple[str, ...]
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     """Stops reading at the first problem that makes the rest meaningless."""
 
     def __init__(self, code: str, message: str, span: Span | None) -> None:
@@ -138,7 +138,7 @@ class _Builder:
     def _on_DocumentStartEvent(self, event: Any) -> None:  # noqa: N802 (event class names)
         self.documents += 1
         if self.documents > 1:
-            raise _Refused("E008", "the file holds more than one YAML document", _span(event))
+            raise _RefusedError("E008", "the file holds more than one YAML document", _span(event))
 
     def _on_MappingStartEvent(self, event: Any) -> None:  # noqa: N802
         self._check_tag(event, "map")
@@ -175,12 +175,12 @@ class _Builder:
     def _on_AliasEvent(self, event: Any) -> None:  # noqa: N802
         span = _span(event)
         if event.anchor not in self.anchors:
-            raise _Refused("E001", f"unknown alias '*{event.anchor}'", span)
+            raise _RefusedError("E001", f"unknown alias '*{event.anchor}'", span)
         value, weight = self.anchors[event.anchor]
         parent = self.stack[-1] if self.stack else None
         if parent is not None and isinstance(parent.container, dict) and not parent.has_key:
             if isinstance(value, dict | list):
-                raise _Refused("E003", "a mapping key must be a plain scalar", span)
+                raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
             self._take_key(parent, value, None, span)
             return
         self._add_weight(weight)
@@ -191,15 +191,17 @@ class _Builder:
     def _check_tag(self, event: Any, kind: str) -> None:
         tag = event.tag
         if tag not in (None, "!", _SAFE_TAG_PREFIX + kind):
-            raise _Refused("E003", f"the YAML tag '{tag}' is not allowed here", _span(event))
+            raise _RefusedError("E003", f"the YAML tag '{tag}' is not allowed here", _span(event))
 
     def _scalar(self, event: Any) -> tuple[Any, str]:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         if tag not in _SAFE_TAGS or tag in (_SAFE_TAG_PREFIX + "seq", _SAFE_TAG_PREFIX + "map"):
-            raise _Refused(
-                "E003", f"the YAML tag '{tag}' is not allowed: only plain data is read", _span(event)
+            raise _RefusedError(
+                "E003",
+                f"the YAML tag '{tag}' is not allowed: only plain data is read",
+                _span(event),
             )
         if tag == _MERGE_TAG:
             return "<<", tag
@@ -207,14 +209,16 @@ class _Builder:
         try:
             return self.constructor.construct_object(node), tag
         except (ConstructorError, ValueError, OverflowError) as error:
-            raise _Refused("E001", f"cannot read the value '{event.value}': {error}", _span(event)) from None
+            raise _RefusedError(
+                "E001", f"cannot read the value '{event.value}': {error}", _span(event)
+            ) from None
 
     def _take_key(self, parent: _Frame, key: Any, tag: str | None, span: Span) -> None:
         if tag == _MERGE_TAG:
             parent.pending_key = _MERGE_TAG
         else:
             if isinstance(key, bytes):
-                raise _Refused("E003", "a mapping key must be a plain scalar", span)
+                raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
             if key in parent.key_spans:
                 first = parent.key_spans[key]
                 message = (
@@ -239,9 +243,9 @@ class _Builder:
     def _open(self, event: Any, container: dict[Any, Any] | list[Any]) -> None:
         parent = self.stack[-1] if self.stack else None
         if parent is not None and isinstance(parent.container, dict) and not parent.has_key:
-            raise _Refused("E003", "a mapping key must be a plain scalar", _span(event))
+            raise _RefusedError("E003", "a mapping key must be a plain scalar", _span(event))
         if len(self.stack) >= self.limits.max_depth:
-            raise _Refused(
+            raise _RefusedError(
                 "E007",
                 f"the document is nested more than {self.limits.max_depth} levels deep",
                 _span(event),
@@ -254,7 +258,14 @@ class _Builder:
         self._place(frame.container, frame.weight, frame.path, span, frame.anchor, counted=True)
 
     def _place(
-        self, value: Any, weight: int, path: Path, span: Span, anchor: str | None, *, counted: bool = False
+        self,
+        value: Any,
+        weight: int,
+        path: Path,
+        span: Span,
+        anchor: str | None,
+        *,
+        counted: bool = False,
     ) -> None:
         if anchor is not None:
             self.anchors[anchor] = (value, weight)
@@ -278,13 +289,13 @@ class _Builder:
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, dict):
-                raise _Refused("E003", "a merge key '<<' must name a mapping", span)
+                raise _RefusedError("E003", "a merge key '<<' must name a mapping", span)
             parent.merges.append((source, span))
 
     def _add_weight(self, weight: int) -> None:
         self.expanded += weight
         if self.expanded > self.limits.max_expanded:
-            raise _Refused(
+            raise _RefusedError(
                 "E007",
                 f"the document expands to more than {self.limits.max_expanded:,} values "
                 "(aliases expanding exponentially?)",
@@ -311,7 +322,9 @@ def _decode(raw: bytes) -> tuple[str | None, Span | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Document | None, list[Diagnostic]]:
+def load_yaml(
+    path: str, raw: bytes, limits: Limits = Limits()
+) -> tuple[Document | None, list[Diagnostic]]:
     """Parse `raw` (the bytes of the file shown as `path`) into a `Document`.
 
     Returns the document, or None and the diagnostics that explain why there is none.
@@ -329,7 +342,7 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
     builder = _Builder(limits)
     try:
         builder.run(yaml.parse(text, Loader=_Parser))
-    except _Refused as refused:
+    except _RefusedError as refused:
         return None, [Diagnostic(refused.code, refused.message, path, refused.span)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -345,7 +358,9 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
         return None, [Diagnostic("E007", "the document is nested too deeply", path, None)]
     duplicates = [Diagnostic(d.code, d.message, path, d.span) for d in builder.duplicates]
     if not builder.root_seen or builder.root is None:
-        return None, [Diagnostic("E005", "the file is empty: expected a mapping", path, Span.point(1, 1))]
+        return None, [
+            Diagnostic("E005", "the file is empty: expected a mapping", path, Span.point(1, 1))
+        ]
     if not isinstance(builder.root, dict):
         kind = "a list" if isinstance(builder.root, list) else f"a {type(builder.root).__name__}"
         span = builder.source_map.value(())

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors
@@ -46,7 +46,7 @@ class _Header(BaseModel):
     description: str | None = None
     owner: str | None = None
     region: str | None = None
-    controls: tuple[str, ...] = ()
+    controls: list[str] = Field(default_factory=list)
 
 
 _SECTIONS: dict[str, type[BaseModel]] = {
@@ -58,7 +58,12 @@ _LISTS: dict[str, type[BaseModel]] = {"flows": Flow, "accepted": Decision}
 
 
 def load_model(
-    path: str, raw: bytes, catalog: Catalog, *, limits: Limits = Limits(), today: dt.date | None = None
+    path: str,
+    raw: bytes,
+    catalog: Catalog,
+    *,
+    limits: Limits = Limits(),
+    today: dt.date | None = None,
 ) -> tuple[LoadedModel | None, list[Diagnostic]]:
     """Read and validate a model; the model is None when any error was found."""
     document, problems = load_yaml(path, raw, limits)
@@ -78,7 +83,9 @@ def _sorted(problems: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(problems), key=Diagnostic.sort_key)
 
 
-def _validate(schema: type[_E], value: Any, document: Document, prefix: Path) -> tuple[_E | None, list[Diagnostic]]:
+def _validate(
+    schema: type[_E], value: Any, document: Document, prefix: Path
+) -> tuple[_E | None, list[Diagnostic]]:
     try:
         return schema.model_validate(value), []
     except ValidationError as error:
@@ -113,13 +120,25 @@ def _validate_shape(document: Document) -> tuple[Model | None, list[Diagnostic]]
         problems.extend(found)
     if "components" in data and isinstance(data["components"], dict) and not data["components"]:
         problems.append(
-            Diagnostic("E108", "'components' must hold at least one component", document.path,
-                       document.source_map.key(("components",)))
+            Diagnostic(
+                "E108",
+                "'components' must hold at least one component",
+                document.path,
+                document.source_map.key(("components",)),
+            )
         )
     elif "components" not in data:
-        problems.append(Diagnostic("E101", "missing required key 'components'", document.path,
-                                   document.source_map.value(())))
-    if header is None or any(p.code in ("E101", "E108") and "components" in p.message for p in problems):
+        problems.append(
+            Diagnostic(
+                "E101",
+                "missing required key 'components'",
+                document.path,
+                document.source_map.value(()),
+            )
+        )
+    if header is None or any(
+        p.code in ("E101", "E108") and "components" in p.message for p in problems
+    ):
         return None, problems
     model = Model.model_construct(**header.model_dump(), **sections)
     return model, problems
@@ -132,7 +151,12 @@ def _rename_unknown_top_level(found: list[Diagnostic]) -> list[Diagnostic]:
     for problem in found:
         if problem.code == "E102":
             name = problem.message.split("'")[1]
-            problem = Diagnostic("E102", f"unknown key '{name}'{did_you_mean(name, known)}", problem.path, problem.span)
+            problem = Diagnostic(
+                "E102",
+                f"unknown key '{name}'{did_you_mean(name, known)}",
+                problem.path,
+                problem.span,
+            )
         renamed.append(problem)
     return renamed
 
@@ -184,9 +208,19 @@ def _validate_list(
 
 
 def _not_a(key: str, what: str, value: Any, document: Document) -> Diagnostic:
-    kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
-    return Diagnostic("E103", f"'{key}' must be a {what}, not {kind}", document.path,
-                      document.source_map.value((key,)))
+    kind = (
+        "a list"
+        if isinstance(value, list)
+        else "a mapping"
+        if isinstance(value, dict)
+        else repr(value)
+    )
+    return Diagnostic(
+        "E103",
+        f"'{key}' must be a {what}, not {kind}",
+        document.path,
+        document.source_map.value((key,)),
+    )
 
 
 def _is_id(text: str) -> bool:
@@ -207,7 +241,12 @@ def _flow_index(model: Model, document: Document) -> list[tuple[int, Flow]]:
         while position < len(raw):
             entry = raw[position]
             position += 1
-            if isinstance(entry, dict) and entry.get("from") == flow.source and entry.get("to") == flow.target and entry.get("id") == flow.id:
+            if (
+                isinstance(entry, dict)
+                and entry.get("from") == flow.source
+                and entry.get("to") == flow.target
+                and entry.get("id") == flow.id
+            ):
                 indexed.append((position - 1, flow))
                 break
     return indexed
@@ -220,25 +259,42 @@ def _check_references(model: Model, document: Document, catalog: Catalog) -> Ite
     boundaries, data, components = set(model.boundaries), set(model.data), set(model.components)
     for boundary_id, boundary in model.boundaries.items():
         if boundary.parent is not None and boundary.parent not in boundaries:
-            yield Diagnostic("E202", f"boundary '{boundary_id}' has unknown parent '{boundary.parent}'"
-                             f"{did_you_mean(boundary.parent, boundaries)}", where,
-                             at.value(("boundaries", boundary_id, "parent")))
+            yield Diagnostic(
+                "E202",
+                f"boundary '{boundary_id}' has unknown parent '{boundary.parent}'"
+                f"{did_you_mean(boundary.parent, boundaries)}",
+                where,
+                at.value(("boundaries", boundary_id, "parent")),
+            )
     yield from _check_cycles(model, document)
     for component_id, component in model.components.items():
-        base = ("components", component_id)
+        base: Path = ("components", component_id)
         if catalog.canonical_service(component.service) is None:
-            yield Diagnostic("E204", f"unknown service '{component.service}'"
-                             f"{did_you_mean(component.service, catalog.services)}"
-                             " (run 'trustmap catalog services' for the list)", where,
-                             at.value((*base, "service")))
+            yield Diagnostic(
+                "E204",
+                f"unknown service '{component.service}'"
+                f"{did_you_mean(component.service, catalog.services)}"
+                " (run 'trustmap catalog services' for the list)",
+                where,
+                at.value((*base, "service")),
+            )
         if component.boundary is not None and component.boundary not in boundaries:
-            yield Diagnostic("E202", f"component '{component_id}' is in unknown boundary '{component.boundary}'"
-                             f"{did_you_mean(component.boundary, boundaries)}", where,
-                             at.value((*base, "boundary")))
+            yield Diagnostic(
+                "E202",
+                f"component '{component_id}' is in unknown boundary '{component.boundary}'"
+                f"{did_you_mean(component.boundary, boundaries)}",
+                where,
+                at.value((*base, "boundary")),
+            )
         for index, data_id in enumerate(component.stores):
             if data_id not in data:
-                yield Diagnostic("E203", f"component '{component_id}' stores unknown data '{data_id}'"
-                                 f"{did_you_mean(data_id, data)}", where, at.value((*base, "stores", index)))
+                yield Diagnostic(
+                    "E203",
+                    f"component '{component_id}' stores unknown data '{data_id}'"
+                    f"{did_you_mean(data_id, data)}",
+                    where,
+                    at.value((*base, "stores", index)),
+                )
         for index, control in enumerate(component.controls):
             yield from _check_control(control, catalog, document, (*base, "controls", index))
     for index, control in enumerate(model.controls):
@@ -248,34 +304,61 @@ def _check_references(model: Model, document: Document, catalog: Catalog) -> Ite
         base = ("flows", index)
         for end, key in ((flow.source, "from"), (flow.target, "to")):
             if end not in components:
-                yield Diagnostic("E201", f"flow '{flow.flow_id}' {'starts at' if key == 'from' else 'goes to'} "
-                                 f"unknown component '{end}'{did_you_mean(end, components)}", where,
-                                 at.value((*base, key)))
+                yield Diagnostic(
+                    "E201",
+                    f"flow '{flow.flow_id}' {'starts at' if key == 'from' else 'goes to'} "
+                    f"unknown component '{end}'{did_you_mean(end, components)}",
+                    where,
+                    at.value((*base, key)),
+                )
         if flow.source == flow.target:
-            yield Diagnostic("E207", f"flow '{flow.flow_id}' goes from '{flow.source}' to itself", where,
-                             at.value((*base, "to")))
+            yield Diagnostic(
+                "E207",
+                f"flow '{flow.flow_id}' goes from '{flow.source}' to itself",
+                where,
+                at.value((*base, "to")),
+            )
         for data_index, data_id in enumerate(flow.data):
             if data_id not in data:
-                yield Diagnostic("E203", f"flow '{flow.flow_id}' carries unknown data '{data_id}'"
-                                 f"{did_you_mean(data_id, data)}", where, at.value((*base, "data", data_index)))
+                yield Diagnostic(
+                    "E203",
+                    f"flow '{flow.flow_id}' carries unknown data '{data_id}'"
+                    f"{did_you_mean(data_id, data)}",
+                    where,
+                    at.value((*base, "data", data_index)),
+                )
         if flow.flow_id in seen:
             hint = "" if flow.id else "; flows between the same pair each need an explicit 'id'"
             first = at.value(("flows", seen[flow.flow_id]))
             line = first.line if first else 1
-            yield Diagnostic("E208", f"duplicate flow id '{flow.flow_id}' (first at line {line}){hint}",
-                             where, at.value((*base, "id")) if flow.id else at.value(base))
+            yield Diagnostic(
+                "E208",
+                f"duplicate flow id '{flow.flow_id}' (first at line {line}){hint}",
+                where,
+                at.value((*base, "id")) if flow.id else at.value(base),
+            )
         else:
             seen[flow.flow_id] = index
         if flow.flow_id in components or flow.flow_id in boundaries:
-            yield Diagnostic("E209", f"flow id '{flow.flow_id}' is already the id of a component or boundary",
-                             where, at.value((*base, "id")))
+            yield Diagnostic(
+                "E209",
+                f"flow id '{flow.flow_id}' is already the id of a component or boundary",
+                where,
+                at.value((*base, "id")),
+            )
 
 
-def _check_control(control: str, catalog: Catalog, document: Document, path: Path) -> Iterator[Diagnostic]:
+def _check_control(
+    control: str, catalog: Catalog, document: Document, path: Path
+) -> Iterator[Diagnostic]:
     if catalog.canonical_control(control) is None:
-        yield Diagnostic("E205", f"unknown control '{control}'{did_you_mean(control, catalog.controls)}"
-                         " (run 'trustmap catalog controls' for the list)", document.path,
-                         document.source_map.value(path))
+        yield Diagnostic(
+            "E205",
+            f"unknown control '{control}'{did_you_mean(control, catalog.controls)}"
+            " (run 'trustmap catalog controls' for the list)",
+            document.path,
+            document.source_map.value(path),
+        )
 
 
 def _check_shared_ids(model: Model, document: Document) -> Iterator[Diagnostic]:
@@ -284,9 +367,13 @@ def _check_shared_ids(model: Model, document: Document) -> Iterator[Diagnostic]:
         entries: Mapping[str, object] = getattr(model, section)
         for entry_id in entries:
             if entry_id in owners:
-                yield Diagnostic("E209", f"id '{entry_id}' names both an entry of '{owners[entry_id]}' and of "
-                                 f"'{section}'; one id names one thing", document.path,
-                                 document.source_map.key((section, entry_id)))
+                yield Diagnostic(
+                    "E209",
+                    f"id '{entry_id}' names both an entry of '{owners[entry_id]}' and of "
+                    f"'{section}'; one id names one thing",
+                    document.path,
+                    document.source_map.key((section, entry_id)),
+                )
             else:
                 owners[entry_id] = section
 
@@ -300,45 +387,79 @@ def _check_cycles(model: Model, document: Document) -> Iterator[Diagnostic]:
             chain.append(current)
             current = model.boundaries[current].parent
         if current is not None and current in chain:
-            cycle = chain[chain.index(current):]
+            cycle = chain[chain.index(current) :]
             if not reported.intersection(cycle):
                 reported.update(cycle)
                 first = min(cycle)
-                loop = " -> ".join([*cycle[cycle.index(first):], *cycle[: cycle.index(first)], first])
-                yield Diagnostic("E206", f"boundary parents form a cycle: {loop}", document.path,
-                                 document.source_map.value(("boundaries", first, "parent")))
+                loop = " -> ".join(
+                    [*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first]
+                )
+                yield Diagnostic(
+                    "E206",
+                    f"boundary parents form a cycle: {loop}",
+                    document.path,
+                    document.source_map.value(("boundaries", first, "parent")),
+                )
 
 
 # -- warnings ---------------------------------------------------------------------------
 
 
-def _check_warnings(model: Model, document: Document, catalog: Catalog, today: dt.date) -> Iterator[Diagnostic]:
+def _check_warnings(
+    model: Model, document: Document, catalog: Catalog, today: dt.date
+) -> Iterator[Diagnostic]:
     at = document.source_map
     where = document.path
     for data_id, asset in model.data.items():
         for index, regulation in enumerate(asset.regulations):
             if regulation not in KNOWN_REGULATIONS:
-                yield Diagnostic("W301", f"unknown regulation '{regulation}'"
-                                 f"{did_you_mean(regulation, KNOWN_REGULATIONS)}; known: "
-                                 + ", ".join(sorted(KNOWN_REGULATIONS)), where,
-                                 at.value(("data", data_id, "regulations", index)))
+                yield Diagnostic(
+                    "W301",
+                    f"unknown regulation '{regulation}'"
+                    f"{did_you_mean(regulation, KNOWN_REGULATIONS)}; known: "
+                    + ", ".join(sorted(KNOWN_REGULATIONS)),
+                    where,
+                    at.value(("data", data_id, "regulations", index)),
+                )
     for index, decision in enumerate(model.accepted):
         if decision.expires is not None and decision.expires < today:
-            yield Diagnostic("W302", f"the decision on '{decision.finding}' expired on {decision.expires.isoformat()};"
-                             " the findings it matched count as open again", where,
-                             at.value(("accepted", index, "expires")))
+            yield Diagnostic(
+                "W302",
+                f"the decision on '{decision.finding}' expired on {decision.expires.isoformat()};"
+                " the findings it matched count as open again",
+                where,
+                at.value(("accepted", index, "expires")),
+            )
     for boundary_id, boundary in model.boundaries.items():
         if boundary.public and boundary.kind != "subnet":
-            yield Diagnostic("W303", f"'public' only has a meaning for subnets, not for a '{boundary.kind}' boundary",
-                             where, at.value(("boundaries", boundary_id, "public")))
+            yield Diagnostic(
+                "W303",
+                f"'public' only has a meaning for subnets, not for a '{boundary.kind}' boundary",
+                where,
+                at.value(("boundaries", boundary_id, "public")),
+            )
     for component_id, component in model.components.items():
         service = catalog.service(component.service)
         if service is not None and service.deprecated is not None:
-            replacement = f"; use {service.deprecated.replacement} instead" if service.deprecated.replacement else ""
-            yield Diagnostic("W304", f"service '{component.service}' is deprecated since "
-                             f"{service.deprecated.date.isoformat()}{replacement}", where,
-                             at.value(("components", component_id, "service")))
-    used = {d for c in model.components.values() for d in c.stores} | {d for f in model.flows for d in f.data}
+            replacement = (
+                f"; use {service.deprecated.replacement} instead"
+                if service.deprecated.replacement
+                else ""
+            )
+            yield Diagnostic(
+                "W304",
+                f"service '{component.service}' is deprecated since "
+                f"{service.deprecated.date.isoformat()}{replacement}",
+                where,
+                at.value(("components", component_id, "service")),
+            )
+    used = {d for c in model.components.values() for d in c.stores} | {
+        d for f in model.flows for d in f.data
+    }
     for data_id in sorted(set(model.data) - used):
-        yield Diagnostic("W305", f"data '{data_id}' is neither stored by a component nor carried by a flow",
-                         where, at.key(("data", data_id)))
+        yield Diagnostic(
+            "W305",
+            f"data '{data_id}' is neither stored by a component nor carried by a flow",
+            where,
+            at.key(("data", data_id)),
+        )

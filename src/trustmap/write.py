@@ -8,12 +8,12 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["UnsafeOutputPath", "safe_stem", "write_atomic", "write_files"]
+__all__ = ["UnsafeOutputPathError", "safe_stem", "write_atomic", "write_files"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class UnsafeOutputPath(ValueError):
+class UnsafeOutputPathError(ValueError):
     """A file name would leave the output directory."""
 
 
@@ -46,7 +46,7 @@ def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
     for name, content in sorted(files.items()):
         target = (root / name).resolve()
         if root not in target.parents:
-            raise UnsafeOutputPath(f"refusing to write '{name}' outside {directory}")
+            raise UnsafeOutputPathError(f"refusing to write '{name}' outside {directory}")
         targets.append((target, content))
     written = []
     for target, content in targets:

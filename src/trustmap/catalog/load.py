@@ -28,7 +28,8 @@ from trustmap.catalog.schema import (
 )
 from trustmap.diagnostics import Diagnostic, Span, did_you_mean, format_diagnostics, has_errors
 from trustmap.schema_errors import diagnostics_from_validation_error
-from trustmap.source import Document, Path as DataPath, load_yaml
+from trustmap.source import Document, load_yaml
+from trustmap.source import Path as DataPath
 
 __all__ = ["Catalog", "CatalogError", "builtin_catalog_dir", "load_catalog"]
 
@@ -38,7 +39,9 @@ _M = TypeVar("_M", bound=BaseModel)
 class CatalogError(Exception):
     """The catalog files are broken; `diagnostics` says where."""
 
-    def __init__(self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]
+    ) -> None:
         self.diagnostics = tuple(diagnostics)
         self.sources = dict(sources)
         super().__init__(self.render())
@@ -91,8 +94,9 @@ class Catalog:
     def responsibility(self, service_id: str) -> dict[str, str]:
         """The owner of every layer for a service: its model's split, then its overrides."""
         service = self.services[service_id]
-        split = dict(self.service_models[service.service_model].responsibility)
-        split.update(service.responsibility)
+        base = self.service_models[service.service_model].responsibility
+        split: dict[str, str] = {str(k): v for k, v in base.items()}
+        split.update({str(k): v for k, v in service.responsibility.items()})
         return {layer: split[layer] for layer in self.layers}
 
     def evidenced_controls(self, service_id: str) -> frozenset[str]:
@@ -188,24 +192,48 @@ class _Merged:
             if (got := reader.read(file, _shown(file, directory, label), LayerFile)) is not None:
                 self.layer_file = got[0]
         for file in _files(directory, "categories"):
-            if (got_c := reader.read(file, _shown(file, directory, label), CategoryFile)) is not None:
-                self.categories.update(got_c[0].categories)
+            if (
+                got_c := reader.read(file, _shown(file, directory, label), CategoryFile)
+            ) is not None:
+                self.categories.update({str(k): v for k, v in got_c[0].categories.items()})
         for file in _files(directory, "severity"):
-            if (got_s := reader.read(file, _shown(file, directory, label), SeverityFile)) is not None:
+            if (
+                got_s := reader.read(file, _shown(file, directory, label), SeverityFile)
+            ) is not None:
                 self.severity = got_s[0].severity
         for file in _files(directory, "services"):
-            if (got_v := reader.read(file, _shown(file, directory, label), ServiceFile)) is not None:
+            if (
+                got_v := reader.read(file, _shown(file, directory, label), ServiceFile)
+            ) is not None:
                 for key, service in got_v[0].services.items():
                     self._remember("service", key, got_v[1], ("services", key))
                     self.services[key] = service
         for file in _files(directory, "controls"):
-            if (got_k := reader.read(file, _shown(file, directory, label), ControlFile)) is not None:
+            if (
+                got_k := reader.read(file, _shown(file, directory, label), ControlFile)
+            ) is not None:
                 for index, control in enumerate(got_k[0].controls):
-                    self._add(reader, "control", control.id, got_k[1], ("controls", index), self.controls, control)
+                    self._add(
+                        reader,
+                        "control",
+                        control.id,
+                        got_k[1],
+                        ("controls", index),
+                        self.controls,
+                        control,
+                    )
         for file in _files(directory, "threats"):
             if (got_t := reader.read(file, _shown(file, directory, label), ThreatFile)) is not None:
                 for index, threat in enumerate(got_t[0].threats):
-                    self._add(reader, "threat", threat.id, got_t[1], ("threats", index), self.threats, threat)
+                    self._add(
+                        reader,
+                        "threat",
+                        threat.id,
+                        got_t[1],
+                        ("threats", index),
+                        self.threats,
+                        threat,
+                    )
 
     def _add(
         self,
@@ -251,16 +279,18 @@ class _Merged:
         control_ids = set(self.controls) | self._aliases(self.controls)
         service_ids = set(self.services) | self._aliases(self.services)
         for service_id, service in sorted(self.services.items()):
-            for index, control in enumerate(service.evidences):
-                if control not in control_ids:
+            for index, evidenced in enumerate(service.evidences):
+                if evidenced not in control_ids:
                     path, span = self._at("service", service_id, "evidences", index)
-                    problems.append(self._unknown("control", control, control_ids, path, span))
+                    problems.append(self._unknown("control", evidenced, control_ids, path, span))
         for control_id, control in sorted(self.controls.items()):
             for key in ("applies_to", "relevant_when", "evidence"):
                 condition = getattr(control, key)
                 if condition is not None:
                     problems.extend(
-                        self._check_condition(condition, ("control", control_id, key), service_ids, control_ids)
+                        self._check_condition(
+                            condition, ("control", control_id, key), service_ids, control_ids
+                        )
                     )
         for threat_id, threat in sorted(self.threats.items()):
             for key in ("mitigated_by", "see_also"):
@@ -270,12 +300,19 @@ class _Merged:
                         problems.append(self._unknown("control", control, control_ids, path, span))
             if threat.when is not None:
                 problems.extend(
-                    self._check_condition(threat.when, ("threat", threat_id, "when"), service_ids, control_ids)
+                    self._check_condition(
+                        threat.when, ("threat", threat_id, "when"), service_ids, control_ids
+                    )
                 )
             elif threat.implementation is None:
                 path, span = self._at("threat", threat_id)
                 problems.append(
-                    Diagnostic("E101", f"threat '{threat_id}' needs 'when' or 'implementation: python'", path, span)
+                    Diagnostic(
+                        "E101",
+                        f"threat '{threat_id}' needs 'when' or 'implementation: python'",
+                        path,
+                        span,
+                    )
                 )
         return problems
 
@@ -287,11 +324,19 @@ class _Merged:
 
     @staticmethod
     def _unknown(kind: str, name: str, known: set[str], path: str, span: Span | None) -> Diagnostic:
-        return Diagnostic("E204" if kind == "service" else "E205",
-                          f"unknown {kind} '{name}'{did_you_mean(name, known)}", path, span)
+        return Diagnostic(
+            "E204" if kind == "service" else "E205",
+            f"unknown {kind} '{name}'{did_you_mean(name, known)}",
+            path,
+            span,
+        )
 
     def _check_condition(
-        self, condition: Condition, where: tuple[str, str, str], services: set[str], controls: set[str]
+        self,
+        condition: Condition,
+        where: tuple[str, str, str],
+        services: set[str],
+        controls: set[str],
     ) -> Iterator[Diagnostic]:
         kind, entry_id, key = where
         for node, trail in _walk(condition, ()):
@@ -312,8 +357,8 @@ class _Merged:
         control_aliases = {a: k for k, c in self.controls.items() for a in c.aliases}
         control_aliases.update({c.code: k for k, c in self.controls.items() if c.code})
         return Catalog(
-            layers=dict(self.layer_file.layers),
-            service_models=dict(self.layer_file.service_models),
+            layers={str(k): v for k, v in self.layer_file.layers.items()},
+            service_models={str(k): v for k, v in self.layer_file.service_models.items()},
             categories=self.categories,
             severity=self.severity,
             services=dict(sorted(self.services.items())),
@@ -326,7 +371,9 @@ class _Merged:
         )
 
 
-def _walk(condition: Condition, trail: tuple[str | int, ...]) -> Iterator[tuple[Condition, tuple[str | int, ...]]]:
+def _walk(
+    condition: Condition, trail: tuple[str | int, ...]
+) -> Iterator[tuple[Condition, tuple[str | int, ...]]]:
     yield condition, trail
     for key in ("all", "any"):
         for index, child in enumerate(getattr(condition, key) or ()):

@@ -98,7 +98,9 @@ ServiceKind = Literal[
 ]
 DfdKind = Literal["process", "datastore", "external-entity"]
 Placement = Literal["vpc", "regional", "global", "external"]
-Encryption = Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side", "not-applicable"]
+Encryption = Literal[
+    "none", "aws-managed", "customer-kms", "cloudhsm", "client-side", "not-applicable"
+]
 Classification = Literal["public", "internal", "confidential", "restricted"]
 BoundaryKind = Literal[
     "internet",
@@ -290,7 +292,11 @@ class Compliance(_Entry):
     hipaa: list[str] = Field(default_factory=list)
 
     def as_dict(self) -> dict[str, list[str]]:
-        return {"hipaa": list(self.hipaa), "iso27001": list(self.iso27001), "pci-dss": list(self.pci_dss)}
+        return {
+            "hipaa": list(self.hipaa),
+            "iso27001": list(self.iso27001),
+            "pci-dss": list(self.pci_dss),
+        }
 
 
 class AwsIds(_Entry):

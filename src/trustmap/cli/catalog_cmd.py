@@ -7,14 +7,22 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from trustmap.cli.common import EXIT_INVALID, CatalogOption, fail, load_catalog_or_exit, stdout_write
+from trustmap.cli.common import (
+    EXIT_INVALID,
+    CatalogOption,
+    fail,
+    load_catalog_or_exit,
+    stdout_write,
+)
 
 app = typer.Typer(
     help="List or explain the catalog: services, controls and threats.",
     no_args_is_help=True,
 )
 
-IdArgument = Annotated[str | None, typer.Argument(help="An id to explain; omit to list all.", show_default=False)]
+IdArgument = Annotated[
+    str | None, typer.Argument(help="An id to explain; omit to list all.", show_default=False)
+]
 
 
 @app.command()
@@ -77,15 +85,7 @@ def check(catalog_dirs: CatalogOption = None) -> None:
 
     Example: trustmap catalog check --catalog ./our-controls
     """
-    from trustmap.diagnostics import format_diagnostic
-    from trustmap.rules import BUILTIN_RULES, check_registry
-
-    catalog = load_catalog_or_exit(catalog_dirs)
-    problems = check_registry(catalog, BUILTIN_RULES)
-    for problem in problems:
-        typer.echo(format_diagnostic(problem), err=True)
-    if problems:
-        raise typer.Exit(EXIT_INVALID)
+    catalog = load_catalog_or_exit(catalog_dirs)  # also checks the rule registry
     typer.echo(
         f"catalog ok: {len(catalog.services)} services, {len(catalog.controls)} controls, "
         f"{len(catalog.threats)} threats",

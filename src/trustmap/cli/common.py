@@ -39,7 +39,10 @@ TodayOption = Annotated[
 ]
 AllowUnmatchedOption = Annotated[
     bool,
-    typer.Option("--allow-unmatched", help="Accept risk decisions that match no finding (a warning, not an error)."),
+    typer.Option(
+        "--allow-unmatched",
+        help="Accept risk decisions that match no finding (a warning, not an error).",
+    ),
 ]
 
 
@@ -72,12 +75,18 @@ def parse_today(value: str | None) -> dt.date:
 
 def load_catalog_or_exit(extra: Sequence[Path] | None) -> Catalog:
     from trustmap.catalog import CatalogError, load_catalog
+    from trustmap.rules import BUILTIN_RULES, check_registry
 
     try:
-        return load_catalog(extra or ())
+        catalog = load_catalog(extra or ())
     except CatalogError as error:
         typer.echo(error.render(), err=True)
         raise typer.Exit(EXIT_INVALID) from None
+    problems = check_registry(catalog, BUILTIN_RULES)
+    if problems:
+        print_diagnostics(problems)
+        raise typer.Exit(EXIT_INVALID)
+    return catalog
 
 
 def read_input(path: Path) -> tuple[str, bytes | None, list[Diagnostic]]:
@@ -89,10 +98,16 @@ def read_input(path: Path) -> tuple[str, bytes | None, list[Diagnostic]]:
         return shown, path.read_bytes(), []
     except OSError as error:
         reason = error.strerror or str(error)
-        return shown, None, [Diagnostic("E000", f"cannot read the file: {reason}", shown, Span.point(1, 1))]
+        return (
+            shown,
+            None,
+            [Diagnostic("E000", f"cannot read the file: {reason}", shown, Span.point(1, 1))],
+        )
 
 
-def print_diagnostics(diagnostics: Iterable[Diagnostic], lines: Sequence[str] = (), *, as_json: bool = False) -> None:
+def print_diagnostics(
+    diagnostics: Iterable[Diagnostic], lines: Sequence[str] = (), *, as_json: bool = False
+) -> None:
     from trustmap.diagnostics import format_diagnostic
 
     for diagnostic in diagnostics:
@@ -105,7 +120,12 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], lines: Sequence[str] = 
 
 
 def analyze_file(
-    path: Path, catalog: Catalog, today: dt.date, *, allow_unmatched: bool = False, quiet_warnings: bool = False
+    path: Path,
+    catalog: Catalog,
+    today: dt.date,
+    *,
+    allow_unmatched: bool = False,
+    quiet_warnings: bool = False,
 ) -> Analysis | None:
     """Analyze one model, printing its diagnostics; None when it is invalid."""
     from trustmap.analysis import analyze
@@ -114,7 +134,9 @@ def analyze_file(
     if raw is None:
         print_diagnostics(problems)
         return None
-    analysis, diagnostics = analyze(shown, raw, catalog, today=today, allow_unmatched=allow_unmatched)
+    analysis, diagnostics = analyze(
+        shown, raw, catalog, today=today, allow_unmatched=allow_unmatched
+    )
     if analysis is None or not quiet_warnings:
         lines = raw.decode("utf-8", errors="replace").splitlines()
         print_diagnostics(diagnostics, lines)

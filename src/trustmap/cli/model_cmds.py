@@ -31,7 +31,9 @@ ModelsArgument = Annotated[
 
 def _check_severity(value: str | None) -> str | None:
     if value is not None and value not in SEVERITIES:
-        raise typer.BadParameter(f"'{value}' is not a severity; choose from {', '.join(SEVERITIES)}")
+        raise typer.BadParameter(
+            f"'{value}' is not a severity; choose from {', '.join(SEVERITIES)}"
+        )
     return value
 
 
@@ -50,9 +52,13 @@ def validate(
     models: ModelsArgument,
     catalog_dirs: CatalogOption = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="text: positioned messages with excerpts; json: one object per line.")
+        str,
+        typer.Option(
+            "--format", help="text: positioned messages with excerpts; json: one object per line."
+        ),
     ] = "text",
     today: TodayOption = None,
+    allow_unmatched: AllowUnmatchedOption = False,
 ) -> None:
     """Check models against the format; print every problem as path:line:column: CODE message.
 
@@ -64,8 +70,8 @@ def validate(
 
         trustmap validate --format json model.yaml
     """
+    from trustmap.analysis import analyze
     from trustmap.diagnostics import has_errors
-    from trustmap.validate import load_model
 
     if output_format not in ("text", "json"):
         fail(f"--format must be text or json, not '{output_format}'")
@@ -76,7 +82,7 @@ def validate(
         shown, raw, problems = read_input(path)
         lines: list[str] = []
         if raw is not None:
-            _, problems = load_model(shown, raw, catalog, today=day)
+            _, problems = analyze(shown, raw, catalog, today=day, allow_unmatched=allow_unmatched)
             lines = raw.decode("utf-8", errors="replace").splitlines()
         print_diagnostics(problems, lines, as_json=output_format == "json")
         invalid = invalid or has_errors(problems)
@@ -95,7 +101,10 @@ def _fails(analysis_findings: list[tuple[str, str]], threshold: str | None) -> b
 def build(
     models: ModelsArgument,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Output directory; each model gets DIR/<model file stem>/.")
+        Path,
+        typer.Option(
+            "-o", "--output", help="Output directory; each model gets DIR/<model file stem>/."
+        ),
     ] = Path("output"),
     fail_on: FailOnOption = None,
     catalog_dirs: CatalogOption = None,
@@ -117,7 +126,7 @@ def build(
         trustmap build shop.yaml --fail-on high
     """
     from trustmap.outputs import BuildOptions, produce_all
-    from trustmap.write import UnsafeOutputPath, safe_stem, write_files
+    from trustmap.write import UnsafeOutputPathError, safe_stem, write_files
 
     catalog = load_catalog_or_exit(catalog_dirs)
     day = parse_today(today)
@@ -125,7 +134,9 @@ def build(
     for path in models:
         stem = safe_stem(path.stem)
         if stem in stems and stems[stem] != path:
-            fail(f"'{path}' and '{stems[stem]}' would both be written to {output / stem}; rename one of them")
+            fail(
+                f"'{path}' and '{stems[stem]}' would both be written to {output / stem}; rename one of them"
+            )
         stems[stem] = path
     invalid = False
     open_findings: list[tuple[str, str]] = []
@@ -138,14 +149,17 @@ def build(
         produced = produce_all(analysis, options)
         try:
             write_files(output / stem, produced.files)
-        except (OSError, UnsafeOutputPath) as error:
+        except (OSError, UnsafeOutputPathError) as error:
             fail(f"cannot write {output / stem}: {error}")
         for note in produced.notes:
             typer.echo(f"{analysis.graph.path}: note: {note}", err=True)
         counts = analysis.report.summary()["open"]
         opened = ", ".join(f"{n} {s}" for s, n in reversed(counts.items()) if n)
-        typer.echo(f"{analysis.graph.path}: wrote {len(produced.files)} files to {output / stem} "
-                   f"({opened or 'no'} open findings)", err=True)
+        typer.echo(
+            f"{analysis.graph.path}: wrote {len(produced.files)} files to {output / stem} "
+            f"({opened or 'no'} open findings)",
+            err=True,
+        )
         open_findings.extend((f.key, f.severity) for f in analysis.report.open_findings())
     if invalid:
         raise typer.Exit(EXIT_INVALID)

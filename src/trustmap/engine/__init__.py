@@ -1,7 +1,5 @@
-"""The evaluation engine: catalog rules over the annotated graph -> checklist and findings."""
+"""The evaluation engine: catalog rules over the annotated graph -> checklist and findings.
 
-from __future__ import annotations
-
-from trustmap.engine.evaluate import EvaluationOptions, evaluate
-
-__all__ = ["EvaluationOptions", "evaluate"]
+`trustmap.engine.evaluate.evaluate` is the entry point. This package imports nothing itself,
+so that graph rules (`trustmap.rules`) can use `trustmap.engine.context` without a cycle.
+"""

@@ -70,7 +70,9 @@ def _classification_at_least(value: str, target: Target, context: EvalContext) -
 
 
 def _regulation(value: tuple[str, ...], target: Target, context: EvalContext) -> bool:
-    regulations = context.model_regulations if _is("model", target) else target.attrs.get("regulations", ())
+    regulations = (
+        context.model_regulations if _is("model", target) else target.attrs.get("regulations", ())
+    )
     return bool(set(value).intersection(regulations))
 
 
@@ -79,7 +81,9 @@ def _stores_data(value: bool, target: Target, _: EvalContext) -> bool:
 
 
 def _in_boundary_kind(value: tuple[str, ...], target: Target, _: EvalContext) -> bool:
-    return _is("component", target) and bool(set(value).intersection(target.attrs["boundary_kinds"]))
+    return _is("component", target) and bool(
+        set(value).intersection(target.attrs["boundary_kinds"])
+    )
 
 
 def _trust_below(value: int, target: Target, _: EvalContext) -> bool:

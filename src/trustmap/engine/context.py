@@ -74,7 +74,9 @@ class EvalContext:
 
     def targets(self, scope: str) -> list[Target]:
         if scope == "component":
-            return [Target(Subject("component", cid), attrs) for cid, attrs in self.graph.components()]
+            return [
+                Target(Subject("component", cid), attrs) for cid, attrs in self.graph.components()
+            ]
         if scope == "flow":
             return [Target(Subject("flow", f["id"]), f) for f in self.graph.flows()]
         return [self.model_target()]

@@ -15,7 +15,10 @@ __all__ = ["DecisionTable"]
 
 def _pattern(text: str) -> re.Pattern[str]:
     """`*` matches any run of characters; everything else is literal."""
-    return re.compile("".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", text)) + r"\Z")
+    return re.compile(
+        "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", text))
+        + r"\Z"
+    )
 
 
 @dataclass

@@ -16,7 +16,7 @@ from trustmap.engine.describe import describe
 from trustmap.engine.severity import raised_severity
 from trustmap.findings import ChecklistItem, Finding, Report, Subject
 from trustmap.graph import ModelGraph
-from trustmap.rules import BUILTIN_RULES, Rule, check_registry
+from trustmap.rules import BUILTIN_RULES, Rule
 
 __all__ = ["EvaluationOptions", "evaluate"]
 
@@ -47,7 +47,9 @@ class _Evaluator:
 
     # -- controls ---------------------------------------------------------------------
 
-    def status(self, control: Control, target: Target, *, listed_only: bool = True) -> _Status | None:
+    def status(
+        self, control: Control, target: Target, *, listed_only: bool = True
+    ) -> _Status | None:
         """A control's status for a target; None when `applies_to` excludes it and `listed_only`."""
         key = (control.id, target.subject.kind, target.subject.id)
         if key not in self.cache:
@@ -57,34 +59,54 @@ class _Evaluator:
             return self._status(control, target, ignore_applies_to=True)
         return found
 
-    def _status(self, control: Control, target: Target, *, ignore_applies_to: bool = False) -> _Status | None:
+    def _status(
+        self, control: Control, target: Target, *, ignore_applies_to: bool = False
+    ) -> _Status | None:
         context = self.context
-        if not ignore_applies_to and control.applies_to is not None and not holds(control.applies_to, target, context):
+        if (
+            not ignore_applies_to
+            and control.applies_to is not None
+            and not holds(control.applies_to, target, context)
+        ):
             return None
         if control.owner == "aws":
             return _Status("inherited", INHERITED_REASON)
         if control.relevant_when is not None and not holds(control.relevant_when, target, context):
-            return _Status("not-applicable", f"not applicable: only needed when it {describe(control.relevant_when)}")
+            return _Status(
+                "not-applicable",
+                f"not applicable: only needed when it {describe(control.relevant_when)}",
+            )
         if target.subject.kind == "component" and control.id in target.attrs.get("controls", ()):
             return _Status("met", "declared in the component's controls")
         if control.id in context.model_controls:
             return _Status("met", self._model_evidence(control.id))
         if control.evidence is not None and holds(control.evidence, target, context):
-            return _Status("met", f"evidenced by the model: {target.name} {describe(control.evidence)}")
-        expected = f"expected: {describe(control.evidence)}, or " if control.evidence is not None else "expected: "
+            return _Status(
+                "met", f"evidenced by the model: {target.name} {describe(control.evidence)}"
+            )
+        expected = (
+            f"expected: {describe(control.evidence)}, or "
+            if control.evidence is not None
+            else "expected: "
+        )
         scope = "the model's top-level 'controls'" if control.scope == "model" else "its 'controls'"
-        return _Status("open", f"no evidence in the model ({expected}'{control.id}' declared in {scope})")
+        return _Status(
+            "open", f"no evidence in the model ({expected}'{control.id}' declared in {scope})"
+        )
 
     def _model_evidence(self, control_id: str) -> str:
         declared = {self.catalog.canonical_control(c) or c for c in self.graph.model.controls}
         if control_id in declared:
             return "declared in the model's top-level controls"
         providers = sorted(
-            cid for cid, attrs in self.graph.components()
+            cid
+            for cid, attrs in self.graph.components()
             if control_id in self.catalog.evidenced_controls(attrs["service"])
         )
-        return "evidenced by the component" + ("s " if len(providers) > 1 else " ") + ", ".join(
-            f"'{p}'" for p in providers
+        return (
+            "evidenced by the component"
+            + ("s " if len(providers) > 1 else " ")
+            + ", ".join(f"'{p}'" for p in providers)
         )
 
     def checklist(self, target: Target) -> tuple[ChecklistItem, ...]:
@@ -128,8 +150,11 @@ class _Evaluator:
 
     def hits(self, threat: Threat) -> Iterator[tuple[Target, str]]:
         if threat.implementation == "python":
-            rule = self.options.rules[threat.id]
-            yield from rule(self.context, threat)
+            rule = self.options.rules.get(threat.id)
+            if (
+                rule is not None
+            ):  # a missing rule is a catalog error, reported when the catalog loads
+                yield from rule(self.context, threat)
             return
         assert threat.when is not None
         for target in self.context.targets(threat.scope):
@@ -146,7 +171,9 @@ class _Evaluator:
                 open_controls: list[tuple[Control, _Status]] = []
                 for control_id in threat.mitigated_by:
                     control = self.catalog.controls[control_id]
-                    status = self.status(control, self.control_target(control, target), listed_only=False)
+                    status = self.status(
+                        control, self.control_target(control, target), listed_only=False
+                    )
                     if status is not None and status.status == "open":
                         open_controls.append((control, status))
                 if threat.mitigated_by and not open_controls:
@@ -154,14 +181,20 @@ class _Evaluator:
                 found.append(self._finding(threat, target, why, open_controls))
         return sorted(found, key=Finding.sort_key)
 
-    def _finding(self, threat: Threat, target: Target, why: str, open_controls: list[tuple[Control, _Status]]) -> Finding:
-        severity, raises = raised_severity(threat.severity, target, self.context, self.catalog.severity)
+    def _finding(
+        self, threat: Threat, target: Target, why: str, open_controls: list[tuple[Control, _Status]]
+    ) -> Finding:
+        severity, raises = raised_severity(
+            threat.severity, target, self.context, self.catalog.severity
+        )
         compliance: dict[str, set[str]] = {"hipaa": set(), "iso27001": set(), "pci-dss": set()}
         for control, _ in open_controls:
             for framework, refs in control.compliance.as_dict().items():
                 compliance[framework].update(refs)
         missing = "; ".join(f"control '{c.id}' is open: {s.reason}" for c, s in open_controls)
-        remediation = " ".join(c.remediation for c, _ in open_controls if c.remediation) or threat.description
+        remediation = (
+            " ".join(c.remediation for c, _ in open_controls if c.remediation) or threat.description
+        )
         key = f"{target.subject.id}/{threat.id}"
         decision = self.decisions.lookup(key)
         return Finding(
@@ -195,7 +228,11 @@ class _Evaluator:
             Diagnostic(
                 code,
                 f"the decision '{entry.finding}' matches no finding or checklist item (renamed subject?)"
-                + ("" if self.options.allow_unmatched_decisions else "; pass --allow-unmatched to keep it"),
+                + (
+                    ""
+                    if self.options.allow_unmatched_decisions
+                    else "; pass --allow-unmatched to keep it"
+                ),
                 self.graph.path,
                 self.graph.decision_spans.get(index),
             )
@@ -207,16 +244,18 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def evaluate(graph: ModelGraph, catalog: Catalog, options: EvaluationOptions | None = None) -> Report:
+def evaluate(
+    graph: ModelGraph, catalog: Catalog, options: EvaluationOptions | None = None
+) -> Report:
     """Checklists for every component, flow and the model; findings; decisions applied."""
     options = options or EvaluationOptions()
-    problems = check_registry(catalog, options.rules)
-    if problems:
-        return Report({}, (), tuple(problems))
     evaluator = _Evaluator(graph, catalog, options)
     findings = evaluator.findings()
     checklists: dict[Subject, tuple[ChecklistItem, ...]] = {}
-    for target in [evaluator.context.model_target(), *evaluator.context.targets("component"),
-                   *evaluator.context.targets("flow")]:
+    for target in [
+        evaluator.context.model_target(),
+        *evaluator.context.targets("component"),
+        *evaluator.context.targets("flow"),
+    ]:
         checklists[target.subject] = evaluator.checklist(target)
     return Report(checklists, tuple(findings), tuple(evaluator.unmatched()))

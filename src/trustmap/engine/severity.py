@@ -9,7 +9,9 @@ from trustmap.findings import SEVERITY_ORDER, severity_rank
 __all__ = ["raised_severity"]
 
 
-def raised_severity(base: str, target: Target, context: EvalContext, policy: SeverityPolicy) -> tuple[str, list[str]]:
+def raised_severity(
+    base: str, target: Target, context: EvalContext, policy: SeverityPolicy
+) -> tuple[str, list[str]]:
     """The severity after raises, and a sentence per raise saying why."""
     reasons: list[str] = []
     steps = 0
@@ -42,4 +44,6 @@ def _exposed(target: Target, context: EvalContext) -> bool:
     if target.subject.kind == "component":
         return bool(target.attrs.get("internet_facing"))
     source = context.graph.component(target.attrs["source"])
-    return bool(source.get("internet_facing")) or "internet" in target.attrs.get("crossed_kinds", ())
+    return bool(source.get("internet_facing")) or "internet" in target.attrs.get(
+        "crossed_kinds", ()
+    )

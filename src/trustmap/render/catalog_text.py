@@ -35,7 +35,7 @@ def list_controls(catalog: Catalog) -> str:
 
 
 def list_threats(catalog: Catalog) -> str:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for tid, t in catalog.threats.items():
         stride = "".join(s[0].upper() for s in t.stride)
         rows.append((tid, t.scope, stride, t.severity, t.title))
@@ -65,12 +65,23 @@ def explain_service(catalog: Catalog, entry_id: str) -> str | None:
         ("evidences", ", ".join(sorted(catalog.evidenced_controls(service_id))) or None),
     ]
     if service.deprecated is not None:
-        pairs.append(("deprecated", f"since {service.deprecated.date.isoformat()}"
-                      + (f"; use {service.deprecated.replacement}" if service.deprecated.replacement else "")))
+        pairs.append(
+            (
+                "deprecated",
+                f"since {service.deprecated.date.isoformat()}"
+                + (
+                    f"; use {service.deprecated.replacement}"
+                    if service.deprecated.replacement
+                    else ""
+                ),
+            )
+        )
     for caveat in service.caveats:
         pairs.append(("caveat", f"({caveat.date.isoformat()}) {caveat.text}"))
     text = _lines(pairs)
-    text += "\nresponsibility\n" + "".join(f"  {layer.ljust(20)}{owner}\n" for layer, owner in split.items())
+    text += "\nresponsibility\n" + "".join(
+        f"  {layer.ljust(20)}{owner}\n" for layer, owner in split.items()
+    )
     return text
 
 
@@ -80,7 +91,9 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
         return None
     control = catalog.controls[control_id]
     compliance = control.compliance.as_dict()
-    mitigates = sorted(t for t, threat in catalog.threats.items() if control_id in threat.mitigated_by)
+    mitigates = sorted(
+        t for t, threat in catalog.threats.items() if control_id in threat.mitigated_by
+    )
     pairs: list[tuple[str, str | None]] = [
         ("id", control_id),
         ("code", control.code),
@@ -89,7 +102,10 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
         ("owner", control.owner),
         ("scope", control.scope),
         ("severity", control.severity),
-        ("applies to", describe(control.applies_to) if control.applies_to else "every " + control.scope),
+        (
+            "applies to",
+            describe(control.applies_to) if control.applies_to else "every " + control.scope,
+        ),
         ("relevant when", describe(control.relevant_when) if control.relevant_when else None),
         ("met when", describe(control.evidence) if control.evidence else None),
         ("evidence", control.evidence_text),

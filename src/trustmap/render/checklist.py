@@ -14,12 +14,18 @@ __all__ = ["CHECKLIST_RENDERERS", "render_checklist_json"]
 def render_checklist_json(analysis: Analysis) -> str:
     document = report_document(analysis)
     keep = {
-        "components": [{"checklist": c["checklist"], "id": c["id"], "name": c["name"]} for c in document["components"]],
+        "components": [
+            {"checklist": c["checklist"], "id": c["id"], "name": c["name"]}
+            for c in document["components"]
+        ],
         "findings": document["findings"],
         "flows": [{"checklist": f["checklist"], "id": f["id"]} for f in document["flows"]],
         "format": "trustmap-checklist/1",
-        "model": {"checklist": document["model"]["checklist"], "name": document["model"]["name"],
-                  "source": document["model"]["source"]},
+        "model": {
+            "checklist": document["model"]["checklist"],
+            "name": document["model"]["name"],
+            "source": document["model"]["source"],
+        },
         "summary": document["summary"],
     }
     return json.dumps(keep, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -104,11 +104,13 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
         "data": data,
         "diagnostics": [d.to_json() for d in analysis.diagnostics],
         "findings": [f.to_json() for f in analysis.report.findings],
-        "flows": [_flow(analysis, flow) for flow in graph.flows()],
+        "flows": [_flow(analysis, flow) for flow in sorted(graph.flows(), key=lambda f: f["id"])],
         "format": REPORT_FORMAT,
         "model": {
             "checklist": [item.to_json() for item in model_items],
-            "controls": sorted({analysis.catalog.canonical_control(c) or c for c in model.controls}),
+            "controls": sorted(
+                {analysis.catalog.canonical_control(c) or c for c in model.controls}
+            ),
             "description": model.description,
             "name": model.name,
             "owner": model.owner,
@@ -121,4 +123,6 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
 
 
 def render_report_json(analysis: Analysis) -> str:
-    return json.dumps(report_document(analysis), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(report_document(analysis), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )

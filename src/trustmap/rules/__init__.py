@@ -37,14 +37,19 @@ def check_registry(catalog: Catalog, rules: Mapping[str, Rule]) -> list[Diagnost
             problems.append(
                 Diagnostic(
                     "E211",
-                    f"threat '{threat_id}' says 'implementation: python' but no rule is registered under that id",
+                    f"threat '{threat_id}' says 'implementation: python' "
+                    "but no rule is registered under that id",
                     origin.path if origin else "models",
                     origin.span if origin else None,
                 )
             )
     for rule_id in sorted(set(rules) - set(catalog.threats)):
         problems.append(
-            Diagnostic("E211", f"rule '{rule_id}' is registered but the catalog has no threat with that id",
-                       "models", None)
+            Diagnostic(
+                "E211",
+                f"rule '{rule_id}' is registered but the catalog has no threat with that id",
+                "models",
+                None,
+            )
         )
     return problems

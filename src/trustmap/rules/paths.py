@@ -19,7 +19,9 @@ def _strings(threat: Threat, key: str, default: tuple[str, ...]) -> set[str]:
     return set(value) if isinstance(value, list) else set(default)
 
 
-def internet_path_to_datastore_bypasses_waf(context: EvalContext, threat: Threat) -> Iterator[tuple[Target, str]]:
+def internet_path_to_datastore_bypasses_waf(
+    context: EvalContext, threat: Threat
+) -> Iterator[tuple[Target, str]]:
     """Data stores in the customer's network that a flow path from the internet reaches
     without passing a WAF or load balancer (or a component that declares control `waf`)."""
     graph = context.graph.graph
@@ -30,8 +32,10 @@ def internet_path_to_datastore_bypasses_waf(context: EvalContext, threat: Threat
         attrs = graph.nodes[node]
         return attrs["service"] in front_doors or "waf" in attrs["controls"]
 
-    sources = sorted(n for n, a in graph.nodes(data=True) if "internet" in a["boundary_kinds"] and not guarded(n))
-    previous: dict[str, str | None] = {source: None for source in sources}
+    sources = sorted(
+        n for n, a in context.graph.components() if "internet" in a["boundary_kinds"] and not guarded(n)
+    )
+    previous: dict[str, str | None] = dict.fromkeys(sources)
     queue = deque(sources)
     while queue:
         node = queue.popleft()
@@ -42,13 +46,20 @@ def internet_path_to_datastore_bypasses_waf(context: EvalContext, threat: Threat
             queue.append(successor)
     for node in sorted(previous):
         attrs = graph.nodes[node]
-        if previous[node] is None or attrs["dfd"] != "datastore" or attrs["service_model"] not in store_models:
+        if (
+            previous[node] is None
+            or attrs["dfd"] != "datastore"
+            or attrs["service_model"] not in store_models
+        ):
             continue
         path = [node]
         while (step := previous[path[-1]]) is not None:
             path.append(step)
         route = " -> ".join(reversed(path))
-        yield context.component(node), (
-            f"{attrs['name']} is reachable from the internet along {route} "
-            f"without passing {' or '.join(sorted(front_doors))}"
+        yield (
+            context.component(node),
+            (
+                f"{attrs['name']} is reachable from the internet along {route} "
+                f"without passing {' or '.join(sorted(front_doors))}"
+            ),
         )

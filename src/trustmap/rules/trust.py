@@ -12,7 +12,9 @@ from trustmap.graph import classification_rank
 __all__ = ["restricted_data_flows_to_lower_trust"]
 
 
-def restricted_data_flows_to_lower_trust(context: EvalContext, threat: Threat) -> Iterator[tuple[Target, str]]:
+def restricted_data_flows_to_lower_trust(
+    context: EvalContext, threat: Threat
+) -> Iterator[tuple[Target, str]]:
     """Flows that carry data at or above a classification into a less trusted place.
 
     A bidirectional flow carries data both ways, so either direction counts.
@@ -30,9 +32,12 @@ def restricted_data_flows_to_lower_trust(context: EvalContext, threat: Threat) -
             sent, received = graph.component(sender), graph.component(receiver)
             if received["trust"] < sent["trust"]:
                 data = ", ".join(flow["data"])
-                yield Target(Subject("flow", flow["id"]), flow), (
-                    f"Flow {flow['id']} carries {flow['classification']} data ({data}) from "
-                    f"{sent['name']} (trust {sent['trust']}) to {received['name']} (trust {received['trust']})"
+                yield (
+                    Target(Subject("flow", flow["id"]), flow),
+                    (
+                        f"Flow {flow['id']} carries {flow['classification']} data ({data}) from "
+                        f"{sent['name']} (trust {sent['trust']}) "
+                        f"to {received['name']} (trust {received['trust']})"
+                    ),
                 )
                 break
-

@@ -1,0 +1,45 @@
+# Two commands from a fresh machine:
+#   make run    install everything and build the bundled examples into output/
+#   make test   install what the tests need and run them (lint, types, tests)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+EXAMPLES := $(sort $(wildcard examples/*.yaml))
+
+.PHONY: run test install install-test graphviz lint typecheck pytest bench clean
+
+run: install graphviz
+	$(BIN)/trustmap build $(EXAMPLES) -o output
+
+test: install-test graphviz lint typecheck pytest
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "trustmap needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+graphviz:
+	@sh scripts/ensure-graphviz.sh
+
+lint:
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/python -m pytest -q -n auto
+
+bench: install graphviz
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf output/*/ build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,158 @@
+"""The command line: exit codes, help, outputs of build, python -m."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES, ROOT
+from trustmap.cli import app
+
+runner = CliRunner()
+SHOP = str(EXAMPLES / "shop.yaml")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["validate"],
+        ["build"],
+        ["checklist"],
+        ["schema"],
+        ["catalog"],
+        ["catalog", "services"],
+        ["catalog", "controls"],
+        ["catalog", "threats"],
+        ["catalog", "check"],
+    ],
+)
+def test_every_command_has_help_with_text(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_validate_valid_examples_exit_zero() -> None:
+    paths = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    result = runner.invoke(app, ["validate", "--today", "2026-11-28", *paths])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count(": valid") == len(paths)
+
+
+def test_validate_missing_file_is_positioned_exit_two(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "absent.yaml")])
+    assert result.exit_code == 2
+    assert "absent.yaml:1:1: E000 cannot read the file" in result.stderr
+
+
+def test_validate_json_format(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("trustmap: 1\nname: x\ncomponents:\n  web: {service: ec3}\n")
+    result = runner.invoke(app, ["validate", "--format", "json", str(bad)])
+    assert result.exit_code == 2
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0]["code"] == "E204" and lines[0]["line"] == 4 and lines[0]["column"] == 18
+
+
+def test_build_writes_report_json_with_the_contract_fields(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", SHOP, "-o", str(tmp_path), "--today", "2026-11-28"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((tmp_path / "shop" / "report.json").read_text())
+    assert report["format"] == "trustmap-report/1"
+    assert report["model"] == report["model"] | {"name": "Online shop"}
+    components = {c["id"]: c for c in report["components"]}
+    assert components["web"]["service_model"] == "infrastructure"
+    assert components["web"]["responsibility"]["os"] == "customer"
+    assert components["db"]["responsibility"]["os"] == "aws"
+    assert components["assets"]["responsibility"]["os"] == "aws"
+    assert components["web"]["boundary_path"] == ["prod", "vpc", "app"]
+    flows = {f["id"]: f for f in report["flows"]}
+    assert flows["lb->web"]["crosses"] == ["public", "app"]
+    assert flows["lb->web"]["encrypted"] is False
+
+
+def test_build_is_byte_identical_across_runs(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        result = runner.invoke(
+            app, ["build", SHOP, "-o", str(tmp_path / name), "--today", "2026-11-28"]
+        )
+        assert result.exit_code == 0
+    first, second = tmp_path / "one" / "shop", tmp_path / "two" / "shop"
+    for file in sorted(first.iterdir()):
+        assert file.read_bytes() == (second / file.name).read_bytes(), file.name
+
+
+def test_build_invalid_model_exits_two_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "trustmap: 1\nname: x\ncomponents:\n  web: {service: ec2}\n"
+        "flows:\n  - {from: web, to: web, protocol: https}\n"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(bad), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "E207" in result.stderr
+    assert not (out / "bad").exists()
+
+
+def test_failed_build_leaves_earlier_outputs_untouched(tmp_path: Path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text("trustmap: 1\nname: x\ncomponents:\n  web: {service: ec2}\n")
+    out = tmp_path / "out"
+    assert (
+        runner.invoke(app, ["build", str(model), "-o", str(out), "--today", "2026-11-28"]).exit_code
+        == 0
+    )
+    before = {p.name: p.read_bytes() for p in (out / "m").iterdir()}
+    model.write_text("trustmap: 1\nname: x\ncomponents:\n  web: {service: nope}\n")
+    assert runner.invoke(app, ["build", str(model), "-o", str(out)]).exit_code == 2
+    assert {p.name: p.read_bytes() for p in (out / "m").iterdir()} == before
+
+
+def test_fail_on_severity(tmp_path: Path) -> None:
+    args = ["build", SHOP, "-o", str(tmp_path), "--today", "2026-11-28"]
+    assert runner.invoke(app, [*args, "--fail-on", "info"]).exit_code == 1
+    assert runner.invoke(app, [*args, "--fail-on", "bogus"]).exit_code == 2
+
+
+def test_catalog_listings_one_entry_per_line() -> None:
+    services = runner.invoke(app, ["catalog", "services"]).stdout.splitlines()
+    controls = runner.invoke(app, ["catalog", "controls"]).stdout.splitlines()
+    assert len(services) >= 50 and any(line.startswith("ec2 ") for line in services)
+    assert len(controls) >= 90
+
+
+def test_catalog_explain_and_unknown_id() -> None:
+    result = runner.invoke(app, ["catalog", "services", "rds"])
+    assert result.exit_code == 0 and "container" in result.stdout
+    result = runner.invoke(app, ["catalog", "services", "rdss"])
+    assert result.exit_code == 2 and "did you mean 'rds'" in result.stderr
+
+
+def test_schema_is_json_schema_with_service_enum() -> None:
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.stdout)
+    assert "ec2" in schema["$defs"]["Component"]["properties"]["service"]["enum"]
+    assert "components" in schema["required"]
+
+
+def test_usage_errors_exit_two() -> None:
+    assert runner.invoke(app, ["build"]).exit_code == 2
+    assert runner.invoke(app, ["nonsense"]).exit_code == 2
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "trustmap", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("trustmap ")
