@@ -15,6 +15,7 @@ data itself.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ _SAFE_TAGS = frozenset(
     for t in ("null", "bool", "int", "float", "str", "timestamp", "binary", "seq", "map", "merge")
 )
 _MERGE_TAG = _SAFE_TAG_PREFIX + "merge"
+_STR_TAG = _SAFE_TAG_PREFIX + "str"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,22 +99,43 @@ def _span(event: Any) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-@dataclass(slots=True)
+def _shorten(text: str, limit: int = 80) -> str:
+    """A value as quoted in a message: hostile files hold megabyte-long scalars."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _tag_as_written(tag: str) -> str:
+    """`tag:yaml.org,2002:python/name` as the author wrote it: `!!python/name`."""
+    return _shorten("!!" + tag.removeprefix(_SAFE_TAG_PREFIX) if tag.startswith(_SAFE_TAG_PREFIX) else tag)
+
+
 class _Frame:
-    container: dict[Any, Any] | list[Any]
-    path: Path
-    span: Span
-    anchor: str | None
-    weight: int = 1
-    pending_key: Any = None
-    pending_key_span: Span | None = None
-    has_key: bool = False
-    merges: list[tuple[dict[Any, Any], Span]] = field(default_factory=list)
-    key_spans: dict[Any, Span] = field(default_factory=dict)
+    """An open mapping or sequence (a plain slotted class: one is made per container)."""
+
+    __slots__ = ("anchor", "container", "has_key", "key_spans", "merges", "path", "pending_key", "span", "weight")
+
+    def __init__(self, container: dict[Any, Any] | list[Any], path: Path, span: Span, anchor: str | None) -> None:
+        self.container = container
+        self.path = path
+        self.span = span
+        self.anchor = anchor
+        self.weight = 1
+        self.pending_key: Any = None
+        self.has_key = False
+        self.merges: list[tuple[dict[Any, Any], Span]] | None = None
+        self.key_spans: dict[Any, Span] | None = {} if isinstance(container, dict) else None
+
+
+#: Stands for a pending `<<` key; a sentinel, so that no user key can be taken for it.
+_MERGE = object()
 
 
 class _Builder:
-    """Turns a stream of parser events into data and a source map."""
+    """Turns a stream of parser events into data and a source map.
+
+    This runs once per scalar of the file, so it avoids PyYAML's node constructor (which keeps
+    every node it builds alive) and dispatches on the event class with a table.
+    """
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
@@ -127,63 +150,77 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.duplicates: list[Diagnostic] = []
 
-    def run(self, events: Any) -> None:
-        for event in events:
-            handler = getattr(self, "_on_" + type(event).__name__, None)
+    def run(self, parser: Any) -> None:
+        handlers: dict[type, Any] = {
+            yaml.ScalarEvent: self._on_scalar,
+            yaml.MappingStartEvent: self._on_mapping_start,
+            yaml.MappingEndEvent: self._on_mapping_end,
+            yaml.SequenceStartEvent: self._on_sequence_start,
+            yaml.SequenceEndEvent: self._on_sequence_end,
+            yaml.AliasEvent: self._on_alias,
+            yaml.DocumentStartEvent: self._on_document_start,
+        }
+        get_event = parser.get_event
+        while (event := get_event()) is not None:
+            handler = handlers.get(type(event))
             if handler is not None:
                 handler(event)
 
     # -- document structure -------------------------------------------------------------
 
-    def _on_DocumentStartEvent(self, event: Any) -> None:  # noqa: N802 (event class names)
+    def _on_document_start(self, event: Any) -> None:
         self.documents += 1
         if self.documents > 1:
             raise _RefusedError("E008", "the file holds more than one YAML document", _span(event))
 
-    def _on_MappingStartEvent(self, event: Any) -> None:  # noqa: N802
+    def _on_mapping_start(self, event: Any) -> None:
         self._check_tag(event, "map")
         self._open(event, {})
 
-    def _on_SequenceStartEvent(self, event: Any) -> None:  # noqa: N802
+    def _on_sequence_start(self, event: Any) -> None:
         self._check_tag(event, "seq")
         self._open(event, [])
 
-    def _on_MappingEndEvent(self, event: Any) -> None:  # noqa: N802
+    def _on_mapping_end(self, event: Any) -> None:
         frame = self.stack.pop()
-        assert isinstance(frame.container, dict)
-        for merged, span in frame.merges:
+        container = frame.container
+        assert isinstance(container, dict) and frame.key_spans is not None
+        for merged, span in frame.merges or ():
             for key, value in merged.items():
-                if key not in frame.container:
-                    frame.container[key] = value
+                if key not in container:
+                    container[key] = value
                     frame.key_spans[key] = span
         self._close(frame)
 
-    def _on_SequenceEndEvent(self, event: Any) -> None:  # noqa: N802
+    def _on_sequence_end(self, event: Any) -> None:
         self._close(self.stack.pop())
 
-    def _on_ScalarEvent(self, event: Any) -> None:  # noqa: N802
-        value, tag = self._scalar(event)
+    def _on_scalar(self, event: Any) -> None:
         span = _span(event)
-        parent = self.stack[-1] if self.stack else None
-        if parent is not None and isinstance(parent.container, dict) and not parent.has_key:
-            self._take_key(parent, value, tag, span)
-            return
-        path = self._child_path()
-        self._add_weight(1)
-        self._place(value, 1, path, span, event.anchor)
+        value, is_merge = self._scalar(event, span)
+        stack = self.stack
+        if stack:
+            parent = stack[-1]
+            if parent.key_spans is not None and not parent.has_key:
+                self._take_key(parent, _MERGE if is_merge else value, span)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, 1)
+                return
+        self._add_weight(1, span)
+        self._place(value, 1, self._child_path(), span, event.anchor)
 
-    def _on_AliasEvent(self, event: Any) -> None:  # noqa: N802
+    def _on_alias(self, event: Any) -> None:
         span = _span(event)
         if event.anchor not in self.anchors:
-            raise _RefusedError("E001", f"unknown alias '*{event.anchor}'", span)
+            raise _RefusedError("E001", f"unknown alias '*{_shorten(event.anchor)}'", span)
         value, weight = self.anchors[event.anchor]
         parent = self.stack[-1] if self.stack else None
-        if parent is not None and isinstance(parent.container, dict) and not parent.has_key:
+        if parent is not None and parent.key_spans is not None and not parent.has_key:
             if isinstance(value, dict | list):
                 raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
-            self._take_key(parent, value, None, span)
+            self._take_key(parent, value, span)
             return
-        self._add_weight(weight)
+        self._add_weight(weight, span)
         self._place(value, weight, self._child_path(), span, None)
 
     # -- helpers ----------------------------------------------------------------------
@@ -191,82 +228,76 @@ class _Builder:
     def _check_tag(self, event: Any, kind: str) -> None:
         tag = event.tag
         if tag not in (None, "!", _SAFE_TAG_PREFIX + kind):
-            raise _RefusedError("E003", f"the YAML tag '{tag}' is not allowed here", _span(event))
+            raise _RefusedError("E003", f"the YAML tag '{_tag_as_written(tag)}' is not allowed here", _span(event))
 
-    def _scalar(self, event: Any) -> tuple[Any, str]:
+    def _scalar(self, event: Any, span: Span) -> tuple[Any, bool]:
+        """The value of a scalar, and whether it is the merge key `<<`."""
         tag = event.tag
         if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return event.value, False  # quoted or "!": always a string
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == _STR_TAG:
+            return event.value, False
         if tag not in _SAFE_TAGS or tag in (_SAFE_TAG_PREFIX + "seq", _SAFE_TAG_PREFIX + "map"):
             raise _RefusedError(
-                "E003",
-                f"the YAML tag '{tag}' is not allowed: only plain data is read",
-                _span(event),
+                "E003", f"the YAML tag '{_tag_as_written(tag)}' is not allowed: only plain data is read", span
             )
         if tag == _MERGE_TAG:
-            return "<<", tag
+            return "<<", True
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.constructor.construct_object(node), tag
+            return SafeConstructor.yaml_constructors[tag](self.constructor, node), False
         except (ConstructorError, ValueError, OverflowError) as error:
-            raise _RefusedError(
-                "E001", f"cannot read the value '{event.value}': {error}", _span(event)
-            ) from None
+            message = f"cannot read the value '{_shorten(event.value)}': {_shorten(str(error), 200)}"
+            raise _RefusedError("E001", message, span) from None
 
-    def _take_key(self, parent: _Frame, key: Any, tag: str | None, span: Span) -> None:
-        if tag == _MERGE_TAG:
-            parent.pending_key = _MERGE_TAG
-        else:
+    def _take_key(self, parent: _Frame, key: Any, span: Span) -> None:
+        key_spans = parent.key_spans
+        assert key_spans is not None
+        if key is not _MERGE:
             if isinstance(key, bytes):
                 raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
-            if key in parent.key_spans:
-                first = parent.key_spans[key]
+            first = key_spans.get(key)
+            if first is not None:
                 message = (
-                    f"duplicate key '{key}' (first defined at line {first.line}); "
+                    f"duplicate key '{_shorten(str(key))}' (first defined at line {first.line}); "
                     "YAML would silently keep only the last value"
                 )
                 self.duplicates.append(Diagnostic("E002", message, "", span))
-            parent.pending_key = key
-            parent.key_spans.setdefault(key, span)
+            else:
+                key_spans[key] = span
             self.source_map.keys.setdefault((*parent.path, _key_segment(key)), span)
-        parent.pending_key_span = span
+        parent.pending_key = key
         parent.has_key = True
 
     def _child_path(self) -> Path:
         if not self.stack:
             return ()
         parent = self.stack[-1]
-        if isinstance(parent.container, list):
+        if parent.key_spans is None:
             return (*parent.path, len(parent.container))
-        return (*parent.path, _key_segment(parent.pending_key))
+        key = parent.pending_key
+        return (*parent.path, "<<" if key is _MERGE else _key_segment(key))
 
     def _open(self, event: Any, container: dict[Any, Any] | list[Any]) -> None:
+        span = _span(event)
         parent = self.stack[-1] if self.stack else None
-        if parent is not None and isinstance(parent.container, dict) and not parent.has_key:
-            raise _RefusedError("E003", "a mapping key must be a plain scalar", _span(event))
+        if parent is not None and parent.key_spans is not None and not parent.has_key:
+            raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
         if len(self.stack) >= self.limits.max_depth:
             raise _RefusedError(
-                "E007",
-                f"the document is nested more than {self.limits.max_depth} levels deep",
-                _span(event),
+                "E007", f"the document is nested more than {self.limits.max_depth} levels deep", span
             )
-        self._add_weight(1)
-        self.stack.append(_Frame(container, self._child_path(), _span(event), event.anchor))
+        self._add_weight(1, span)
+        self.stack.append(_Frame(container, self._child_path(), span, event.anchor))
 
     def _close(self, frame: _Frame) -> None:
-        span = Span(frame.span.line, frame.span.column, frame.span.line, frame.span.column + 1)
-        self._place(frame.container, frame.weight, frame.path, span, frame.anchor, counted=True)
+        start = frame.span
+        span = Span(start.line, start.column, start.line, start.column + 1)
+        self._place(frame.container, frame.weight, frame.path, span, frame.anchor)
 
-    def _place(
-        self,
-        value: Any,
-        weight: int,
-        path: Path,
-        span: Span,
-        anchor: str | None,
-        *,
-        counted: bool = False,
-    ) -> None:
+    def _place(self, value: Any, weight: int, path: Path, span: Span, anchor: str | None) -> None:
         if anchor is not None:
             self.anchors[anchor] = (value, weight)
         self.source_map.values.setdefault(path, span)
@@ -275,31 +306,34 @@ class _Builder:
             return
         parent = self.stack[-1]
         parent.weight += weight
-        if isinstance(parent.container, list):
-            parent.container.append(value)
+        container = parent.container
+        if parent.key_spans is None:
+            container.append(value)  # type: ignore[union-attr]
             return
         key = parent.pending_key
         parent.has_key = False
-        if key == _MERGE_TAG:
+        if key is _MERGE:
             self._merge_into(parent, value, span)
         else:
-            parent.container[key] = value
+            container[key] = value  # type: ignore[call-overload]
 
     def _merge_into(self, parent: _Frame, value: Any, span: Span) -> None:
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, dict):
                 raise _RefusedError("E003", "a merge key '<<' must name a mapping", span)
+            if parent.merges is None:
+                parent.merges = []
             parent.merges.append((source, span))
 
-    def _add_weight(self, weight: int) -> None:
+    def _add_weight(self, weight: int, span: Span) -> None:
         self.expanded += weight
         if self.expanded > self.limits.max_expanded:
             raise _RefusedError(
                 "E007",
                 f"the document expands to more than {self.limits.max_expanded:,} values "
-                "(aliases expanding exponentially?)",
-                None,
+                "(too large, or aliases expanding exponentially)",
+                span,
             )
 
 
@@ -340,8 +374,13 @@ def load_yaml(
         return None, [Diagnostic("E004", "the file is not valid UTF-8", path, bad)]
     lines = tuple(text.splitlines())
     builder = _Builder(limits)
+    parser = _Parser(text)
+    # The builder makes millions of small acyclic objects on large files; the cyclic
+    # collector would rescan them all again and again (half the load time), to free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        builder.run(yaml.parse(text, Loader=_Parser))
+        builder.run(parser)
     except _RefusedError as refused:
         return None, [Diagnostic(refused.code, refused.message, path, refused.span)]
     except yaml.MarkedYAMLError as error:
@@ -355,7 +394,11 @@ def load_yaml(
         span = _offset_span(text, position) if isinstance(position, int) else None
         return None, [Diagnostic("E001", f"YAML syntax error: {error}", path, span)]
     except RecursionError:
-        return None, [Diagnostic("E007", "the document is nested too deeply", path, None)]
+        return None, [Diagnostic("E007", "the document is nested too deeply", path, Span.point(1, 1))]
+    finally:
+        parser.dispose()
+        if collecting:
+            gc.enable()
     duplicates = [Diagnostic(d.code, d.message, path, d.span) for d in builder.duplicates]
     if not builder.root_seen or builder.root is None:
         return None, [

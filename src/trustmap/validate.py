@@ -72,7 +72,8 @@ def load_model(
     model, found = _validate_shape(document)
     problems.extend(found)
     if model is not None:
-        problems.extend(_check_references(model, document, catalog))
+        declared = {key: _declared_ids(document.data.get(key)) for key in _SECTIONS}
+        problems.extend(_check_references(model, document, catalog, declared))
         problems.extend(_check_warnings(model, document, catalog, today or dt.date.today()))
     if has_errors(problems) or model is None:
         return None, _sorted(problems)
@@ -136,12 +137,19 @@ def _validate_shape(document: Document) -> tuple[Model | None, list[Diagnostic]]
                 document.source_map.value(()),
             )
         )
-    if header is None or any(
-        p.code in ("E101", "E108") and "components" in p.message for p in problems
-    ):
+    if not isinstance(data.get("components"), dict):
         return None, problems
-    model = Model.model_construct(**header.model_dump(), **sections)
+    # A broken header still lets the sections be cross-checked: every problem in one run.
+    fields = header.model_dump() if header is not None else {"trustmap": SUPPORTED_VERSION, "name": ""}
+    model = Model.model_construct(**fields, **sections)
     return model, problems
+
+
+def _declared_ids(section: Any) -> set[str]:
+    """Ids written in a section, valid entries or not, so one bad entry does not cascade."""
+    if not isinstance(section, dict):
+        return set()
+    return {key for key in section if isinstance(key, str) and _is_id(key)}
 
 
 def _rename_unknown_top_level(found: list[Diagnostic]) -> list[Diagnostic]:
@@ -252,11 +260,13 @@ def _flow_index(model: Model, document: Document) -> list[tuple[int, Flow]]:
     return indexed
 
 
-def _check_references(model: Model, document: Document, catalog: Catalog) -> Iterator[Diagnostic]:
+def _check_references(
+    model: Model, document: Document, catalog: Catalog, declared: dict[str, set[str]]
+) -> Iterator[Diagnostic]:
     at = document.source_map
     where = document.path
     yield from _check_shared_ids(model, document)
-    boundaries, data, components = set(model.boundaries), set(model.data), set(model.components)
+    boundaries, data, components = declared["boundaries"], declared["data"], declared["components"]
     for boundary_id, boundary in model.boundaries.items():
         if boundary.parent is not None and boundary.parent not in boundaries:
             yield Diagnostic(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -36,6 +36,8 @@ class EvalContext:
 
     graph: ModelGraph
     catalog: Catalog
+    #: per-condition lookups of `trustmap.engine.conditions.holds`, by id (a cache, not state)
+    conditions: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def model_controls(self) -> frozenset[str]:

@@ -7,12 +7,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from trustmap.catalog import Catalog
-from trustmap.catalog.schema import CATEGORIES, Control, Threat
+from trustmap.catalog.schema import CATEGORIES, Condition, Control, Threat
 from trustmap.diagnostics import Diagnostic
 from trustmap.engine.conditions import holds
 from trustmap.engine.context import EvalContext, Target
 from trustmap.engine.decisions import DecisionTable
 from trustmap.engine.describe import describe
+from trustmap.engine.explain import explain
 from trustmap.engine.severity import raised_severity
 from trustmap.findings import ChecklistItem, Finding, Report, Subject
 from trustmap.graph import ModelGraph
@@ -42,8 +43,23 @@ class _Evaluator:
         self.catalog = catalog
         self.options = options
         self.context = EvalContext(graph, catalog)
-        self.cache: dict[tuple[str, str, str], _Status | None] = {}
+        self.cache: dict[tuple[str, str, str, bool], _Status | None] = {}
         self.decisions = DecisionTable.from_model(graph.model.accepted, options.today)
+        self.descriptions: dict[int, tuple[Condition, str]] = {}
+        mitigating: dict[str, list[str]] = {}
+        for threat in catalog.threats.values():
+            for control_id in threat.mitigated_by:
+                mitigating.setdefault(control_id, []).append(threat.id)
+        #: the threats each control mitigates, in catalog order (asked once per checklist item)
+        self.threats_of = {control_id: tuple(ids) for control_id, ids in mitigating.items()}
+
+    def describe(self, condition: Condition) -> str:
+        """`describe`, once per condition: the same phrases are asked for every subject."""
+        found = self.descriptions.get(id(condition))
+        if found is None or found[0] is not condition:
+            found = (condition, describe(condition))
+            self.descriptions[id(condition)] = found
+        return found[1]
 
     # -- controls ---------------------------------------------------------------------
 
@@ -51,12 +67,15 @@ class _Evaluator:
         self, control: Control, target: Target, *, listed_only: bool = True
     ) -> _Status | None:
         """A control's status for a target; None when `applies_to` excludes it and `listed_only`."""
-        key = (control.id, target.subject.kind, target.subject.id)
+        key = (control.id, target.subject.kind, target.subject.id, False)
         if key not in self.cache:
             self.cache[key] = self._status(control, target)
         found = self.cache[key]
         if found is None and not listed_only:
-            return self._status(control, target, ignore_applies_to=True)
+            unlisted = (*key[:3], True)
+            if unlisted not in self.cache:
+                self.cache[unlisted] = self._status(control, target, ignore_applies_to=True)
+            return self.cache[unlisted]
         return found
 
     def _status(
@@ -74,7 +93,7 @@ class _Evaluator:
         if control.relevant_when is not None and not holds(control.relevant_when, target, context):
             return _Status(
                 "not-applicable",
-                f"not applicable: only needed when it {describe(control.relevant_when)}",
+                f"not applicable: only needed when it {self.describe(control.relevant_when)}",
             )
         if target.subject.kind == "component" and control.id in target.attrs.get("controls", ()):
             return _Status("met", "declared in the component's controls")
@@ -82,17 +101,14 @@ class _Evaluator:
             return _Status("met", self._model_evidence(control.id))
         if control.evidence is not None and holds(control.evidence, target, context):
             return _Status(
-                "met", f"evidenced by the model: {target.name} {describe(control.evidence)}"
+                "met", f"evidenced by the model: {_named(target)} {self.describe(control.evidence)}"
             )
-        expected = (
-            f"expected: {describe(control.evidence)}, or "
-            if control.evidence is not None
-            else "expected: "
-        )
         scope = "the model's top-level 'controls'" if control.scope == "model" else "its 'controls'"
-        return _Status(
-            "open", f"no evidence in the model ({expected}'{control.id}' declared in {scope})"
-        )
+        if control.evidence is not None:
+            expected = f"expected {self.describe(control.evidence)}, or '{control.id}' in {scope}"
+        else:
+            expected = f"expected '{control.id}' in {scope}"
+        return _Status("open", f"not evidenced in the model: {expected}")
 
     def _model_evidence(self, control_id: str) -> str:
         declared = {self.catalog.canonical_control(c) or c for c in self.graph.model.controls}
@@ -128,7 +144,7 @@ class _Evaluator:
             decision = self.decisions.lookup(f"{target.subject.id}/{control.id}")
             if decision is not None:
                 status, reason = decision.status, f"{decision.status}: {decision.reason}"
-        threats = tuple(t.id for t in self.catalog.threats.values() if control.id in t.mitigated_by)
+        threats = self.threats_of.get(control.id, ())
         return ChecklistItem(
             id=control.id,
             code=control.code,
@@ -151,15 +167,14 @@ class _Evaluator:
     def hits(self, threat: Threat) -> Iterator[tuple[Target, str]]:
         if threat.implementation == "python":
             rule = self.options.rules.get(threat.id)
-            if (
-                rule is not None
-            ):  # a missing rule is a catalog error, reported when the catalog loads
+            # A missing rule is a catalog error, reported when the catalog loads.
+            if rule is not None:
                 yield from rule(self.context, threat)
             return
         assert threat.when is not None
         for target in self.context.targets(threat.scope):
             if holds(threat.when, target, self.context):
-                yield target, f"{_capital(target.name)} {describe(threat.when)}"
+                yield target, f"{_capital(_named(target))} {explain(threat.when, target, self.context)}"
 
     def control_target(self, control: Control, target: Target) -> Target:
         return self.context.model_target() if control.scope == "model" else target
@@ -191,7 +206,8 @@ class _Evaluator:
         for control, _ in open_controls:
             for framework, refs in control.compliance.as_dict().items():
                 compliance[framework].update(refs)
-        missing = "; ".join(f"control '{c.id}' is open: {s.reason}" for c, s in open_controls)
+        missing = "; ".join(f"control '{c.id}' is open ({s.reason})" for c, s in open_controls)
+        missing = f"Not mitigated: {missing}" if missing else ""
         remediation = (
             " ".join(c.remediation for c, _ in open_controls if c.remediation) or threat.description
         )
@@ -238,6 +254,14 @@ class _Evaluator:
             )
             for index, entry in self.decisions.unused()
         ]
+
+
+def _named(target: Target) -> str:
+    if target.subject.kind == "flow":
+        return f"flow '{target.subject.id}'"
+    if target.subject.kind == "model":
+        return "the model"
+    return f"{target.name} ('{target.subject.id}')" if target.name != target.subject.id else f"'{target.subject.id}'"
 
 
 def _capital(text: str) -> str:

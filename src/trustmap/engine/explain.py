@@ -1,0 +1,109 @@
+"""Why a condition holds (or fails) for one subject, in words and with the subject's own values.
+
+`describe` phrases a condition in general ("is a rds or aurora service"); `explain` says what
+made it true here ("is an rds service"), following only the branches that decided, so that a
+finding's "why" reads as a reason rather than as the rule's source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trustmap.catalog.schema import Condition
+from trustmap.engine.conditions import holds
+from trustmap.engine.context import EvalContext, Target
+from trustmap.engine.describe import describe
+
+__all__ = ["explain"]
+
+_DFD = {"process": "a process", "datastore": "a data store", "external-entity": "an external entity"}
+
+
+def _article(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeio" else "a ") + word
+
+
+def _quoted(values: Any) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def explain(condition: Condition, target: Target, context: EvalContext, *, positive: bool = True) -> str:
+    """A phrase saying why `condition` is `positive` (true) or not for `target`."""
+    key = condition.key()
+    if key in ("all", "any"):
+        children = list(condition.all or condition.any or ())
+        # all+true and any+false need every child; all+false and any+true need one deciding child.
+        if (key == "all") == positive:
+            return " and ".join(explain(c, target, context, positive=positive) for c in children)
+        decider = next(c for c in children if holds(c, target, context) == positive)
+        return explain(decider, target, context, positive=positive)
+    if key == "not":
+        assert condition.not_ is not None
+        return explain(condition.not_, target, context, positive=not positive)
+    if key in ("source", "target"):
+        inner = condition.source if key == "source" else condition.target
+        assert inner is not None
+        end = context.component(target.attrs[key])
+        return f"its {key} '{end.subject.id}' " + explain(inner, end, context, positive=positive)
+    return _leaf(condition, key, target, context, positive)
+
+
+def _leaf(condition: Condition, key: str, target: Target, context: EvalContext, positive: bool) -> str:
+    attrs = target.attrs
+    value = getattr(condition, key, None)
+    no = "" if positive else "not "
+    if key == "service":
+        return f"uses service '{attrs.get('service')}'" if positive else f"uses none of the services {_quoted(value)}"
+    if key == "service_model":
+        return f"is {no}{_article(attrs.get('service_model', '?'))} service"
+    if key == "kind":
+        return f"is {no}{_article(attrs.get('service_kind', '?'))} component"
+    if key == "dfd":
+        return f"is {no}{_DFD.get(attrs.get('dfd', ''), 'an element')}"
+    if key == "property":
+        assert condition.property is not None
+        actual = attrs.get(condition.property.name)
+        shown = str(actual).lower() if isinstance(actual, bool) else actual
+        return f"has {condition.property.name}: {shown}"
+    if key == "crosses_boundary":
+        crosses = attrs.get("crosses", [])
+        return f"crosses the trust boundaries {_quoted(crosses)}" if crosses else "stays inside its boundary"
+    if key == "crosses_boundary_kind":
+        kinds = sorted(set(value or ()) & set(attrs.get("crossed_kinds", ())))
+        return f"crosses {_article(' and '.join(kinds))} boundary" if kinds else f"crosses no {'/'.join(value or ())} boundary"
+    if key == "encrypted":
+        state = "encrypted" if attrs.get("encrypted") else "not encrypted"
+        return f"is {state} ({attrs.get('protocol')})"
+    if key == "protocol":
+        return f"uses {attrs.get('protocol')}"
+    if key == "classification_at_least":
+        actual = context.model_classification if target.subject.kind == "model" else attrs.get("classification")
+        return f"handles {actual} data" if actual else "handles no classified data"
+    if key == "regulation":
+        regulations = context.model_regulations if target.subject.kind == "model" else attrs.get("regulations", ())
+        found = sorted(set(value or ()) & set(regulations))
+        return f"handles {', '.join(found)} data" if found else f"handles no {'/'.join(value or ())} data"
+    if key == "in_boundary_kind":
+        found = sorted(set(value or ()) & set(attrs.get("boundary_kinds", ())))
+        return f"sits in {_article(found[0])} boundary" if found else f"sits in no {'/'.join(value or ())} boundary"
+    if key == "trust_decreases":
+        return (
+            f"goes from trust {attrs.get('source_trust')} to {attrs.get('target_trust')}"
+        )
+    if key == "linked_service":
+        found = sorted(set(value or ()) & set(context.neighbours.get(target.subject.id, ())))
+        return f"exchanges data with a component of service '{found[0]}'" if found else (
+            f"exchanges no data with a component of service {_quoted(value or ())}"
+        )
+    if key == "model_has_service":
+        found = sorted(set(value or ()) & context.model_services)
+        owner = "has" if target.subject.kind == "model" else "the model has"
+        return f"{owner} a component of service '{found[0]}'" if found else (
+            f"{owner} no component of service {_quoted(value or ())}"
+        )
+    if key == "declared":
+        return f"{'declares' if positive else 'does not declare'} control '{value}'"
+    phrase = describe(condition)
+    if target.subject.kind == "model":
+        phrase = phrase.removeprefix("the model ")
+    return phrase if positive else f"not ({phrase})"
