@@ -1,0 +1,46 @@
+"""Spread the disconnected parts of a large view over a grid instead of one long rank.
+
+dot puts every connected part of a graph side by side along the same ranks, so a view made of
+many small islands (the account-level services of many cells, say) becomes one strip thousands
+of pixels long. Invisible edges from a sink of one island to a source of the next chain the
+islands into rows of about the square root of their number (the idea of Graphviz's
+`unflatten -c`), which gives the picture a sane aspect ratio.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import networkx as nx
+
+__all__ = ["NEWRANK_LIMIT", "island_chain"]
+
+#: dot only honours the chain across clusters with `newrank`, which becomes pathologically
+#: slow on large dense graphs (rendering.md section 2e), so it is used up to this many nodes.
+NEWRANK_LIMIT = 100
+
+#: Only a view of at least this many nodes, in at least this many islands, none of them
+#: holding more than half of the nodes, is restacked; dot handles the rest well.
+MIN_NODES = 12
+MIN_ISLANDS = 4
+
+
+def island_chain(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Invisible edges (tail, head) that chain the islands of the graph into rows."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    islands = sorted((sorted(part) for part in nx.weakly_connected_components(graph)), key=lambda p: p[0])
+    fragmented = max(map(len, islands), default=0) * 2 <= len(graph)
+    if len(graph) < MIN_NODES or len(islands) < MIN_ISLANDS or not fragmented:
+        return []
+    per_row = math.ceil(math.sqrt(len(islands)))
+    chain = []
+    for index in range(len(islands) - 1):
+        if (index + 1) % per_row == 0:
+            continue  # the next island starts a new row
+        sinks = [n for n in islands[index] if graph.out_degree(n) == 0] or islands[index]
+        sources = [n for n in islands[index + 1] if graph.in_degree(n) == 0] or islands[index + 1]
+        chain.append((sinks[0], sources[0]))
+    return chain

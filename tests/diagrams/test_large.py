@@ -1,0 +1,99 @@
+"""Large models get one architecture view per VPC and per top-level boundary."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.diagrams.conftest import analyse_text, needs_dot
+from trustmap.catalog import Catalog
+from trustmap.diagrams import DiagramOptions, diagram_files
+from trustmap.diagrams.split import LARGE_MODEL, file_stem, units
+from trustmap.diagrams.stagger import island_chain
+
+
+def landing_zone(vpcs: int, per_subnet: int) -> str:
+    """An account with `vpcs` VPCs of two subnets each, users on the internet, shared buckets."""
+    lines = [
+        "trustmap: 1",
+        "name: Landing zone",
+        "boundaries:",
+        "  internet: {kind: internet}",
+        "  acct: {kind: account}",
+    ]
+    components = ["components:", "  users: {service: actor, boundary: internet}"]
+    flows = ["flows:"]
+    for v in range(vpcs):
+        lines.append(f"  vpc-{v}: {{kind: vpc, parent: acct}}")
+        components.append(f"  bucket-{v}: {{service: s3, boundary: acct}}")
+        for s, public in (("pub", "true"), ("app", "false")):
+            lines.append(f"  {s}-{v}: {{kind: subnet, parent: vpc-{v}, public: {public}}}")
+            for i in range(per_subnet):
+                service = "elb" if s == "pub" else "ec2"
+                components.append(f"  {s}-{v}-{i}: {{service: {service}, boundary: {s}-{v}}}")
+                if s == "pub":
+                    flows.append(f"  - {{from: users, to: pub-{v}-{i}, protocol: https}}")
+                    flows.append(f"  - {{from: pub-{v}-{i}, to: app-{v}-{i}, protocol: http}}")
+                else:
+                    flows.append(f"  - {{from: app-{v}-{i}, to: bucket-{v}, protocol: https}}")
+    return "\n".join([*lines, *components, *flows]) + "\n"
+
+
+def test_units_partition_the_bounded_components(catalog: Catalog) -> None:
+    analysis = analyse_text(catalog, landing_zone(vpcs=4, per_subnet=8))
+    found = units(analysis.graph)
+    assert [u.boundary.id for u in found] == ["acct", "internet", "vpc-0", "vpc-1", "vpc-2", "vpc-3"]
+    members = [m for unit in found for m in unit.members]
+    assert len(members) == len(set(members)) == len(analysis.graph.graph)
+    assert found[2].members == {f"{s}-0-{i}" for s in ("pub", "app") for i in range(8)}
+
+
+def test_large_models_get_per_boundary_views(catalog: Catalog) -> None:
+    analysis = analyse_text(catalog, landing_zone(vpcs=4, per_subnet=8))
+    assert len(analysis.graph.graph) > LARGE_MODEL
+    files = diagram_files(analysis, DiagramOptions(formats=())).files
+    for unit in units(analysis.graph):
+        source = files[f"{file_stem(unit.boundary.id)}.dot"].decode("utf-8")
+        drawn = set(re.findall(r'^\s*"c_([a-z0-9_-]+)" \[', source, re.MULTILINE))
+        assert unit.members <= drawn
+    assert "architecture.dot" in files
+
+
+def test_small_models_get_no_per_boundary_views(catalog: Catalog) -> None:
+    analysis = analyse_text(catalog, landing_zone(vpcs=1, per_subnet=2))
+    files = diagram_files(analysis, DiagramOptions(formats=())).files
+    assert not [name for name in files if name.startswith("architecture-")]
+
+
+def test_file_stems_are_safe() -> None:
+    assert file_stem("vpc-1_a") == "architecture-vpc-1_a"
+    assert file_stem("../x") == "architecture-___x"
+
+
+@pytest.mark.graphviz
+@pytest.mark.slow
+@needs_dot
+def test_a_large_model_builds_in_reasonable_time(catalog: Catalog) -> None:
+    analysis = analyse_text(catalog, landing_zone(vpcs=3, per_subnet=10))  # 64 components
+    started = time.perf_counter()
+    made = diagram_files(analysis, DiagramOptions())
+    elapsed = time.perf_counter() - started
+    assert elapsed < 60, elapsed
+    for stem in ("architecture", "dataflow", "responsibility", "architecture-vpc-0", "architecture-acct"):
+        assert f"{stem}.svg" in made.files
+    assert "architecture-vpc-2.png" in made.files
+    assert made.notes == []
+
+
+def test_islands_are_chained_into_rows() -> None:
+    pairs = [(f"a{i}", f"b{i}") for i in range(16)]  # 16 islands of two nodes
+    nodes = [n for pair in pairs for n in pair]
+    chain = island_chain(nodes, pairs)
+    # rows of four: three links per row, four rows; each link goes from a sink to a source
+    assert len(chain) == 12
+    assert all(tail.startswith("b") and head.startswith("a") for tail, head in chain)
+    assert island_chain(nodes[:8], pairs[:4]) == []  # too small to matter
+    hub = [("hub", n) for n in nodes]
+    assert island_chain(["hub", *nodes], hub) == []  # one island: nothing to chain
