@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trustmap.catalog import Catalog
-from trustmap.engine.describe import describe
+from trustmap.engine.describe import about, describe
 
 __all__ = [
     "explain_control",
@@ -123,7 +123,10 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
 
 
 def explain_threat(catalog: Catalog, entry_id: str) -> str | None:
-    threat = catalog.threats.get(entry_id)
+    # a threat may also be named by its code or an old id (alias)
+    threat = catalog.threats.get(entry_id) or next(
+        (t for t in catalog.threats.values() if entry_id == t.code or entry_id in t.aliases), None
+    )
     if threat is None:
         return None
     applies = describe(threat.when) if threat.when else "a graph rule (implementation: python)"
@@ -132,14 +135,16 @@ def explain_threat(catalog: Catalog, entry_id: str) -> str | None:
         ("code", threat.code),
         ("title", threat.title),
         ("category", threat.category),
+        ("owner", threat.owner),
         ("STRIDE", ", ".join(threat.stride)),
         ("scope", threat.scope),
         ("severity", f"{threat.severity} (raised for sensitive, regulated or exposed subjects)"),
-        ("fires when", f"the {threat.scope} {applies}"),
+        ("fires when", about(f"the {threat.scope}", applies)),
         ("mitigated by", ", ".join(threat.mitigated_by) or None),
         ("see also", ", ".join(threat.see_also) or None),
         ("CWE", ", ".join(threat.references.cwe) or None),
         ("CAPEC", ", ".join(threat.references.capec) or None),
+        ("references", "; ".join(threat.references.other) or None),
         ("description", threat.description),
     ]
     return _lines(pairs)

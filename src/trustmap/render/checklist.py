@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 
 from trustmap.analysis import Analysis
+from trustmap.render.checklist_csv import render_checklist_csv
+from trustmap.render.checklist_md import render_checklist_md
 from trustmap.render.report_json import report_document
 
 __all__ = ["CHECKLIST_RENDERERS", "render_checklist_json"]
@@ -31,6 +33,9 @@ def render_checklist_json(analysis: Analysis) -> str:
     return json.dumps(keep, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+#: md first: it is the default format of `trustmap checklist`.
 CHECKLIST_RENDERERS: dict[str, Callable[[Analysis], str]] = {
+    "md": render_checklist_md,
     "json": render_checklist_json,
+    "csv": render_checklist_csv,
 }

@@ -1,0 +1,202 @@
+"""Build many models: one model per job, in this process or in worker processes.
+
+`build_model` takes plain arguments and returns a plain `BuildResult`, so it runs the same in
+a `ProcessPoolExecutor` as in a loop, and the CLI only prints what comes back. A build writes a
+small manifest, `DIR/<stem>/.trustmap-build.json`, that records what the outputs were made from
+(model bytes, catalog digest, tool version, options and date); when nothing of that changed and
+every file it lists is still there, the next build skips the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import shutil
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trustmap import __version__
+from trustmap.catalog import Catalog
+from trustmap.diagnostics import Diagnostic, Span, format_diagnostic
+
+__all__ = [
+    "MANIFEST_FORMAT",
+    "MANIFEST_NAME",
+    "BuildJob",
+    "BuildResult",
+    "build_model",
+    "run_builds",
+]
+
+MANIFEST_NAME = ".trustmap-build.json"
+MANIFEST_FORMAT = "trustmap-build/1"
+
+
+@dataclass(frozen=True)
+class BuildJob:
+    """One model to build, in plain values (it crosses a process boundary)."""
+
+    path: str  # the file to read
+    shown: str  # the path as reports show it (relative, POSIX)
+    stem: str  # the folder under `output`
+    output: str
+    today: str  # ISO date that decisions expire against
+    allow_unmatched: bool = False
+    graphviz_timeout: float = 120.0
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    shown: str
+    stem: str
+    status: str  # built | unchanged | invalid | failed
+    name: str | None = None
+    files: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    #: diagnostics as printed (headline, source line, caret), for the CLI to show on stderr
+    messages: tuple[str, ...] = ()
+    #: (key, severity) of every open finding
+    open_findings: tuple[tuple[str, str], ...] = ()
+    error: str | None = None
+    open_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("built", "unchanged")
+
+
+def _manifest(job: BuildJob, raw: bytes, catalog: Catalog) -> dict[str, Any]:
+    from trustmap.outputs import BuildOptions
+
+    options = BuildOptions(graphviz_timeout=job.graphviz_timeout)
+    return {
+        "catalog": catalog.digest,
+        "format": MANIFEST_FORMAT,
+        "model": {"path": job.shown, "sha256": hashlib.sha256(raw).hexdigest()},
+        "options": {
+            "allow_unmatched": job.allow_unmatched,
+            "formats": list(options.formats),
+            # Outputs made without Graphviz lack the diagrams: installing it must rebuild them.
+            "graphviz": shutil.which(options.dot_binary) is not None,
+        },
+        "today": job.today,
+        "tool": __version__,
+    }
+
+
+def _unchanged(folder: Path, expected: dict[str, Any]) -> list[str] | None:
+    """The files of the last build when it was made from the same inputs, else None."""
+    try:
+        recorded = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(recorded, dict) or {k: v for k, v in recorded.items() if k != "files"} != expected:
+        return None
+    files = recorded.get("files")
+    if not isinstance(files, list) or "report.json" not in files:
+        return None
+    if not all(isinstance(name, str) and (folder / name).is_file() for name in files):
+        return None
+    return files
+
+
+def _from_report(job: BuildJob, folder: Path, files: list[str]) -> BuildResult:
+    """The result of a skipped model, from the report.json of its last build."""
+    try:
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        findings = [(f["key"], f["severity"]) for f in report["findings"] if f["status"] == "open"]
+        name = str(report["model"]["name"])
+        counts = {str(k): int(v) for k, v in report["summary"]["open"].items()}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return BuildResult(
+            job.shown, job.stem, "failed", error=f"cannot read the earlier report.json: {error}"
+        )
+    return BuildResult(
+        job.shown,
+        job.stem,
+        "unchanged",
+        name=name,
+        files=tuple(files),
+        open_findings=tuple(findings),
+        open_counts=counts,
+    )
+
+
+def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
+    """Analyse one model and write its outputs (or skip it when its inputs did not change)."""
+    from trustmap.analysis import analyze
+    from trustmap.outputs import BuildOptions, produce_all
+    from trustmap.write import UnsafeOutputPathError, write_atomic, write_files
+
+    try:
+        raw = Path(job.path).read_bytes()
+    except OSError as error:
+        problem = Diagnostic(
+            "E000", f"cannot read the file: {error.strerror or error}", job.shown, Span.point(1, 1)
+        )
+        return BuildResult(job.shown, job.stem, "invalid", messages=(format_diagnostic(problem),))
+    folder = Path(job.output) / job.stem
+    manifest = _manifest(job, raw, catalog)
+    if not job.force and (files := _unchanged(folder, manifest)) is not None:
+        return _from_report(job, folder, files)
+    analysis, diagnostics = analyze(
+        job.shown, raw, catalog, today=dt.date.fromisoformat(job.today), allow_unmatched=job.allow_unmatched
+    )
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    messages = tuple(format_diagnostic(d, lines) for d in diagnostics)
+    if analysis is None:
+        return BuildResult(job.shown, job.stem, "invalid", messages=messages)
+    produced = produce_all(analysis, BuildOptions(graphviz_timeout=job.graphviz_timeout))
+    try:
+        write_files(folder, produced.files)
+        # Written last: a build that stops half-way leaves no manifest that claims it finished.
+        record = {**manifest, "files": sorted(produced.files)}
+        write_atomic(folder / MANIFEST_NAME, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+    except (OSError, UnsafeOutputPathError) as error:
+        return BuildResult(
+            job.shown, job.stem, "failed", messages=messages, error=f"cannot write {folder}: {error}"
+        )
+    summary = analysis.report.summary()
+    return BuildResult(
+        job.shown,
+        job.stem,
+        "built",
+        name=analysis.graph.model.name,
+        files=tuple(sorted(produced.files)),
+        notes=tuple(produced.notes),
+        messages=messages,
+        open_findings=tuple((f.key, f.severity) for f in analysis.report.open_findings()),
+        open_counts=dict(summary["open"]),
+    )
+
+
+def run_builds(
+    jobs: Sequence[BuildJob],
+    catalog: Catalog,
+    workers: int,
+    on_result: Callable[[BuildResult], None] = lambda _: None,
+) -> list[BuildResult]:
+    """Build every job, `workers` at a time; `on_result` sees each result as it arrives.
+
+    Returns the results sorted by stem, whatever order they finished in.
+    """
+    results: list[BuildResult] = []
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            results.append(build_model(job, catalog))
+            on_result(results[-1])
+    else:
+        # spawn: the same behaviour on every platform, and no fork of a threaded parent.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+            futures = [pool.submit(build_model, job, catalog) for job in jobs]
+            for future in as_completed(futures):
+                results.append(future.result())
+                on_result(results[-1])
+    return sorted(results, key=lambda r: r.stem)

@@ -1,0 +1,155 @@
+"""The effects of `trustmap build`: plan the jobs, run them, report progress, write the index.
+
+The work itself is `trustmap.batch.build_model`; this module only turns command-line values
+into jobs, prints what comes back (a progress bar on a terminal, plain `[3/10] path: ...`
+lines otherwise) and decides the exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from trustmap.batch import BuildJob, BuildResult, run_builds
+from trustmap.catalog import Catalog
+from trustmap.cli.common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, display_path, fail
+
+__all__ = ["BuildRequest", "execute_build"]
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    models: Sequence[Path]
+    output: Path
+    today: str
+    fail_on: str | None = None
+    allow_unmatched: bool = False
+    graphviz_timeout: float = 120.0
+    jobs: int = 1
+    force: bool = False
+
+
+def _plan(request: BuildRequest) -> list[BuildJob]:
+    from trustmap.write import safe_stem
+
+    stems: dict[str, Path] = {}
+    for path in request.models:
+        stem = safe_stem(path.stem)
+        if stem in stems and stems[stem] != path:
+            fail(
+                f"'{path}' and '{stems[stem]}' would both be written to {request.output / stem}; "
+                "rename one of them"
+            )
+        stems[stem] = path
+    return [
+        BuildJob(
+            path=str(path),
+            shown=display_path(path),
+            stem=stem,
+            output=str(request.output),
+            today=request.today,
+            allow_unmatched=request.allow_unmatched,
+            graphviz_timeout=request.graphviz_timeout,
+            force=request.force,
+        )
+        for stem, path in stems.items()
+    ]
+
+
+def _describe(result: BuildResult, output: Path) -> str:
+    opened = ", ".join(
+        f"{result.open_counts.get(s, 0)} {s}" for s in reversed(SEVERITIES) if result.open_counts.get(s, 0)
+    )
+    findings = f"({opened or 'no'} open findings)"
+    if result.status == "built":
+        return f"wrote {len(result.files)} files to {output / result.stem} {findings}"
+    if result.status == "unchanged":
+        return f"unchanged since the last build, kept {output / result.stem} {findings}"
+    if result.status == "invalid":
+        return "invalid, nothing written"
+    return f"failed: {result.error}"
+
+
+@contextmanager
+def _reporter(total: int, output: Path) -> Iterator[Callable[[BuildResult], None]]:
+    """A callback that shows each result: a rich progress bar on a terminal, else plain lines."""
+    done = 0
+
+    def lines(result: BuildResult) -> list[str]:
+        shown = [*result.messages]
+        shown += [f"{result.shown}: note: {note}" for note in result.notes]
+        return [*shown, f"[{done}/{total}] {result.shown}: {_describe(result, output)}"]
+
+    if not sys.stderr.isatty():
+
+        def plain(result: BuildResult) -> None:
+            nonlocal done
+            done += 1
+            for line in lines(result):
+                typer.echo(line, err=True)
+
+        yield plain
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True, highlight=False)
+    columns = (TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("build", total=total)
+
+        def bar(result: BuildResult) -> None:
+            nonlocal done
+            done += 1
+            for line in lines(result):
+                progress.console.print(line, markup=False)
+            progress.advance(task)
+
+        yield bar
+
+
+def _write_index(output: Path, results: Sequence[BuildResult]) -> None:
+    from trustmap.render.index_html import IndexEntry, render_index
+    from trustmap.write import write_atomic
+
+    entries = [
+        IndexEntry(
+            stem=r.stem,
+            source=r.shown,
+            status=r.status,
+            name=r.name,
+            open_counts=r.open_counts,
+            has_report=r.ok and "report.html" in r.files,
+        )
+        for r in results
+    ]
+    try:
+        write_atomic(output / "index.html", render_index(entries).encode())
+    except OSError as error:
+        fail(f"cannot write {output / 'index.html'}: {error}")
+
+
+def execute_build(request: BuildRequest, catalog: Catalog) -> int:
+    """Build every model; the exit status of the command."""
+    jobs = _plan(request)
+    workers = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
+    with _reporter(len(jobs), request.output) as report:
+        results = run_builds(jobs, catalog, workers, report)
+    # An index of nothing but failures would be an output written for invalid input.
+    if any(r.ok for r in results):
+        _write_index(request.output, results)
+    if any(not r.ok for r in results):
+        return EXIT_INVALID
+    if request.fail_on is None:
+        return EXIT_OK
+    floor = SEVERITIES.index(request.fail_on)
+    failing = any(SEVERITIES.index(s) >= floor for r in results for _, s in r.open_findings)
+    return EXIT_FINDINGS if failing else EXIT_OK

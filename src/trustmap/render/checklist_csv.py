@@ -1,0 +1,110 @@
+"""checklist.csv: one row per checklist item, for spreadsheets and trackers.
+
+Rows come in report order: the model's account-wide items, then each component (sorted by id),
+then each flow (in YAML order). The first columns are a stable contract; new columns are only
+ever appended. Quoting follows RFC 4180 (the csv module, LF line endings), and no cell starts
+with a character that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from trustmap.analysis import Analysis
+from trustmap.findings import ChecklistItem
+from trustmap.render.views import SubjectView, subject_views
+
+__all__ = ["CSV_COLUMNS", "render_checklist_csv", "safe_cell"]
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "subject_kind",
+    "subject",
+    "name",
+    "category",
+    "control",
+    "code",
+    "title",
+    "owner",
+    "status",
+    "severity",
+    "iso27001",
+    "pci-dss",
+    "hipaa",
+    "reason",
+    # appended after the contract columns
+    "key",
+    "category_title",
+    "evidence",
+    "remediation",
+    "threats",
+    "findings",
+    "decision_owner",
+    "decision_expires",
+    "decision_ticket",
+)
+
+#: A cell starting with one of these runs as a formula in Excel, LibreOffice or Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """The cell's text; a leading `'` keeps a would-be formula as text (OWASP's advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _join(values: Sequence[str]) -> str:
+    return "; ".join(values)
+
+
+def _row(
+    analysis: Analysis, view: SubjectView, item: ChecklistItem, findings: dict[str, list[str]]
+) -> list[str]:
+    decision = item.decision
+    category = analysis.catalog.categories.get(item.category)
+    return [
+        view.subject.kind,
+        view.subject.id,
+        view.name,
+        item.category,
+        item.id,
+        item.code or "",
+        item.title,
+        item.owner,
+        item.status,
+        item.severity,
+        _join(item.compliance.get("iso27001", ())),
+        _join(item.compliance.get("pci-dss", ())),
+        _join(item.compliance.get("hipaa", ())),
+        item.reason,
+        item.key,
+        category.title if category else item.category,
+        item.evidence or "",
+        item.remediation or "",
+        _join(item.threats),
+        _join(findings.get(item.key, [])),
+        (decision.owner or "") if decision else "",
+        (decision.expires or "") if decision else "",
+        (decision.ticket or "") if decision else "",
+    ]
+
+
+def render_checklist_csv(analysis: Analysis) -> str:
+    """Every checklist item as a CSV row, with a header row."""
+    views = subject_views(analysis)
+    # The findings each item is a mitigation of (account-wide controls are the model's items).
+    findings: dict[str, list[str]] = {}
+    for finding in analysis.report.findings:
+        for control_id in finding.controls:
+            control = analysis.catalog.controls.get(control_id)
+            subject = "model" if control is not None and control.scope == "model" else finding.subject.id
+            findings.setdefault(f"{subject}/{control_id}", []).append(finding.key)
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_COLUMNS)
+    for view in (views.model, *views.components, *views.flows):
+        for item in view.items:
+            writer.writerow([safe_cell(cell) for cell in _row(analysis, view, item, findings)])
+    return stream.getvalue()
