@@ -1,0 +1,21 @@
+"""Exchange models with other tools: Open Threat Model export and import, CloudFormation import.
+
+- `otm_export`: an analysed model -> an OTM 0.2.0 document (`layout` places its diagram);
+- `otm_read`, `otm_import`, `otm_values`: an OTM document (JSON or YAML, leniently read) -> a
+  draft model, with the type table `models/otm.yaml` (`otm_mapping`);
+- `cfn_yaml`, `cloudformation`: a CloudFormation template (YAML with short-form tags, or
+  JSON) -> a draft model, through the mapping table `models/cloudformation.yaml`
+  (`cfn_mapping`, `cfn_paths`, `cfn_template`, `cfn_network`, `cfn_build`, `cfn_flows`,
+  `cfn_links`);
+- `model_writer`: a draft -> the commented YAML of a trustmap model.
+
+Everything here is pure except `layout.compute_layout`, which may run Graphviz. The import
+diagnostics use the E4xx/W4xx range (positioned like every other diagnostic):
+
+- E401 a template without `Resources`; E402 a resource without `Type` (or with non-mapping
+  `Properties`); E403 an unknown short-form tag; E404 no resource maps to a component;
+- E410 not an OTM document; E411 an OTM section that is not a list; E412 no OTM element can
+  become a component;
+- W401 a nested stack was not imported; W402 a resource type the mapping table does not know;
+- W411 an OTM element was skipped (not a mapping, no id); W412 an OTM dataflow was skipped.
+"""

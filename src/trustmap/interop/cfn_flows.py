@@ -1,0 +1,123 @@
+"""Flows inferred from a template: security-group rules, references and internet entry points.
+
+A rule of security group T that allows security group S becomes a flow from every component
+using S to every component using T; a rule that allows an address range becomes a flow from the
+component standing for that range (see `cloudformation._Build.peer_components`). The protocol
+is guessed from the port through the mapping table's `ports`; the port is kept. Flows between
+the same pair with the same protocol and port are merged, and pairs joined by several flows get
+explicit ids, as the model format requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from trustmap.interop.cfn_mapping import CfnMapping
+from trustmap.interop.cfn_network import Rule
+from trustmap.interop.model_writer import Entry
+from trustmap.interop.names import IdAllocator, slugify
+
+__all__ = ["FlowDraft", "Flows", "rule_protocol"]
+
+
+@dataclass
+class FlowDraft:
+    source: str
+    target: str
+    protocol: str
+    port: int | None
+    name: str | None = None
+    description: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def rule_protocol(rule: Rule, mapping: CfnMapping) -> tuple[str, int | None, str]:
+    """The flow protocol, the port to keep, and a text form of what the rule allows."""
+    ip = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}.get(rule.ip_protocol, rule.ip_protocol)
+    if ip in ("-1", "all"):
+        return "other", None, "all traffic"
+    if ip not in ("tcp", "udp"):
+        return "other", None, f"{ip} traffic"
+    low, high = rule.from_port, rule.to_port
+    if low is None or high is None or low != high:
+        span = f"{low}-{high}" if low is not None and high is not None else "any"
+        if low == 0 and high == 65535:
+            span = "all"
+        return "other", None, f"{ip} ports {span}"
+    port = low if 1 <= low <= 65535 else None
+    protocol = mapping.ports.get(low, "other")
+    if ip == "udp" and protocol != "dns":
+        protocol = "other"
+    return protocol, port, f"{ip} {low}"
+
+
+@dataclass
+class Flows:
+    """Flows collected in the order they are found, merged by (source, target, protocol, port)."""
+
+    items: dict[tuple[str, str, str, int | None], FlowDraft] = field(default_factory=dict)
+
+    def add(self, flow: FlowDraft) -> None:
+        if flow.source == flow.target:
+            return
+        key = (flow.source, flow.target, flow.protocol, flow.port)
+        existing = self.items.get(key)
+        if existing is None:
+            self.items[key] = flow
+            return
+        existing.reasons.extend(r for r in flow.reasons if r not in existing.reasons)
+
+    def has_flow_from(self, source: str, target: str) -> bool:
+        return any(k[0] == source and k[1] == target for k in self.items)
+
+    def entries(self, ids: IdAllocator) -> list[Entry]:
+        """Model flow entries, with explicit ids for pairs joined more than once."""
+        pairs: dict[tuple[str, str], int] = {}
+        for source, target, _, _ in self.items:
+            pairs[(source, target)] = pairs.get((source, target), 0) + 1
+        out = []
+        for (source, target, protocol, port), flow in self.items.items():
+            fields: dict[str, object] = {"from": source, "to": target}
+            if pairs[(source, target)] > 1:
+                fields["id"] = ids.take(slugify(f"{source}-to-{target}-{port or protocol}", "flow"))
+            if flow.name:
+                fields["name"] = flow.name
+            fields["protocol"] = protocol
+            if port is not None:
+                fields["port"] = port
+            if flow.description:
+                fields["description"] = flow.description
+            out.append(Entry(fields, comments=list(flow.reasons)))
+        return out
+
+
+def sg_rule_flows(
+    rule: Rule,
+    members: Mapping[str, list[str]],
+    mapping: CfnMapping,
+    peers: Callable[[Rule], list[str]],
+) -> list[FlowDraft]:
+    """The flows one security-group rule allows (none when either side has no component)."""
+    protocol, port, allows = rule_protocol(rule, mapping)
+    own = members.get(rule.group, [])
+    others = members.get(str(rule.peer), []) if rule.peer_kind == "group" else peers(rule)
+    peer_text = rule.peer_text
+    sources, targets = (others, own) if rule.direction == "ingress" else (own, others)
+    verb = "from" if rule.direction == "ingress" else "to"
+    reason = f"security group {rule.group} {rule.direction}: {allows} {verb} {peer_text} ({rule.origin})"
+    if rule.description:
+        reason += f" - {rule.description}"
+    return [
+        FlowDraft(
+            source,
+            target,
+            protocol,
+            port,
+            description=allows if protocol == "other" else None,
+            reasons=[reason],
+        )
+        for source in sources
+        for target in targets
+        if source != target
+    ]

@@ -1,0 +1,287 @@
+"""The CloudFormation mapping table (`models/cloudformation.yaml`): its schema and its loader.
+
+The table says, per resource type, which catalog service a resource becomes, where it sits
+(the property paths that name its subnets, VPC and security groups), which properties carry
+over to the model and how (`properties`: ordered tests over property paths, the first match
+sets the value), which controls it evidences, and which flows its references imply (`links`).
+It also lists the types consumed for boundaries and flows (`structural`), the types left out
+on purpose (`ignored`) and the port-to-protocol table used for security-group rules.
+
+A broken table is reported like a broken model: positioned `path:line:column: CODE message`
+diagnostics (E1xx from the schema, E204/E205 for unknown services or controls).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from trustmap.catalog import Catalog, builtin_catalog_dir
+from trustmap.catalog.schema import ProtocolName
+from trustmap.diagnostics import Diagnostic, did_you_mean
+from trustmap.interop.cfn_paths import PathError, parse_path
+from trustmap.schema_errors import diagnostics_from_validation_error
+from trustmap.source import Document, load_yaml
+
+__all__ = [
+    "CfnMapping",
+    "EncryptionRule",
+    "FlagRule",
+    "Link",
+    "MappingFile",
+    "PropertyRules",
+    "ResourceMapping",
+    "Test",
+    "check_mapping",
+    "default_mapping_path",
+    "load_mapping",
+]
+
+Scalar = bool | int | float | str
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
+
+
+def _check_path(value: str) -> str:
+    try:
+        parse_path(value)
+    except PathError as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+#: a property path such as `VpcConfig.SubnetIds` or `Rules[*].Status`, checked when read
+PathText = Annotated[str, AfterValidator(_check_path)]
+
+
+class Test(_Entry):
+    """A test of one property path; exactly one of the tests is set."""
+
+    path: PathText
+    equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    present: bool | None = None
+    greater_than: float | None = None
+    starts_with: str | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Test:
+        names = ("equals", "in_", "present", "greater_than", "starts_with")
+        if sum(getattr(self, n) is not None for n in names) != 1:
+            raise ValueError("a test needs exactly one of equals, in, present, greater_than, starts_with")
+        return self
+
+
+class _Rule(Test):
+    #: further tests that must all hold too
+    and_: list[Test] = Field(default_factory=list, alias="and")
+
+
+class EncryptionRule(_Rule):
+    value: Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side"]
+
+
+class FlagRule(_Rule):
+    value: bool
+
+
+class PropertyRules(_Entry):
+    """Per model property, the rules tried in order; the first that holds sets the value."""
+
+    encryption_at_rest: list[EncryptionRule] = Field(default_factory=list)
+    multi_az: list[FlagRule] = Field(default_factory=list)
+    backup: list[FlagRule] = Field(default_factory=list)
+    public_access: list[FlagRule] = Field(default_factory=list)
+    logging: list[FlagRule] = Field(default_factory=list)
+    internet_facing: list[FlagRule] = Field(default_factory=list)
+
+    def items(self) -> list[tuple[str, list[EncryptionRule] | list[FlagRule]]]:
+        return [(name, getattr(self, name)) for name in type(self).model_fields if getattr(self, name)]
+
+
+class ControlRule(_Rule):
+    control: str
+
+
+class ServiceRule(_Rule):
+    service: str
+
+
+class Link(_Entry):
+    """A flow implied by references: from `from` to `to` (paths; an omitted end is the resource)."""
+
+    from_: PathText | None = Field(default=None, alias="from")
+    to: PathText | None = None
+    protocol: ProtocolName = "aws-api"
+    protocol_path: PathText | None = None
+    port_path: PathText | None = None
+    #: read `protocol_path` and `port_path` on the resource named at `to` (a target group)
+    read_from: Literal["self", "to"] = "self"
+    name: str | None = None
+
+
+class Placement(_Entry):
+    """Property paths that place a resource or let other resources find what it holds."""
+
+    subnets: list[PathText] = Field(default_factory=list)
+    vpc: list[PathText] = Field(default_factory=list)
+    security_groups: list[PathText] = Field(default_factory=list)
+
+
+class ResourceMapping(Placement):
+    service: str
+    when: list[ServiceRule] = Field(default_factory=list)
+    properties: PropertyRules = PropertyRules()
+    controls: list[ControlRule] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    #: resources of another type that place this one: {type: path naming this resource}
+    #: (an EFS mount target gives its file system a subnet and security groups)
+    attached_by: dict[str, PathText] = Field(default_factory=dict)
+    #: every resource of the type folds into one component named after the service
+    singleton: bool = False
+    #: clients on the internet reach it directly (when it is internet facing)
+    internet_entry: ProtocolName | None = None
+    note: str | None = None
+
+
+class Relation(Placement):
+    """A resource that is not a component but leads to subnets, groups, components or flows.
+
+    A subnet group lends its subnets to the database that names it; a launch template its
+    security groups to the Auto Scaling group; a target group stands for its targets (named in
+    `targets`, or the resources that name it at a `referenced_by` path); an event source
+    mapping implies a flow (`links`).
+    """
+
+    targets: list[PathText] = Field(default_factory=list)
+    referenced_by: list[PathText] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    note: str | None = None
+
+
+class CfnMapping(_Entry):
+    defaults: Placement
+    resources: dict[str, ResourceMapping]
+    relations: dict[str, Relation] = Field(default_factory=dict)
+    #: resource types whose presence evidences a control (a flow log: `vpc-flow-logs`)
+    evidence: dict[str, str] = Field(default_factory=dict)
+    structural: dict[str, str] = Field(default_factory=dict)
+    ignored: dict[str, str] = Field(default_factory=dict)
+    ports: dict[int, ProtocolName] = Field(default_factory=dict)
+    protocol_names: dict[str, ProtocolName] = Field(default_factory=dict)
+    #: address ranges of private networks: a rule from one of them comes from on-premises
+    private_ranges: list[str] = Field(default_factory=list)
+
+    @field_validator("private_ranges")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for text in value:
+            try:
+                ipaddress.ip_network(text)
+            except ValueError:
+                raise ValueError(f"'{text}' is not an address range such as 10.0.0.0/8") from None
+        return value
+
+
+class MappingFile(_Entry):
+    cloudformation: CfnMapping
+
+
+def default_mapping_path() -> Path:
+    return builtin_catalog_dir() / "cloudformation.yaml"
+
+
+def _types_clash(mapping: CfnMapping, document: Document) -> list[Diagnostic]:
+    sections = ("resources", "relations", "evidence", "structural", "ignored")
+    owner: dict[str, str] = {}
+    found = []
+    for section in sections:
+        for type_name in getattr(mapping, section):
+            if type_name in owner:
+                found.append(
+                    Diagnostic(
+                        "E209",
+                        f"resource type '{type_name}' is listed in both '{owner[type_name]}' and '{section}'",
+                        document.path,
+                        document.source_map.key(("cloudformation", section, type_name)),
+                    )
+                )
+            owner[type_name] = section
+    return found
+
+
+def check_mapping(mapping: CfnMapping, document: Document, catalog: Catalog) -> list[Diagnostic]:
+    """Cross-checks the schema cannot make: services and controls exist, types appear once."""
+    found = _types_clash(mapping, document)
+    at = document.source_map
+    for type_name, entry in mapping.resources.items():
+        base = ("cloudformation", "resources", type_name)
+        services: list[tuple[str, tuple[str | int, ...]]] = [(entry.service, (*base, "service"))]
+        services += [(rule.service, (*base, "when", i, "service")) for i, rule in enumerate(entry.when)]
+        for service, path in services:
+            if catalog.canonical_service(service) is None:
+                found.append(
+                    Diagnostic(
+                        "E204",
+                        f"unknown service '{service}'{did_you_mean(service, catalog.services)}",
+                        document.path,
+                        at.value(path),
+                    )
+                )
+        for index, rule in enumerate(entry.controls):
+            if catalog.canonical_control(rule.control) is None:
+                found.append(
+                    Diagnostic(
+                        "E205",
+                        f"unknown control '{rule.control}'{did_you_mean(rule.control, catalog.controls)}",
+                        document.path,
+                        at.value((*base, "controls", index, "control")),
+                    )
+                )
+    for type_name, control in mapping.evidence.items():
+        if catalog.canonical_control(control) is None:
+            found.append(
+                Diagnostic(
+                    "E205",
+                    f"unknown control '{control}'{did_you_mean(control, catalog.controls)}",
+                    document.path,
+                    at.value(("cloudformation", "evidence", type_name)),
+                )
+            )
+    return found
+
+
+def load_mapping(
+    catalog: Catalog, path: Path | None = None, shown: str | None = None
+) -> tuple[CfnMapping | None, list[Diagnostic]]:
+    """Read and check a mapping table (the built-in one by default)."""
+    file = path or default_mapping_path()
+    label = shown or ("models/cloudformation.yaml" if path is None else file.as_posix())
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        return None, [
+            Diagnostic("E000", f"cannot read the mapping table: {error.strerror or error}", label, None)
+        ]
+    document, problems = load_yaml(label, raw)
+    if document is None:
+        return None, problems
+    try:
+        mapping = MappingFile.model_validate(document.data).cloudformation
+    except ValidationError as error:
+        return None, [*problems, *diagnostics_from_validation_error(error, document, MappingFile)]
+    problems.extend(check_mapping(mapping, document, catalog))
+    return (None if problems else mapping), problems

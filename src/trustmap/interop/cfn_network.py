@@ -1,0 +1,234 @@
+"""The network side of a template: VPCs, subnets (public or not) and security-group rules.
+
+A subnet is public when it sets `MapPublicIpOnLaunch: true`, or when a route table associated
+with it has a route to an internet gateway. Every ingress rule of every security group is read,
+inline (`SecurityGroupIngress` lists) or standalone (`AWS::EC2::SecurityGroupIngress`), as are
+egress rules that name another security group; each becomes a `Rule` that the flow builder turns
+into flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from trustmap.interop.cfn_paths import UNRESOLVED, literal, references
+from trustmap.interop.cfn_template import Template, stable_key
+
+__all__ = ["Rule", "Subnet", "describe_value", "read_rules", "read_subnets", "subnet_zones"]
+
+VPC = "AWS::EC2::VPC"
+SUBNET = "AWS::EC2::Subnet"
+SECURITY_GROUP = "AWS::EC2::SecurityGroup"
+INTERNET_GATEWAY = "AWS::EC2::InternetGateway"
+Direction = Literal["ingress", "egress"]
+
+
+@dataclass(frozen=True)
+class Subnet:
+    name: str
+    vpc: str | None
+    public: bool
+    why_public: str | None
+    zone: str | None  # a stable text form of AvailabilityZone, for telling zones apart
+    cidr: str | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One security-group rule: traffic from `peer` into `group` (or out of it, for egress)."""
+
+    group: str
+    direction: Direction
+    peer_kind: Literal["group", "cidr", "prefix-list", "unknown"]
+    peer: Any  # a group's logical id, an address range, or the expression that names it
+    ip_protocol: str
+    from_port: int | None
+    to_port: int | None
+    description: str | None
+    origin: str  # the resource that holds the rule, and where in it
+    origin_path: tuple[str | int, ...]
+
+    @property
+    def peer_text(self) -> str:
+        if self.peer_kind == "group":
+            return f"security group {self.peer}"
+        what = {"cidr": "", "prefix-list": "prefix list "}.get(self.peer_kind, "security group ")
+        return what + describe_value(self.peer)
+
+
+def describe_value(value: Any) -> str:
+    """A short text for a literal or an expression (`parameter X` for a `Ref`)."""
+    if isinstance(value, dict) and len(value) == 1:
+        key, inner = next(iter(value.items()))
+        return f"parameter {inner}" if key == "Ref" else f"{key} {inner}"
+    return str(value) if value is not None and value is not UNRESOLVED else "an expression"
+
+
+def _gateways_routes(template: Template) -> set[str]:
+    """Route tables with a route to an internet gateway of the template."""
+    gateways = set(template.of_type(INTERNET_GATEWAY))
+    tables = set()
+    for route in template.of_type("AWS::EC2::Route"):
+        props = template.props(route)
+        if gateways.intersection(references(props.get("GatewayId"), template.resources)):
+            tables.update(references(props.get("RouteTableId"), template.resources))
+    return tables
+
+
+def read_subnets(template: Template) -> dict[str, Subnet]:
+    """Every subnet of the template, with its VPC and whether it is public."""
+    public_tables = _gateways_routes(template)
+    routed = set()
+    for association in template.of_type("AWS::EC2::SubnetRouteTableAssociation"):
+        props = template.props(association)
+        if public_tables.intersection(references(props.get("RouteTableId"), template.resources)):
+            routed.update(references(props.get("SubnetId"), template.resources))
+    subnets = {}
+    for name in template.of_type(SUBNET):
+        props = template.props(name)
+        vpcs = [r for r in references(props.get("VpcId"), template.resources) if template.type_of(r) == VPC]
+        maps_public = literal(props.get("MapPublicIpOnLaunch"), template.parameters) in (True, "true", "True")
+        why = (
+            "MapPublicIpOnLaunch: true"
+            if maps_public
+            else ("its route table has a route to an internet gateway" if name in routed else None)
+        )
+        zone = props.get("AvailabilityZone")
+        cidr = literal(props.get("CidrBlock"), template.parameters)
+        subnets[name] = Subnet(
+            name=name,
+            vpc=vpcs[0] if vpcs else None,
+            public=why is not None,
+            why_public=why,
+            zone=stable_key(zone) if zone is not None else None,
+            cidr=cidr if isinstance(cidr, str) else None,
+        )
+    return subnets
+
+
+def _port(value: Any, parameters: Mapping[str, Any]) -> int | None:
+    resolved = literal(value, parameters)
+    if isinstance(resolved, bool) or resolved is UNRESOLVED or resolved is None:
+        return None
+    try:
+        return int(resolved)
+    except (TypeError, ValueError):
+        return None
+
+
+def _rule(
+    template: Template,
+    group: str,
+    direction: Direction,
+    entry: Mapping[str, Any],
+    origin: str,
+    origin_path: tuple[str | int, ...],
+) -> Rule:
+    params = template.parameters
+    peer_key = "SourceSecurityGroupId" if direction == "ingress" else "DestinationSecurityGroupId"
+    name_key = "SourceSecurityGroupName" if direction == "ingress" else None
+    prefix_key = "SourcePrefixListId" if direction == "ingress" else "DestinationPrefixListId"
+    peer_kind: Literal["group", "cidr", "prefix-list", "unknown"] = "unknown"
+    peer: Any = None
+    for key in (peer_key, name_key):
+        if key and key in entry:
+            groups = [
+                r for r in references(entry[key], template.resources) if template.type_of(r) == SECURITY_GROUP
+            ]
+            peer_kind, peer = ("group", groups[0]) if groups else ("unknown", entry[key])
+            break
+    else:
+        for key in ("CidrIp", "CidrIpv6"):
+            if key in entry:
+                resolved = literal(entry[key], params)
+                peer_kind, peer = "cidr", (resolved if isinstance(resolved, str) else entry[key])
+                break
+        else:
+            if prefix_key in entry:
+                peer_kind, peer = "prefix-list", entry[prefix_key]
+    protocol = literal(entry.get("IpProtocol", "-1"), params)
+    description = entry.get("Description")
+    return Rule(
+        group=group,
+        direction=direction,
+        peer_kind=peer_kind,
+        peer=peer,
+        ip_protocol=str(protocol).lower() if protocol is not UNRESOLVED else "unknown",
+        from_port=_port(entry.get("FromPort"), params),
+        to_port=_port(entry.get("ToPort"), params),
+        description=description if isinstance(description, str) else None,
+        origin=origin,
+        origin_path=origin_path,
+    )
+
+
+_DIRECTIONS: tuple[tuple[str, Direction], ...] = (
+    ("SecurityGroupIngress", "ingress"),
+    ("SecurityGroupEgress", "egress"),
+)
+
+
+def _standalone_group(template: Template, name: str) -> str | None:
+    props = template.props(name)
+    for key in ("GroupId", "GroupName"):
+        groups = [
+            r for r in references(props.get(key), template.resources) if template.type_of(r) == SECURITY_GROUP
+        ]
+        if groups:
+            return groups[0]
+    return None
+
+
+def read_rules(template: Template) -> tuple[list[Rule], list[str]]:
+    """Every rule of every security group, and notes on the ones that could not be read."""
+    rules: list[Rule] = []
+    notes: list[str] = []
+    for group in template.of_type(SECURITY_GROUP):
+        for key, direction in _DIRECTIONS:
+            entries = template.props(group).get(key)
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                notes.append(f"the {key} of security group {group} is an expression; read its rules by hand")
+                continue
+            for index, entry in enumerate(entries):
+                if isinstance(entry, dict) and not _is_expression(entry):
+                    rules.append(
+                        _rule(
+                            template,
+                            group,
+                            direction,
+                            entry,
+                            f"{group}.{key}[{index}]",
+                            ("Properties", key, index),
+                        )
+                    )
+                else:
+                    notes.append(f"rule {index + 1} of {group}.{key} is an expression; read it by hand")
+    for (_, direction), type_name in zip(
+        _DIRECTIONS, ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"), strict=True
+    ):
+        for name in template.of_type(type_name):
+            standalone = _standalone_group(template, name)
+            if standalone is None:
+                notes.append(
+                    f"{name} ({type_name}) names a security group outside the template; read it by hand"
+                )
+                continue
+            rules.append(_rule(template, standalone, direction, template.props(name), name, ("Properties",)))
+    return rules, notes
+
+
+def _is_expression(entry: Mapping[str, Any]) -> bool:
+    return len(entry) == 1 and (next(iter(entry)).startswith("Fn::") or next(iter(entry)) == "Ref")
+
+
+def subnet_zones(subnets: Mapping[str, Subnet], names: list[str]) -> Iterator[str]:
+    seen = set()
+    for name in names:
+        zone = subnets[name].zone if name in subnets else None
+        if zone is not None and zone not in seen:
+            seen.add(zone)
+            yield zone

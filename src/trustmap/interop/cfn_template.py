@@ -1,0 +1,225 @@
+"""A parsed CloudFormation template and the questions the importer asks of it.
+
+`Template.read` checks the outline (a `Resources` mapping of resources with a string `Type`)
+and reports what is wrong as E4xx diagnostics; the rest answers questions about references:
+which subnets, VPCs and security groups a resource names (directly, or through a subnet group,
+a launch template or another resource), all following the paths of the mapping table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from trustmap.diagnostics import Diagnostic
+from trustmap.interop.cfn_mapping import CfnMapping, Placement, Test
+from trustmap.interop.cfn_paths import UNRESOLVED, literal, references, values_at
+from trustmap.source import Document
+
+__all__ = ["MAX_HOPS", "Template", "test_holds"]
+
+#: how many resources a reference chain may pass through (instance -> cluster -> subnet group)
+MAX_HOPS = 3
+
+
+@dataclass(frozen=True)
+class Template:
+    document: Document
+    resources: Mapping[str, Mapping[str, Any]]
+    parameters: Mapping[str, Any]
+
+    @classmethod
+    def read(cls, document: Document) -> tuple[Template | None, list[Diagnostic]]:
+        """The template's resources, or None with E401 when it has none to read."""
+        data, at = document.data, document.source_map
+        raw = data.get("Resources")
+        if not isinstance(raw, dict) or not raw:
+            what = "no 'Resources' section" if raw is None else "an empty or malformed 'Resources' section"
+            span = at.key(("Resources",)) if "Resources" in data else at.value(())
+            return None, [
+                Diagnostic(
+                    "E401",
+                    f"the template has {what}: expected a mapping of logical id to "
+                    "resource (is this a CloudFormation template?)",
+                    document.path,
+                    span,
+                )
+            ]
+        problems = []
+        resources: dict[str, Mapping[str, Any]] = {}
+        for name, resource in raw.items():
+            if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+                problems.append(
+                    Diagnostic(
+                        "E402",
+                        f"resource '{name}' needs a 'Type' such as AWS::EC2::Instance",
+                        document.path,
+                        at.key(("Resources", str(name))),
+                    )
+                )
+                continue
+            if "Properties" in resource and not isinstance(resource["Properties"], dict):
+                problems.append(
+                    Diagnostic(
+                        "E402",
+                        f"the 'Properties' of resource '{name}' must be a mapping",
+                        document.path,
+                        at.value(("Resources", str(name), "Properties")),
+                    )
+                )
+                continue
+            resources[str(name)] = resource
+        parameters = data.get("Parameters")
+        return cls(document, resources, parameters if isinstance(parameters, dict) else {}), problems
+
+    # -- basic access ---------------------------------------------------------------------
+
+    def type_of(self, name: str) -> str:
+        return str(self.resources[name]["Type"])
+
+    def props(self, name: str) -> Mapping[str, Any]:
+        found = self.resources[name].get("Properties")
+        return found if isinstance(found, dict) else {}
+
+    def of_type(self, *types: str) -> list[str]:
+        return [name for name, resource in self.resources.items() if resource["Type"] in types]
+
+    def refs(self, name: str, paths: Iterable[str]) -> list[str]:
+        """Logical ids of resources named at `paths` of `name`'s properties, in order, once each."""
+        found: list[str] = []
+        for path in paths:
+            for value in values_at(self.props(name), path):
+                found.extend(r for r in references(value, self.resources) if r not in found and r != name)
+        return found
+
+    def literals(self, name: str, path: str) -> list[Any]:
+        """The values at `path`, with parameter defaults resolved (`UNRESOLVED` where impossible)."""
+        found: list[Any] = []
+        for value in values_at(self.props(name), path):
+            items = value if isinstance(value, list) else [value]
+            found.extend(literal(item, self.parameters) for item in items)
+        return found
+
+    def span_of(self, name: str, *more: str | int) -> Any:
+        return self.document.source_map.value(("Resources", name, *more))
+
+    def key_span(self, name: str) -> Any:
+        return self.document.source_map.key(("Resources", name))
+
+    # -- placement -------------------------------------------------------------------------
+
+    def _placement_paths(self, name: str, mapping: CfnMapping, kind: str) -> list[str]:
+        type_name = self.type_of(name)
+        entry: Placement | None = mapping.resources.get(type_name) or mapping.relations.get(type_name)
+        own = list(getattr(entry, kind)) if entry is not None else []
+        return [*getattr(mapping.defaults, kind), *own]
+
+    def placed_in(self, name: str, mapping: CfnMapping, kind: str, target_type: str) -> list[str]:
+        """Resources of `target_type` that `name` is placed in, through up to `MAX_HOPS` others."""
+        found: list[str] = []
+        seen = {name}
+        frontier = [name]
+        for _ in range(MAX_HOPS + 1):
+            following = []
+            for current in frontier:
+                for ref in self.refs(current, self._placement_paths(current, mapping, kind)):
+                    if self.type_of(ref) == target_type:
+                        if ref not in found:
+                            found.append(ref)
+                    elif ref not in seen:
+                        seen.add(ref)
+                        following.append(ref)
+            frontier = following
+        return found
+
+    def unresolved_placement(self, name: str, mapping: CfnMapping, kind: str) -> bool:
+        """True when a placement path holds a value that names no resource of the template."""
+        for path in self._placement_paths(name, mapping, kind):
+            for value in values_at(self.props(name), path):
+                items = value if isinstance(value, list) else [value]
+                for item in items:
+                    if not references(item, self.resources) and item not in ("", None):
+                        return True
+        return False
+
+    def conditional(self, name: str, mapping: CfnMapping, kind: str) -> bool:
+        """True when a placement path holds an `Fn::If`: the alternatives are not all used at once."""
+        return any(
+            "Fn::If" in stable_key(value)
+            for path in self._placement_paths(name, mapping, kind)
+            for value in values_at(self.props(name), path)
+        )
+
+    def attached(self, name: str, attached_by: Mapping[str, str]) -> Iterator[str]:
+        """Resources that attach to `name` (an EFS mount target names its file system)."""
+        for type_name, path in attached_by.items():
+            for other in self.of_type(type_name):
+                if name in self.refs(other, [path]):
+                    yield other
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _single(test: Test, values: list[Any]) -> bool | None:
+    """Whether one test holds; None when it depends on an expression with no static value."""
+    if test.present is not None:
+        present = any(v not in ("", [], {}) for v in values)
+        return present == test.present
+    known = [v for v in values if v is not UNRESOLVED]
+    if not known:
+        return None if values else False
+    for value in map(_normalise, known):
+        if (
+            test.equals is not None
+            and value == _normalise(test.equals)
+            and type(value) is type(_normalise(test.equals))
+        ):
+            return True
+        if test.equals is not None and _number(value) is not None and _number(value) == _number(test.equals):
+            return True
+        if test.in_ is not None and value in [_normalise(v) for v in test.in_]:
+            return True
+        if (
+            test.greater_than is not None
+            and (number := _number(value)) is not None
+            and number > test.greater_than
+        ):
+            return True
+        if test.starts_with is not None and isinstance(value, str) and value.startswith(test.starts_with):
+            return True
+    return None if len(known) < len(values) else False
+
+
+def test_holds(template: Template, name: str, tests: Iterable[Test]) -> bool | None:
+    """Whether every test holds for the resource; None when one cannot be decided."""
+    undecided = False
+    for test in tests:
+        result = _single(test, template.literals(name, test.path))
+        if result is False:
+            return False
+        undecided = undecided or result is None
+    return None if undecided else True
+
+
+def stable_key(value: Any) -> str:
+    """A text form of any template value, for comparing expressions (availability zones)."""
+    return json.dumps(value, sort_keys=True, default=str)

@@ -1,0 +1,251 @@
+"""Read CloudFormation templates (YAML or JSON) with positions, short-form intrinsics included.
+
+The shared model loader refuses every YAML tag. CloudFormation YAML relies on tags for its
+short-form intrinsic functions (`!Ref X`, `!GetAtt A.B`, `!Sub ...`), so templates are read
+here instead: the document is composed into PyYAML nodes (aliases stay shared, nothing is
+constructed), then walked into plain data, turning each short form into the long form that
+the JSON syntax uses (`{"Ref": "X"}`, `{"Fn::GetAtt": ["A", "B"]}`). Positions go into the
+same `SourceMap` side table as models, so diagnostics point at the template's lines.
+
+The walk enforces the loader's limits (depth, expanded size) and reports duplicate keys,
+unknown tags and object-building tags as positioned diagnostics, never exceptions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from trustmap.diagnostics import Diagnostic, Span
+from trustmap.source import Document, Limits, Path, SourceMap
+
+__all__ = ["SHORT_FORMS", "load_template"]
+
+#: Short-form tag -> long-form key. `!GetAtt` also splits its scalar form on the first dot.
+SHORT_FORMS: dict[str, str] = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    "!GetAtt": "Fn::GetAtt",
+    "!Sub": "Fn::Sub",
+    "!Join": "Fn::Join",
+    "!Select": "Fn::Select",
+    "!Split": "Fn::Split",
+    "!GetAZs": "Fn::GetAZs",
+    "!If": "Fn::If",
+    "!Equals": "Fn::Equals",
+    "!Not": "Fn::Not",
+    "!And": "Fn::And",
+    "!Or": "Fn::Or",
+    "!FindInMap": "Fn::FindInMap",
+    "!Base64": "Fn::Base64",
+    "!Cidr": "Fn::Cidr",
+    "!ImportValue": "Fn::ImportValue",
+    "!Transform": "Fn::Transform",
+    "!Length": "Fn::Length",
+    "!ToJsonString": "Fn::ToJsonString",
+}
+
+_CORE = "tag:yaml.org,2002:"
+_SAFE_SCALARS = frozenset(_CORE + t for t in ("null", "bool", "int", "float", "str", "timestamp"))
+_MERGE = _CORE + "merge"
+
+
+class _RefusedError(Exception):
+    def __init__(self, code: str, message: str, span: Span | None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.span = code, message, span
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+@dataclass
+class _Walker:
+    limits: Limits
+    source_map: SourceMap = field(default_factory=SourceMap)
+    duplicates: list[tuple[str, Span]] = field(default_factory=list)
+    expanded: int = 0
+    constructor: SafeConstructor = field(default_factory=SafeConstructor)
+
+    def value(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        if depth > self.limits.max_depth:
+            raise _RefusedError(
+                "E007", f"the template is nested more than {self.limits.max_depth} levels deep", _span(node)
+            )
+        self.expanded += 1
+        if self.expanded > self.limits.max_expanded:
+            raise _RefusedError(
+                "E007",
+                f"the template expands to more than {self.limits.max_expanded:,} values "
+                "(aliases expanding exponentially?)",
+                None,
+            )
+        self.source_map.values.setdefault(path, _span(node))
+        tag = node.tag
+        if tag.startswith("!"):
+            return self._short_form(node, path, depth)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag not in _SAFE_SCALARS:
+            raise _RefusedError(
+                "E003", f"the YAML tag '{node.tag}' is not allowed: only plain data is read", _span(node)
+            )
+        try:
+            return self.constructor.construct_object(node)
+        except (ConstructorError, ValueError, OverflowError) as error:
+            raise _RefusedError(
+                "E001", f"cannot read the value '{node.value}': {error}", _span(node)
+            ) from None
+
+    def _short_form(self, node: yaml.Node, path: Path, depth: int) -> dict[str, Any]:
+        long_form = SHORT_FORMS.get(node.tag)
+        if long_form is None:
+            known = ", ".join(sorted(SHORT_FORMS))
+            raise _RefusedError(
+                "E403", f"unknown CloudFormation tag '{node.tag}'; known short forms: {known}", _span(node)
+            )
+        inner: Path = (*path, long_form)
+        self.source_map.values.setdefault(inner, _span(node))
+        if isinstance(node, yaml.ScalarNode):
+            text = str(node.value)
+            if long_form == "Fn::GetAtt":
+                resource, _, attribute = text.partition(".")
+                return {long_form: [resource, attribute]}
+            return {long_form: text}
+        if isinstance(node, yaml.MappingNode):
+            return {long_form: self._mapping(node, inner, depth + 1)}
+        return {long_form: [self.value(item, (*inner, i), depth + 1) for i, item in enumerate(node.value)]}
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, Span] = {}
+        merged: list[dict[Any, Any]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                source = self.value(value_node, (*path, "<<"), depth + 1)
+                merged.extend(source if isinstance(source, list) else [source])
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.startswith("!"):
+                raise _RefusedError("E003", "a mapping key must be a plain scalar", _span(key_node))
+            key = self._scalar(key_node)
+            key_span = _span(key_node)
+            if key in seen:
+                self.duplicates.append(
+                    (
+                        f"duplicate key '{key}' (first defined at line {seen[key].line}); "
+                        "YAML would silently keep only the last value",
+                        key_span,
+                    )
+                )
+            seen.setdefault(key, key_span)
+            segment = key if isinstance(key, int) and not isinstance(key, bool) else str(key)
+            self.source_map.keys.setdefault((*path, segment), key_span)
+            result[key] = self.value(value_node, (*path, segment), depth + 1)
+        for source in merged:
+            if not isinstance(source, dict):
+                raise _RefusedError("E003", "a merge key '<<' must name a mapping", _span(node))
+            for key, value in source.items():
+                result.setdefault(key, value)
+        return result
+
+
+def _decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff"), []
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, [Diagnostic("E004", "the file is not valid UTF-8", path, Span.point(line, column))]
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _read_json(path: str, text: str) -> tuple[Diagnostic | None, Any]:
+    """The JSON data, or a positioned syntax error (duplicate keys come from the YAML pass)."""
+    try:
+        return None, json.loads(text)
+    except json.JSONDecodeError as error:
+        return Diagnostic(
+            "E001", f"JSON syntax error: {error.msg}", path, Span.point(error.lineno, error.colno)
+        ), None
+    except RecursionError:
+        return Diagnostic("E007", "the document is nested too deeply", path, None), None
+
+
+def load_template(
+    path: str, raw: bytes, limits: Limits = Limits()
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse a template (YAML with short forms, or JSON) into a `Document` of plain data.
+
+    Returns the document, or None with the diagnostics that say why there is none. Duplicate
+    keys are reported but the document is still returned.
+    """
+    if len(raw) > limits.max_bytes:
+        return None, [
+            Diagnostic(
+                "E007",
+                f"the file is larger than {limits.max_bytes // 1024 // 1024} MiB",
+                path,
+                Span.point(1, 1),
+            )
+        ]
+    text, problems = _decode(path, raw)
+    if text is None:
+        return None, problems
+    if text.lstrip().startswith(("{", "[")):
+        # JSON is read as JSON (CloudFormation refuses the YAML-only leniencies, such as a
+        # trailing comma); the YAML pass below only adds positions.
+        json_problem, json_data = _read_json(path, text)
+        if json_problem is not None:
+            return None, [json_problem]
+        walker = _Walker(limits)
+        try:
+            node = _compose(text)
+            data = walker.value(node, (), 0) if node is not None else json_data
+        except (_RefusedError, yaml.YAMLError, RecursionError):
+            walker, data = _Walker(limits), json_data
+            walker.source_map.values[()] = Span.point(1, 1)
+    else:
+        walker = _Walker(limits)
+        try:
+            node = _compose(text)
+            data = walker.value(node, (), 0) if node is not None else None
+        except _RefusedError as refused:
+            return None, [Diagnostic(refused.code, refused.message, path, refused.span)]
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            span = Span.point(mark.line + 1, mark.column + 1) if mark else None
+            problem = error.problem or error.context or "invalid YAML"
+            return None, [Diagnostic("E001", f"YAML syntax error: {problem}", path, span)]
+        except yaml.YAMLError as error:
+            return None, [Diagnostic("E001", f"YAML syntax error: {error}", path, None)]
+        except RecursionError:
+            return None, [Diagnostic("E007", "the document is nested too deeply", path, None)]
+    lines = tuple(text.splitlines())
+    duplicates = [Diagnostic("E002", message, path, span) for message, span in walker.duplicates]
+    if data is None:
+        return None, [Diagnostic("E005", "the file is empty: expected a mapping", path, Span.point(1, 1))]
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        return None, [
+            Diagnostic("E006", f"the document is {kind}, not a mapping", path, walker.source_map.value(()))
+        ]
+    return Document(path, data, walker.source_map, lines), duplicates

@@ -1,0 +1,440 @@
+"""Export an analysed model as an Open Threat Model (OTM) 0.2.0 document.
+
+Mapping (docs/interop.md has the full table):
+
+- boundaries -> `trustZones` (`type` = kind, `public-subnet`/`private-subnet` for subnets;
+  `risk.trustRating` = trust; `parent: {trustZone: id}`); components outside every boundary go
+  into a synthetic zone (`outside-aws` or `outside`, attribute `trustmap_synthetic`), because OTM
+  requires a parent;
+- components -> `components` (`type` = catalog service id; DFD kind, service model,
+  responsibility split and properties in `attributes`, as strings);
+- data -> `assets` (confidentiality from the classification);
+- flows -> `dataflows` (ids `<from>-to-<to>`, or the flow's explicit id);
+- findings -> `threats` (one per finding, STRIDE names as `categories`, impact from severity,
+  likelihood null) with instances on their component or flow; the controls that mitigate them
+  -> `mitigations` (risk reduction from the control's severity), with the instance's mitigation
+  state `implemented` when the control is met for that subject and `required` otherwise;
+- one `representations` entry of type `diagram`; element positions are relative to the
+  parent zone (as Threat Dragon reads them).
+
+Every `trustmap_id` attribute keeps the model's own id, so that `import otm` restores it.
+Output is deterministic: sorted keys, stable order, no timestamps or generated ids.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from trustmap import __version__
+from trustmap.analysis import Analysis
+from trustmap.findings import ChecklistItem, Finding, Subject
+from trustmap.interop.layout import Box, Layout, LayoutSpec
+from trustmap.interop.names import IdAllocator, slugify
+
+__all__ = ["OTM_VERSION", "REPRESENTATION", "flow_ids", "layout_spec", "otm_document", "render_otm"]
+
+OTM_VERSION = "0.2.0"
+REPRESENTATION = "architecture-diagram"
+OUTSIDE_AWS, OUTSIDE = "outside-aws", "outside"
+STRIDE_NAMES = {
+    "spoofing": "Spoofing",
+    "tampering": "Tampering",
+    "repudiation": "Repudiation",
+    "information-disclosure": "Information Disclosure",
+    "denial-of-service": "Denial of Service",
+    "elevation-of-privilege": "Elevation of Privilege",
+}
+#: severity -> OTM impact (threats) and risk reduction (mitigations), on OTM's 0..100 scale
+SCALE = {"info": 10, "low": 25, "medium": 50, "high": 75, "critical": 100}
+CONFIDENTIALITY = {"public": 0, "internal": 30, "confidential": 70, "restricted": 100}
+THREAT_STATE = {
+    "open": "identified",
+    "accepted": "accepted",
+    "mitigated": "mitigated",
+    "false-positive": "not-applicable",
+    "in-progress": "in-progress",
+}
+MET = frozenset({"met", "inherited"})
+
+
+def _text(value: Any) -> str:
+    """OTM attributes are documented as string to string; booleans and lists become text."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _zones(analysis: Analysis) -> tuple[dict[str, str | None], dict[bool, str]]:
+    """Zones with their parents (parents first), and the synthetic zone for AWS / non-AWS
+    components that sit outside every boundary (OTM requires a parent)."""
+    graph = analysis.graph
+    zones: dict[str, str | None] = {
+        b.id: b.parent for b in sorted(graph.boundaries.values(), key=lambda b: (b.path, b.id))
+    }
+    outside = {bool(attrs["aws"]) for _, attrs in graph.components() if attrs["boundary"] is None}
+    ids = IdAllocator.reserving([*zones, *(c for c, _ in graph.components())])
+    synthetic: dict[bool, str] = {}
+    for aws, wanted in ((True, OUTSIDE_AWS), (False, OUTSIDE)):
+        if aws in outside:
+            synthetic[aws] = ids.take(wanted)
+            zones[synthetic[aws]] = None
+    return zones, synthetic
+
+
+def flow_ids(analysis: Analysis) -> dict[str, str]:
+    """OTM ids of the flows: `<from>-to-<to>` for default ids, unique across every element."""
+    graph = analysis.graph
+    ids = IdAllocator.reserving([*_zones(analysis)[0], *(c for c, _ in graph.components())])
+    found = {}
+    for flow in graph.flows():
+        default = f"{flow['source']}->{flow['target']}"
+        wanted = (
+            f"{flow['source']}-to-{flow['target']}" if flow["id"] == default else slugify(flow["id"], "flow")
+        )
+        found[flow["id"]] = ids.take(wanted)
+    return found
+
+
+def _parent_zone(attrs: dict[str, Any], synthetic: dict[bool, str]) -> str:
+    return str(attrs["boundary"]) if attrs["boundary"] is not None else synthetic[bool(attrs["aws"])]
+
+
+def layout_spec(analysis: Analysis) -> LayoutSpec:
+    """The zones, components and flows to lay out, under their OTM ids."""
+    zones, synthetic = _zones(analysis)
+    nodes = {cid: _parent_zone(attrs, synthetic) for cid, attrs in analysis.graph.components()}
+    edges = [(f["source"], f["target"]) for f in analysis.graph.flows()]
+    return LayoutSpec(zones, nodes, edges)
+
+
+def _representation(element_id: str, name: str, box: Box | None, parent: Box | None) -> list[dict[str, Any]]:
+    if box is None:
+        return []
+    left, top = (parent.x, parent.y) if parent is not None else (0.0, 0.0)
+    return [
+        {
+            "representation": REPRESENTATION,
+            "id": f"{element_id}-shape",
+            "name": name,
+            "position": {"x": round(box.x - left), "y": round(box.y - top)},
+            "size": {"width": round(box.width), "height": round(box.height)},
+        }
+    ]
+
+
+def _trust_zones(
+    analysis: Analysis, zones: dict[str, str | None], synthetic: dict[bool, str], layout: Layout
+) -> list[dict[str, Any]]:
+    found = []
+    for zone_id, parent in zones.items():
+        info = analysis.graph.boundaries.get(zone_id)
+        if info is None:  # synthetic: where components outside every boundary sit
+            aws = synthetic.get(True) == zone_id
+            entry: dict[str, Any] = {
+                "id": zone_id,
+                "name": "AWS (outside the modelled boundaries)" if aws else "Outside (no boundary)",
+                "type": "aws-cloud" if aws else "internet",
+                "risk": {"trustRating": 70 if aws else 0},
+                "attributes": {"trustmap_synthetic": "true"},
+            }
+        else:
+            kind = (
+                info.kind if info.kind != "subnet" else ("public-subnet" if info.public else "private-subnet")
+            )
+            entry = {
+                "id": zone_id,
+                "name": info.name,
+                "type": kind,
+                "risk": {"trustRating": info.trust},
+                "attributes": {"trustmap_id": info.id, "kind": info.kind, "public": _text(info.public)},
+            }
+            if info.description:
+                entry["description"] = info.description
+        if parent is not None:
+            entry["parent"] = {"trustZone": parent}
+        entry["representations"] = _representation(
+            zone_id, entry["name"], layout.boxes.get(zone_id), layout.boxes.get(parent) if parent else None
+        )
+        found.append(entry)
+    return found
+
+
+def _component_attributes(attrs: dict[str, Any]) -> dict[str, str]:
+    split = attrs["responsibility"]
+    found = {
+        "trustmap_id": attrs["id"],
+        "service": attrs["service"],
+        "service_name": attrs["service_name"],
+        "service_model": attrs["service_model"],
+        "service_kind": attrs["service_kind"],
+        "dfd_kind": attrs["dfd"],
+        "aws": _text(attrs["aws"]),
+        "trust": _text(attrs["trust"]),
+        "internet_facing": _text(attrs["internet_facing"]),
+        "encryption_at_rest": _text(attrs["encryption_at_rest"]),
+        "multi_az": _text(attrs["multi_az"]),
+        "backup": _text(attrs["backup"]),
+        "public_access": _text(attrs["public_access"]),
+        "logging": _text(attrs["logging"]),
+        "controls": _text(attrs["controls"]),
+        "classification": _text(attrs["classification"]),
+        "regulations": _text(attrs["regulations"]),
+    }
+    for owner in ("aws", "customer", "shared", "third-party"):
+        found[f"responsibility_{owner}"] = _text([layer for layer, who in split.items() if who == owner])
+    found.update({f"responsibility.{layer}": who for layer, who in split.items()})
+    return found
+
+
+def _threat_id(finding: Finding, zone_or_flow: dict[str, str]) -> str:
+    subject = zone_or_flow.get(finding.subject.id, finding.subject.id)
+    return f"{finding.subject.kind}:{subject}/{finding.rule}"
+
+
+def _instances(analysis: Analysis, subject: Subject, flow_otm: dict[str, str]) -> list[dict[str, Any]]:
+    items: dict[str, ChecklistItem] = {i.id: i for i in analysis.report.checklists.get(subject, ())}
+    found = []
+    for finding in analysis.report.findings:
+        if finding.subject != subject:
+            continue
+        mitigations = [
+            {
+                "mitigation": control,
+                "state": "implemented"
+                if items.get(control) and items[control].status in MET
+                else "not-applicable"
+                if items.get(control) and items[control].status == "not-applicable"
+                else "required",
+            }
+            for control in finding.controls
+        ]
+        found.append(
+            {
+                "threat": _threat_id(finding, flow_otm),
+                "state": THREAT_STATE.get(finding.status, finding.status),
+                "mitigations": mitigations,
+            }
+        )
+    return sorted(found, key=lambda t: t["threat"])
+
+
+def _components(
+    analysis: Analysis, synthetic: dict[bool, str], layout: Layout, flow_otm: dict[str, str]
+) -> list[dict[str, Any]]:
+    graph = analysis.graph
+    processed: dict[str, set[str]] = {}
+    for flow in graph.flows():
+        for end in (flow["source"], flow["target"]):
+            processed.setdefault(end, set()).update(flow["data"])
+    found = []
+    for component_id, attrs in graph.components():
+        parent = _parent_zone(attrs, synthetic)
+        entry: dict[str, Any] = {
+            "id": component_id,
+            "name": attrs["name"],
+            "type": attrs["service"],
+            "parent": {"trustZone": parent},
+            "tags": [f"{k}:{v}" for k, v in attrs["tags"].items()],
+            "attributes": _component_attributes(attrs),
+            "assets": {
+                "stored": list(attrs["stores"]),
+                "processed": sorted(processed.get(component_id, set()) - set(attrs["stores"])),
+            },
+            "threats": _instances(analysis, Subject("component", component_id), flow_otm),
+            "representations": _representation(
+                component_id, attrs["name"], layout.boxes.get(component_id), layout.boxes.get(parent)
+            ),
+        }
+        if attrs["description"]:
+            entry["description"] = attrs["description"]
+        found.append(entry)
+    return found
+
+
+def _dataflows(analysis: Analysis, flow_otm: dict[str, str]) -> list[dict[str, Any]]:
+    graph = analysis.graph
+    found = []
+    for flow in graph.flows():
+        source, target = graph.component(flow["source"]), graph.component(flow["target"])
+        entry: dict[str, Any] = {
+            "id": flow_otm[flow["id"]],
+            "name": flow["name"] or f"{source['name']} to {target['name']} ({flow['protocol']})",
+            "source": flow["source"],
+            "destination": flow["target"],
+            "bidirectional": bool(flow["bidirectional"]),
+            "assets": list(flow["data"]),
+            "tags": [
+                f"protocol:{flow['protocol']}",
+                f"encrypted:{_text(flow['encrypted'])}",
+                *(f"crosses:{b}" for b in flow["crosses"]),
+            ],
+            "attributes": {
+                "trustmap_id": flow["id"],
+                "protocol": flow["protocol"],
+                "port": _text(flow["port"]),
+                "encrypted": _text(flow["encrypted"]),
+                "authenticated": _text(flow["authenticated"]),
+                "crosses": _text(flow["crosses"]),
+                "trust_decreases": _text(flow["trust_decreases"]),
+                "classification": _text(flow["classification"]),
+            },
+            "threats": _instances(analysis, Subject("flow", flow["id"]), flow_otm),
+        }
+        if flow["description"]:
+            entry["description"] = flow["description"]
+        found.append(entry)
+    return found
+
+
+def _decision(finding: Finding) -> dict[str, str]:
+    """The risk decision that applies, so that `import otm` can restore the model's `accepted`."""
+    decision = finding.decision
+    if decision is None:
+        return {}
+    found = {
+        "decision_finding": decision.pattern,
+        "decision_status": decision.status,
+        "decision_reason": decision.reason,
+    }
+    for key in ("owner", "expires", "ticket"):
+        value = getattr(decision, key)
+        if value is not None:
+            found[f"decision_{key}"] = str(value)
+    return found
+
+
+def _threats(analysis: Analysis, flow_otm: dict[str, str]) -> list[dict[str, Any]]:
+    found = []
+    for finding in analysis.report.findings:
+        risk: dict[str, Any] = {"likelihood": None, "impact": SCALE[finding.severity]}
+        if finding.severity_reasons:
+            risk["impactComment"] = "; ".join(finding.severity_reasons)
+        found.append(
+            {
+                "id": _threat_id(finding, flow_otm),
+                "name": finding.title,
+                "description": finding.description,
+                "categories": [STRIDE_NAMES.get(s, s) for s in finding.stride],
+                "cwes": list(finding.references.get("cwe", [])),
+                "risk": risk,
+                "tags": list(finding.stride),
+                "attributes": {
+                    "rule": finding.rule,
+                    "code": _text(finding.code),
+                    "key": finding.key,
+                    "severity": finding.severity,
+                    "status": finding.status,
+                    "category": finding.category,
+                    "owner": finding.owner,
+                    "fingerprint": finding.fingerprint,
+                    "subject_kind": finding.subject.kind,
+                    "subject": finding.subject.id,
+                    "remediation": finding.remediation,
+                    "why": finding.why,
+                    **_decision(finding),
+                },
+            }
+        )
+    return sorted(found, key=lambda t: t["id"])
+
+
+def _mitigations(analysis: Analysis) -> list[dict[str, Any]]:
+    catalog = analysis.catalog
+    found = []
+    for control_id in sorted({c for f in analysis.report.findings for c in f.controls}):
+        control = catalog.controls.get(control_id)
+        if control is None:
+            continue
+        compliance = "; ".join(f"{k}: {', '.join(v)}" for k, v in control.compliance.as_dict().items() if v)
+        entry: dict[str, Any] = {
+            "id": control_id,
+            "name": control.title,
+            "riskReduction": SCALE[control.severity],
+            "attributes": {
+                "category": control.category,
+                "owner": control.owner,
+                "code": _text(control.code),
+                "scope": control.scope,
+                "compliance": compliance,
+            },
+        }
+        if control.description:
+            entry["description"] = control.description.strip()
+        found.append(entry)
+    return found
+
+
+def _assets(analysis: Analysis) -> list[dict[str, Any]]:
+    found = []
+    for data_id, asset in sorted(analysis.graph.model.data.items()):
+        entry: dict[str, Any] = {
+            "id": data_id,
+            "name": asset.name or data_id,
+            "risk": {
+                "confidentiality": CONFIDENTIALITY[asset.classification],
+                "integrity": 50,
+                "availability": 50,
+                "comment": "confidentiality from the trustmap classification; integrity and availability "
+                "are not rated by trustmap",
+            },
+            "attributes": {
+                "trustmap_id": data_id,
+                "classification": asset.classification,
+                "regulations": _text(asset.regulations),
+            },
+        }
+        if asset.description:
+            entry["description"] = asset.description
+        found.append(entry)
+    return found
+
+
+def otm_document(analysis: Analysis, layout: Layout) -> dict[str, Any]:
+    """The OTM document of an analysed model, laid out by `layout` (see `layout_spec`)."""
+    model = analysis.graph.model
+    zones, synthetic = _zones(analysis)
+    flow_otm = flow_ids(analysis)
+    project: dict[str, Any] = {
+        "name": model.name,
+        "id": slugify(model.name, "model"),
+        "attributes": {
+            "generator": f"trustmap {__version__}",
+            "trustmap_format": "1",
+            "region": _text(model.region),
+            "controls": _text(model.controls),
+        },
+    }
+    if model.description:
+        project["description"] = model.description
+    if model.owner:
+        project["owner"] = model.owner
+    return {
+        "otmVersion": OTM_VERSION,
+        "project": project,
+        "representations": [
+            {
+                "id": REPRESENTATION,
+                "name": "Architecture",
+                "type": "diagram",
+                "size": {"width": round(layout.width), "height": round(layout.height)},
+            }
+        ],
+        "assets": _assets(analysis),
+        "trustZones": _trust_zones(analysis, zones, synthetic, layout),
+        "components": _components(analysis, synthetic, layout, flow_otm),
+        "dataflows": _dataflows(analysis, flow_otm),
+        "threats": _threats(analysis, flow_otm),
+        "mitigations": _mitigations(analysis),
+    }
+
+
+def render_otm(document: dict[str, Any], output_format: str = "json") -> bytes:
+    """The document as JSON (default) or YAML text, keys sorted."""
+    if output_format == "yaml":
+        return yaml.safe_dump(document, sort_keys=True, allow_unicode=True, width=100).encode()
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()

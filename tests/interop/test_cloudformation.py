@@ -1,0 +1,339 @@
+"""Importing CloudFormation templates: services, boundaries, properties, flows, warnings."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import yaml
+
+from tests.interop.conftest import TEMPLATES, Imported, import_cfn
+from trustmap.catalog import Catalog
+from trustmap.interop.cfn_mapping import CfnMapping
+from trustmap.interop.cfn_yaml import load_template
+from trustmap.interop.cloudformation import import_template
+from trustmap.interop.model_writer import render_model
+from trustmap.model import Flow
+
+
+@pytest.fixture(scope="module")
+def three_tier(mapping: CfnMapping, catalog: Catalog) -> Imported:
+    return import_cfn(TEMPLATES / "three-tier.yaml", mapping, catalog)
+
+
+def _flows(imported: Imported) -> set[tuple[str, str, str, int | None]]:
+    return {(f.source, f.target, f.protocol, f.port) for f in imported.model.flows}
+
+
+def _id(imported: Imported, logical: str) -> str:
+    return imported.result.components[logical]
+
+
+# -- the mapping table, type by type ---------------------------------------------------------
+
+
+def test_every_mapped_type_appears_in_the_fixture(mapping: CfnMapping) -> None:
+    resources = yaml.safe_load((TEMPLATES / "every-type.yaml").read_text())["Resources"]
+    assert set(mapping.resources) <= {r["Type"] for r in resources.values()}
+
+
+def test_every_type_becomes_its_expected_service(mapping: CfnMapping, catalog: Catalog) -> None:
+    imported = import_cfn(TEMPLATES / "every-type.yaml", mapping, catalog)
+    resources = yaml.safe_load((TEMPLATES / "every-type.yaml").read_text())["Resources"]
+    wrong = {}
+    for logical, resource in resources.items():
+        expected = resource["Metadata"]["ExpectedService"]
+        got = imported.component(logical).service
+        if got != expected:
+            wrong[f"{logical} ({resource['Type']})"] = got
+    assert wrong == {}
+    assert not [d for d in imported.result.diagnostics if d.code in ("W401", "W402")]
+
+
+def test_singleton_types_fold_into_one_component(mapping: CfnMapping, catalog: Catalog) -> None:
+    imported = import_cfn(TEMPLATES / "every-type.yaml", mapping, catalog)
+    assert _id(imported, "IAMRole") == _id(imported, "IAMUser") == "iam"
+    assert _id(imported, "LogsLogGroup") == _id(imported, "CloudWatchAlarm") == "cloudwatch"
+    assert Counter(c.service for c in imported.model.components.values())["iam"] == 1
+
+
+# -- a realistic three-tier template ------------------------------------------------------------
+
+
+def test_three_tier_uses_the_services(three_tier: Imported) -> None:
+    services = {c.service for c in three_tier.model.components.values()}
+    assert {
+        "ec2",
+        "rds",
+        "s3",
+        "elb",
+        "emr",
+        "elastic-beanstalk",
+        "glacier",
+        "lambda",
+        "sqs",
+        "auto-scaling",
+        "ebs",
+        "kms",
+        "cloudtrail",
+        "iam",
+    } <= services
+
+
+def test_three_tier_boundaries_nest_vpc_and_subnets(three_tier: Imported) -> None:
+    boundaries = three_tier.model.boundaries
+    assert boundaries["account"].kind == "account"
+    assert boundaries["vpc"].kind == "vpc" and boundaries["vpc"].parent == "account"
+    subnets = {b: v for b, v in boundaries.items() if v.kind == "subnet"}
+    assert set(subnets) == {
+        "public-subnet-a",
+        "public-subnet-b",
+        "app-subnet-a",
+        "app-subnet-b",
+        "data-subnet-a",
+        "data-subnet-b",
+    }
+    assert all(v.parent == "vpc" for v in subnets.values())
+    # public by MapPublicIpOnLaunch, and by a route to the internet gateway
+    assert {b for b, v in subnets.items() if v.public} == {"public-subnet-a", "public-subnet-b"}
+
+
+def test_three_tier_places_resources_in_their_subnets(three_tier: Imported) -> None:
+    placed = {
+        logical: three_tier.component(logical).boundary
+        for logical in (
+            "LoadBalancer",
+            "WebGroup",
+            "AdminHost",
+            "Database",
+            "Analytics",
+            "AppEnvironment",
+            "Worker",
+            "Igw",
+            "Documents",
+            "Archive",
+        )
+    }
+    assert placed == {
+        "LoadBalancer": "public-subnet-a",  # Subnets
+        "WebGroup": "app-subnet-a",  # VPCZoneIdentifier
+        "AdminHost": "app-subnet-a",  # SubnetId
+        "Database": "data-subnet-a",  # through its DB subnet group
+        "Analytics": "data-subnet-a",  # Instances.Ec2SubnetId
+        "AppEnvironment": "app-subnet-a",  # OptionSettings Subnets, a !Join
+        "Worker": "app-subnet-a",  # VpcConfig
+        "Igw": "vpc",  # attached to the VPC
+        "Documents": "account",
+        "Archive": "account",
+    }
+
+
+def test_three_tier_carries_properties_over(three_tier: Imported) -> None:
+    database = three_tier.component("Database")
+    assert database.encryption_at_rest == "aws-managed"
+    assert database.multi_az is True  # MultiAZ: !Ref DbMultiAz, whose default is "true"
+    assert database.backup is True
+    assert database.internet_facing is False
+    balancer = three_tier.component("LoadBalancer")
+    assert balancer.internet_facing is True and balancer.logging is True
+    documents = three_tier.component("Documents")
+    assert documents.encryption_at_rest == "customer-kms"
+    assert documents.public_access is False
+    assert "s3-block-public-access" in documents.controls
+    assert three_tier.component("AdminData").encryption_at_rest == "none"
+    assert three_tier.component("AdminHost").encryption_at_rest == "aws-managed"
+    assert three_tier.component("Analytics").logging is True
+    assert three_tier.component("AppEnvironment").internet_facing is False
+    assert three_tier.component("DataKey").controls == ["kms-key-rotation"]
+    assert set(three_tier.model.controls) == {"cloudtrail-integrity", "vpc-flow-logs"}
+
+
+def test_three_tier_flows_come_from_every_security_group_rule(three_tier: Imported) -> None:
+    flows = _flows(three_tier)
+    anyone, lb, web, admin = "internet-clients", "load-balancer", "web-group", "admin-host"
+    expected = {
+        # LbSecurityGroup: two CIDR rules, both read
+        (anyone, lb, "https", 443),
+        (anyone, lb, "http", 80),
+        # WebSecurityGroup: four rules; the group is used by the ASG (launch template) and AdminHost
+        (lb, web, "http", 80),
+        (lb, admin, "http", 80),
+        (lb, web, "https", 443),
+        (lb, admin, "https", 443),
+        ("network-10-20-0-0-16", web, "ssh", 22),
+        ("network-10-20-0-0-16", admin, "ssh", 22),
+        ("network-198-51-100-0-24", web, "rdp", 3389),
+        ("network-198-51-100-0-24", admin, "rdp", 3389),
+        # DbSecurityGroup: an inline rule and two standalone ingress resources
+        (web, "database", "postgres", 5432),
+        (admin, "database", "postgres", 5432),
+        ("worker", "database", "postgres", 5432),
+        ("analytics", "database", "postgres", 5432),
+        # EmrSecurityGroup: a group rule and a port range from a parameter without default
+        (web, "analytics", "https", 8443),
+        (admin, "analytics", "https", 8443),
+        # AppEnvSecurityGroup
+        (lb, "app-environment", "http", 80),
+    }
+    assert expected <= flows
+    ranged = [f for f in three_tier.model.flows if f.target == "analytics" and f.protocol == "other"]
+    assert len(ranged) == 1 and ranged[0].port is None and "9000-9100" in (ranged[0].description or "")
+    assert three_tier.model.components[ranged[0].source].service == "external-system"
+
+
+def test_three_tier_flows_from_references(three_tier: Imported) -> None:
+    flows = {(s, t) for s, t, _, _ in _flows(three_tier)}
+    assert {
+        ("worker", "orders"),  # event source mapping: the function polls the queue
+        ("worker", "documents"),  # Environment.Variables: !Ref Documents
+        ("worker", "archive"),  # Environment.Variables: a !Sub naming ${Archive}
+        ("documents", "orders"),  # bucket notification
+        ("admin-host", "admin-data"),  # volume attachment
+        ("trail", "documents"),  # trail delivery
+    } <= flows
+
+
+def test_address_ranges_become_named_placeholders(three_tier: Imported) -> None:
+    components = three_tier.model.components
+    assert components["internet-clients"].service == "actor"
+    assert components["internet-clients"].boundary == "internet"
+    assert components["network-10-20-0-0-16"].service == "on-premises"  # RFC 1918: the office
+    assert components["network-198-51-100-0-24"].service == "external-system"
+    assert three_tier.model.boundaries["internet"].kind == "internet"
+
+
+def test_pairs_joined_twice_get_explicit_ids(three_tier: Imported) -> None:
+    ids = [f.flow_id for f in three_tier.model.flows]
+    assert len(ids) == len(set(ids))
+    twice = [
+        f for f in three_tier.model.flows if (f.source, f.target) == ("internet-clients", "load-balancer")
+    ]
+    assert len(twice) == 2 and all(f.id for f in twice)
+
+
+def test_the_output_is_commented_for_the_architect(three_tier: Imported) -> None:
+    text = three_tier.text
+    assert text.startswith("# Generated by `trustmap import cloudformation` from three-tier.yaml.")
+    assert "# Needs the architect's attention:" in text
+    assert "# CloudFormation: Database (AWS::RDS::DBInstance)" in text
+    assert "not imported (Custom::SlackNotifier): Notifier" in text
+    assert (
+        "# security group DbSecurityGroup ingress: tcp 5432 from security group LambdaSecurityGroup "
+        "(DbFromLambda)" in text
+    )
+    assert "multi_az: true  # from Database.MultiAZ" in text
+    assert "/" + "work" not in text  # no absolute paths
+
+
+def test_unmapped_resources_are_warned_with_positions(three_tier: Imported) -> None:
+    warnings = [(d.code, d.line) for d in three_tier.result.diagnostics]
+    line = next(
+        i
+        for i, text in enumerate((TEMPLATES / "three-tier.yaml").read_text().splitlines(), 1)
+        if "Custom::SlackNotifier" in text
+    )
+    assert ("W402", line) in warnings
+
+
+def test_import_is_deterministic(mapping: CfnMapping, catalog: Catalog) -> None:
+    first = import_cfn(TEMPLATES / "three-tier.yaml", mapping, catalog).text
+    second = import_cfn(TEMPLATES / "three-tier.yaml", mapping, catalog).text
+    assert first == second
+
+
+# -- other templates ----------------------------------------------------------------------------
+
+
+def test_short_forms_template_imports(mapping: CfnMapping, catalog: Catalog) -> None:
+    imported = import_cfn(TEMPLATES / "short-forms.yaml", mapping, catalog)
+    assert imported.component("Proxy").boundary == "front"  # SubnetId: !Ref Front
+    assert imported.model.boundaries["back"].parent == "network"  # VpcId: !GetAtt Network.VpcId
+    assert imported.model.boundaries["front"].public is True
+    assert ("network-203-0-113-0-24", "proxy", "https", 443) in _flows(
+        imported
+    )  # CidrIp from a parameter default
+    assert ("proxy", "app", "http", 8080) in _flows(imported)  # SourceSecurityGroupId: !GetAtt [G, GroupId]
+    assert "App's subnets depend on a condition" in imported.text
+    assert "App: encryption_at_rest depends on an expression" in imported.text
+    assert "Proxy exists only when condition IsProd holds" in imported.text
+
+
+def test_json_template_imports(mapping: CfnMapping, catalog: Catalog) -> None:
+    imported = import_cfn(TEMPLATES / "serverless.json", mapping, catalog)
+    flows = {(s, t) for s, t, _, _ in _flows(imported)}
+    assert {
+        ("api", "handler"),
+        ("api", "users"),
+        ("handler", "orders"),
+        ("handler", "jobs"),
+        ("alerts", "jobs"),
+        ("internet-clients", "api"),
+    } <= flows
+    orders = imported.component("Orders")
+    assert (orders.service, orders.encryption_at_rest, orders.backup) == ("dynamodb", "customer-kms", True)
+    assert imported.component("Key").controls == []  # EnableKeyRotation: false
+
+
+def test_nested_stacks_are_warned_and_skipped(mapping: CfnMapping, catalog: Catalog) -> None:
+    imported = import_cfn(TEMPLATES / "nested-stack.yaml", mapping, catalog)
+    assert [(d.code, d.line) for d in imported.result.diagnostics] == [("W401", 4), ("W402", 11)]
+    assert set(imported.model.components) == {"uploads"}
+    assert "nested stack NetworkStack was not imported" in imported.text
+
+
+def test_a_private_endpoint_gets_no_internet_flow(mapping: CfnMapping, catalog: Catalog) -> None:
+    text = b"""Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {EndpointConfiguration: {Types: [PRIVATE]}}
+  Lb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Scheme: internal}
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties: {DistributionConfig: {Enabled: true, WebACLId: !Ref Acl}}
+  Acl:
+    Type: AWS::WAFv2::WebACL
+"""
+    document, _ = load_template("t.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    flows = [e.fields for e in result.draft.flows]
+    assert [(f["from"], f["to"]) for f in flows] == [("internet-clients", "cdn")]
+    assert result.draft.components["cdn"].fields["controls"] == ["waf"]
+    assert "internet_facing" not in result.draft.components["cdn"].fields
+
+
+def test_egress_rules_to_groups_become_flows(mapping: CfnMapping, catalog: Catalog) -> None:
+    text = b"""Resources:
+  A: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: a, SecurityGroupEgress: [
+       {IpProtocol: tcp, FromPort: 6379, ToPort: 6379, DestinationSecurityGroupId: !Ref B},
+       {IpProtocol: "-1", CidrIp: 0.0.0.0/0}]}}
+  B: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: b}}
+  App: {Type: AWS::EC2::Instance, Properties: {SecurityGroupIds: [!Ref A]}}
+  Cache: {Type: AWS::ElastiCache::ReplicationGroup, Properties: {SecurityGroupIds: [!Ref B]}}
+"""
+    document, _ = load_template("t.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    flows = [Flow.model_validate(e.fields) for e in result.draft.flows]
+    assert [(f.source, f.target, f.protocol, f.port) for f in flows] == [("app", "cache", "redis", 6379)]
+
+
+def test_a_rule_naming_the_vpc_range_reaches_its_components(mapping: CfnMapping, catalog: Catalog) -> None:
+    text = b"""Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.9.0.0/16}}
+  Net: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.9.1.0/24}}
+  Sg: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: x, SecurityGroupIngress: [
+        {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.9.1.0/24}]}}
+  Jump: {Type: AWS::EC2::Instance, Properties: {SubnetId: !Ref Net}}
+  Host: {Type: AWS::EC2::Instance, Properties: {SubnetId: !Ref Net, SecurityGroupIds: [!Ref Sg]}}
+"""
+    document, _ = load_template("t.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    assert [(e.fields["from"], e.fields["to"]) for e in result.draft.flows] == [("jump", "host")]
+    assert "on-premises" not in render_model(result.draft)

@@ -1,0 +1,227 @@
+"""OTM import: round trips of every example, and lenient reading of other tools' documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import SHARED, example_paths
+from tests.interop.conftest import OTM_FILES, validated
+from trustmap.analysis import Analysis, analyze
+from trustmap.catalog import Catalog
+from trustmap.interop.cfn_mapping import CfnMapping
+from trustmap.interop.layout import grid_layout
+from trustmap.interop.model_writer import render_model
+from trustmap.interop.otm_export import layout_spec, otm_document, render_otm
+from trustmap.interop.otm_import import OtmImport, import_otm
+from trustmap.interop.otm_mapping import OtmTable
+from trustmap.interop.otm_read import load_otm
+from trustmap.model import Model
+
+EXAMPLES = [p.stem for p in example_paths()]
+
+
+def _import(
+    raw: bytes, catalog: Catalog, table: OtmTable, mapping: CfnMapping, path: str = "in.otm.json"
+) -> OtmImport:
+    document, problems = load_otm(path, raw)
+    assert document is not None, problems
+    return import_otm(document, catalog, table, mapping)
+
+
+def _model(result: OtmImport, catalog: Catalog) -> tuple[Model, str]:
+    assert result.draft is not None, result.diagnostics
+    text = render_model(result.draft)
+    return validated(text, catalog), text
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("output_format", ["json", "yaml"])
+def test_export_then_import_keeps_the_model(
+    example: str,
+    output_format: str,
+    analyses: dict[str, Analysis],
+    catalog: Catalog,
+    otm_table: OtmTable,
+    mapping: CfnMapping,
+) -> None:
+    analysis = analyses[example]
+    exported = render_otm(otm_document(analysis, grid_layout(layout_spec(analysis))), output_format)
+    model, _ = _model(_import(exported, catalog, otm_table, mapping, f"x.{output_format}"), catalog)
+    original = analysis.graph.model
+    assert set(model.components) == set(original.components)
+    assert set(model.boundaries) == set(original.boundaries)
+    assert {f.flow_id for f in model.flows} == {f.flow_id for f in original.flows}
+    assert set(model.data) == set(original.data)
+    for component_id, component in original.components.items():
+        imported = model.components[component_id]
+        assert (imported.service, imported.boundary) == (
+            catalog.canonical_service(component.service),
+            component.boundary,
+        )
+    for boundary_id, boundary in original.boundaries.items():
+        imported_boundary = model.boundaries[boundary_id]
+        assert (imported_boundary.kind, imported_boundary.parent, imported_boundary.rating()) == (
+            boundary.kind,
+            boundary.parent,
+            boundary.rating(),
+        )
+    flows = {f.flow_id: f for f in model.flows}
+    for flow in original.flows:
+        again = flows[flow.flow_id]
+        assert (again.protocol, again.is_encrypted, sorted(again.data)) == (
+            flow.protocol,
+            flow.is_encrypted,
+            sorted(flow.data),
+        )
+    assert {d.finding for d in model.accepted} == {d.finding for d in original.accepted}
+
+
+def test_startleft_documents_are_read(catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping) -> None:
+    path = OTM_FILES / "startleft-cloudformation.otm.yaml"
+    result = _import(path.read_bytes(), catalog, otm_table, mapping, path.name)
+    model, text = _model(result, catalog)
+    # VPC and subnet components that hold others became boundaries
+    assert model.boundaries["custom-vpc"].kind == "vpc"
+    assert model.boundaries["private-subnet1"].kind == "subnet"
+    assert model.boundaries["private-subnet1"].parent == "custom-vpc"
+    assert model.boundaries["public-cloud"].kind == "aws-cloud"
+    # one component per resource, even though StartLeft wrote one copy per subnet
+    assert sorted(c.name or "" for c in model.components.values() if c.service == "vpc-endpoint") == [
+        "VPCssm"
+    ]
+    services = {c.name: c.service for c in model.components.values()}
+    assert (
+        services["Service"] == "ecs" and services["ServiceLB"] == "elb" and services["0.0.0.0/0"] == "actor"
+    )
+    # the flow from the VPC component is skipped, the load-balancer flow keeps its port
+    assert [d.code for d in result.diagnostics] == ["W412"]
+    lb_flow = next(f for f in model.flows if f.source == "service-lb")
+    assert (lb_flow.protocol, lb_flow.port) == ("http", 80)
+    assert "# OTM id: " in text
+
+
+def test_lenient_reading_of_awkward_documents(
+    catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping
+) -> None:
+    path = OTM_FILES / "lenient.otm.json"
+    result = _import(path.read_bytes(), catalog, otm_table, mapping, path.name)
+    model, text = _model(result, catalog)
+    assert sorted((d.code, d.line) for d in result.diagnostics) == [
+        ("W411", 14),
+        ("W411", 15),
+        ("W411", 36),
+        ("W412", 33),
+        ("W412", 34),
+    ]
+    boundaries = model.boundaries
+    assert boundaries["corp-network"].kind == "corporate"  # guessed from the name; no rating: the default
+    assert boundaries["corp-network"].trust is None
+    assert boundaries["mystery-zone"].parent == "internet"  # a bare-string parent; numeric id: from the name
+    assert boundaries["mystery-zone"].trust == 100  # 150 clamped
+    assert boundaries["dmz"].kind == "custom" and boundaries["dmz"].parent is None  # unknown parent dropped
+    components = model.components
+    assert components["api"].service == "api-gateway" and components["api"].tags == {
+        "tier": "edge",
+        "otm-tags": "public",
+    }
+    assert components["fn"].service == "lambda"  # an OTM/StartLeft type name
+    assert components["legacy"].service == "external-system"  # unknown type: placeholder...
+    assert "# TODO: OTM type 'ibm-z-mainframe'" in text  # ...marked for the architect
+    assert components["child"].boundary == "dmz"  # nested in a component: beside it
+    assert components["seven"].service == "s3" and components["seven"].boundary == "mystery-zone"
+    assert components["db"].stores == ["pii"]
+    assert model.data["pii"].classification == "confidential"  # confidentiality 80
+    flows = {(f.source, f.target, f.protocol, f.port) for f in model.flows}
+    assert {
+        ("browser", "api", "https", None),
+        ("api", "fn", "other", None),
+        ("fn", "db", "https", None),
+        ("legacy", "fn", "ssh", 22),
+        ("api", "fn", "https", 443),
+    } == flows
+    assert len({f.flow_id for f in model.flows}) == 5  # the pair joined twice got ids
+    for note in (
+        "dataflow 'loop' skipped",
+        "stores unknown assets unknown-asset",
+        "kind unknown (custom)",
+        "1 threats and 0 mitigations were not imported",
+    ):
+        assert note in text.replace("\n#   ", " ")
+
+
+@pytest.mark.skipif(not (SHARED / "schemas" / "otm-example.json").is_file(), reason="the shared OTM example")
+def test_the_published_example_imports(catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping) -> None:
+    raw = (SHARED / "schemas" / "otm-example.json").read_bytes()
+    model, _ = _model(_import(raw, catalog, otm_table, mapping), catalog)
+    assert len(model.components) == len(json.loads(raw)["components"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "line"),
+    [
+        (b'{"name": "not an OTM document"}', "E410", 1),
+        (b'{"otmVersion": "0.2.0",\n "components": {"a": 1}}', "E411", 2),
+        (b'{"otmVersion": "0.2.0", "project": {"name": "x", "id": "x"}, "components": []}', "E412", 1),
+        (b'{"otmVersion": "0.2.0", "components": [}', "E001", 1),
+        (b"- a list", "E006", 1),
+    ],
+)
+def test_unusable_documents_are_errors(
+    raw: bytes, code: str, line: int, catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping
+) -> None:
+    document, problems = load_otm("bad.json", raw)
+    if document is not None:
+        result = import_otm(document, catalog, otm_table, mapping)
+        assert result.draft is None
+        problems = result.diagnostics
+    assert [(p.code, p.line) for p in problems if p.level == "error"] == [(code, line)]
+
+
+def test_json_that_yaml_cannot_read_is_still_read(tmp_path: Path) -> None:
+    raw = b'{\n\t"otmVersion": "0.2.0",\n\t"components": [{"id": "a", "name": "A", "type": "s3"}]\n}\n'
+    document, problems = load_otm("tabs.json", raw)
+    assert document is not None and problems == []
+    assert document.data["components"][0]["type"] == "s3"
+
+
+TINY = """\
+trustmap: 1
+name: "Tiny: no boundaries, \\"quotes\\" & <tags>"
+components:
+  user: {service: actor, name: "Ünïcode user"}
+  queue: {service: sqs, tags: {team: "a:b"}}
+  worker: {service: lambda}
+flows:
+  - {from: user, to: queue, protocol: https}
+  - {from: queue, to: worker, id: poll-a, protocol: aws-api}
+  - {from: queue, to: worker, id: poll-b, protocol: aws-api, port: 443, bidirectional: true}
+"""
+
+
+def test_models_without_boundaries_round_trip(
+    catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping, otm_schema: dict[str, object]
+) -> None:
+    analysis, problems = analyze("tiny.yaml", TINY.encode(), catalog)
+    assert analysis is not None, problems
+    document = otm_document(analysis, grid_layout(layout_spec(analysis)))
+    jsonschema.validate(document, otm_schema)
+    zones = {z["id"]: z for z in document["trustZones"]}
+    assert set(zones) == {"outside-aws", "outside"}
+    assert {c["id"]: c["parent"]["trustZone"] for c in document["components"]} == {
+        "user": "outside",
+        "queue": "outside-aws",
+        "worker": "outside-aws",
+    }
+    assert [f["id"] for f in document["dataflows"]] == ["user-to-queue", "poll-a", "poll-b"]
+    model, _ = _model(_import(render_otm(document), catalog, otm_table, mapping), catalog)
+    assert model.boundaries == {}
+    assert all(c.boundary is None for c in model.components.values())
+    assert [f.flow_id for f in model.flows] == ["user->queue", "poll-a", "poll-b"]
+    assert model.flows[2].port == 443 and model.flows[2].bidirectional
+    assert model.name == analysis.graph.model.name
+    assert model.components["queue"].tags == {"team": "a:b"}
+    assert model.components["user"].name == "Ünïcode user"
