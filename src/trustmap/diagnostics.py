@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
     "Diagnostic",
@@ -26,14 +26,18 @@ __all__ = [
     "format_diagnostic",
     "format_diagnostics",
     "has_errors",
+    "shorten",
 ]
 
 Level = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """A region of a source file; lines and columns start at 1, the end is exclusive."""
+class Span(NamedTuple):
+    """A region of a source file; lines and columns start at 1, the end is exclusive.
+
+    A named tuple rather than a frozen dataclass: the YAML loader makes one per key and value
+    (millions for a large model), and a frozen dataclass costs five times as much to build.
+    """
 
     line: int
     column: int
@@ -83,6 +87,11 @@ class Diagnostic:
         }
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """A value from the input as quoted in a message: hostile files hold megabyte-long ones."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.level == "error" for d in diagnostics)
 
@@ -102,7 +111,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     found = closest(word, candidates)
     if not found:
         return ""
-    return " (did you mean " + " or ".join(f"'{c}'" for c in found) + "?)"
+    quoted = [f"'{c}'" for c in found]
+    options = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f" (did you mean {options}?)"
 
 
 def _excerpt(diagnostic: Diagnostic, lines: Sequence[str]) -> list[str]:

@@ -37,17 +37,31 @@ def predicate(condition: Condition, context: EvalContext) -> Predicate:
         test = _BUILDERS[key](getattr(condition, _ATTRIBUTE.get(key, key)), context)
         found = (condition, test)
         context.conditions[id(condition)] = found
-    return found[1]  # type: ignore[no-any-return]
+    return found[1]
 
 
 def _all(value: list[Condition], context: EvalContext) -> Predicate:
     parts = tuple(predicate(c, context) for c in value)
-    return lambda t, c: all(p(t, c) for p in parts)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        for part in parts:  # noqa: SIM110 (a loop, not all(genexpr): this runs millions of times)
+            if not part(target, context):
+                return False
+        return True
+
+    return test
 
 
 def _any(value: list[Condition], context: EvalContext) -> Predicate:
     parts = tuple(predicate(c, context) for c in value)
-    return lambda t, c: any(p(t, c) for p in parts)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        for part in parts:  # noqa: SIM110 (as in _all)
+            if part(target, context):
+                return True
+        return False
+
+    return test
 
 
 def _not(value: Condition, context: EvalContext) -> Predicate:
@@ -153,9 +167,7 @@ def _end(which: str) -> _Builder:
 
 def _linked_service(value: list[str], _: EvalContext) -> Predicate:
     wanted = frozenset(value)
-    return lambda t, c: t.subject.kind == "component" and not wanted.isdisjoint(
-        c.neighbours[t.subject.id]
-    )
+    return lambda t, c: t.subject.kind == "component" and not wanted.isdisjoint(c.neighbours[t.subject.id])
 
 
 def _model_has_service(value: list[str], _: EvalContext) -> Predicate:

@@ -68,19 +68,26 @@ class EvalContext:
             found[target].add(self.graph.graph.nodes[source]["service"])
         return {node: frozenset(services) for node, services in found.items()}
 
+    @cached_property
+    def _components(self) -> dict[str, Target]:
+        return {cid: Target(Subject("component", cid), attrs) for cid, attrs in self.graph.components()}
+
+    @cached_property
+    def _flows(self) -> tuple[Target, ...]:
+        return tuple(Target(Subject("flow", f["id"]), f) for f in self.graph.flows())
+
     def component(self, component_id: str) -> Target:
-        return Target(Subject("component", component_id), self.graph.component(component_id))
+        return self._components[component_id]
 
     def model_target(self) -> Target:
         return Target(MODEL_SUBJECT, {})
 
     def targets(self, scope: str) -> list[Target]:
+        """Components (by id) or flows (in model order), made once: rules ask for them often."""
         if scope == "component":
-            return [
-                Target(Subject("component", cid), attrs) for cid, attrs in self.graph.components()
-            ]
+            return list(self._components.values())
         if scope == "flow":
-            return [Target(Subject("flow", f["id"]), f) for f in self.graph.flows()]
+            return list(self._flows)
         return [self.model_target()]
 
     def location(self, target: Target) -> Location:

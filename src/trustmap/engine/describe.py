@@ -6,7 +6,7 @@ from typing import Any
 
 from trustmap.catalog.schema import Condition
 
-__all__ = ["describe"]
+__all__ = ["about", "describe"]
 
 
 def _list(values: Any) -> str:
@@ -16,20 +16,56 @@ def _list(values: Any) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def _a(values: Any) -> str:
+    """`a` or `an`, as the first listed value is read aloud (an ec2, a container)."""
+    first = str(next(iter(values), ""))
+    return "an" if first[:1].lower() in ("a", "e", "i", "o") else "a"
+
+
+def about(subject: str, phrase: str) -> str:
+    """`phrase` said of `subject`; phrases about the whole model name it themselves."""
+    return phrase if phrase.startswith("the model ") else f"{subject} {phrase}"
+
+
+#: verbs that open a phrase, and how the phrase reads negated
+_NEGATED = (
+    ("the model has ", "the model does not have "),
+    ("the model handles ", "the model does not handle "),
+    ("is ", "is not "),
+    ("has ", "does not have "),
+    ("handles ", "does not handle "),
+    ("sits in ", "does not sit in "),
+    ("stores ", "does not store "),
+    ("uses ", "does not use "),
+    ("crosses ", "does not cross "),
+    ("exchanges ", "does not exchange "),
+    ("declares ", "does not declare "),
+)
+
+
+def _negate(phrase: str) -> str:
+    """`is an ec2 service` -> `is not an ec2 service`; compound phrases keep `not (...)`."""
+    simple = " and " not in phrase and " or " not in phrase and not phrase.startswith("not ")
+    for verb, negated in _NEGATED if simple else ():
+        if phrase.startswith(verb) and not phrase.startswith(negated):
+            return negated + phrase.removeprefix(verb)
+    return f"not ({phrase})"
+
+
 def _flag(yes: str, no: str) -> Any:
     return lambda value: yes if value else no
 
 
 _PHRASES: dict[str, Any] = {
-    "service": lambda v: f"is a {_list(v)} service",
-    "service_model": lambda v: f"is an {_list(v)} service",
-    "kind": lambda v: f"is a {_list(v)} component",
-    "dfd": lambda v: f"is a {_list(v)}",
+    "service": lambda v: f"is {_a(v)} {_list(v)} service",
+    "service_model": lambda v: f"is {_a(v)} {_list(v)} service",
+    "kind": lambda v: f"is {_a(v)} {_list(v)} component",
+    "dfd": lambda v: f"is {_a(v)} {_list(v)}",
     "aws": _flag("is an AWS service", "is not an AWS service"),
     "stores_data": _flag("stores data", "stores no data"),
     "classification_at_least": lambda v: f"handles {v} data or more sensitive",
     "regulation": lambda v: f"handles {_list(v)} data",
-    "in_boundary_kind": lambda v: f"sits in a {_list(v)} boundary",
+    "in_boundary_kind": lambda v: f"sits in {_a(v)} {_list(v)} boundary",
     "in_public_subnet": _flag("sits in a public subnet", "is not in a public subnet"),
     "trust_below": lambda v: f"sits where trust is below {v}",
     "declared": lambda v: f"declares control '{v}'",
@@ -37,11 +73,11 @@ _PHRASES: dict[str, Any] = {
     "encrypted": _flag("is encrypted", "is not encrypted"),
     "authenticated": _flag("is authenticated", "is not authenticated"),
     "crosses_boundary": _flag("crosses a trust boundary", "stays inside its trust boundary"),
-    "crosses_boundary_kind": lambda v: f"crosses a {_list(v)} boundary",
+    "crosses_boundary_kind": lambda v: f"crosses {_a(v)} {_list(v)} boundary",
     "trust_decreases": _flag("goes to a less trusted place", "does not go to a less trusted place"),
     "port": lambda v: f"uses port {_list(v)}",
-    "linked_service": lambda v: f"exchanges data with a {_list(v)} component",
-    "model_has_service": lambda v: f"the model has a {_list(v)} component",
+    "linked_service": lambda v: f"exchanges data with {_a(v)} {_list(v)} component",
+    "model_has_service": lambda v: f"the model has {_a(v)} {_list(v)} component",
     "model_regulation": lambda v: f"the model handles {_list(v)} data",
     "model_classification_at_least": lambda v: f"the model handles {v} data",
 }
@@ -57,7 +93,7 @@ def describe(condition: Condition) -> str:
         return "either " + " or ".join(parts) if len(parts) > 1 else "".join(parts)
     if key == "not":
         assert condition.not_ is not None
-        return f"not ({describe(condition.not_)})"
+        return _negate(describe(condition.not_))
     if key in ("source", "target"):
         inner = condition.source if key == "source" else condition.target
         assert inner is not None
@@ -67,6 +103,6 @@ def describe(condition: Condition) -> str:
         assert test is not None
         if test.equals is not None:
             value = str(test.equals).lower() if isinstance(test.equals, bool) else test.equals
-            return f"{test.name} is {value}"
-        return f"{test.name} is {_list(test.in_ or ())}"
+            return f"has {test.name}: {value}"
+        return f"has {test.name}: {_list(test.in_ or ())}"
     return str(_PHRASES[key](getattr(condition, key)))

@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.catalog.schema import CATEGORIES, Condition, Control, Threat
-from trustmap.diagnostics import Diagnostic
-from trustmap.engine.conditions import holds
+from trustmap.diagnostics import Diagnostic, shorten
+from trustmap.engine.conditions import Predicate, predicate
 from trustmap.engine.context import EvalContext, Target
 from trustmap.engine.decisions import DecisionTable
-from trustmap.engine.describe import describe
+from trustmap.engine.describe import about, describe
 from trustmap.engine.explain import explain
 from trustmap.engine.severity import raised_severity
-from trustmap.findings import ChecklistItem, Finding, Report, Subject
+from trustmap.findings import ChecklistItem, Decision, Finding, Report, Subject
 from trustmap.graph import ModelGraph
 from trustmap.rules import BUILTIN_RULES, Rule
 
@@ -37,21 +38,40 @@ class _Status:
     reason: str
 
 
+#: a status not worked out yet (None is a result: the control does not apply)
+_UNKNOWN: Any = object()
+
+
 class _Evaluator:
     def __init__(self, graph: ModelGraph, catalog: Catalog, options: EvaluationOptions) -> None:
         self.graph = graph
         self.catalog = catalog
         self.options = options
         self.context = EvalContext(graph, catalog)
-        self.cache: dict[tuple[str, str, str, bool], _Status | None] = {}
+        #: control statuses by subject (kind, id), then control id; None: `applies_to` excludes it
+        self.statuses: dict[tuple[str, str], dict[str, _Status | None]] = {}
+        self.unlisted: dict[tuple[str, str, str], _Status | None] = {}
         self.decisions = DecisionTable.from_model(graph.model.accepted, options.today)
         self.descriptions: dict[int, tuple[Condition, str]] = {}
+        self.predicates: dict[str, tuple[Predicate | None, Predicate | None, Predicate | None]] = {}
+        self.fixed: dict[tuple[str, str], _Status] = {}
         mitigating: dict[str, list[str]] = {}
         for threat in catalog.threats.values():
             for control_id in threat.mitigated_by:
                 mitigating.setdefault(control_id, []).append(threat.id)
         #: the threats each control mitigates, in catalog order (asked once per checklist item)
         self.threats_of = {control_id: tuple(ids) for control_id, ids in mitigating.items()}
+        #: per subject kind, the controls of its checklist in the order the checklist lists them
+        category_order = {c: i for i, c in enumerate(CATEGORIES)}
+        owner_order = {"aws": 0, "shared": 1, "customer": 2}
+        self.controls_of: dict[str, list[Control]] = {}
+        for control in sorted(
+            catalog.controls.values(),
+            key=lambda c: (category_order[c.category], owner_order[c.owner], c.id),
+        ):
+            self.controls_of.setdefault(control.scope, []).append(control)
+        # One compliance mapping per control, shared by its items (they are read-only).
+        self.compliance = {c.id: c.compliance.as_dict() for c in catalog.controls.values()}
 
     def describe(self, condition: Condition) -> str:
         """`describe`, once per condition: the same phrases are asked for every subject."""
@@ -67,42 +87,78 @@ class _Evaluator:
         self, control: Control, target: Target, *, listed_only: bool = True
     ) -> _Status | None:
         """A control's status for a target; None when `applies_to` excludes it and `listed_only`."""
-        key = (control.id, target.subject.kind, target.subject.id, False)
-        if key not in self.cache:
-            self.cache[key] = self._status(control, target)
-        found = self.cache[key]
+        known = self._statuses(target)
+        found = known.get(control.id, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = known[control.id] = self._status(control, target)
         if found is None and not listed_only:
-            unlisted = (*key[:3], True)
-            if unlisted not in self.cache:
-                self.cache[unlisted] = self._status(control, target, ignore_applies_to=True)
-            return self.cache[unlisted]
-        return found
+            key = (target.subject.kind, target.subject.id, control.id)
+            if key not in self.unlisted:
+                self.unlisted[key] = self._status(control, target, ignore_applies_to=True)
+            return self.unlisted[key]
+        return found  # type: ignore[no-any-return]
+
+    def _statuses(self, target: Target) -> dict[str, _Status | None]:
+        subject = (target.subject.kind, target.subject.id)
+        known = self.statuses.get(subject)
+        if known is None:
+            known = self.statuses[subject] = {}
+        return known
 
     def _status(
         self, control: Control, target: Target, *, ignore_applies_to: bool = False
     ) -> _Status | None:
         context = self.context
-        if (
-            not ignore_applies_to
-            and control.applies_to is not None
-            and not holds(control.applies_to, target, context)
-        ):
+        applies, relevant, evidence = self._predicates(control)
+        if not ignore_applies_to and applies is not None and not applies(target, context):
             return None
         if control.owner == "aws":
+            return self._fixed(control, "inherited")
+        if relevant is not None and not relevant(target, context):
+            return self._fixed(control, "not-applicable")
+        if target.subject.kind == "component" and control.id in target.attrs.get("controls", ()):
+            return self._fixed(control, "met-declared")
+        if control.id in context.model_controls:
+            return self._fixed(control, "met-model")
+        if evidence is not None and evidence(target, context):
+            assert control.evidence is not None
+            return _Status(
+                "met", "evidenced by the model: " + about(_named(target), self.describe(control.evidence))
+            )
+        return self._fixed(control, "open")
+
+    def _predicates(self, control: Control) -> tuple[Predicate | None, Predicate | None, Predicate | None]:
+        found = self.predicates.get(control.id)
+        if found is None:
+            context = self.context
+            found = tuple(  # type: ignore[assignment]
+                None if condition is None else predicate(condition, context)
+                for condition in (control.applies_to, control.relevant_when, control.evidence)
+            )
+            self.predicates[control.id] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def _fixed(self, control: Control, which: str) -> _Status:
+        """A status whose reason depends on the control alone: made once per control."""
+        found = self.fixed.get((control.id, which))
+        if found is None:
+            found = self._fixed_status(control, which)
+            self.fixed[(control.id, which)] = found
+        return found
+
+    def _fixed_status(self, control: Control, which: str) -> _Status:
+        if which == "inherited":
             return _Status("inherited", INHERITED_REASON)
-        if control.relevant_when is not None and not holds(control.relevant_when, target, context):
+        if which == "not-applicable":
+            assert control.relevant_when is not None
             return _Status(
                 "not-applicable",
-                f"not applicable: only needed when it {self.describe(control.relevant_when)}",
+                "not applicable: only needed when " + about("it", self.describe(control.relevant_when)),
             )
-        if target.subject.kind == "component" and control.id in target.attrs.get("controls", ()):
+        if which == "met-declared":
             return _Status("met", "declared in the component's controls")
-        if control.id in context.model_controls:
+        if which == "met-model":
             return _Status("met", self._model_evidence(control.id))
-        if control.evidence is not None and holds(control.evidence, target, context):
-            return _Status(
-                "met", f"evidenced by the model: {_named(target)} {self.describe(control.evidence)}"
-            )
         scope = "the model's top-level 'controls'" if control.scope == "model" else "its 'controls'"
         if control.evidence is not None:
             expected = f"expected {self.describe(control.evidence)}, or '{control.id}' in {scope}"
@@ -126,17 +182,16 @@ class _Evaluator:
         )
 
     def checklist(self, target: Target) -> tuple[ChecklistItem, ...]:
+        """The items of a subject, by category, owner (aws, shared, customer) and id."""
         items: list[ChecklistItem] = []
-        for control in self.catalog.controls.values():
-            if control.scope != target.subject.kind:
-                continue
-            found = self.status(control, target)
-            if found is None:
-                continue
-            items.append(self._item(control, target, found))
-        order = {c: i for i, c in enumerate(CATEGORIES)}
-        owner_order = {"aws": 0, "shared": 1, "customer": 2}
-        return tuple(sorted(items, key=lambda i: (order[i.category], owner_order[i.owner], i.id)))
+        known = self._statuses(target)
+        for control in self.controls_of.get(target.subject.kind, ()):
+            found = known.get(control.id, _UNKNOWN)
+            if found is _UNKNOWN:
+                found = known[control.id] = self._status(control, target)
+            if found is not None:
+                items.append(self._item(control, target, found))
+        return tuple(items)
 
     def _item(self, control: Control, target: Target, found: _Status) -> ChecklistItem:
         status, reason, decision = found.status, found.reason, None
@@ -157,14 +212,15 @@ class _Evaluator:
             subject=target.subject,
             evidence=control.evidence_text,
             remediation=control.remediation,
-            compliance=control.compliance.as_dict(),
+            compliance=self.compliance[control.id],
             threats=threats,
             decision=decision,
         )
 
     # -- threats ----------------------------------------------------------------------
 
-    def hits(self, threat: Threat) -> Iterator[tuple[Target, str]]:
+    def hits(self, threat: Threat) -> Iterator[tuple[Target, str | None]]:
+        """Subjects the threat applies to, with why (None: explain it only if it is kept)."""
         if threat.implementation == "python":
             rule = self.options.rules.get(threat.id)
             # A missing rule is a catalog error, reported when the catalog loads.
@@ -172,9 +228,10 @@ class _Evaluator:
                 yield from rule(self.context, threat)
             return
         assert threat.when is not None
+        applies = predicate(threat.when, self.context)
         for target in self.context.targets(threat.scope):
-            if holds(threat.when, target, self.context):
-                yield target, f"{_capital(_named(target))} {explain(threat.when, target, self.context)}"
+            if applies(target, self.context):
+                yield target, None
 
     def control_target(self, control: Control, target: Target) -> Target:
         return self.context.model_target() if control.scope == "model" else target
@@ -193,8 +250,23 @@ class _Evaluator:
                         open_controls.append((control, status))
                 if threat.mitigated_by and not open_controls:
                     continue
+                if why is None:
+                    assert threat.when is not None
+                    why = f"{_capital(_named(target))} {explain(threat.when, target, self.context)}"
                 found.append(self._finding(threat, target, why, open_controls))
         return sorted(found, key=Finding.sort_key)
+
+    def _decided_controls(
+        self, target: Target, open_controls: list[tuple[Control, _Status]]
+    ) -> Decision | None:
+        """A decision on every open mitigating control (`db/multi-az`) decides the finding too."""
+        decisions = [
+            self.decisions.lookup(f"{self.control_target(control, target).subject.id}/{control.id}")
+            for control, _ in open_controls
+        ]
+        if not decisions or any(d is None for d in decisions):
+            return None
+        return decisions[0]
 
     def _finding(
         self, threat: Threat, target: Target, why: str, open_controls: list[tuple[Control, _Status]]
@@ -212,7 +284,7 @@ class _Evaluator:
             " ".join(c.remediation for c, _ in open_controls if c.remediation) or threat.description
         )
         key = f"{target.subject.id}/{threat.id}"
-        decision = self.decisions.lookup(key)
+        decision = self.decisions.lookup(key) or self._decided_controls(target, open_controls)
         return Finding(
             rule=threat.id,
             code=threat.code,
@@ -243,7 +315,7 @@ class _Evaluator:
         return [
             Diagnostic(
                 code,
-                f"the decision '{entry.finding}' matches no finding or checklist item (renamed subject?)"
+                f"the decision '{shorten(entry.finding)}' matches no finding or checklist item (renamed subject?)"
                 + (
                     ""
                     if self.options.allow_unmatched_decisions

@@ -44,7 +44,8 @@ def explain(condition: Condition, target: Target, context: EvalContext, *, posit
         inner = condition.source if key == "source" else condition.target
         assert inner is not None
         end = context.component(target.attrs[key])
-        return f"its {key} '{end.subject.id}' " + explain(inner, end, context, positive=positive)
+        verb = "comes from" if key == "source" else "goes to"
+        return f"{verb} '{end.subject.id}', which " + explain(inner, end, context, positive=positive)
     return _leaf(condition, key, target, context, positive)
 
 

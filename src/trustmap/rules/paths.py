@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target
+from trustmap.rules.text import named
 
 __all__ = ["internet_path_to_datastore_bypasses_waf"]
 
@@ -59,7 +60,7 @@ def internet_path_to_datastore_bypasses_waf(
         yield (
             context.component(node),
             (
-                f"{attrs['name']} is reachable from the internet along {route} "
+                f"{named(attrs)} is reachable from the internet along {route} "
                 f"without passing {' or '.join(sorted(front_doors))}"
             ),
         )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target
+from trustmap.rules.text import named
 
 __all__ = ["single_az_store_behind_multi_az_tier"]
 
@@ -36,7 +37,7 @@ def single_az_store_behind_multi_az_tier(
             yield (
                 context.component(node),
                 (
-                    f"{attrs['name']} runs in one availability zone, but the multi-AZ tier {tiers} "
+                    f"{named(attrs)} runs in one availability zone, but the multi-AZ tier {tiers} "
                     "depends on it: losing that zone stops the redundant tier too"
                 ),
             )

@@ -1,0 +1,81 @@
+"""Golden files: the JSON checklist of every example, as `trustmap checklist` prints it.
+
+`TRUSTMAP_UPDATE_GOLDEN=1 pytest tests/rules/test_golden.py` rewrites them; review the diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import ROOT, example_paths
+from trustmap.cli import app
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("TRUSTMAP_UPDATE_GOLDEN") == "1"
+NAMES = [path.stem for path in example_paths()]
+
+runner = CliRunner()
+
+
+def _checklist(name: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(ROOT)  # the report shows the model path as given, relative to here
+    result = runner.invoke(
+        app, ["checklist", f"examples/{name}.yaml", "--format", "json", "--today", "2026-11-28"]
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_checklist_json_matches_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    actual = _checklist(name, monkeypatch)
+    golden = GOLDEN / f"{name}.checklist.json"
+    if UPDATE:
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.is_file(), f"{golden.name} is missing; TRUSTMAP_UPDATE_GOLDEN=1 writes it"
+    expected = golden.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(), actual.splitlines(), "golden", "actual", lineterm="", n=2
+        )
+        pytest.fail(
+            f"{golden.name} differs (TRUSTMAP_UPDATE_GOLDEN=1 rewrites it):\n" + "\n".join(list(diff)[:80])
+        )
+
+
+def test_every_example_has_a_golden_and_no_golden_is_stale() -> None:
+    assert sorted(p.name for p in GOLDEN.glob("*.checklist.json")) == sorted(
+        f"{name}.checklist.json" for name in NAMES
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_golden_is_consistent(name: str) -> None:
+    """Checks on the stored document itself, so that a regenerated golden cannot drift silently."""
+    document = json.loads((GOLDEN / f"{name}.checklist.json").read_text(encoding="utf-8"))
+    assert document["format"] == "trustmap-checklist/1"
+    assert document["model"]["source"] == f"examples/{name}.yaml"
+    items = [
+        item
+        for entry in [document["model"], *document["components"], *document["flows"]]
+        for item in entry["checklist"]
+    ]
+    for item in items:
+        assert (item["status"] == "inherited") == (item["owner"] == "aws"), item["key"]
+        assert item["reason"], item["key"]
+        if item["status"] == "met":
+            assert item["reason"].startswith(("declared", "evidenced")), item["key"]
+        if item["status"] == "open":
+            assert item["reason"].startswith("not evidenced"), item["key"]
+    counted = dict.fromkeys(document["summary"]["checklist"], 0)
+    for item in items:
+        counted[item["status"]] += 1
+    assert counted == document["summary"]["checklist"]
+    opened = [f for f in document["findings"] if f["status"] == "open"]
+    assert sum(document["summary"]["open"].values()) == len(opened)
