@@ -46,7 +46,48 @@ def _report_json(analysis: Analysis, options: BuildOptions, earlier: Produced) -
     return Produced({"report.json": render_report_json(analysis).encode()})
 
 
-PRODUCERS: tuple[tuple[str, Producer], ...] = (("report", _report_json),)
+def _diagrams(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:
+    """The DOT, Mermaid and image files of every view (images need Graphviz; a note if missing)."""
+    from trustmap.diagrams import DiagramOptions, diagram_files
+
+    settings = DiagramOptions(options.dot_binary, options.graphviz_timeout, options.formats)
+    made = diagram_files(analysis, settings)
+    return Produced(made.files, made.notes)
+
+
+def _checklist_md(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:
+    from trustmap.render.checklist_md import render_checklist_md
+
+    return Produced({"checklist.md": render_checklist_md(analysis, set(earlier.files)).encode()})
+
+
+def _checklist_csv(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:
+    from trustmap.render.checklist_csv import render_checklist_csv
+
+    return Produced({"checklist.csv": render_checklist_csv(analysis).encode()})
+
+
+def _sarif(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:
+    from trustmap.render.sarif import render_sarif
+
+    return Produced({"findings.sarif": render_sarif(analysis).encode()})
+
+
+def _report_html(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:
+    """After the diagrams: the page inlines their SVG from `earlier`."""
+    from trustmap.render.html import render_html
+
+    return Produced({"report.html": render_html(analysis, earlier.files).encode()})
+
+
+PRODUCERS: tuple[tuple[str, Producer], ...] = (
+    ("report", _report_json),
+    ("diagrams", _diagrams),
+    ("checklist.md", _checklist_md),
+    ("checklist.csv", _checklist_csv),
+    ("findings.sarif", _sarif),
+    ("report.html", _report_html),
+)
 
 
 def produce_all(analysis: Analysis, options: BuildOptions) -> Produced:

@@ -7,7 +7,6 @@ Regenerate with TRUSTMAP_UPDATE_GOLDEN=1 and review the diff.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -27,9 +26,7 @@ def _cases() -> list[Path]:
 def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code = case.stem.split("-")[0]
     monkeypatch.chdir(CASES)
-    started = time.perf_counter()
     result = CliRunner().invoke(app, ["validate", "--today", "2026-11-28", case.name])
-    elapsed = time.perf_counter() - started
     expected_file = case.with_suffix(".txt")
     if UPDATE:
         expected_file.write_text(result.stderr)
@@ -37,7 +34,6 @@ def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Traceback" not in result.output
     assert f": {code} " in result.stderr
     assert result.exit_code == (2 if code.startswith("E") else 0)
-    assert elapsed < 1.0
 
 
 def test_every_error_code_of_the_format_has_a_case() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from trustmap import __version__
-from trustmap.cli import catalog_cmd, model_cmds
+from trustmap.cli import catalog_cmd, diagram_cmd, diff_cmd, interop_cmd, model_cmds
 
 app = typer.Typer(
     name="trustmap",
@@ -38,7 +38,11 @@ def _root(
 
 
 model_cmds.register(app)
+diff_cmd.register(app)
+diagram_cmd.register(app)
 app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(interop_cmd.export_app, name="export")
+app.add_typer(interop_cmd.import_app, name="import")
 
 
 def main() -> None:

@@ -113,57 +113,43 @@ def build(
     timeout: Annotated[
         float, typer.Option("--graphviz-timeout", help="Seconds allowed for each Graphviz run.")
     ] = 120.0,
+    jobs: Annotated[
+        int,
+        typer.Option("-j", "--jobs", min=0, help="Models built in parallel processes (0: one per CPU)."),
+    ] = 1,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Rebuild models whose inputs did not change since the last build."),
+    ] = False,
 ) -> None:
-    """Write every output for each model into DIR/<model file stem>/.
+    """Write every output for each model into DIR/<model file stem>/, and DIR/index.html.
+
+    A model whose file, catalog, options and --today are those of its last build is skipped
+    (listed as "unchanged"; --force rebuilds it). Its findings still count for --fail-on.
 
     Exit status: 0; 1 when --fail-on is given and an open finding is at or above that severity;
-    2 when a model is invalid (nothing is written for it).
+    2 when a model is invalid (nothing is written for it) or its files cannot be written.
 
     Examples:
 
         trustmap build examples/*.yaml -o output
 
-        trustmap build shop.yaml --fail-on high
+        trustmap build models/*.yaml -j 4 --fail-on high
     """
-    from trustmap.outputs import BuildOptions, produce_all
-    from trustmap.write import UnsafeOutputPathError, safe_stem, write_files
+    from trustmap.cli.build_run import BuildRequest, execute_build
 
     catalog = load_catalog_or_exit(catalog_dirs)
-    day = parse_today(today)
-    stems: dict[str, Path] = {}
-    for path in models:
-        stem = safe_stem(path.stem)
-        if stem in stems and stems[stem] != path:
-            fail(
-                f"'{path}' and '{stems[stem]}' would both be written to {output / stem}; rename one of them"
-            )
-        stems[stem] = path
-    invalid = False
-    open_findings: list[tuple[str, str]] = []
-    options = BuildOptions(graphviz_timeout=timeout)
-    for stem, path in stems.items():
-        analysis = analyze_file(path, catalog, day, allow_unmatched=allow_unmatched)
-        if analysis is None:
-            invalid = True
-            continue
-        produced = produce_all(analysis, options)
-        try:
-            write_files(output / stem, produced.files)
-        except (OSError, UnsafeOutputPathError) as error:
-            fail(f"cannot write {output / stem}: {error}")
-        for note in produced.notes:
-            typer.echo(f"{analysis.graph.path}: note: {note}", err=True)
-        counts = analysis.report.summary()["open"]
-        opened = ", ".join(f"{n} {s}" for s, n in reversed(counts.items()) if n)
-        typer.echo(
-            f"{analysis.graph.path}: wrote {len(produced.files)} files to {output / stem} "
-            f"({opened or 'no'} open findings)",
-            err=True,
-        )
-        open_findings.extend((f.key, f.severity) for f in analysis.report.open_findings())
-    if invalid:
-        raise typer.Exit(EXIT_INVALID)
-    raise typer.Exit(EXIT_FINDINGS if _fails(open_findings, fail_on) else EXIT_OK)
+    request = BuildRequest(
+        models=models,
+        output=output,
+        today=parse_today(today).isoformat(),
+        fail_on=fail_on,
+        allow_unmatched=allow_unmatched,
+        graphviz_timeout=timeout,
+        jobs=jobs,
+        force=force,
+    )
+    raise typer.Exit(execute_build(request, catalog))
 
 
 def checklist(
