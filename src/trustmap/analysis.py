@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, has_errors
-from trustmap.engine.evaluate import EvaluationOptions, evaluate
-from trustmap.findings import Report
-from trustmap.graph import ModelGraph, build_graph
 from trustmap.source import Limits
-from trustmap.validate import load_model
+from trustmap.validate import LoadedModel, load_model
 
-__all__ = ["Analysis", "analyze"]
+if TYPE_CHECKING:  # the graph (networkx) and the engine are imported when a model is evaluated
+    from trustmap.findings import Report
+    from trustmap.graph import ModelGraph
+
+__all__ = ["Analysis", "analyze", "check"]
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,44 @@ def analyze(
     loaded, diagnostics = load_model(path, raw, catalog, limits=limits, today=today)
     if loaded is None:
         return None, diagnostics
+    return _evaluated(loaded, diagnostics, catalog, today, allow_unmatched)
+
+
+def check(
+    path: str,
+    raw: bytes,
+    catalog: Catalog,
+    *,
+    today: dt.date | None = None,
+    allow_unmatched: bool = False,
+    limits: Limits = Limits(),
+) -> list[Diagnostic]:
+    """Every diagnostic of a model, as `analyze` finds them, for `trustmap validate`.
+
+    The evaluation adds diagnostics only about risk decisions (one that matches nothing is an
+    error), so a model without decisions is not evaluated: validating it does not even import
+    the graph and the engine, which halves the start-up time of the command.
+    """
+    today = today or dt.date.today()
+    loaded, diagnostics = load_model(path, raw, catalog, limits=limits, today=today)
+    if loaded is None or not loaded.model.accepted:
+        return diagnostics
+    return _evaluated(loaded, diagnostics, catalog, today, allow_unmatched)[1]
+
+
+def _evaluated(
+    loaded: LoadedModel,
+    diagnostics: list[Diagnostic],
+    catalog: Catalog,
+    today: dt.date,
+    allow_unmatched: bool,
+) -> tuple[Analysis | None, list[Diagnostic]]:
+    from trustmap.engine.evaluate import EvaluationOptions, evaluate
+    from trustmap.graph import build_graph
+
     graph = build_graph(loaded, catalog)
-    report = evaluate(
-        graph, catalog, EvaluationOptions(today=today, allow_unmatched_decisions=allow_unmatched)
-    )
+    options = EvaluationOptions(today=today, allow_unmatched_decisions=allow_unmatched)
+    report = evaluate(graph, catalog, options)
     diagnostics = sorted([*diagnostics, *report.diagnostics], key=Diagnostic.sort_key)
     if has_errors(diagnostics):
         return None, diagnostics

@@ -10,10 +10,12 @@ every file it lists is still there, the next build skips the model.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import multiprocessing
 import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -71,6 +73,30 @@ class BuildResult:
         return self.status in ("built", "unchanged")
 
 
+@functools.cache
+def _code_digest() -> str:
+    """A hash of trustmap's own code and templates: a changed renderer must rebuild outputs."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for file in sorted(package.rglob("*")):
+        if file.suffix in (".py", ".j2", ".css") and "__pycache__" not in file.parts:
+            digest.update(file.relative_to(package).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _graphviz_version(dot: str) -> str | None:
+    """`dot -V` (printed on stderr), or None without Graphviz: layouts change between releases."""
+    if shutil.which(dot) is None:
+        return None
+    try:
+        done = subprocess.run([dot, "-V"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (done.stderr or done.stdout).strip() or None
+
+
 def _manifest(job: BuildJob, raw: bytes, catalog: Catalog) -> dict[str, Any]:
     from trustmap.outputs import BuildOptions
 
@@ -83,10 +109,10 @@ def _manifest(job: BuildJob, raw: bytes, catalog: Catalog) -> dict[str, Any]:
             "allow_unmatched": job.allow_unmatched,
             "formats": list(options.formats),
             # Outputs made without Graphviz lack the diagrams: installing it must rebuild them.
-            "graphviz": shutil.which(options.dot_binary) is not None,
+            "graphviz": _graphviz_version(options.dot_binary),
         },
         "today": job.today,
-        "tool": __version__,
+        "tool": {"code": _code_digest(), "version": __version__},
     }
 
 

@@ -26,7 +26,7 @@ __all__ = [
     "format_diagnostic",
     "format_diagnostics",
     "has_errors",
-    "shorten",
+    "printable",
 ]
 
 Level = Literal["error", "warning"]
@@ -87,9 +87,19 @@ class Diagnostic:
         }
 
 
-def shorten(text: str, limit: int = 80) -> str:
-    """A value from the input as quoted in a message: hostile files hold megabyte-long ones."""
-    return text if len(text) <= limit else text[:limit] + "…"
+def printable(text: str, limit: int = 80) -> str:
+    r"""A value from the input as a message quotes it: control and invisible formatting characters
+    escaped (`\x1b`, `\u202e`), so that a model cannot drive the terminal or hide text, and cut
+    to `limit` characters (hostile files hold megabyte-long values)."""
+    cut = text if len(text) <= limit else text[:limit] + "…"
+    if cut.isprintable():
+        return cut
+    return "".join(c if c.isprintable() else _escape(c) for c in cut)
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
@@ -124,6 +134,10 @@ def _excerpt(diagnostic: Diagnostic, lines: Sequence[str]) -> list[str]:
     if len(text) > 200:
         # Keep excerpts of minified or hostile files readable.
         text = text[:200] + "…"
+    if not text.isprintable():
+        # Terminal escapes, bidi overrides: shown as one replacement character each, so the
+        # caret stays under the right column and the source line cannot drive the terminal.
+        text = "".join(c if c.isprintable() else "\ufffd" for c in text)
     width = len(str(span.line))
     start = min(span.column - 1, len(text))
     end = span.end_column - 1 if span.end_line == span.line else len(text)
@@ -138,6 +152,4 @@ def format_diagnostic(diagnostic: Diagnostic, lines: Sequence[str] = ()) -> str:
 
 
 def format_diagnostics(diagnostics: Iterable[Diagnostic], lines: Sequence[str] = ()) -> str:
-    return "\n".join(
-        format_diagnostic(d, lines) for d in sorted(diagnostics, key=Diagnostic.sort_key)
-    )
+    return "\n".join(format_diagnostic(d, lines) for d in sorted(diagnostics, key=Diagnostic.sort_key))

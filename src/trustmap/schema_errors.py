@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from trustmap.diagnostics import Diagnostic, did_you_mean
+from trustmap.diagnostics import Diagnostic, did_you_mean, printable
 from trustmap.source import Document, Path
 
 __all__ = ["diagnostics_from_validation_error"]
@@ -54,8 +54,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return f"the string '{shown}'"
+        return f"the string '{printable(value, 40)}'"
     return f"the {type(value).__name__} {value!r}"
 
 
@@ -126,7 +125,7 @@ def _message(
     if kind == "extra_forbidden":
         model = _model_at(root, loc[:-1])
         hint = did_you_mean(name, _fields(model)) if model else ""
-        return "E102", f"unknown key '{name}'{hint}"
+        return "E102", f"unknown key '{printable(name)}'{hint}"
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         options = [o.strip().strip("'") for o in str(expected).replace(" or ", ", ").split(",")]
@@ -139,8 +138,8 @@ def _message(
         what = "id" if is_key or name in ("parent", "boundary", "id", "from", "to") else f"'{name}'"
         return (
             "E105",
-            f"invalid {what} '{value}': ids are 1 to 64 lower-case letters, digits, '-' and '_', "
-            "starting with a letter",
+            f"invalid {what} '{printable(str(value))}': ids are 1 to 64 lower-case letters, digits, "
+            "'-' and '_', starting with a letter",
         )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return "E106", f"'{name}' is {value}, out of range ({error['msg'].lower()})"

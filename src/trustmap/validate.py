@@ -7,6 +7,7 @@ problems of the others, and reference checks (E2xx) still run on the entries tha
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from trustmap.catalog import Catalog
-from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors
+from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
 from trustmap.model import Boundary, Component, DataAsset, Decision, Flow, Model
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, Limits, Path, load_yaml
@@ -66,6 +67,20 @@ def load_model(
     today: dt.date | None = None,
 ) -> tuple[LoadedModel | None, list[Diagnostic]]:
     """Read and validate a model; the model is None when any error was found."""
+    # Like the loader: many small long-lived objects and no cycles, so the cyclic collector
+    # would only rescan them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_model(path, raw, catalog, limits, today or dt.date.today())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_model(
+    path: str, raw: bytes, catalog: Catalog, limits: Limits, today: dt.date
+) -> tuple[LoadedModel | None, list[Diagnostic]]:
     document, problems = load_yaml(path, raw, limits)
     if document is None:
         return None, problems
@@ -74,7 +89,7 @@ def load_model(
     if model is not None:
         declared = {key: _declared_ids(document.data.get(key)) for key in _SECTIONS}
         problems.extend(_check_references(model, document, catalog, declared))
-        problems.extend(_check_warnings(model, document, catalog, today or dt.date.today()))
+        problems.extend(_check_warnings(model, document, catalog, today))
     if has_errors(problems) or model is None:
         return None, _sorted(problems)
     return LoadedModel(model, document), _sorted(problems)
@@ -161,7 +176,7 @@ def _rename_unknown_top_level(found: list[Diagnostic]) -> list[Diagnostic]:
             name = problem.message.split("'")[1]
             problem = Diagnostic(
                 "E102",
-                f"unknown key '{name}'{did_you_mean(name, known)}",
+                f"unknown key '{printable(name)}'{did_you_mean(name, known)}",
                 problem.path,
                 problem.span,
             )
@@ -184,8 +199,8 @@ def _validate_mapping(
             problems.append(
                 Diagnostic(
                     "E105",
-                    f"invalid id '{entry_id}': ids are 1 to 64 lower-case letters, digits, '-' and '_', "
-                    "starting with a letter",
+                    f"invalid id '{printable(str(entry_id))}': ids are 1 to 64 lower-case letters, digits, "
+                    "'-' and '_', starting with a letter",
                     document.path,
                     document.source_map.key(path),
                 )
@@ -216,13 +231,7 @@ def _validate_list(
 
 
 def _not_a(key: str, what: str, value: Any, document: Document) -> Diagnostic:
-    kind = (
-        "a list"
-        if isinstance(value, list)
-        else "a mapping"
-        if isinstance(value, dict)
-        else repr(value)
-    )
+    kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
     return Diagnostic(
         "E103",
         f"'{key}' must be a {what}, not {kind}",
@@ -282,7 +291,7 @@ def _check_references(
         if catalog.canonical_service(component.service) is None:
             yield Diagnostic(
                 "E204",
-                f"unknown service '{component.service}'"
+                f"unknown service '{printable(component.service)}'"
                 f"{did_you_mean(component.service, catalog.services)}"
                 " (run 'trustmap catalog services' for the list)",
                 where,
@@ -332,8 +341,7 @@ def _check_references(
             if data_id not in data:
                 yield Diagnostic(
                     "E203",
-                    f"flow '{flow.flow_id}' carries unknown data '{data_id}'"
-                    f"{did_you_mean(data_id, data)}",
+                    f"flow '{flow.flow_id}' carries unknown data '{data_id}'{did_you_mean(data_id, data)}",
                     where,
                     at.value((*base, "data", data_index)),
                 )
@@ -358,13 +366,11 @@ def _check_references(
             )
 
 
-def _check_control(
-    control: str, catalog: Catalog, document: Document, path: Path
-) -> Iterator[Diagnostic]:
+def _check_control(control: str, catalog: Catalog, document: Document, path: Path) -> Iterator[Diagnostic]:
     if catalog.canonical_control(control) is None:
         yield Diagnostic(
             "E205",
-            f"unknown control '{control}'{did_you_mean(control, catalog.controls)}"
+            f"unknown control '{printable(control)}'{did_you_mean(control, catalog.controls)}"
             " (run 'trustmap catalog controls' for the list)",
             document.path,
             document.source_map.value(path),
@@ -401,9 +407,7 @@ def _check_cycles(model: Model, document: Document) -> Iterator[Diagnostic]:
             if not reported.intersection(cycle):
                 reported.update(cycle)
                 first = min(cycle)
-                loop = " -> ".join(
-                    [*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first]
-                )
+                loop = " -> ".join([*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first])
                 yield Diagnostic(
                     "E206",
                     f"boundary parents form a cycle: {loop}",
@@ -425,7 +429,7 @@ def _check_warnings(
             if regulation not in KNOWN_REGULATIONS:
                 yield Diagnostic(
                     "W301",
-                    f"unknown regulation '{regulation}'"
+                    f"unknown regulation '{printable(regulation)}'"
                     f"{did_you_mean(regulation, KNOWN_REGULATIONS)}; known: "
                     + ", ".join(sorted(KNOWN_REGULATIONS)),
                     where,
@@ -452,9 +456,7 @@ def _check_warnings(
         service = catalog.service(component.service)
         if service is not None and service.deprecated is not None:
             replacement = (
-                f"; use {service.deprecated.replacement} instead"
-                if service.deprecated.replacement
-                else ""
+                f"; use {service.deprecated.replacement} instead" if service.deprecated.replacement else ""
             )
             yield Diagnostic(
                 "W304",
@@ -463,9 +465,7 @@ def _check_warnings(
                 where,
                 at.value(("components", component_id, "service")),
             )
-    used = {d for c in model.components.values() for d in c.stores} | {
-        d for f in model.flows for d in f.data
-    }
+    used = {d for c in model.components.values() for d in c.stores} | {d for f in model.flows for d in f.data}
     for data_id in sorted(set(model.data) - used):
         yield Diagnostic(
             "W305",

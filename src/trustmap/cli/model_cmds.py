@@ -70,7 +70,7 @@ def validate(
 
         trustmap validate --format json model.yaml
     """
-    from trustmap.analysis import analyze
+    from trustmap.analysis import check
     from trustmap.diagnostics import has_errors
 
     if output_format not in ("text", "json"):
@@ -82,7 +82,7 @@ def validate(
         shown, raw, problems = read_input(path)
         lines: list[str] = []
         if raw is not None:
-            _, problems = analyze(shown, raw, catalog, today=day, allow_unmatched=allow_unmatched)
+            problems = check(shown, raw, catalog, today=day, allow_unmatched=allow_unmatched)
             lines = raw.decode("utf-8", errors="replace").splitlines()
         print_diagnostics(problems, lines, as_json=output_format == "json")
         invalid = invalid or has_errors(problems)

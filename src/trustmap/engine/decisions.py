@@ -16,8 +16,7 @@ __all__ = ["DecisionTable"]
 def _pattern(text: str) -> re.Pattern[str]:
     """`*` matches any run of characters; everything else is literal."""
     return re.compile(
-        "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", text))
-        + r"\Z"
+        "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", text)) + r"\Z"
     )
 
 

@@ -54,7 +54,11 @@ def _leaf(condition: Condition, key: str, target: Target, context: EvalContext, 
     value = getattr(condition, key, None)
     no = "" if positive else "not "
     if key == "service":
-        return f"uses service '{attrs.get('service')}'" if positive else f"uses none of the services {_quoted(value)}"
+        return (
+            f"uses service '{attrs.get('service')}'"
+            if positive
+            else f"uses none of the services {_quoted(value)}"
+        )
     if key == "service_model":
         return f"is {no}{_article(attrs.get('service_model', '?'))} service"
     if key == "kind":
@@ -71,36 +75,50 @@ def _leaf(condition: Condition, key: str, target: Target, context: EvalContext, 
         return f"crosses the trust boundaries {_quoted(crosses)}" if crosses else "stays inside its boundary"
     if key == "crosses_boundary_kind":
         kinds = sorted(set(value or ()) & set(attrs.get("crossed_kinds", ())))
-        return f"crosses {_article(' and '.join(kinds))} boundary" if kinds else f"crosses no {'/'.join(value or ())} boundary"
+        return (
+            f"crosses {_article(' and '.join(kinds))} boundary"
+            if kinds
+            else f"crosses no {'/'.join(value or ())} boundary"
+        )
     if key == "encrypted":
         state = "encrypted" if attrs.get("encrypted") else "not encrypted"
         return f"is {state} ({attrs.get('protocol')})"
     if key == "protocol":
         return f"uses {attrs.get('protocol')}"
     if key == "classification_at_least":
-        actual = context.model_classification if target.subject.kind == "model" else attrs.get("classification")
+        actual = (
+            context.model_classification if target.subject.kind == "model" else attrs.get("classification")
+        )
         return f"handles {actual} data" if actual else "handles no classified data"
     if key == "regulation":
-        regulations = context.model_regulations if target.subject.kind == "model" else attrs.get("regulations", ())
+        regulations = (
+            context.model_regulations if target.subject.kind == "model" else attrs.get("regulations", ())
+        )
         found = sorted(set(value or ()) & set(regulations))
         return f"handles {', '.join(found)} data" if found else f"handles no {'/'.join(value or ())} data"
     if key == "in_boundary_kind":
         found = sorted(set(value or ()) & set(attrs.get("boundary_kinds", ())))
-        return f"sits in {_article(found[0])} boundary" if found else f"sits in no {'/'.join(value or ())} boundary"
-    if key == "trust_decreases":
         return (
-            f"goes from trust {attrs.get('source_trust')} to {attrs.get('target_trust')}"
+            f"sits in {_article(found[0])} boundary"
+            if found
+            else f"sits in no {'/'.join(value or ())} boundary"
         )
+    if key == "trust_decreases":
+        return f"goes from trust {attrs.get('source_trust')} to {attrs.get('target_trust')}"
     if key == "linked_service":
         found = sorted(set(value or ()) & set(context.neighbours.get(target.subject.id, ())))
-        return f"exchanges data with a component of service '{found[0]}'" if found else (
-            f"exchanges no data with a component of service {_quoted(value or ())}"
+        return (
+            f"exchanges data with a component of service '{found[0]}'"
+            if found
+            else (f"exchanges no data with a component of service {_quoted(value or ())}")
         )
     if key == "model_has_service":
         found = sorted(set(value or ()) & context.model_services)
         owner = "has" if target.subject.kind == "model" else "the model has"
-        return f"{owner} a component of service '{found[0]}'" if found else (
-            f"{owner} no component of service {_quoted(value or ())}"
+        return (
+            f"{owner} a component of service '{found[0]}'"
+            if found
+            else (f"{owner} no component of service {_quoted(value or ())}")
         )
     if key == "declared":
         return f"{'declares' if positive else 'does not declare'} control '{value}'"

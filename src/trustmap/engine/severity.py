@@ -44,6 +44,4 @@ def _exposed(target: Target, context: EvalContext) -> bool:
     if target.subject.kind == "component":
         return bool(target.attrs.get("internet_facing"))
     source = context.graph.component(target.attrs["source"])
-    return bool(source.get("internet_facing")) or "internet" in target.attrs.get(
-        "crossed_kinds", ()
-    )
+    return bool(source.get("internet_facing")) or "internet" in target.attrs.get("crossed_kinds", ())

@@ -1,0 +1,356 @@
+"""Benchmark trustmap on synthetic models of 100, 1,000 and 10,000 components, against OWASP pytm.
+
+    make bench                      # installs the `bench` extra (pytm 1.4.0), then runs this
+    python benchmarks/run.py --sizes 100,1000 --no-write
+
+Each size runs in a fresh process (so that peak memory is that size's alone) and times, apart
+(fastest of `--repeat` runs up to 1,000 components, one run at 10,000):
+
+- validation: YAML with positions, schema and references (`load_model`);
+- graph: the annotated NetworkX graph (`build_graph`);
+- analysis: checklists and findings (`evaluate`), then the same as JSON (`report.json`);
+- rendering: the DOT source of the three diagrams and the Mermaid file, always; the Graphviz
+  layout (SVG) only up to `--layout-max` components, as dot's time grows much faster than
+  linearly with the number of nodes and clusters.
+
+It then runs the whole `trustmap checklist --format json` command (checklist and findings as
+JSON, the same job as pytm's `--json`) and pytm 1.4.0's `--json` on the equivalent model
+(`synthetic.pytm_script`), each in its own process, and prints the ratio. The table goes to
+the terminal and, unless `--no-write`, into docs/performance.md between the markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import pytm_script, synthetic, trustmap_yaml  # noqa: E402
+
+DOC = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- benchmark:begin -->", "<!-- benchmark:end -->"
+TODAY = "2026-11-28"
+
+
+# -- one size, in a fresh process ---------------------------------------------------------
+
+
+def _timed(action: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - started
+
+
+def worker(size: int, layout: bool, timeout: float, repeat: int) -> dict[str, Any]:
+    """Every stage for one size; runs in its own process (see `_run_worker`).
+
+    The stages run `repeat` times and each keeps its fastest time: on a shared machine, the
+    minimum is the measurement least disturbed by other work. Peak memory is the process's.
+    """
+    import datetime as dt
+
+    started = time.perf_counter()
+    from trustmap.analysis import Analysis
+    from trustmap.catalog import load_catalog
+    from trustmap.engine.evaluate import EvaluationOptions, evaluate
+    from trustmap.graph import build_graph
+    from trustmap.render.report_json import render_report_json
+    from trustmap.validate import load_model
+
+    imported = time.perf_counter() - started
+    today = dt.date.fromisoformat(TODAY)
+    raw = trustmap_yaml(synthetic(size)).encode()
+    best: dict[str, float] = {}
+
+    def timed(stage: str, action: Any) -> Any:
+        result, seconds = _timed(action)
+        best[stage] = min(seconds, best.get(stage, seconds))
+        return result
+
+    peak_before_json = 0.0
+    for _ in range(repeat):
+        catalog = timed("catalog", load_catalog)
+        loaded, problems = timed("validate", partial(load_model, "model.yaml", raw, catalog, today=today))
+        if loaded is None:
+            raise SystemExit("the synthetic model is invalid:\n" + "\n".join(p.headline() for p in problems))
+        graph = timed("graph", partial(build_graph, loaded, catalog))
+        report = timed("evaluate", partial(evaluate, graph, catalog, EvaluationOptions(today=today)))
+        if not peak_before_json:  # a high-water mark: only the first run's is before any JSON
+            peak_before_json = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        analysis = Analysis(graph, report, (), catalog)
+        document = timed("report_json", partial(render_report_json, analysis))
+        del document  # one report at a time, as in a build
+    document_mb = len(render_report_json(analysis).encode()) / 1e6
+    rendering = _render(analysis, layout, timeout)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "size": size,
+        "bytes": len(raw),
+        "flows": len(graph.model.flows),
+        "boundaries": len(graph.boundaries),
+        "checklist_items": sum(len(items) for items in report.checklists.values()),
+        "findings": len(report.findings),
+        "report_json_mb": document_mb,
+        "times": {"import": imported, **best},
+        **rendering,
+        "peak_mb": peak,
+        "peak_before_json_mb": peak_before_json,
+    }
+
+
+def _render(analysis: Any, layout: bool, timeout: float) -> dict[str, Any]:
+    from trustmap.diagrams.graphviz import GraphvizError, GraphvizOptions
+    from trustmap.diagrams.mermaid import mermaid_architecture
+    from trustmap.diagrams.produce import VIEWS, render_view, view_source
+
+    def sources() -> list[Any]:
+        views = [view_source(analysis, name) for name in VIEWS]
+        mermaid_architecture(analysis.graph)
+        return views
+
+    views, dot_time = _timed(sources)
+    result: dict[str, Any] = {"dot_source": dot_time, "layout": None, "layout_note": "skipped (size cap)"}
+    if not layout:
+        return result
+    if shutil.which("dot") is None:
+        result["layout_note"] = "skipped (Graphviz missing)"
+        return result
+    started = time.perf_counter()
+    failed = []
+    for view in views:
+        try:
+            render_view(view, ["svg"], GraphvizOptions("dot", timeout))
+        except GraphvizError as error:
+            reason = re.sub(r"\s+", " ", str(error)).split(": ", 1)[-1]
+            failed.append(f"{view.name} failed: {reason[:60]}")
+    result["layout"] = time.perf_counter() - started
+    result["layout_note"] = "; ".join(failed) or "ok"
+    return result
+
+
+def _run_worker(size: int, layout: bool, timeout: float, repeat: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", str(size), "--graphviz-timeout", str(timeout)]
+    command += ["--repeat", str(repeat)]
+    if layout:
+        command.append("--layout")
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark worker for {size} components failed:\n{done.stderr}")
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+# -- whole commands: trustmap and pytm ---------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    ok: bool
+    note: str = ""
+
+
+def _run_process(command: list[str], cwd: Path, timeout: float) -> Run:
+    """Wall time and the child's peak RSS (os.wait4), with a timeout."""
+    started = time.perf_counter()
+    with open(cwd / "stdout.txt", "wb") as stdout, open(cwd / "stderr.txt", "wb") as stderr:
+        process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=stderr)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                os.wait4(process.pid, 0)
+                return Run(timeout, 0.0, False, f"stopped after {timeout:.0f} s")
+            time.sleep(0.02)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    note = "" if code in (0, 1) else (cwd / "stderr.txt").read_text(errors="replace")[-300:]
+    return Run(elapsed, usage.ru_maxrss / 1024, code in (0, 1), note)
+
+
+def trustmap_command(size: int, work: Path, timeout: float) -> Run:
+    model = work / "model.yaml"
+    model.write_text(trustmap_yaml(synthetic(size)))
+    command = [
+        sys.executable,
+        "-m",
+        "trustmap",
+        "checklist",
+        "model.yaml",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]
+    return _run_process(command, work, timeout)
+
+
+def pytm_command(size: int, work: Path, timeout: float) -> Run:
+    try:
+        import pytm  # noqa: F401
+    except ImportError:
+        return Run(0.0, 0.0, False, "pytm is not installed (pip install -e '.[bench]')")
+    version = _pytm_version()
+    if version != "1.4.0":
+        return Run(0.0, 0.0, False, f"pytm {version} is installed; the comparison is with 1.4.0")
+    script = work / "model_pytm.py"
+    script.write_text(pytm_script(synthetic(size)))
+    return _run_process([sys.executable, str(script), "--json", str(work / "pytm.json")], work, timeout)
+
+
+def _pytm_version() -> str:
+    from importlib.metadata import version
+
+    return version("pytm")
+
+
+# -- the machine and the table -----------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    dot = "not installed"
+    if shutil.which("dot"):
+        found = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False)
+        dot = (found.stderr or found.stdout).strip()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return {
+        "arch": platform.machine(),
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "graphviz": dot,
+        "load": load,
+    }
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell (Graphviz messages hold pipes)."""
+    return text.replace("|", "/").replace("\n", " ")
+
+
+def _s(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def table(results: list[dict[str, Any]], info: dict[str, str]) -> str:
+    lines = [
+        f"Measured on {info['arch']}, {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
+        f"{info['graphviz']}; load average at the start {info['load']}. Times are wall-clock seconds, "
+        "memory is the peak resident set size of the process.",
+        "",
+        "| components | flows | validate | graph | evaluate | report.json | analysis | DOT source "
+        "| Graphviz layout (3 views) | peak memory (before report.json) | `trustmap checklist --format json` "
+        "| pytm 1.4.0 `--json` "
+        "| pytm ÷ trustmap |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        t = r["times"]
+        analysis = t["evaluate"] + t["report_json"]
+        layout = _s(r["layout"]) if r["layout"] is not None else r["layout_note"]
+        if r["layout"] is not None and r["layout_note"] != "ok":
+            layout += f" ({_cell(r['layout_note'])})"
+        ours, theirs = r["trustmap"], r["pytm"]
+        ratio = f"{theirs['seconds'] / ours['seconds']:.1f}×" if theirs["ok"] and ours["ok"] else "–"
+        pytm_cell = _cell(theirs["note"])
+        if theirs["ok"]:
+            pytm_cell = f"{_s(theirs['seconds'])} s, {theirs['peak_mb']:.0f} MB"
+        lines.append(
+            f"| {r['size']:,} | {r['flows']:,} | {_s(t['validate'])} | {_s(t['graph'])} "
+            f"| {_s(t['evaluate'])} | {_s(t['report_json'])} ({r['report_json_mb']:.0f} MB) "
+            f"| {_s(analysis)} | {_s(r['dot_source'])} "
+            f"| {layout} | {r['peak_mb']:.0f} MB ({r['peak_before_json_mb']:.0f} MB) "
+            f"| {_s(ours['seconds'])} s, {ours['peak_mb']:.0f} MB "
+            f"| {pytm_cell} | {ratio} |"
+        )
+    lines += [
+        "",
+        "analysis = evaluate + report.json. The last three columns are whole processes (interpreter start, "
+        "imports, catalog, model, JSON written), so they compare like with like: pytm's `--json` also "
+        "builds the model, resolves its threats and writes them as JSON.",
+    ]
+    return "\n".join(lines)
+
+
+def write_doc(text: str) -> None:
+    if not DOC.exists():
+        DOC.write_text(f"# Performance\n\n{BEGIN}\n{END}\n")
+    current = DOC.read_text()
+    if BEGIN not in current or END not in current:
+        current += f"\n{BEGIN}\n{END}\n"
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    DOC.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", current))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated component counts")
+    parser.add_argument("--layout-max", type=int, default=1000, help="largest size laid out by Graphviz")
+    parser.add_argument("--graphviz-timeout", type=float, default=600.0)
+    parser.add_argument("--pytm-timeout", type=float, default=1800.0)
+    parser.add_argument("--no-pytm", action="store_true", help="skip the pytm comparison")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per size up to 1,000 components (the fastest counts)"
+    )
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--layout", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker is not None:
+        print(json.dumps(worker(args.worker, args.layout, args.graphviz_timeout, args.repeat)))
+        return
+    info = machine()
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"{size:,} components: stages...", file=sys.stderr, flush=True)
+        repeat = args.repeat if size <= 1000 else 1
+        result = _run_worker(size, size <= args.layout_max, args.graphviz_timeout, repeat)
+        with tempfile.TemporaryDirectory(prefix="trustmap-bench-") as directory:
+            print(f"{size:,} components: trustmap checklist --format json...", file=sys.stderr, flush=True)
+            runs = [trustmap_command(size, Path(directory), args.pytm_timeout) for _ in range(repeat)]
+            result["trustmap"] = min(runs, key=lambda r: r.seconds).__dict__
+            if args.no_pytm:
+                result["pytm"] = Run(0.0, 0.0, False, "skipped (--no-pytm)").__dict__
+            else:
+                print(f"{size:,} components: pytm --json...", file=sys.stderr, flush=True)
+                runs = [pytm_command(size, Path(directory), args.pytm_timeout) for _ in range(repeat)]
+                result["pytm"] = min(runs, key=lambda r: r.seconds).__dict__
+        results.append(result)
+    text = table(results, info)
+    print(text)
+    if not args.no_write:
+        write_doc(text)
+        print(f"\nwritten to {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
