@@ -90,9 +90,7 @@ Protocol = Literal[
     "other",
 ]
 PROTOCOLS: tuple[str, ...] = Protocol.__args__  # type: ignore[attr-defined]
-ENCRYPTED_PROTOCOLS = frozenset(
-    {"https", "tls", "ssh", "sftp", "smtps", "ipsec", "aws-api", "grpc"}
-)
+ENCRYPTED_PROTOCOLS = frozenset({"https", "tls", "ssh", "sftp", "smtps", "ipsec", "aws-api", "grpc"})
 
 EncryptionAtRest = Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side"]
 DecisionStatus = Literal["accepted", "mitigated", "false-positive", "in-progress"]
@@ -163,9 +161,7 @@ class Flow(_Entry):
     @property
     def is_encrypted(self) -> bool:
         """Explicit `encrypted`, or derived from the protocol."""
-        return (
-            self.encrypted if self.encrypted is not None else self.protocol in ENCRYPTED_PROTOCOLS
-        )
+        return self.encrypted if self.encrypted is not None else self.protocol in ENCRYPTED_PROTOCOLS
 
 
 class Decision(_Entry):

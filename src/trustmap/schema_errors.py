@@ -100,9 +100,7 @@ def _model_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMod
 def _clean_loc(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], bool]:
     """Drop pydantic's synthetic segments; tell whether the error is about a mapping key."""
     is_key = "[key]" in loc
-    cleaned = tuple(
-        s for s in loc if s != "[key]" and not (isinstance(s, str) and s.startswith("function-"))
-    )
+    cleaned = tuple(s for s in loc if s != "[key]" and not (isinstance(s, str) and s.startswith("function-")))
     return cleaned, is_key
 
 
@@ -113,9 +111,7 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return "value"
 
 
-def _message(
-    error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
-) -> tuple[str, str]:
+def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]) -> tuple[str, str]:
     kind = error["type"]
     value = error.get("input")
     name = _field_name(loc)

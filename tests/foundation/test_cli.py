@@ -79,9 +79,7 @@ def test_build_writes_report_json_with_the_contract_fields(tmp_path: Path) -> No
 
 def test_build_is_byte_identical_across_runs(tmp_path: Path) -> None:
     for name in ("one", "two"):
-        result = runner.invoke(
-            app, ["build", SHOP, "-o", str(tmp_path / name), "--today", "2026-11-28"]
-        )
+        result = runner.invoke(app, ["build", SHOP, "-o", str(tmp_path / name), "--today", "2026-11-28"])
         assert result.exit_code == 0
     first, second = tmp_path / "one" / "shop", tmp_path / "two" / "shop"
     for file in sorted(first.iterdir()):
@@ -105,10 +103,7 @@ def test_failed_build_leaves_earlier_outputs_untouched(tmp_path: Path) -> None:
     model = tmp_path / "m.yaml"
     model.write_text("trustmap: 1\nname: x\ncomponents:\n  web: {service: ec2}\n")
     out = tmp_path / "out"
-    assert (
-        runner.invoke(app, ["build", str(model), "-o", str(out), "--today", "2026-11-28"]).exit_code
-        == 0
-    )
+    assert runner.invoke(app, ["build", str(model), "-o", str(out), "--today", "2026-11-28"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in (out / "m").iterdir()}
     model.write_text("trustmap: 1\nname: x\ncomponents:\n  web: {service: nope}\n")
     assert runner.invoke(app, ["build", str(model), "-o", str(out)]).exit_code == 2

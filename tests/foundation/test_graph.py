@@ -11,9 +11,7 @@ from trustmap.graph import ModelGraph
 
 
 def _graph(catalog: Catalog, text: str) -> ModelGraph:
-    analysis, problems = analyze(
-        "m.yaml", text.encode(), catalog, today=TODAY, allow_unmatched=True
-    )
+    analysis, problems = analyze("m.yaml", text.encode(), catalog, today=TODAY, allow_unmatched=True)
     assert analysis is not None, [p.headline() for p in problems]
     return analysis.graph
 

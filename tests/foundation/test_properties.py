@@ -94,11 +94,7 @@ def _report(model: dict[str, Any]) -> dict[str, Any]:
 
 def _without_positions(value: Any) -> Any:
     if isinstance(value, dict):
-        return {
-            k: _without_positions(v)
-            for k, v in value.items()
-            if k not in ("location", "diagnostics")
-        }
+        return {k: _without_positions(v) for k, v in value.items() if k not in ("location", "diagnostics")}
     if isinstance(value, list):
         return [_without_positions(v) for v in value]
     return value

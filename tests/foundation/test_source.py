@@ -112,9 +112,7 @@ def test_more_than_one_document_is_refused() -> None:
 
 
 def test_aliases_and_merge_keys() -> None:
-    document, problems = load(
-        "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\nlist: &l [1]\ncopy: *l\n"
-    )
+    document, problems = load("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\nlist: &l [1]\ncopy: *l\n")
     assert problems == []
     assert document is not None
     assert document.data["other"] == {"x": 1, "y": 3}

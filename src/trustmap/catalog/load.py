@@ -39,9 +39,7 @@ _M = TypeVar("_M", bound=BaseModel)
 class CatalogError(Exception):
     """The catalog files are broken; `diagnostics` says where."""
 
-    def __init__(
-        self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]
-    ) -> None:
+    def __init__(self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> None:
         self.diagnostics = tuple(diagnostics)
         self.sources = dict(sources)
         super().__init__(self.render())
@@ -192,26 +190,18 @@ class _Merged:
             if (got := reader.read(file, _shown(file, directory, label), LayerFile)) is not None:
                 self.layer_file = got[0]
         for file in _files(directory, "categories"):
-            if (
-                got_c := reader.read(file, _shown(file, directory, label), CategoryFile)
-            ) is not None:
+            if (got_c := reader.read(file, _shown(file, directory, label), CategoryFile)) is not None:
                 self.categories.update({str(k): v for k, v in got_c[0].categories.items()})
         for file in _files(directory, "severity"):
-            if (
-                got_s := reader.read(file, _shown(file, directory, label), SeverityFile)
-            ) is not None:
+            if (got_s := reader.read(file, _shown(file, directory, label), SeverityFile)) is not None:
                 self.severity = got_s[0].severity
         for file in _files(directory, "services"):
-            if (
-                got_v := reader.read(file, _shown(file, directory, label), ServiceFile)
-            ) is not None:
+            if (got_v := reader.read(file, _shown(file, directory, label), ServiceFile)) is not None:
                 for key, service in got_v[0].services.items():
                     self._remember("service", key, got_v[1], ("services", key))
                     self.services[key] = service
         for file in _files(directory, "controls"):
-            if (
-                got_k := reader.read(file, _shown(file, directory, label), ControlFile)
-            ) is not None:
+            if (got_k := reader.read(file, _shown(file, directory, label), ControlFile)) is not None:
                 for index, control in enumerate(got_k[0].controls):
                     self._add(
                         reader,

@@ -98,9 +98,7 @@ ServiceKind = Literal[
 ]
 DfdKind = Literal["process", "datastore", "external-entity"]
 Placement = Literal["vpc", "regional", "global", "external"]
-Encryption = Literal[
-    "none", "aws-managed", "customer-kms", "cloudhsm", "client-side", "not-applicable"
-]
+Encryption = Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side", "not-applicable"]
 Classification = Literal["public", "internal", "confidential", "restricted"]
 BoundaryKind = Literal[
     "internet",

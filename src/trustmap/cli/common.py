@@ -134,9 +134,7 @@ def analyze_file(
     if raw is None:
         print_diagnostics(problems)
         return None
-    analysis, diagnostics = analyze(
-        shown, raw, catalog, today=today, allow_unmatched=allow_unmatched
-    )
+    analysis, diagnostics = analyze(shown, raw, catalog, today=today, allow_unmatched=allow_unmatched)
     if analysis is None or not quiet_warnings:
         lines = raw.decode("utf-8", errors="replace").splitlines()
         print_diagnostics(diagnostics, lines)

@@ -31,9 +31,7 @@ ModelsArgument = Annotated[
 
 def _check_severity(value: str | None) -> str | None:
     if value is not None and value not in SEVERITIES:
-        raise typer.BadParameter(
-            f"'{value}' is not a severity; choose from {', '.join(SEVERITIES)}"
-        )
+        raise typer.BadParameter(f"'{value}' is not a severity; choose from {', '.join(SEVERITIES)}")
     return value
 
 
@@ -53,9 +51,7 @@ def validate(
     catalog_dirs: CatalogOption = None,
     output_format: Annotated[
         str,
-        typer.Option(
-            "--format", help="text: positioned messages with excerpts; json: one object per line."
-        ),
+        typer.Option("--format", help="text: positioned messages with excerpts; json: one object per line."),
     ] = "text",
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
@@ -102,9 +98,7 @@ def build(
     models: ModelsArgument,
     output: Annotated[
         Path,
-        typer.Option(
-            "-o", "--output", help="Output directory; each model gets DIR/<model file stem>/."
-        ),
+        typer.Option("-o", "--output", help="Output directory; each model gets DIR/<model file stem>/."),
     ] = Path("output"),
     fail_on: FailOnOption = None,
     catalog_dirs: CatalogOption = None,

@@ -69,19 +69,13 @@ def explain_service(catalog: Catalog, entry_id: str) -> str | None:
             (
                 "deprecated",
                 f"since {service.deprecated.date.isoformat()}"
-                + (
-                    f"; use {service.deprecated.replacement}"
-                    if service.deprecated.replacement
-                    else ""
-                ),
+                + (f"; use {service.deprecated.replacement}" if service.deprecated.replacement else ""),
             )
         )
     for caveat in service.caveats:
         pairs.append(("caveat", f"({caveat.date.isoformat()}) {caveat.text}"))
     text = _lines(pairs)
-    text += "\nresponsibility\n" + "".join(
-        f"  {layer.ljust(20)}{owner}\n" for layer, owner in split.items()
-    )
+    text += "\nresponsibility\n" + "".join(f"  {layer.ljust(20)}{owner}\n" for layer, owner in split.items())
     return text
 
 
@@ -91,9 +85,7 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
         return None
     control = catalog.controls[control_id]
     compliance = control.compliance.as_dict()
-    mitigates = sorted(
-        t for t, threat in catalog.threats.items() if control_id in threat.mitigated_by
-    )
+    mitigates = sorted(t for t, threat in catalog.threats.items() if control_id in threat.mitigated_by)
     pairs: list[tuple[str, str | None]] = [
         ("id", control_id),
         ("code", control.code),

@@ -17,8 +17,7 @@ def render_checklist_json(analysis: Analysis) -> str:
     document = report_document(analysis)
     keep = {
         "components": [
-            {"checklist": c["checklist"], "id": c["id"], "name": c["name"]}
-            for c in document["components"]
+            {"checklist": c["checklist"], "id": c["id"], "name": c["name"]} for c in document["components"]
         ],
         "findings": document["findings"],
         "flows": [{"checklist": f["checklist"], "id": f["id"]} for f in document["flows"]],

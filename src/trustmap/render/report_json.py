@@ -108,9 +108,7 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
         "format": REPORT_FORMAT,
         "model": {
             "checklist": [item.to_json() for item in model_items],
-            "controls": sorted(
-                {analysis.catalog.canonical_control(c) or c for c in model.controls}
-            ),
+            "controls": sorted({analysis.catalog.canonical_control(c) or c for c in model.controls}),
             "description": model.description,
             "name": model.name,
             "owner": model.owner,
@@ -123,6 +121,4 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
 
 
 def render_report_json(analysis: Analysis) -> str:
-    return (
-        json.dumps(report_document(analysis), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    )
+    return json.dumps(report_document(analysis), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

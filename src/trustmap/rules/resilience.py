@@ -21,11 +21,7 @@ def single_az_store_behind_multi_az_tier(
     value = threat.parameters.get("store_models")
     store_models = set(value) if isinstance(value, list) else set(DEFAULT_STORE_MODELS)
     for node, attrs in context.graph.components():
-        if (
-            attrs["dfd"] != "datastore"
-            or attrs["multi_az"]
-            or attrs["service_model"] not in store_models
-        ):
+        if attrs["dfd"] != "datastore" or attrs["multi_az"] or attrs["service_model"] not in store_models:
             continue
         callers = sorted(
             caller
