@@ -114,20 +114,18 @@ class ChecklistItem:
         return f"{self.subject.id}/{self.id}"
 
     def to_json(self) -> dict[str, Any]:
+        """The item as report.json holds it; the control's own text (evidence, remediation,
+        compliance references) is written once in the report's `controls`, not per item."""
         found: dict[str, Any] = {
             "category": self.category,
             "code": self.code,
-            "compliance": self.compliance,
             "controls": [self.id],
-            "evidence": self.evidence,
             "id": self.id,
             "key": self.key,
             "owner": self.owner,
             "reason": self.reason,
-            "remediation": self.remediation,
             "severity": self.severity,
             "status": self.status,
-            "threats": list(self.threats),
             "title": self.title,
         }
         if self.decision is not None:

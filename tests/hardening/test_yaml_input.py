@@ -306,11 +306,6 @@ def test_long_names_build_with_every_text_output(tmp_path: Path) -> None:
 
 
 @pytest.mark.graphviz
-@pytest.mark.xfail(
-    strict=True,
-    reason="diagrams: the model name in each view's title is not shortened, and Graphviz refuses "
-    "HTML labels longer than 16,384 characters, so a build with a 100 kB model name has no images",
-)
 def test_long_names_still_get_diagrams(tmp_path: Path) -> None:
     model = tmp_path / "long.yaml"
     model.write_text(_long_names(100 * 1024))

@@ -25,7 +25,7 @@ from trustmap.diagrams.style import (
     boundary_style,
     responsibility_badge,
 )
-from trustmap.diagrams.text import html, html_lines, wrap
+from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView, protocol_text
 from trustmap.graph import BoundaryInfo, ModelGraph
 
@@ -181,7 +181,7 @@ def architecture_view(
     links = island_chain(drawn, [(f["source"], f["target"]) for f in flows])
     body.extend(dot.edge(node_id(tail), node_id(head), {"style": "invis"}) for tail, head in links)
 
-    title = f"{graph.model.name} — {subtitle}"
+    title = f"{shorten(graph.model.name)} — {subtitle}"
     # newrank only to stagger islands: on the examples it let edge labels overlap, and it is
     # pathologically slow on large dense models; splines, never ortho (no edge labels).
     graph_attrs: dict[str, dot.Value] = {

@@ -16,7 +16,7 @@ from trustmap.diagrams import dot
 from trustmap.diagrams.clusters import nest
 from trustmap.diagrams.stagger import NEWRANK_LIMIT, island_chain
 from trustmap.diagrams.style import FONT, SEVERITY_COLOURS
-from trustmap.diagrams.text import html, html_lines, wrap
+from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView, open_findings_by_subject, protocol_text, worst_severity
 from trustmap.findings import Report
 from trustmap.graph import BoundaryInfo, ModelGraph
@@ -153,7 +153,7 @@ def dataflow_view(graph: ModelGraph, report: Report) -> DotView:
     # newrank only to stagger islands: on the examples it let edge labels overlap, and it is
     # pathologically slow on large dense models; splines, never ortho (no edge labels).
     graph_attrs: dict[str, dot.Value] = {
-        "label": _legend(f"{graph.model.name} — data flows"),
+        "label": _legend(f"{shorten(graph.model.name)} — data flows"),
         "labelloc": "t",
         "labeljust": "l",
         "rankdir": "LR",

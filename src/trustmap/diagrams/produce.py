@@ -27,6 +27,7 @@ from trustmap.diagrams.pdf import normalise_pdf
 from trustmap.diagrams.responsibility import responsibility_view
 from trustmap.diagrams.split import LARGE_MODEL, file_stem, units
 from trustmap.diagrams.svg import embed_icons
+from trustmap.diagrams.text import shorten
 from trustmap.diagrams.view import DotView
 
 __all__ = [
@@ -92,7 +93,8 @@ def _all_views(analysis: Analysis) -> list[DotView]:
     graph = analysis.graph
     if len(graph.graph) > LARGE_MODEL:
         for unit in units(graph):
-            subtitle = f"architecture of {unit.boundary.name} ({unit.boundary.kind} {unit.boundary.id})"
+            where = f"{unit.boundary.kind} {unit.boundary.id}"
+            subtitle = f"architecture of {shorten(unit.boundary.name)} ({where})"
             views.append(architecture_view(graph, unit.members, file_stem(unit.boundary.id), subtitle))
     return views
 

@@ -18,7 +18,7 @@ from typing import Any
 from trustmap.catalog import Catalog
 from trustmap.diagrams import dot
 from trustmap.diagrams.style import FONT, OWNER_STYLES, responsibility_badge
-from trustmap.diagrams.text import html, html_lines, wrap
+from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView
 from trustmap.graph import ModelGraph
 
@@ -129,7 +129,7 @@ def _band(columns: Sequence[tuple[str, Mapping[str, Any]]], catalog: Catalog) ->
 def responsibility_view(graph: ModelGraph, catalog: Catalog) -> DotView:
     """The responsibility matrix of every component of the model."""
     columns = _columns(graph, catalog)
-    title = f"{graph.model.name} — shared responsibility by layer"
+    title = f"{shorten(graph.model.name)} — shared responsibility by layer"
     parts = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="16"><B>{html(title)}</B></FONT></TD></TR>']
     for start, stop in bands(len(columns)):
         parts.append(f'<TR><TD ALIGN="LEFT" CELLPADDING="6">{_band(columns[start:stop], catalog)}</TD></TR>')

@@ -31,6 +31,12 @@ def clean(text: str) -> str:
     return _CONTROLS.sub("\ufffd", _LINE_BREAKS.sub("\n", text)).replace("\t", " ")
 
 
+def shorten(text: str, limit: int = 120) -> str:
+    """One line of at most `limit` characters: titles must stay far below Graphviz's label limit."""
+    flat = " ".join(clean(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 _BREAK_AFTER = re.compile(r"(?<=[./_@:,\-])")
 
 

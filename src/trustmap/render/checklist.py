@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from trustmap.analysis import Analysis
 from trustmap.render.checklist_csv import render_checklist_csv
 from trustmap.render.checklist_md import render_checklist_md
-from trustmap.render.report_json import report_document
+from trustmap.render.report_json import dump_by_element, report_document
 
 __all__ = ["CHECKLIST_RENDERERS", "render_checklist_json"]
 
@@ -16,6 +15,7 @@ __all__ = ["CHECKLIST_RENDERERS", "render_checklist_json"]
 def render_checklist_json(analysis: Analysis) -> str:
     document = report_document(analysis)
     keep = {
+        "controls": document["controls"],
         "components": [
             {"checklist": c["checklist"], "id": c["id"], "name": c["name"]} for c in document["components"]
         ],
@@ -29,7 +29,7 @@ def render_checklist_json(analysis: Analysis) -> str:
         },
         "summary": document["summary"],
     }
-    return json.dumps(keep, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dump_by_element(keep)
 
 
 #: md first: it is the default format of `trustmap checklist`.

@@ -9,7 +9,7 @@ from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.findings import Subject
 
-__all__ = ["REPORT_FORMAT", "render_report_json", "report_document"]
+__all__ = ["REPORT_FORMAT", "dump_by_element", "render_report_json", "report_document"]
 
 REPORT_FORMAT = "trustmap-report/1"
 
@@ -101,6 +101,7 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
         "boundaries": boundaries,
         "catalog": {"digest": analysis.catalog.digest},
         "components": [_component(analysis, cid, attrs) for cid, attrs in graph.components()],
+        "controls": _controls(analysis),
         "data": data,
         "diagnostics": [d.to_json() for d in analysis.diagnostics],
         "findings": [f.to_json() for f in analysis.report.findings],
@@ -120,5 +121,49 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _controls(analysis: Analysis) -> dict[str, Any]:
+    """Every control that some checklist lists, described once."""
+    used = sorted({item.id for items in analysis.report.checklists.values() for item in items})
+    catalog = analysis.catalog
+    described: dict[str, Any] = {}
+    for control_id in used:
+        control = catalog.controls[control_id]
+        described[control_id] = {
+            "category": control.category,
+            "code": control.code,
+            "compliance": control.compliance.as_dict(),
+            "evidence": control.evidence_text,
+            "owner": control.owner,
+            "remediation": control.remediation,
+            "threats": sorted(
+                t for t, threat in catalog.threats.items() if control_id in threat.mitigated_by
+            ),
+            "title": control.title,
+        }
+    return described
+
+
+def _line(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def render_report_json(analysis: Analysis) -> str:
-    return json.dumps(report_document(analysis), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dump_by_element(report_document(analysis))
+
+
+def dump_by_element(document: dict[str, Any]) -> str:
+    """JSON with sorted keys and each element of a top-level list or mapping (a component, a
+    flow, a finding) on a line of its own: reviews diff per element, and large models encode
+    with the C encoder (an indented dump runs CPython's slow pure-Python one)."""
+    parts = []
+    for key in sorted(document):
+        value = document[key]
+        if isinstance(value, list) and value:
+            body = ",\n".join("    " + _line(item) for item in value)
+            parts.append(f"  {_line(key)}: [\n{body}\n  ]")
+        elif isinstance(value, dict) and value:
+            body = ",\n".join(f"    {_line(k)}: {_line(value[k])}" for k in sorted(value))
+            parts.append(f"  {_line(key)}: {{\n{body}\n  }}")
+        else:
+            parts.append(f"  {_line(key)}: {_line(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
