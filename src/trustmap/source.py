@@ -25,7 +25,7 @@ from yaml.resolver import Resolver
 
 from trustmap.diagnostics import Diagnostic, Span, printable
 
-__all__ = ["Document", "Limits", "Path", "SourceMap", "load_yaml"]
+__all__ = ["Document", "Limits", "Path", "SourceMap", "load_yaml", "root_problem", "yaml_error_diagnostic"]
 
 Path = tuple[str | int, ...]
 
@@ -451,18 +451,8 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
         builder.run(parser)
     except _RefusedError as refused:
         return None, [Diagnostic(refused.code, refused.message, path, refused.span)]
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        span = Span.point(mark.line + 1, mark.column + 1) if mark else None
-        problem = error.problem or error.context or "invalid YAML"
-        return None, [Diagnostic("E001", f"YAML syntax error: {problem}", path, span)]
     except yaml.YAMLError as error:
-        # Reader errors (control characters) carry a position but no problem mark.
-        # The first line of the message is the problem; the rest is PyYAML's own position.
-        position = getattr(error, "position", None)
-        span = _offset_span(text, position) if isinstance(position, int) else Span.point(1, 1)
-        problem = (str(error).splitlines() or ["invalid YAML"])[0]
-        return None, [Diagnostic("E001", f"YAML syntax error: {problem}", path, span)]
+        return None, [yaml_error_diagnostic(error, text, path)]
     except RecursionError:
         return None, [Diagnostic("E007", "the document is nested too deeply", path, Span.point(1, 1))]
     finally:
@@ -470,13 +460,37 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
         if collecting:
             gc.enable()
     duplicates = [Diagnostic(d.code, d.message, path, d.span) for d in builder.duplicates]
-    if not builder.root_seen or builder.root is None:
-        return None, [Diagnostic("E005", "the file is empty: expected a mapping", path, Span.point(1, 1))]
-    if not isinstance(builder.root, dict):
-        kind = "a list" if isinstance(builder.root, list) else f"a {type(builder.root).__name__}"
-        span = builder.source_map.value(())
-        return None, [Diagnostic("E006", f"the document is {kind}, not a mapping", path, span)]
-    return Document(path, builder.root, builder.source_map, lines), duplicates
+    root = builder.root if builder.root_seen else None
+    problem = root_problem(root, path, builder.source_map)
+    if problem is not None:
+        return None, [problem]
+    return Document(path, root, builder.source_map, lines), duplicates
+
+
+def yaml_error_diagnostic(error: yaml.YAMLError, text: str, path: str) -> Diagnostic:
+    """E001 at the parser's mark, for every YAML dialect trustmap reads (models, catalogs,
+    CloudFormation templates)."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        span = Span.point(mark.line + 1, mark.column + 1) if mark else None
+        problem = error.problem or error.context or "invalid YAML"
+        return Diagnostic("E001", f"YAML syntax error: {problem}", path, span)
+    # Reader errors (control characters) carry a position but no problem mark.
+    # The first line of the message is the problem; the rest is PyYAML's own position.
+    position = getattr(error, "position", None)
+    span = _offset_span(text, position) if isinstance(position, int) else Span.point(1, 1)
+    problem = (str(error).splitlines() or ["invalid YAML"])[0]
+    return Diagnostic("E001", f"YAML syntax error: {problem}", path, span)
+
+
+def root_problem(root: Any, path: str, source_map: SourceMap) -> Diagnostic | None:
+    """E005 for an empty document, E006 for one that is not a mapping, else None."""
+    if root is None:
+        return Diagnostic("E005", "the file is empty: expected a mapping", path, Span.point(1, 1))
+    if not isinstance(root, dict):
+        kind = "a list" if isinstance(root, list) else f"a {type(root).__name__}"
+        return Diagnostic("E006", f"the document is {kind}, not a mapping", path, source_map.value(()))
+    return None
 
 
 def _offset_span(text: str, offset: int) -> Span:

@@ -14,7 +14,7 @@ from typing import Any
 from trustmap.diagrams import dot
 from trustmap.diagrams.clusters import boundaries_for, nest
 from trustmap.diagrams.icons import icon_key
-from trustmap.diagrams.stagger import NEWRANK_LIMIT, island_chain
+from trustmap.diagrams.stagger import island_chain, layout_attrs
 from trustmap.diagrams.style import (
     BADGE_MEANING,
     EDGE_CROSSING,
@@ -182,23 +182,7 @@ def architecture_view(
     body.extend(dot.edge(node_id(tail), node_id(head), {"style": "invis"}) for tail, head in links)
 
     title = f"{shorten(graph.model.name)} — {subtitle}"
-    # newrank only to stagger islands: on the examples it let edge labels overlap, and it is
-    # pathologically slow on large dense models; splines, never ortho (no edge labels).
-    graph_attrs: dict[str, dot.Value] = {
-        "label": _legend(title),
-        "labelloc": "t",
-        "labeljust": "l",
-        "rankdir": "LR",
-        "splines": "spline",
-        "nodesep": 0.45,
-        "ranksep": 0.6,
-        "pad": 0.3,
-        "fontname": FONT,
-        "fontsize": 11,
-        "bgcolor": "white",
-    }
-    if links and len(drawn) <= NEWRANK_LIMIT:
-        graph_attrs["newrank"] = True  # the old ranking ignores chains between clusters
+    graph_attrs = layout_attrs(_legend(title), chained=bool(links), nodes=len(drawn))
     source = dot.graph(
         name,
         graph_attrs,

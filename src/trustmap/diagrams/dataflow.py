@@ -14,7 +14,7 @@ from typing import Any
 
 from trustmap.diagrams import dot
 from trustmap.diagrams.clusters import nest
-from trustmap.diagrams.stagger import NEWRANK_LIMIT, island_chain
+from trustmap.diagrams.stagger import island_chain, layout_attrs
 from trustmap.diagrams.style import FONT, SEVERITY_COLOURS
 from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView, open_findings_by_subject, protocol_text, worst_severity
@@ -150,23 +150,8 @@ def dataflow_view(graph: ModelGraph, report: Report) -> DotView:
     )
     links = island_chain([c for c, _ in components], [(f["source"], f["target"]) for f in graph.flows()])
     body.extend(dot.edge(f"c_{tail}", f"c_{head}", {"style": "invis"}) for tail, head in links)
-    # newrank only to stagger islands: on the examples it let edge labels overlap, and it is
-    # pathologically slow on large dense models; splines, never ortho (no edge labels).
-    graph_attrs: dict[str, dot.Value] = {
-        "label": _legend(f"{shorten(graph.model.name)} — data flows"),
-        "labelloc": "t",
-        "labeljust": "l",
-        "rankdir": "LR",
-        "splines": "spline",
-        "nodesep": 0.45,
-        "ranksep": 0.6,
-        "pad": 0.3,
-        "fontname": FONT,
-        "fontsize": 11,
-        "bgcolor": "white",
-    }
-    if links and len(components) <= NEWRANK_LIMIT:
-        graph_attrs["newrank"] = True  # the old ranking ignores chains between clusters
+    label = _legend(f"{shorten(graph.model.name)} — data flows")
+    graph_attrs = layout_attrs(label, chained=bool(links), nodes=len(components))
     source = dot.graph(
         "dataflow",
         graph_attrs,

@@ -14,6 +14,9 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from trustmap.diagrams import dot
+from trustmap.diagrams.style import FONT
+
 __all__ = ["NEWRANK_LIMIT", "island_chain"]
 
 #: dot only honours the chain across clusters with `newrank`, which becomes pathologically
@@ -44,3 +47,28 @@ def island_chain(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list
         sources = [n for n in islands[index + 1] if graph.in_degree(n) == 0] or islands[index + 1]
         chain.append((sinks[0], sources[0]))
     return chain
+
+
+def layout_attrs(label: dot.Value, *, chained: bool, nodes: int) -> dict[str, dot.Value]:
+    """Graph attributes of the architecture and data-flow views.
+
+    Splines, never ortho: ortho cannot place edge labels and is slow on large models. newrank
+    only when islands are chained in a small view: on the examples it let edge labels overlap,
+    and it is pathologically slow on large dense models.
+    """
+    attrs: dict[str, dot.Value] = {
+        "label": label,
+        "labelloc": "t",
+        "labeljust": "l",
+        "rankdir": "LR",
+        "splines": "spline",
+        "nodesep": 0.45,
+        "ranksep": 0.6,
+        "pad": 0.3,
+        "fontname": FONT,
+        "fontsize": 11,
+        "bgcolor": "white",
+    }
+    if chained and nodes <= NEWRANK_LIMIT:
+        attrs["newrank"] = True  # the old ranking ignores chains between clusters
+    return attrs

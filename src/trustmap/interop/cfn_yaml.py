@@ -21,7 +21,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from trustmap.diagnostics import Diagnostic, Span
-from trustmap.source import Document, Limits, Path, SourceMap
+from trustmap.source import Document, Limits, Path, SourceMap, root_problem, yaml_error_diagnostic
 
 __all__ = ["SHORT_FORMS", "load_template"]
 
@@ -230,22 +230,13 @@ def load_template(
             data = walker.value(node, (), 0) if node is not None else None
         except _RefusedError as refused:
             return None, [Diagnostic(refused.code, refused.message, path, refused.span)]
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            span = Span.point(mark.line + 1, mark.column + 1) if mark else None
-            problem = error.problem or error.context or "invalid YAML"
-            return None, [Diagnostic("E001", f"YAML syntax error: {problem}", path, span)]
         except yaml.YAMLError as error:
-            return None, [Diagnostic("E001", f"YAML syntax error: {error}", path, None)]
+            return None, [yaml_error_diagnostic(error, text, path)]
         except RecursionError:
             return None, [Diagnostic("E007", "the document is nested too deeply", path, None)]
     lines = tuple(text.splitlines())
     duplicates = [Diagnostic("E002", message, path, span) for message, span in walker.duplicates]
-    if data is None:
-        return None, [Diagnostic("E005", "the file is empty: expected a mapping", path, Span.point(1, 1))]
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
-        return None, [
-            Diagnostic("E006", f"the document is {kind}, not a mapping", path, walker.source_map.value(()))
-        ]
+    problem = root_problem(data, path, walker.source_map)
+    if problem is not None:
+        return None, [problem]
     return Document(path, data, walker.source_map, lines), duplicates
