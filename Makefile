@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
-.PHONY: run test install install-test graphviz lint typecheck pytest bench clean
+.PHONY: run test install install-test graphviz lint typecheck pytest bench judge clean
 
 run: install graphviz
 	$(BIN)/trustmap build $(EXAMPLES) -o output
@@ -40,6 +40,10 @@ pytest:
 bench: install graphviz
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
+
+# precision, recall and severity agreement on tests/judged and the six examples (docs/judgement.md)
+judge: install-test
+	$(BIN)/python -m tests.judged.judge --details
 
 clean:
 	rm -rf output/*/ build dist .pytest_cache .mypy_cache .ruff_cache
