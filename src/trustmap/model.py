@@ -17,6 +17,7 @@ __all__ = [
     "CLASSIFICATIONS",
     "DEFAULT_TRUST",
     "ENCRYPTED_PROTOCOLS",
+    "FLOW_KINDS",
     "PROTOCOLS",
     "Boundary",
     "Component",
@@ -93,6 +94,10 @@ PROTOCOLS: tuple[str, ...] = Protocol.__args__  # type: ignore[attr-defined]
 ENCRYPTED_PROTOCOLS = frozenset({"https", "tls", "ssh", "sftp", "smtps", "ipsec", "aws-api", "grpc"})
 
 EncryptionAtRest = Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side"]
+FlowKind = Literal["data", "route"]
+FLOW_KINDS: tuple[str, ...] = FlowKind.__args__  # type: ignore[attr-defined]
+#: an availability zone as architects write it: `a`, `eu-west-1a`, `use1-az1`
+Zone = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
 DecisionStatus = Literal["accepted", "mitigated", "false-positive", "in-progress"]
 
 
@@ -139,6 +144,11 @@ class Component(_Entry):
     logging: bool = False
     controls: list[str] = Field(default_factory=list)
     tags: dict[str, str] = Field(default_factory=dict)
+    #: format 1.1: one component stands for a group spread over these zones, or of N members
+    zones: Annotated[list[Zone], Field(min_length=1)] | None = None
+    replicas: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    #: format 1.1: passes on the data it receives (true), some of it (data ids) or none (false)
+    forwards: bool | list[Id] | None = None
 
 
 class Flow(_Entry):
@@ -153,6 +163,8 @@ class Flow(_Entry):
     data: list[Id] = Field(default_factory=list)
     bidirectional: bool = False
     description: Text | None = None
+    #: format 1.1: `route` is network plumbing with no application data of its own
+    kind: FlowKind = "data"
 
     @property
     def flow_id(self) -> str:

@@ -89,6 +89,7 @@ def _load_model(
     if model is not None:
         declared = {key: _declared_ids(document.data.get(key)) for key in _SECTIONS}
         problems.extend(_check_references(model, document, catalog, declared))
+        problems.extend(_check_groups_and_routes(model, document))
         problems.extend(_check_warnings(model, document, catalog, today))
     if has_errors(problems) or model is None:
         return None, _sorted(problems)
@@ -417,6 +418,43 @@ def _check_cycles(model: Model, document: Document) -> Iterator[Diagnostic]:
 
 
 # -- warnings ---------------------------------------------------------------------------
+
+
+def _check_groups_and_routes(model: Model, document: Document) -> Iterator[Diagnostic]:
+    """Format 1.1: forwarded data must exist, zones are distinct, route flows carry no data."""
+    at = document.source_map
+    where = document.path
+    for component_id, component in model.components.items():
+        base = ("components", component_id)
+        if isinstance(component.forwards, list):
+            for index, data_id in enumerate(component.forwards):
+                if data_id not in model.data:
+                    yield Diagnostic(
+                        "E203",
+                        f"component '{component_id}' forwards unknown data '{data_id}'"
+                        f"{did_you_mean(data_id, model.data)}",
+                        where,
+                        at.value((*base, "forwards", index)),
+                    )
+        seen: set[str] = set()
+        for index, zone in enumerate(component.zones or ()):
+            if zone in seen:
+                yield Diagnostic(
+                    "E212",
+                    f"component '{component_id}' lists zone '{zone}' twice",
+                    where,
+                    at.value((*base, "zones", index)),
+                )
+            seen.add(zone)
+    for index, flow in enumerate(model.flows):
+        if flow.kind == "route" and flow.data:
+            yield Diagnostic(
+                "E213",
+                f"flow '{flow.flow_id}' is a route (network plumbing) and carries no data of its own;"
+                " declare the data on the data flows that use the route",
+                where,
+                at.value(("flows", index, "data")),
+            )
 
 
 def _check_warnings(

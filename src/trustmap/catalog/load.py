@@ -98,11 +98,13 @@ class Catalog:
         return {layer: split[layer] for layer in self.layers}
 
     def evidenced_controls(self, service_id: str) -> frozenset[str]:
-        """Controls that a component of this service evidences for the whole model."""
+        """Account-wide controls that a component of this service evidences for the whole model.
+
+        Only controls of model scope: a `waf` component is evidence that the account uses AWS
+        WAF, not that every entry point has a web ACL (that is judged per entry point)."""
         service = self.services[service_id]
-        found = {service_id} if service_id in self.controls else set()
-        found.update(c for c in service.evidences if c in self.controls)
-        return frozenset(found)
+        named = [service_id, *service.evidences]
+        return frozenset(c for c in named if c in self.controls and self.controls[c].scope == "model")
 
 
 def builtin_catalog_dir() -> Path:

@@ -49,7 +49,8 @@ LAYERS: tuple[str, ...] = Layer.__args__  # type: ignore[attr-defined]
 
 Owner = Literal["aws", "customer", "shared"]
 OWNERS: tuple[str, ...] = Owner.__args__  # type: ignore[attr-defined]
-LayerOwner = Literal["aws", "customer", "shared", "third-party"]
+#: `none`: the layer does not exist for the service (a NAT gateway has no guest OS)
+LayerOwner = Literal["aws", "customer", "shared", "third-party", "none"]
 
 ServiceModelName = Literal["infrastructure", "container", "abstracted", "external"]
 
@@ -72,6 +73,9 @@ Category = Literal[
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
+#: impact and likelihood of a finding
+Level = Literal["low", "medium", "high"]
+LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
 SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 
 StrideName = Literal[
@@ -172,6 +176,15 @@ class Condition(_Entry):
     port: list[int] | None = None
     source: Condition | None = None
     target: Condition | None = None
+    #: a component's flows: some inbound / outbound flow, or every one (at least one), matches
+    inbound: Condition | None = None
+    outbound: Condition | None = None
+    every_inbound: Condition | None = None
+    every_outbound: Condition | None = None
+    #: a flow is network plumbing (`kind: route`)
+    route: bool | None = None
+    #: some component joined to this one by a flow, either way, matches
+    linked: Condition | None = None
     linked_service: list[str] | None = None
     model_has_service: list[str] | None = None
     model_regulation: list[str] | None = None
@@ -258,9 +271,15 @@ class Deprecation(_Entry):
 
 
 class ServiceDefaults(_Entry):
+    """AWS's own behaviour when a model does not say: a default given here is a statement
+    (judgement.md), a value the catalog leaves out is unknown."""
+
     encryption_at_rest: Encryption | None = None
     multi_az: bool | None = None
     internet_facing: bool | None = None
+    logging: bool | None = None
+    #: passes the data it receives on to its outgoing flows (proxies and gateways)
+    forwards: bool | None = None
 
 
 class Service(_Entry):
@@ -310,6 +329,8 @@ class Control(_Entry):
     id: CatalogId
     code: str | None = None
     title: str
+    #: what to ask when the model says nothing about the control
+    question: str | None = None
     description: str | None = None
     category: Category
     owner: Owner
@@ -318,6 +339,8 @@ class Control(_Entry):
     applies_to: Condition | None = None
     relevant_when: Condition | None = None
     evidence: Condition | None = None
+    #: what the model states that leaves the control unmet (a finding, not a question)
+    open_when: Condition | None = None
     evidence_text: str | None = None
     remediation: str | None = None
     compliance: Compliance = Compliance()
@@ -345,7 +368,13 @@ class Threat(_Entry):
     category: Category
     owner: Literal["customer", "shared"] = "customer"
     scope: Scope
-    severity: Severity
+    severity: Severity = "medium"
+    #: impact when realised on a subject with restricted data at stake: the ceiling (judgement.md)
+    impact: Level = "medium"
+    #: impact when no data is at stake on the subject
+    impact_floor: Level = "low"
+    #: a fixed likelihood (failures, account-wide duties); None: from the subject's exposure
+    likelihood: Level | None = None
     when: Condition | None = None
     implementation: Literal["python"] | None = None
     mitigated_by: list[str] = Field(default_factory=list)

@@ -1,0 +1,241 @@
+"""Exposure: how easily an attacker reaches each component, and the attack paths to targets.
+
+An attacker starts at an **entry**: a component in a place of trust below 50 (they stand there:
+an actor on the internet, a partner's system) or an internet-facing component (they reach it
+from the internet). Requests travel along flows, in the direction of the request. A component
+that forwards requests (a load balancer, a CDN, a gateway) lets them through; to go past any
+other component the attacker must compromise it, which is a **gate**. An authenticated first hop
+from where the attacker stands is a gate too (they need someone's credentials).
+
+Likelihood follows from the gates in front of a component on the easiest way in: none from the
+internet is `high`, one is `medium`, more is `low`; an entry that is not the internet (a
+partner) starts one step lower. Reach is a shortest-path question (networkx Dijkstra with gate
+counts as weights), linear in flows.
+
+Attack paths are listed for targets (stores of confidential or restricted data, control planes):
+per (entry, target) pair the shortest three routes, searched within `MAX_HOPS` hops of the
+target and at most `MAX_ENTRIES_PER_TARGET` entries per target, `MAX_PATHS` in all (the most
+likely first), so that the listing stays bounded on very large models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "MAX_ENTRIES_PER_TARGET",
+    "MAX_HOPS",
+    "MAX_PATHS",
+    "AttackPath",
+    "EdgeFacts",
+    "Exposure",
+    "NodeFacts",
+    "expose",
+    "likelihood_of_gates",
+]
+
+Level = Literal["low", "medium", "high"]
+LEVELS: tuple[Level, ...] = ("low", "medium", "high")
+
+MAX_HOPS = 8
+MAX_ENTRIES_PER_TARGET = 5
+PATHS_PER_PAIR = 3
+MAX_PATHS = 1000
+#: gates from which likelihood is low whatever the entry
+_LOW_FROM = 2
+
+
+def likelihood_of_gates(gates: int | None) -> Level:
+    """`high` with no gate, `medium` with one, `low` with more or when unreachable."""
+    if gates is None or gates >= _LOW_FROM:
+        return "low"
+    return "high" if gates == 0 else "medium"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFacts:
+    """What exposure needs of a component."""
+
+    id: str
+    #: None: not an entry; 0: an internet entry; 1: a lower-trust entry (partner, third party)
+    entry_cost: int | None
+    #: the attacker stands here (a person or system in a low-trust place), rather than reaching it
+    position: bool
+    #: passes requests on (a proxy or gateway): going past it needs no compromise
+    forwards: bool
+    target: bool
+    trust: int
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeFacts:
+    """What exposure needs of a flow (its request direction)."""
+
+    id: str
+    source: str
+    target: str
+    authenticated: bool
+    encrypted: bool
+    crosses: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AttackPath:
+    id: str
+    entry: str
+    target: str
+    hops: tuple[str, ...]
+    flows: tuple[str, ...]
+    weakest_flow: str
+    weakest_why: str
+    likelihood: Level
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "entry": self.entry,
+            "flows": list(self.flows),
+            "hops": list(self.hops),
+            "id": self.id,
+            "likelihood": self.likelihood,
+            "target": self.target,
+            "weakest": {"flow": self.weakest_flow, "why": self.weakest_why},
+        }
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Gates in front of each reachable component, and the attack paths."""
+
+    gates: Mapping[str, int]
+    paths: tuple[AttackPath, ...]
+    truncated: bool
+
+    def likelihood(self, component: str) -> Level:
+        return likelihood_of_gates(self.gates.get(component))
+
+    def paths_through(self) -> dict[str, Level]:
+        """For every component and flow on an attack path, the highest likelihood of those paths."""
+        found: dict[str, Level] = {}
+        for path in self.paths:
+            for item in (*path.hops, *path.flows):
+                if LEVELS.index(path.likelihood) > LEVELS.index(found.get(item, "low")):
+                    found[item] = path.likelihood
+                else:
+                    found.setdefault(item, path.likelihood)
+        return found
+
+
+def _hop_cost(source: NodeFacts, edge: EdgeFacts) -> int:
+    if source.position:
+        return 1 if edge.authenticated else 0
+    return 0 if source.forwards else 1
+
+
+def _weighted(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> nx.DiGraph[str]:
+    """One weighted edge per ordered pair: the cheapest of its flows, and which flows those are."""
+    import networkx as nx
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(sorted(nodes))
+    for edge in sorted(edges, key=lambda e: e.id):
+        cost = _hop_cost(nodes[edge.source], edge)
+        known = graph.get_edge_data(edge.source, edge.target)
+        if known is None:
+            graph.add_edge(edge.source, edge.target, cost=cost, flows=[edge])
+        else:
+            known["cost"] = min(known["cost"], cost)
+            known["flows"].append(edge)
+    return graph
+
+
+def _gates(nodes: Mapping[str, NodeFacts], graph: nx.DiGraph[str]) -> dict[str, int]:
+    import networkx as nx
+
+    gates: dict[str, int] = {}
+    for start in (0, 1):
+        sources = sorted(n for n, facts in nodes.items() if facts.entry_cost == start)
+        if not sources:
+            continue
+        reached = nx.multi_source_dijkstra_path_length(graph, sources, weight="cost")
+        for node, cost in reached.items():
+            total = int(cost) + start
+            if total < gates.get(node, total + 1):
+                gates[node] = total
+    return gates
+
+
+def _path_cost(nodes: Mapping[str, NodeFacts], hops: tuple[str, ...], flows: list[EdgeFacts]) -> int:
+    entry = nodes[hops[0]]
+    return (entry.entry_cost or 0) + sum(_hop_cost(nodes[f.source], f) for f in flows)
+
+
+def _cheapest_flows(graph: nx.DiGraph[str], nodes: Mapping[str, NodeFacts], hops: tuple[str, ...]) -> list[EdgeFacts]:
+    chosen = []
+    for source, target in zip(hops, hops[1:], strict=False):
+        flows = graph.edges[source, target]["flows"]
+        chosen.append(min(flows, key=lambda f: (_hop_cost(nodes[source], f), f.id)))
+    return chosen
+
+
+def _weakest(nodes: Mapping[str, NodeFacts], flows: list[EdgeFacts]) -> tuple[str, str]:
+    for flow in flows:
+        if flow.crosses and not flow.encrypted:
+            return flow.id, "clear text across a trust boundary"
+    for flow in flows:
+        if not flow.authenticated and nodes[flow.target].trust > nodes[flow.source].trust:
+            return flow.id, "unauthenticated into a more trusted place"
+    return flows[0].id, "the way in"
+
+
+def _pair_paths(
+    graph: nx.DiGraph[str], entry: str, target: str, near: Mapping[str, int]
+) -> list[tuple[str, ...]]:
+    """Up to three shortest simple routes from entry to target (Yen's algorithm on the part of
+    the graph within reach of the target, so the work per pair stays bounded)."""
+    import itertools
+
+    import networkx as nx
+
+    view = graph.subgraph(near)
+    routes = nx.shortest_simple_paths(view, entry, target)
+    return [tuple(route) for route in itertools.islice(routes, PATHS_PER_PAIR) if len(route) - 1 <= MAX_HOPS]
+
+
+def expose(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> Exposure:
+    """Gates for every component reachable from an entry, and the attack paths to targets."""
+    import networkx as nx
+
+    graph = _weighted(nodes, edges)
+    gates = _gates(nodes, graph)
+    reverse = graph.reverse(copy=False)
+    candidates: list[tuple[int, int, str, AttackPath]] = []
+    for target in sorted(t for t, facts in nodes.items() if facts.target and t in gates):
+        near = nx.single_source_shortest_path_length(reverse, target, cutoff=MAX_HOPS)
+        entries = sorted(
+            (n for n in near if nodes[n].entry_cost is not None and n != target),
+            key=lambda n: (near[n], n),
+        )[:MAX_ENTRIES_PER_TARGET]
+        for entry in entries:
+            for rank, hops in enumerate(_pair_paths(graph, entry, target, near), start=1):
+                flows = _cheapest_flows(graph, nodes, hops)
+                cost = _path_cost(nodes, hops, flows)
+                weakest, why = _weakest(nodes, flows)
+                path = AttackPath(
+                    id=f"{entry}~{target}~{rank}",
+                    entry=entry,
+                    target=target,
+                    hops=hops,
+                    flows=tuple(f.id for f in flows),
+                    weakest_flow=weakest,
+                    weakest_why=why,
+                    likelihood=likelihood_of_gates(cost),
+                )
+                candidates.append((cost, len(hops), path.id, path))
+    candidates.sort(key=lambda c: c[:3])
+    kept = sorted((c[3] for c in candidates[:MAX_PATHS]), key=lambda p: p.id)
+    return Exposure(gates=gates, paths=tuple(kept), truncated=len(candidates) > MAX_PATHS)
