@@ -16,6 +16,7 @@ from typing import Any
 
 from trustmap.analysis import Analysis
 from trustmap.findings import Finding
+from trustmap.graph import ComponentInfo, FlowInfo, compared_fields, field_values
 
 __all__ = [
     "BOUNDARY_FIELDS",
@@ -29,17 +30,11 @@ __all__ = [
     "diff_analyses",
 ]
 
-#: The properties compared, in the order they are reported.
-COMPONENT_FIELDS: tuple[str, ...] = (
-    "name", "service", "boundary", "boundary_path", "trust", "internet_facing", "description", "stores",
-    "classification", "regulations", "encryption_at_rest", "multi_az", "backup", "public_access", "logging",
-    "controls", "tags",
-)  # fmt: skip
+#: The properties compared, in the order they are reported (components and flows: the facts
+#: of their records, in declaration order; see `trustmap.graph`).
+COMPONENT_FIELDS: tuple[str, ...] = compared_fields(ComponentInfo)
 BOUNDARY_FIELDS: tuple[str, ...] = ("name", "kind", "parent", "trust", "public", "description")
-FLOW_FIELDS: tuple[str, ...] = (
-    "source", "target", "name", "protocol", "port", "encrypted", "authenticated", "bidirectional",
-    "data", "classification", "crosses", "description",
-)  # fmt: skip
+FLOW_FIELDS: tuple[str, ...] = compared_fields(FlowInfo)
 DATA_FIELDS: tuple[str, ...] = ("name", "classification", "regulations", "description")
 MODEL_FIELDS: tuple[str, ...] = ("name", "description", "owner", "region", "controls")
 
@@ -175,10 +170,14 @@ def _model(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _facts(records: tuple[ComponentInfo, ...] | tuple[FlowInfo, ...]) -> dict[str, dict[str, Any]]:
+    return {r.id: field_values(r, compared_fields(type(r))) for r in records}
+
+
 def _flow_order(old: Analysis, new: Analysis) -> list[str]:
     """Flows in the new file's order, then the removed ones in the old file's order."""
-    new_ids = [f["id"] for f in new.graph.flows()]
-    return new_ids + [f["id"] for f in old.graph.flows() if f["id"] not in set(new_ids)]
+    new_ids = [f.id for f in new.graph.flows()]
+    return new_ids + [f.id for f in old.graph.flows() if f.id not in set(new_ids)]
 
 
 def _entries(old: Analysis, new: Analysis) -> list[EntryChange]:
@@ -189,19 +188,18 @@ def _entries(old: Analysis, new: Analysis) -> list[EntryChange]:
     found += _compare("boundary", _boundaries(old), _boundaries(new), BOUNDARY_FIELDS)
     found += _compare("data", _data(old), _data(new), DATA_FIELDS)
     found += _compare(
-        "component", dict(old.graph.components()), dict(new.graph.components()), COMPONENT_FIELDS
+        "component", _facts(old.graph.components()), _facts(new.graph.components()), COMPONENT_FIELDS
     )
-    flows_old = {f["id"]: f for f in old.graph.flows()}
-    flows_new = {f["id"]: f for f in new.graph.flows()}
+    flows_old, flows_new = _facts(old.graph.flows()), _facts(new.graph.flows())
     found += _compare("flow", flows_old, flows_new, FLOW_FIELDS, _flow_order(old, new))
     return found
 
 
 def _responsibility(old: Analysis, new: Analysis) -> list[ResponsibilityChange]:
-    old_nodes, new_nodes = dict(old.graph.components()), dict(new.graph.components())
+    old_nodes, new_nodes = old.graph.component_records, new.graph.component_records
     found = []
     for component in sorted(set(old_nodes) & set(new_nodes)):
-        before, after = old_nodes[component]["responsibility"], new_nodes[component]["responsibility"]
+        before, after = old_nodes[component].responsibility, new_nodes[component].responsibility
         layers = [*after, *(layer for layer in before if layer not in after)]
         found += [
             ResponsibilityChange(component, layer, before.get(layer, "none"), after.get(layer, "none"))

@@ -1,18 +1,18 @@
 """The annotated graph: the single source that every output is rendered from.
 
-Nodes are components and edges are flows (a `networkx.MultiDiGraph` keyed by flow id). Each
-node carries its service, service model, responsibility split, boundary path, trust rating,
-internet exposure and data; each edge its protocol, encryption, authentication, data and the
-boundaries it crosses. Boundaries form their own tree (`graph.graph["boundaries"]`).
+Each component becomes a `ComponentInfo` (its service, service model, responsibility split,
+boundary path, trust rating, internet exposure and data) and each flow a `FlowInfo` (its
+protocol, encryption, authentication, data and the boundaries it crosses); boundaries are
+`BoundaryInfo`. The networkx `topology` holds only who is joined to whom, for graph questions.
 Everything is derived here once, from the validated model and the catalog, so that rules and
-renderers only read.
+renderers only read typed, frozen records.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import Field, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,15 +20,21 @@ if TYPE_CHECKING:
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Span
-from trustmap.model import CLASSIFICATIONS, Model
+from trustmap.model import CLASSIFICATIONS, ComponentProperty, Model
 from trustmap.validate import LoadedModel
 
 __all__ = [
     "BoundaryInfo",
+    "ComponentInfo",
+    "FlowInfo",
     "ModelGraph",
+    "Record",
     "build_graph",
     "classification_rank",
+    "compared_fields",
+    "field_values",
     "max_classification",
+    "reported_fields",
 ]
 
 #: Trust of a component outside every boundary: an AWS service sits in the AWS cloud,
@@ -59,28 +65,135 @@ class BoundaryInfo:
     span: Span | None
 
 
+# How outputs treat a field of a record (its `dataclasses.field` metadata). An unmarked field
+# is a fact about the subject: report.json and the OTM export list it and `diff` compares it,
+# so a new fact reaches every output without touching them.
+_KEY = {"role": "key"}  # the id: reported; `diff` matches entries by it
+_RESTATED = {"role": "restated"}  # follows from other facts or from the catalog: reported only
+_INTERNAL = {"role": "internal"}  # a lookup aid for rules and views: in no output
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentInfo:
+    """A component with everything the model and the catalog say about it."""
+
+    id: str = field(metadata=_KEY)
+    name: str
+    service: str
+    boundary: str | None
+    boundary_path: tuple[str, ...]  # from the outermost boundary down to the innermost
+    trust: int
+    internet_facing: bool
+    description: str | None
+    stores: tuple[str, ...]
+    classification: str | None  # of the most sensitive data it stores
+    regulations: tuple[str, ...]
+    encryption_at_rest: str
+    multi_az: bool
+    backup: bool
+    public_access: bool
+    logging: bool
+    controls: tuple[str, ...]  # canonical ids, sorted
+    tags: Mapping[str, str]
+    service_name: str = field(metadata=_RESTATED)
+    service_model: str = field(metadata=_RESTATED)
+    service_kind: str = field(metadata=_RESTATED)
+    dfd: str = field(metadata=_RESTATED)
+    aws: bool = field(metadata=_RESTATED)
+    responsibility: Mapping[str, str] = field(metadata=_RESTATED)  # layer -> owner
+    icon: str = field(metadata=_INTERNAL)
+    boundary_kinds: tuple[str, ...] = field(metadata=_INTERNAL)  # of every enclosing boundary
+    in_public_subnet: bool = field(metadata=_INTERNAL)  # some enclosing boundary is one
+    span: Span | None = field(metadata=_INTERNAL)
+
+    def property_value(self, name: ComponentProperty) -> bool | str:
+        """A component property by its name in the catalog's `property` condition."""
+        value: bool | str = getattr(self, name)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class FlowInfo:
+    """A flow with the data it carries and the trust boundaries it crosses."""
+
+    id: str = field(metadata=_KEY)
+    source: str
+    target: str
+    name: str | None
+    protocol: str
+    port: int | None
+    encrypted: bool
+    authenticated: bool
+    bidirectional: bool
+    data: tuple[str, ...]  # sorted ids
+    classification: str | None  # of the most sensitive data it carries
+    crosses: tuple[str, ...]  # left, then entered
+    description: str | None
+    regulations: tuple[str, ...] = field(metadata=_RESTATED)
+    left: tuple[str, ...] = field(metadata=_RESTATED)  # boundaries left, innermost first
+    entered: tuple[str, ...] = field(metadata=_RESTATED)  # boundaries entered, outermost first
+    trust_decreases: bool = field(metadata=_RESTATED)
+    index: int = field(metadata=_INTERNAL)  # position in the model's `flows`
+    crossed_kinds: tuple[str, ...] = field(metadata=_INTERNAL)
+    source_trust: int = field(metadata=_INTERNAL)
+    target_trust: int = field(metadata=_INTERNAL)
+    span: Span | None = field(metadata=_INTERNAL)
+
+
+Record = ComponentInfo | FlowInfo
+
+
+def _role(record_field: Field[Any]) -> str:
+    return str(record_field.metadata.get("role", "fact"))
+
+
+_REPORTED = {t: tuple(f.name for f in fields(t) if _role(f) != "internal") for t in (ComponentInfo, FlowInfo)}
+_COMPARED = {t: tuple(f.name for f in fields(t) if _role(f) == "fact") for t in (ComponentInfo, FlowInfo)}
+
+
+def reported_fields(record_type: type[Record]) -> tuple[str, ...]:
+    """The fields that outputs report, in declaration order: all but the internal ones."""
+    return _REPORTED[record_type]
+
+
+def compared_fields(record_type: type[Record]) -> tuple[str, ...]:
+    """The facts that `diff` compares, in declaration order."""
+    return _COMPARED[record_type]
+
+
+def field_values(record: Record, names: Iterable[str]) -> dict[str, Any]:
+    """The named fields of a record, for serialisers that take their field lists from above."""
+    return {name: getattr(record, name) for name in names}
+
+
 @dataclass(frozen=True)
 class ModelGraph:
-    """The annotated graph with the model's metadata, sorted accessors only."""
+    """The model as typed records, and its topology for graph questions.
 
-    graph: nx.MultiDiGraph[str]
+    `topology` holds components (nodes) and flows (edges keyed by flow id) and nothing else;
+    what is known about each lives in its `ComponentInfo` and `FlowInfo`.
+    """
+
+    topology: nx.MultiDiGraph[str]
     boundaries: dict[str, BoundaryInfo]
+    component_records: Mapping[str, ComponentInfo]  # by id, in id order
+    flow_records: tuple[FlowInfo, ...]  # in model order
     model: Model
     path: str
     lines: tuple[str, ...]
     #: where each entry of the model's `accepted` list is, by index
     decision_spans: dict[int, Span] = field(default_factory=dict)
 
-    def components(self) -> list[tuple[str, dict[str, Any]]]:
-        return [(node, self.graph.nodes[node]) for node in sorted(self.graph.nodes)]
+    def components(self) -> tuple[ComponentInfo, ...]:
+        """Components in id order."""
+        return tuple(self.component_records.values())
 
-    def component(self, component_id: str) -> dict[str, Any]:
-        attrs: dict[str, Any] = self.graph.nodes[component_id]
-        return attrs
+    def component(self, component_id: str) -> ComponentInfo:
+        return self.component_records[component_id]
 
-    def flows(self) -> list[dict[str, Any]]:
+    def flows(self) -> tuple[FlowInfo, ...]:
         """Flows in the order they are written in the model (stable, and what readers expect)."""
-        return sorted((data for _, _, data in self.graph.edges(data=True)), key=lambda f: f["index"])
+        return self.flow_records
 
     def boundary_children(self) -> dict[str | None, list[str]]:
         children: dict[str | None, list[str]] = {}
@@ -133,75 +246,93 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
 
     model, at = loaded.model, loaded.document.source_map
     boundaries = _boundary_infos(loaded)
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    graph.graph["boundaries"] = nx.DiGraph(
+    topology: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    topology.graph["boundaries"] = nx.DiGraph(
         [(b.parent, b.id) for b in boundaries.values() if b.parent is not None]
     )
-    graph.graph["boundaries"].add_nodes_from(boundaries)
-    for component_id in sorted(model.components):
-        graph.add_node(component_id, **_component_attributes(component_id, loaded, catalog, boundaries))
+    topology.graph["boundaries"].add_nodes_from(boundaries)
+    # One responsibility split per service, shared by its components (they only read it).
+    splits: dict[str, Mapping[str, str]] = {}
+    components = {
+        component_id: _component_info(component_id, loaded, catalog, boundaries, splits)
+        for component_id in sorted(model.components)
+    }
+    topology.add_nodes_from(components)
+    flows = []
     for index, flow in enumerate(model.flows):
-        source = graph.nodes[flow.source]
-        target = graph.nodes[flow.target]
-        left, entered = _crossing(source["boundary_path"], target["boundary_path"])
-        data = sorted(set(flow.data))
-        classification = max_classification(model.data[d].classification for d in data)
-        graph.add_edge(
-            flow.source,
-            flow.target,
-            key=flow.flow_id,
-            id=flow.flow_id,
-            index=index,
-            source=flow.source,
-            target=flow.target,
-            name=flow.name,
-            label=flow.name or flow.protocol,
-            protocol=flow.protocol,
-            port=flow.port,
-            encrypted=flow.is_encrypted,
-            encrypted_explicit=flow.encrypted is not None,
-            authenticated=flow.authenticated,
-            bidirectional=flow.bidirectional,
-            description=flow.description,
-            data=data,
-            classification=classification,
-            regulations=sorted({r for d in data for r in model.data[d].regulations}),
-            left=left,
-            entered=entered,
-            crosses=[*left, *entered],
-            crossed_kinds=sorted({boundaries[b].kind for b in [*left, *entered]}),
-            source_trust=source["trust"],
-            target_trust=target["trust"],
-            trust_decreases=target["trust"] < source["trust"],
-            span=at.value(("flows", index)),
+        source, target = components[flow.source], components[flow.target]
+        left, entered = _crossing(source.boundary_path, target.boundary_path)
+        data = tuple(sorted(set(flow.data)))
+        crosses = (*left, *entered)
+        flows.append(
+            FlowInfo(
+                id=flow.flow_id,
+                source=flow.source,
+                target=flow.target,
+                name=flow.name,
+                protocol=flow.protocol,
+                port=flow.port,
+                encrypted=flow.is_encrypted,
+                authenticated=flow.authenticated,
+                bidirectional=flow.bidirectional,
+                data=data,
+                classification=max_classification(model.data[d].classification for d in data),
+                crosses=crosses,
+                description=flow.description,
+                regulations=tuple(sorted({r for d in data for r in model.data[d].regulations})),
+                left=left,
+                entered=entered,
+                trust_decreases=target.trust < source.trust,
+                index=index,
+                crossed_kinds=tuple(sorted({boundaries[b].kind for b in crosses})),
+                source_trust=source.trust,
+                target_trust=target.trust,
+                span=at.value(("flows", index)),
+            )
         )
+        topology.add_edge(flow.source, flow.target, key=flow.flow_id)
     decision_spans = {
         index: span
         for index in range(len(model.accepted))
         if (span := at.value(("accepted", index, "finding"))) is not None
     }
-    return ModelGraph(graph, boundaries, model, loaded.path, loaded.document.lines, decision_spans)
+    return ModelGraph(
+        topology,
+        boundaries,
+        components,
+        tuple(flows),
+        model,
+        loaded.path,
+        loaded.document.lines,
+        decision_spans,
+    )
 
 
-def _crossing(source_path: list[str], target_path: list[str]) -> tuple[list[str], list[str]]:
+def _crossing(
+    source_path: tuple[str, ...], target_path: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Boundaries left (innermost first) and entered (outermost first) between two places."""
     common = 0
     for a, b in zip(source_path, target_path, strict=False):
         if a != b:
             break
         common += 1
-    return list(reversed(source_path[common:])), list(target_path[common:])
+    return tuple(reversed(source_path[common:])), target_path[common:]
 
 
-def _component_attributes(
-    component_id: str, loaded: LoadedModel, catalog: Catalog, boundaries: dict[str, BoundaryInfo]
-) -> dict[str, Any]:
+def _component_info(
+    component_id: str,
+    loaded: LoadedModel,
+    catalog: Catalog,
+    boundaries: dict[str, BoundaryInfo],
+    splits: dict[str, Mapping[str, str]],
+) -> ComponentInfo:
     model = loaded.model
     component = model.components[component_id]
     service_id = catalog.canonical_service(component.service)
     assert service_id is not None  # validation guarantees it
     service = catalog.services[service_id]
-    path = list(boundaries[component.boundary].path) if component.boundary else []
+    path = boundaries[component.boundary].path if component.boundary else ()
     innermost = boundaries[component.boundary] if component.boundary else None
     kinds = {boundaries[b].kind for b in path}
     in_public_subnet = any(boundaries[b].kind == "subnet" and boundaries[b].public for b in path)
@@ -220,36 +351,36 @@ def _component_attributes(
     if multi_az is None:
         default = service.defaults.multi_az
         multi_az = default if default is not None else service.service_model == "abstracted"
-    encryption = component.encryption_at_rest or service.defaults.encryption_at_rest or "none"
-    stores = sorted(set(component.stores))
-    controls = sorted({catalog.canonical_control(c) or c for c in component.controls})
-    return {
-        "id": component_id,
-        "name": component.name or component_id,
-        "description": component.description,
-        "service": service_id,
-        "service_name": service.name,
-        "service_model": service.service_model,
-        "service_kind": service.kind,
-        "dfd": service.dfd,
-        "aws": service.aws,
-        "icon": service.icon,
-        "boundary": component.boundary,
-        "boundary_path": path,
-        "boundary_kinds": sorted(kinds),
-        "in_public_subnet": in_public_subnet,
-        "trust": trust,
-        "internet_facing": internet_facing,
-        "stores": stores,
-        "classification": max_classification(model.data[d].classification for d in stores),
-        "regulations": sorted({r for d in stores for r in model.data[d].regulations}),
-        "encryption_at_rest": encryption,
-        "multi_az": multi_az,
-        "backup": component.backup,
-        "public_access": component.public_access,
-        "logging": component.logging,
-        "controls": controls,
-        "tags": dict(sorted(component.tags.items())),
-        "responsibility": catalog.responsibility(service_id),
-        "span": loaded.document.source_map.key(("components", component_id)),
-    }
+    stores = tuple(sorted(set(component.stores)))
+    if service_id not in splits:
+        splits[service_id] = catalog.responsibility(service_id)
+    return ComponentInfo(
+        id=component_id,
+        name=component.name or component_id,
+        service=service_id,
+        boundary=component.boundary,
+        boundary_path=path,
+        trust=trust,
+        internet_facing=internet_facing,
+        description=component.description,
+        stores=stores,
+        classification=max_classification(model.data[d].classification for d in stores),
+        regulations=tuple(sorted({r for d in stores for r in model.data[d].regulations})),
+        encryption_at_rest=component.encryption_at_rest or service.defaults.encryption_at_rest or "none",
+        multi_az=multi_az,
+        backup=component.backup,
+        public_access=component.public_access,
+        logging=component.logging,
+        controls=tuple(sorted({catalog.canonical_control(c) or c for c in component.controls})),
+        tags=dict(sorted(component.tags.items())),
+        service_name=service.name,
+        service_model=service.service_model,
+        service_kind=service.kind,
+        dfd=service.dfd,
+        aws=service.aws,
+        responsibility=splits[service_id],
+        icon=service.icon,
+        boundary_kinds=tuple(sorted(kinds)),
+        in_public_subnet=in_public_subnet,
+        span=loaded.document.source_map.key(("components", component_id)),
+    )

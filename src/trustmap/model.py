@@ -98,6 +98,10 @@ FlowKind = Literal["data", "route"]
 FLOW_KINDS: tuple[str, ...] = FlowKind.__args__  # type: ignore[attr-defined]
 #: an availability zone as architects write it: `a`, `eu-west-1a`, `use1-az1`
 Zone = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
+#: the component keys that the catalog's `property` condition can test
+ComponentProperty = Literal[
+    "encryption_at_rest", "multi_az", "backup", "public_access", "logging", "internet_facing"
+]
 DecisionStatus = Literal["accepted", "mitigated", "false-positive", "in-progress"]
 
 

@@ -46,13 +46,13 @@ def test_units_partition_the_bounded_components(catalog: Catalog) -> None:
     found = units(analysis.graph)
     assert [u.boundary.id for u in found] == ["acct", "internet", "vpc-0", "vpc-1", "vpc-2", "vpc-3"]
     members = [m for unit in found for m in unit.members]
-    assert len(members) == len(set(members)) == len(analysis.graph.graph)
+    assert len(members) == len(set(members)) == len(analysis.graph.components())
     assert found[2].members == {f"{s}-0-{i}" for s in ("pub", "app") for i in range(8)}
 
 
 def test_large_models_get_per_boundary_views(catalog: Catalog) -> None:
     analysis = analyse_text(catalog, landing_zone(vpcs=4, per_subnet=8))
-    assert len(analysis.graph.graph) > LARGE_MODEL
+    assert len(analysis.graph.components()) > LARGE_MODEL
     files = diagram_files(analysis, DiagramOptions(formats=())).files
     for unit in units(analysis.graph):
         source = files[f"{file_stem(unit.boundary.id)}.dot"].decode("utf-8")

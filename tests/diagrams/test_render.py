@@ -46,7 +46,7 @@ def test_icons_are_embedded_once_each(
     hrefs = svg_hrefs(root)
     embedded = [h for h in hrefs if h.startswith("data:")]
     uses = [h for h in hrefs if h.startswith("#tm-icon-")]
-    services = {attrs["service"] for _, attrs in example("shop").graph.components()}
+    services = {component.service for component in example("shop").graph.components()}
     assert len(embedded) == len(set(embedded)) == len(services)
     assert len(uses) == len(example("shop").graph.components())
     symbol_ids = {s.get("id") for s in root.iter("{http://www.w3.org/2000/svg}symbol")}
@@ -76,5 +76,5 @@ def test_responsibility_matrix_names_every_component(
     shop_files: dict[str, bytes], example: Callable[[str], Analysis]
 ) -> None:
     text = "".join(svg_text(parse_svg(shop_files["responsibility.svg"])).split())
-    for _, attrs in example("shop").graph.components():
-        assert "".join(attrs["name"].split()) in text
+    for component in example("shop").graph.components():
+        assert "".join(component.name.split()) in text

@@ -47,10 +47,10 @@ def test_flow_styles_in_the_architecture(example: Callable[[str], Analysis]) -> 
     analysis = example("shop")
     source = architecture_view(analysis.graph).source
     for flow in analysis.graph.flows():
-        edge = _statement(source, f'"c_{flow["source"]}" -> "c_{flow["target"]}"')
-        assert ('style="dashed"' in edge) == (not flow["encrypted"])
-        assert ('penwidth="2.2"' in edge) == bool(flow["crosses"])
-        assert flow["label"] in edge
+        edge = _statement(source, f'"c_{flow.source}" -> "c_{flow.target}"')
+        assert ('style="dashed"' in edge) == (not flow.encrypted)
+        assert ('penwidth="2.2"' in edge) == bool(flow.crosses)
+        assert (flow.name or flow.protocol) in edge
 
 
 def test_components_carry_their_responsibility_badge(example: Callable[[str], Analysis]) -> None:
@@ -62,9 +62,9 @@ def test_components_carry_their_responsibility_badge(example: Callable[[str], An
         "abstracted": "AWS-managed service",
         "external": "external (not AWS)",
     }
-    for component_id, attrs in analysis.graph.components():
-        node = _statement(source, f'"c_{component_id}"')
-        assert badges[attrs["service_model"]] in node
+    for component in analysis.graph.components():
+        node = _statement(source, f'"c_{component.id}"')
+        assert badges[component.service_model] in node
         assert "<IMG SRC=" in node  # every catalog service has an icon
 
 
@@ -73,8 +73,8 @@ def test_partial_view_draws_neighbours_as_context(example: Callable[[str], Analy
     view = architecture_view(analysis.graph, frozenset({"web"}), "architecture-app", "app")
     assert view.name == "architecture-app"
     drawn = set(re.findall(r'^\s*"c_([a-z0-9_-]+)" \[', view.source, re.MULTILINE))
-    neighbours = {f["source"] for f in analysis.graph.flows() if f["target"] == "web"}
-    neighbours |= {f["target"] for f in analysis.graph.flows() if f["source"] == "web"}
+    neighbours = {f.source for f in analysis.graph.flows() if f.target == "web"}
+    neighbours |= {f.target for f in analysis.graph.flows() if f.source == "web"}
     assert drawn == {"web"} | neighbours
     assert view.source.count("outside this view") == len(neighbours)
 
@@ -83,10 +83,10 @@ def test_dataflow_notation_and_numbering(example: Callable[[str], Analysis]) -> 
     analysis = example("shop")
     source = dataflow_view(analysis.graph, cast(Report, SimpleNamespace(findings=[]))).source
     shapes = {"process": 'shape="ellipse"', "external-entity": 'shape="box"', "datastore": 'SIDES="TB"'}
-    for component_id, attrs in analysis.graph.components():
-        assert shapes[attrs["dfd"]] in _statement(source, f'"c_{component_id}"')
+    for component in analysis.graph.components():
+        assert shapes[component.dfd] in _statement(source, f'"c_{component.id}"')
     for number, flow in enumerate(analysis.graph.flows(), start=1):
-        edge = _statement(source, f'"c_{flow["source"]}" -> "c_{flow["target"]}"')
+        edge = _statement(source, f'"c_{flow.source}" -> "c_{flow.target}"')
         assert f"<B>{number}</B>" in edge
     assert source.count('style="dashed,rounded";') == len(analysis.graph.boundaries)
     assert len(re.findall(r'^\s*color="#D13212";$', source, re.MULTILINE)) == len(analysis.graph.boundaries)
@@ -101,15 +101,15 @@ def test_dataflow_highlights_open_findings_only(example: Callable[[str], Analysi
     flows = analysis.graph.flows()
     report = SimpleNamespace(
         findings=[
-            _finding("flow", flows[0]["id"], "high"),
-            _finding("flow", flows[0]["id"], "low"),
-            _finding("flow", flows[1]["id"], "critical", status="accepted"),
+            _finding("flow", flows[0].id, "high"),
+            _finding("flow", flows[0].id, "low"),
+            _finding("flow", flows[1].id, "critical", status="accepted"),
             _finding("component", "db", "medium"),
         ]
     )
     source = dataflow_view(analysis.graph, cast(Report, report)).source
-    first = _statement(source, f'"c_{flows[0]["source"]}" -> "c_{flows[0]["target"]}"')
-    second = _statement(source, f'"c_{flows[1]["source"]}" -> "c_{flows[1]["target"]}"')
+    first = _statement(source, f'"c_{flows[0].source}" -> "c_{flows[0].target}"')
+    second = _statement(source, f'"c_{flows[1].source}" -> "c_{flows[1].target}"')
     assert "2 open findings (high)" in first
     assert "open finding" not in second  # accepted is not open
     assert "1 open finding (medium)" in _statement(source, '"c_db"')
@@ -149,6 +149,6 @@ def test_mermaid_structure(example: Callable[[str], Analysis]) -> None:
     flows = analysis.graph.flows()
     edges = [line for line in text.splitlines() if re.search(r"(-->|==>|-\.->)\|", line)]
     assert len(edges) == len(flows)
-    unencrypted = [str(i) for i, flow in enumerate(flows) if not flow["encrypted"]]
+    unencrypted = [str(i) for i, flow in enumerate(flows) if not flow.encrypted]
     if unencrypted:
         assert f"linkStyle {','.join(unencrypted)} stroke:" in text

@@ -114,7 +114,7 @@ def test_assets_rate_confidentiality_by_classification(analyses: dict[str, Analy
 
 def test_components_outside_every_boundary_get_a_synthetic_zone(analyses: dict[str, Analysis]) -> None:
     for analysis in analyses.values():
-        outside = [c for c, a in analysis.graph.components() if a["boundary"] is None]
+        outside = [c for c in analysis.graph.components() if c.boundary is None]
         document = _document(analysis)
         synthetic = [z for z in document["trustZones"] if z.get("attributes", {}).get("trustmap_synthetic")]
         assert bool(outside) == bool(synthetic)

@@ -34,10 +34,10 @@ def test_every_link_has_its_anchor_and_every_component_a_section(
     anchors = re.findall(r'<a id="([^"]+)"></a>', text)
     assert len(anchors) == len(set(anchors))
     assert set(re.findall(r"\]\(#([^)]+)\)", text)) <= set(anchors)
-    for component_id, _ in analysis.graph.components():
-        assert f'<a id="component-{component_id}"></a>' in text
+    for component in analysis.graph.components():
+        assert f'<a id="component-{component.id}"></a>' in text
     for flow in analysis.graph.flows():
-        assert f'<a id="flow-{flow["id"].replace("->", "-to-")}"></a>' in text
+        assert f'<a id="flow-{flow.id.replace("->", "-to-")}"></a>' in text
     for finding in analysis.report.findings:
         assert code(finding.key) in text
     for image in ("architecture.svg", "dataflow.svg", "responsibility.svg"):

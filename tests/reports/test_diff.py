@@ -118,7 +118,7 @@ def test_boundary_moved(catalog: Catalog, tmp_path: Path) -> None:
     (web,) = diff.of_kind("component")
     changes = {p.name: (p.old, p.new) for p in web.properties}
     assert web.id == "web" and changes["boundary"] == ("app", "public")
-    assert changes["boundary_path"] == (["prod", "vpc", "app"], ["prod", "vpc", "public"])
+    assert changes["boundary_path"] == (("prod", "vpc", "app"), ("prod", "vpc", "public"))
     assert "boundary: app -> public" in render_diff_text(diff)
     # lb->web no longer crosses into another subnet.
     assert any(e.id == "lb->web" and e.change == "changed" for e in diff.of_kind("flow"))

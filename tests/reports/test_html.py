@@ -79,9 +79,9 @@ def test_report_of_every_example_is_self_contained_and_complete(
     html = render_html(analysis, {})
     page = _assert_self_contained(html)
     text = "".join(page.text)
-    for component_id, attrs in analysis.graph.components():
-        assert attrs["name"] in text, component_id
-        assert f"component-{component_id}" in page.ids
+    for component in analysis.graph.components():
+        assert component.name in text, component.id
+        assert f"component-{component.id}" in page.ids
     for finding in analysis.report.findings:
         assert finding.key in text
     assert analysis.graph.model.name in text

@@ -132,11 +132,11 @@ def test_every_aws_component_shows_its_inherited_duties(corpus: dict[str, Analys
     examples = {path: a for path, a in corpus.items() if path.startswith("examples/")}
     assert len(examples) >= 5
     for path, analysis in examples.items():
-        for component_id, attrs in analysis.graph.components():
-            items = analysis.report.checklists[Subject("component", component_id)]
+        for component in analysis.graph.components():
+            items = analysis.report.checklists[Subject("component", component.id)]
             inherited = [i for i in items if i.status == "inherited"]
-            where = f"{path}: {component_id}"
-            if not attrs["aws"]:
+            where = f"{path}: {component.id}"
+            if not component.aws:
                 assert inherited == [], where
                 continue
             assert all(i.owner == "aws" for i in inherited), where

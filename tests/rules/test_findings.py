@@ -142,8 +142,8 @@ def test_fingerprints_are_unique_and_stable_across_reports(corpus: dict[str, Ana
 
 def test_every_finding_is_well_formed(corpus: dict[str, Analysis], catalog: Catalog) -> None:
     for path, analysis in corpus.items():
-        components = {cid for cid, _ in analysis.graph.components()}
-        flows = {f["id"]: f for f in analysis.graph.flows()}
+        components = {c.id: c for c in analysis.graph.components()}
+        flows = {f.id: f for f in analysis.graph.flows()}
         model_items = {i.id for i in analysis.report.checklists[Subject("model", "model")]}
         for finding in analysis.report.findings:
             where = f"{path}: {finding.key}"
@@ -156,11 +156,13 @@ def test_every_finding_is_well_formed(corpus: dict[str, Analysis], catalog: Cata
             if kind == "component":
                 assert subject in components, where
                 assert f"'{subject}'" in finding.why, where
-                assert finding.location.line == analysis.graph.component(subject)["span"].line
+                span = components[subject].span
+                assert span is not None and finding.location.line == span.line
             elif kind == "flow":
                 assert subject in flows, where
                 assert f"'{subject}'" in finding.why, where
-                assert finding.location.line == flows[subject]["span"].line
+                span = flows[subject].span
+                assert span is not None and finding.location.line == span.line
             else:
                 assert (kind, subject) == ("model", "model"), where
                 assert finding.why.startswith("The model"), where

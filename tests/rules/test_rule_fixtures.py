@@ -51,8 +51,8 @@ def read_annotations(text: str) -> Annotations:
 
 def subject_lines(analysis: Analysis) -> set[int]:
     """Lines where a finding can be: line 1, component keys and flow list items."""
-    spans = [attrs["span"] for _, attrs in analysis.graph.components()]
-    spans += [flow["span"] for flow in analysis.graph.flows()]
+    spans = [component.span for component in analysis.graph.components()]
+    spans += [flow.span for flow in analysis.graph.flows()]
     return {1} | {span.line for span in spans if span is not None}
 
 

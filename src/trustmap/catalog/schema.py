@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from trustmap.model import BOUNDARY_KINDS, CLASSIFICATIONS, PROTOCOLS
+from trustmap.model import BOUNDARY_KINDS, CLASSIFICATIONS, PROTOCOLS, ComponentProperty
 
 __all__ = [
     "CATEGORIES",
@@ -123,9 +123,7 @@ ProtocolName = Literal[
     "https", "http", "tls", "ssh", "rdp", "sftp", "ftp", "smtp", "smtps", "postgres",
     "mysql", "redis", "amqp", "kafka", "grpc", "dns", "aws-api", "ipsec", "other",
 ]  # fmt: skip
-PropertyName = Literal[
-    "encryption_at_rest", "multi_az", "backup", "public_access", "logging", "internet_facing"
-]
+PropertyName = ComponentProperty
 
 assert set(BOUNDARY_KINDS) == set(BoundaryKind.__args__)  # type: ignore[attr-defined]
 assert set(PROTOCOLS) == set(ProtocolName.__args__)  # type: ignore[attr-defined]

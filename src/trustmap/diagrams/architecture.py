@@ -8,9 +8,6 @@ cross a trust boundary are drawn heavier. A key at the top explains the marks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from trustmap.diagrams import dot
 from trustmap.diagrams.clusters import boundaries_for, nest
 from trustmap.diagrams.icons import icon_key
@@ -27,7 +24,7 @@ from trustmap.diagrams.style import (
 )
 from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView, protocol_text
-from trustmap.graph import BoundaryInfo, ModelGraph
+from trustmap.graph import BoundaryInfo, ComponentInfo, FlowInfo, ModelGraph
 
 __all__ = ["architecture_view", "boundary_label", "node_id"]
 
@@ -61,17 +58,17 @@ def _cluster_attrs(boundary: BoundaryInfo) -> dot.Attrs:
     }
 
 
-def _card(attrs: Mapping[str, Any], icon: str | None, context: bool) -> dot.Html:
-    badge = responsibility_badge(attrs["service_model"])
+def _card(component: ComponentInfo, icon: str | None, context: bool) -> dot.Html:
+    badge = responsibility_badge(component.service_model)
     rows = []
     if icon is not None:
         rows.append(
             f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}">'
             f'<IMG SRC="{html(icon)}" SCALE="TRUE"/></TD></TR>'
         )
-    rows.append(f"<TR><TD><B>{html_lines(wrap(attrs['name'], 22, max_lines=3))}</B></TD></TR>")
-    if attrs["service_name"] != attrs["name"]:
-        service = html_lines(wrap(attrs["service_name"], 26, max_lines=2))
+    rows.append(f"<TR><TD><B>{html_lines(wrap(component.name, 22, max_lines=3))}</B></TD></TR>")
+    if component.service_name != component.name:
+        service = html_lines(wrap(component.service_name, 26, max_lines=2))
         rows.append(f'<TR><TD><FONT POINT-SIZE="8" COLOR="#545B64">{service}</FONT></TD></TR>')
     badge_text = "outside this view" if context else badge.text
     rows.append(
@@ -87,25 +84,25 @@ def _card(attrs: Mapping[str, Any], icon: str | None, context: bool) -> dot.Html
     )
 
 
-def _edge_attrs(flow: Mapping[str, Any], view: str) -> dot.Attrs:
-    crossing = bool(flow["crosses"])
+def _edge_attrs(flow: FlowInfo, view: str) -> dot.Attrs:
+    crossing = bool(flow.crosses)
     protocol = html(protocol_text(flow))
-    if flow["name"]:
-        name = html_lines(wrap(flow["name"], 24, max_lines=2))
+    if flow.name:
+        name = html_lines(wrap(flow.name, 24, max_lines=2))
         label = f'{name}<BR/><FONT POINT-SIZE="8" COLOR="#545B64">{protocol}</FONT>'
     else:
         label = protocol
-    colour = EDGE_UNENCRYPTED if not flow["encrypted"] else EDGE_CROSSING if crossing else EDGE_PLAIN
+    colour = EDGE_UNENCRYPTED if not flow.encrypted else EDGE_CROSSING if crossing else EDGE_PLAIN
     attrs: dict[str, dot.Value] = {
-        "id": f"{view}-f-{flow['index'] + 1}",
+        "id": f"{view}-f-{flow.index + 1}",
         "label": dot.label_box(label),
         "color": colour,
-        "fontcolor": colour if not flow["encrypted"] else "#232F3E",
+        "fontcolor": colour if not flow.encrypted else "#232F3E",
         "penwidth": 2.2 if crossing else 1.1,
     }
-    if not flow["encrypted"]:
+    if not flow.encrypted:
         attrs["style"] = "dashed"
-    if flow["bidirectional"]:
+    if flow.bidirectional:
         attrs["dir"] = "both"
     return attrs
 
@@ -156,29 +153,29 @@ def architecture_view(
     In a partial view, components outside `members` that a flow connects to them are drawn
     greyed as context, and only the flows that touch a member are drawn.
     """
-    components = dict(graph.components())
+    components = graph.component_records
     shown = set(components) if members is None else set(members)
-    flows = [f for f in graph.flows() if f["source"] in shown or f["target"] in shown]
-    context = {end for f in flows for end in (f["source"], f["target"])} - shown
+    flows = [f for f in graph.flows() if f.source in shown or f.target in shown]
+    context = {end for f in flows for end in (f.source, f.target)} - shown
     drawn = sorted(shown | context)
 
     icons: set[str] = set()
     placed: dict[str | None, list[str]] = {}
     for component_id in drawn:
-        attrs = components[component_id]
-        icon = icon_key(attrs["icon"])
+        component = components[component_id]
+        icon = icon_key(component.icon)
         if icon is not None:
             icons.add(icon)
-        card = _card(attrs, icon, component_id in context)
+        card = _card(component, icon, component_id in context)
         line = dot.node(node_id(component_id), {"id": f"{name}-c-{component_id}", "label": card})
-        placed.setdefault(attrs["boundary"], []).append(line)
+        placed.setdefault(component.boundary, []).append(line)
 
     include = boundaries_for(graph.boundaries, placed)
     if members is None:
         include = set(graph.boundaries)
     body = nest(graph.boundaries, include, placed, _cluster_attrs)
-    body.extend(dot.edge(node_id(f["source"]), node_id(f["target"]), _edge_attrs(f, name)) for f in flows)
-    links = island_chain(drawn, [(f["source"], f["target"]) for f in flows])
+    body.extend(dot.edge(node_id(f.source), node_id(f.target), _edge_attrs(f, name)) for f in flows)
+    links = island_chain(drawn, [(f.source, f.target) for f in flows])
     body.extend(dot.edge(node_id(tail), node_id(head), {"style": "invis"}) for tail, head in links)
 
     title = f"{shorten(graph.model.name)} — {subtitle}"

@@ -10,7 +10,6 @@ worst open finding, with a warning mark and the count.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from trustmap.diagrams import dot
 from trustmap.diagrams.clusters import nest
@@ -19,7 +18,7 @@ from trustmap.diagrams.style import FONT, SEVERITY_COLOURS
 from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView, open_findings_by_subject, protocol_text, worst_severity
 from trustmap.findings import Report
-from trustmap.graph import BoundaryInfo, ModelGraph
+from trustmap.graph import BoundaryInfo, ComponentInfo, FlowInfo, ModelGraph
 
 __all__ = ["dataflow_view"]
 
@@ -56,17 +55,17 @@ def _finding_note(severities: list[str] | None) -> tuple[str, str | None]:
     return f'<BR/><FONT POINT-SIZE="8" COLOR="{colour}"><B>⚠ {count} ({worst})</B></FONT>', colour
 
 
-def _node_attrs(attrs: Mapping[str, Any], severities: list[str] | None) -> dict[str, dot.Value]:
+def _node_attrs(component: ComponentInfo, severities: list[str] | None) -> dict[str, dot.Value]:
     note, colour = _finding_note(severities)
-    name = html_lines(wrap(attrs["name"], 18, max_lines=3))
+    name = html_lines(wrap(component.name, 18, max_lines=3))
     service = ""
-    if attrs["service_name"] != attrs["name"]:
-        service = html_lines(wrap(attrs["service_name"], 22, max_lines=2))
+    if component.service_name != component.name:
+        service = html_lines(wrap(component.service_name, 22, max_lines=2))
     service_line = f'<BR/><FONT POINT-SIZE="8" COLOR="#545B64">{service}</FONT>' if service else ""
     text = f"<B>{name}</B>{service_line}{note}"
     border = colour or INK
     penwidth = 2.4 if colour else 1.2
-    kind = attrs["dfd"]
+    kind = component.dfd
     if kind == "datastore":
         label = (
             f'<TABLE BORDER="0" CELLBORDER="{2 if colour else 1}" CELLSPACING="0" CELLPADDING="6">'
@@ -85,11 +84,11 @@ def _node_attrs(attrs: Mapping[str, Any], severities: list[str] | None) -> dict[
     }
 
 
-def _edge_attrs(flow: Mapping[str, Any], severities: list[str] | None) -> dot.Attrs:
-    number = flow["index"] + 1
-    title = flow["name"] or protocol_text(flow)
+def _edge_attrs(flow: FlowInfo, severities: list[str] | None) -> dot.Attrs:
+    number = flow.index + 1
+    title = flow.name or protocol_text(flow)
     text = f"<B>{number}</B>&nbsp;{html_lines(wrap(title, 24, max_lines=2))}"
-    if flow["name"]:
+    if flow.name:
         text += f'<BR/><FONT POINT-SIZE="8" COLOR="#545B64">{html(protocol_text(flow))}</FONT>'
     note, colour = _finding_note(severities)
     attrs: dict[str, dot.Value] = {
@@ -98,9 +97,9 @@ def _edge_attrs(flow: Mapping[str, Any], severities: list[str] | None) -> dot.At
         "color": colour or INK,
         "penwidth": 2.4 if colour else 1.1,
     }
-    if not flow["encrypted"]:
+    if not flow.encrypted:
         attrs["style"] = "dashed"
-    if flow["bidirectional"]:
+    if flow.bidirectional:
         attrs["dir"] = "both"
     return attrs
 
@@ -136,19 +135,19 @@ def dataflow_view(graph: ModelGraph, report: Report) -> DotView:
     open_by = open_findings_by_subject(report)
     placed: dict[str | None, list[str]] = {}
     components = graph.components()
-    for component_id, attrs in components:
-        node_attrs = {"id": f"dataflow-c-{component_id}"}
+    for component in components:
+        node_attrs = {"id": f"dataflow-c-{component.id}"}
         line = dot.node(
-            f"c_{component_id}",
-            {**node_attrs, **_node_attrs(attrs, open_by.get(("component", component_id)))},
+            f"c_{component.id}",
+            {**node_attrs, **_node_attrs(component, open_by.get(("component", component.id)))},
         )
-        placed.setdefault(attrs["boundary"], []).append(line)
+        placed.setdefault(component.boundary, []).append(line)
     body = nest(graph.boundaries, set(graph.boundaries), placed, lambda b: _cluster_attrs(b, open_by))
     body.extend(
-        dot.edge(f"c_{f['source']}", f"c_{f['target']}", _edge_attrs(f, open_by.get(("flow", f["id"]))))
+        dot.edge(f"c_{f.source}", f"c_{f.target}", _edge_attrs(f, open_by.get(("flow", f.id))))
         for f in graph.flows()
     )
-    links = island_chain([c for c, _ in components], [(f["source"], f["target"]) for f in graph.flows()])
+    links = island_chain([c.id for c in components], [(f.source, f.target) for f in graph.flows()])
     body.extend(dot.edge(f"c_{tail}", f"c_{head}", {"style": "invis"}) for tail, head in links)
     label = _legend(f"{shorten(graph.model.name)} — data flows")
     graph_attrs = layout_attrs(label, chained=bool(links), nodes=len(components))

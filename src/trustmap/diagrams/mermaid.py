@@ -8,9 +8,6 @@ quoted string with Mermaid's syntax characters written as entity codes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from trustmap.diagrams.clusters import sibling_order
 from trustmap.diagrams.style import (
     EDGE_CROSSING,
@@ -20,19 +17,19 @@ from trustmap.diagrams.style import (
 )
 from trustmap.diagrams.text import mermaid_id, mermaid_text
 from trustmap.diagrams.view import protocol_text
-from trustmap.graph import BoundaryInfo, ModelGraph
+from trustmap.graph import BoundaryInfo, ComponentInfo, FlowInfo, ModelGraph
 
 __all__ = ["mermaid_architecture"]
 
 _SHAPES = {"datastore": ('[("', '")]'), "external-entity": ('(["', '"])')}
 
 
-def _node(component_id: str, attrs: Mapping[str, Any]) -> str:
-    opening, closing = _SHAPES.get(attrs["dfd"], ('["', '"]'))
-    text = mermaid_text(attrs["name"])
-    if attrs["service_name"] != attrs["name"]:
-        text += "<br/>" + mermaid_text(attrs["service_name"])
-    return f"{mermaid_id('c', component_id)}{opening}{text}{closing}"
+def _node(component: ComponentInfo) -> str:
+    opening, closing = _SHAPES.get(component.dfd, ('["', '"]'))
+    text = mermaid_text(component.name)
+    if component.service_name != component.name:
+        text += "<br/>" + mermaid_text(component.service_name)
+    return f"{mermaid_id('c', component.id)}{opening}{text}{closing}"
 
 
 def _boundary_title(boundary: BoundaryInfo) -> str:
@@ -42,19 +39,19 @@ def _boundary_title(boundary: BoundaryInfo) -> str:
     return mermaid_text(f"{name} ({style.title}, trust {boundary.trust})")
 
 
-def _edge(flow: Mapping[str, Any]) -> str:
-    arrow = "-.->" if not flow["encrypted"] else "==>" if flow["crosses"] else "-->"
-    if flow["bidirectional"]:
+def _edge(flow: FlowInfo) -> str:
+    arrow = "-.->" if not flow.encrypted else "==>" if flow.crosses else "-->"
+    if flow.bidirectional:
         arrow = "<" + arrow
-    label = mermaid_text(f"{flow['name']} ({protocol_text(flow)})" if flow["name"] else protocol_text(flow))
-    return f'{mermaid_id("c", flow["source"])} {arrow}|"{label}"| {mermaid_id("c", flow["target"])}'
+    label = mermaid_text(f"{flow.name} ({protocol_text(flow)})" if flow.name else protocol_text(flow))
+    return f'{mermaid_id("c", flow.source)} {arrow}|"{label}"| {mermaid_id("c", flow.target)}'
 
 
 def mermaid_architecture(graph: ModelGraph) -> str:
     """The Mermaid source, ending with a newline."""
     placed: dict[str | None, list[str]] = {}
-    for component_id, attrs in graph.components():
-        placed.setdefault(attrs["boundary"], []).append(_node(component_id, attrs))
+    for component in graph.components():
+        placed.setdefault(component.boundary, []).append(_node(component))
     children: dict[str | None, list[BoundaryInfo]] = {}
     for boundary in graph.boundaries.values():
         children.setdefault(boundary.parent, []).append(boundary)
@@ -84,23 +81,23 @@ def mermaid_architecture(graph: ModelGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _styles(graph: ModelGraph, flows: list[dict[str, Any]]) -> list[str]:
+def _styles(graph: ModelGraph, flows: tuple[FlowInfo, ...]) -> list[str]:
     lines = [
         f"  classDef {model} fill:#ffffff,stroke:{badge.colour},stroke-width:2px,color:#232F3E"
         for model, badge in RESPONSIBILITY_BADGES.items()
     ]
     by_model: dict[str, list[str]] = {}
-    for component_id, attrs in graph.components():
-        model = attrs["service_model"] if attrs["service_model"] in RESPONSIBILITY_BADGES else "external"
-        by_model.setdefault(model, []).append(mermaid_id("c", component_id))
+    for component in graph.components():
+        model = component.service_model if component.service_model in RESPONSIBILITY_BADGES else "external"
+        by_model.setdefault(model, []).append(mermaid_id("c", component.id))
     lines.extend(f"  class {','.join(ids)} {model}" for model, ids in sorted(by_model.items()))
     for boundary_id, boundary in sorted(graph.boundaries.items()):
         style = boundary_style(boundary.kind, boundary.public)
         dash = ",stroke-dasharray:6 4" if "dashed" in style.style else ""
         paint = f"fill:{style.fill},stroke:{style.colour},color:{style.colour}{dash}"
         lines.append(f"  style {mermaid_id('b', boundary_id)} {paint}")
-    unencrypted = [str(index) for index, flow in enumerate(flows) if not flow["encrypted"]]
-    crossing = [str(index) for index, flow in enumerate(flows) if flow["encrypted"] and flow["crosses"]]
+    unencrypted = [str(index) for index, flow in enumerate(flows) if not flow.encrypted]
+    crossing = [str(index) for index, flow in enumerate(flows) if flow.encrypted and flow.crosses]
     if unencrypted:
         lines.append(
             f"  linkStyle {','.join(unencrypted)} stroke:{EDGE_UNENCRYPTED},color:{EDGE_UNENCRYPTED}"

@@ -91,7 +91,7 @@ def render_view(view: DotView, formats: Sequence[str], options: GraphvizOptions)
 def _all_views(analysis: Analysis) -> list[DotView]:
     views = [view_source(analysis, name) for name in VIEWS]
     graph = analysis.graph
-    if len(graph.graph) > LARGE_MODEL:
+    if len(graph.component_records) > LARGE_MODEL:
         for unit in units(graph):
             where = f"{unit.boundary.kind} {unit.boundary.id}"
             subtitle = f"architecture of {shorten(unit.boundary.name)} ({where})"

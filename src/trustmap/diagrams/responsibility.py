@@ -11,16 +11,15 @@ columns, stacked, each repeating the row labels.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from itertools import groupby
-from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagrams import dot
 from trustmap.diagrams.style import FONT, OWNER_STYLES, responsibility_badge
 from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView
-from trustmap.graph import ModelGraph
+from trustmap.graph import ComponentInfo, ModelGraph
 
 __all__ = ["BAND_WIDTH", "bands", "responsibility_view"]
 
@@ -39,16 +38,14 @@ def bands(count: int, width: int = BAND_WIDTH) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _columns(graph: ModelGraph, catalog: Catalog) -> list[tuple[str, dict[str, Any]]]:
+def _columns(graph: ModelGraph, catalog: Catalog) -> list[ComponentInfo]:
     order = {name: index for index, name in enumerate(catalog.service_models)}
-    return sorted(
-        graph.components(), key=lambda item: (order.get(item[1]["service_model"], len(order)), item[0])
-    )
+    return sorted(graph.components(), key=lambda c: (order.get(c.service_model, len(order)), c.id))
 
 
-def _group_row(columns: Sequence[tuple[str, Mapping[str, Any]]], catalog: Catalog) -> str:
+def _group_row(columns: Sequence[ComponentInfo], catalog: Catalog) -> str:
     cells = ['<TD COLSPAN="2" BORDER="0"></TD>']
-    for model, members in groupby(columns, key=lambda item: item[1]["service_model"]):
+    for model, members in groupby(columns, key=lambda c: c.service_model):
         span = len(list(members))
         badge = responsibility_badge(model)
         entry = catalog.service_models.get(model)
@@ -61,11 +58,11 @@ def _group_row(columns: Sequence[tuple[str, Mapping[str, Any]]], catalog: Catalo
     return f"<TR>{''.join(cells)}</TR>"
 
 
-def _name_row(columns: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+def _name_row(columns: Sequence[ComponentInfo]) -> str:
     cells = ['<TD COLSPAN="2" ALIGN="LEFT" VALIGN="BOTTOM" BORDER="0"><B>Layer</B></TD>']
-    for _, attrs in columns:
-        name = html_lines(wrap(attrs["name"], 14, max_lines=4))
-        service = html_lines(wrap(attrs["service_name"], 15, max_lines=2))
+    for component in columns:
+        name = html_lines(wrap(component.name, 14, max_lines=4))
+        service = html_lines(wrap(component.service_name, 15, max_lines=2))
         cells.append(
             f'<TD WIDTH="80" VALIGN="BOTTOM" CELLPADDING="4"><FONT POINT-SIZE="9"><B>{name}</B></FONT>'
             f'<BR/><FONT POINT-SIZE="7" COLOR="#545B64">{service}</FONT></TD>'
@@ -73,7 +70,7 @@ def _name_row(columns: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
     return f"<TR>{''.join(cells)}</TR>"
 
 
-def _layer_rows(columns: Sequence[tuple[str, Mapping[str, Any]]], catalog: Catalog) -> list[str]:
+def _layer_rows(columns: Sequence[ComponentInfo], catalog: Catalog) -> list[str]:
     rows: list[str] = []
     layers = list(catalog.layers.items())
     for side, run in groupby(layers, key=lambda item: item[1].side):
@@ -91,8 +88,8 @@ def _layer_rows(columns: Sequence[tuple[str, Mapping[str, Any]]], catalog: Catal
                 f'<TD ALIGN="LEFT" WIDTH="250" CELLPADDING="4">'
                 f'<FONT POINT-SIZE="9">{html(layer.title)}</FONT></TD>'
             )
-            for _, attrs in columns:
-                owner = attrs["responsibility"].get(layer_id, "")
+            for component in columns:
+                owner = component.responsibility.get(layer_id, "")
                 fill, ink = OWNER_STYLES.get(owner, ("#FFFFFF", "#111827"))
                 word = OWNER_WORDS.get(owner, owner or "—")
                 cells.append(
@@ -118,7 +115,7 @@ def _legend() -> dot.Html:
     return dot.Html(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4"><TR>{swatches}</TR></TABLE>')
 
 
-def _band(columns: Sequence[tuple[str, Mapping[str, Any]]], catalog: Catalog) -> str:
+def _band(columns: Sequence[ComponentInfo], catalog: Catalog) -> str:
     rows = [_group_row(columns, catalog), _name_row(columns), *_layer_rows(columns, catalog)]
     return (
         f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" COLOR="{GRID}">'

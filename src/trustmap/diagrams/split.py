@@ -31,7 +31,7 @@ def file_stem(boundary_id: str) -> str:
     return "architecture-" + re.sub(r"[^A-Za-z0-9_-]", "_", boundary_id)
 
 
-def _unit_of(path: list[str], graph: ModelGraph) -> str | None:
+def _unit_of(path: tuple[str, ...], graph: ModelGraph) -> str | None:
     for boundary_id in path:
         if graph.boundaries[boundary_id].kind == "vpc":
             return boundary_id
@@ -41,8 +41,8 @@ def _unit_of(path: list[str], graph: ModelGraph) -> str | None:
 def units(graph: ModelGraph) -> list[Unit]:
     """The units of a model, ordered by boundary id."""
     members: dict[str, set[str]] = {}
-    for component_id, attrs in graph.components():
-        unit = _unit_of(attrs["boundary_path"], graph)
+    for component in graph.components():
+        unit = _unit_of(component.boundary_path, graph)
         if unit is not None:
-            members.setdefault(unit, set()).add(component_id)
+            members.setdefault(unit, set()).add(component.id)
     return [Unit(graph.boundaries[b], frozenset(found)) for b, found in sorted(members.items())]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from trustmap.findings import Report, severity_rank
+from trustmap.graph import FlowInfo
 
 __all__ = ["DotView", "open_findings_by_subject", "protocol_text", "worst_severity"]
 
@@ -21,10 +20,9 @@ class DotView:
     nodes: int = 0
 
 
-def protocol_text(flow: Mapping[str, Any]) -> str:
+def protocol_text(flow: FlowInfo) -> str:
     """`https:443`, or the protocol alone when the flow names no port."""
-    port = flow.get("port")
-    return f"{flow['protocol']}:{port}" if port else str(flow["protocol"])
+    return f"{flow.protocol}:{flow.port}" if flow.port else flow.protocol
 
 
 def open_findings_by_subject(report: Report) -> dict[tuple[str, str], list[str]]:

@@ -69,28 +69,37 @@ def _not(value: Condition, context: EvalContext) -> Predicate:
     return lambda t, c: not inner(t, c)
 
 
-def _component_attr(name: str) -> _Builder:
-    def build(value: list[str], _: EvalContext) -> Predicate:
-        allowed = frozenset(value)
-        return lambda t, c: t.subject.kind == "component" and t.attrs.get(name) in allowed
-
-    return build
+def _service(value: list[str], _: EvalContext) -> Predicate:
+    allowed = frozenset(value)
+    return lambda t, c: t.component is not None and t.component.service in allowed
 
 
-def _flag(kind: str, name: str) -> _Builder:
-    def build(value: bool, _: EvalContext) -> Predicate:
-        return lambda t, c: t.subject.kind == kind and bool(t.attrs.get(name)) == value
+def _service_model(value: list[str], _: EvalContext) -> Predicate:
+    allowed = frozenset(value)
+    return lambda t, c: t.component is not None and t.component.service_model in allowed
 
-    return build
+
+def _kind(value: list[str], _: EvalContext) -> Predicate:
+    allowed = frozenset(value)
+    return lambda t, c: t.component is not None and t.component.service_kind in allowed
+
+
+def _dfd(value: list[str], _: EvalContext) -> Predicate:
+    allowed = frozenset(value)
+    return lambda t, c: t.component is not None and t.component.dfd in allowed
+
+
+def _aws(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.component is not None and t.component.aws == value
 
 
 def _property(value: Any, _: EvalContext) -> Predicate:
     name, equals, in_ = value.name, value.equals, value.in_
 
     def test(target: Target, context: EvalContext) -> bool:
-        if target.subject.kind != "component":
+        if target.component is None:
             return False
-        actual = target.attrs.get(name)
+        actual = target.component.property_value(name)
         if equals is not None:
             return bool(actual == equals)
         return actual in in_
@@ -98,13 +107,18 @@ def _property(value: Any, _: EvalContext) -> Predicate:
     return test
 
 
+def _stores_data(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.component is not None and bool(t.component.stores) == value
+
+
 def _classification_at_least(value: str, _: EvalContext) -> Predicate:
     floor = classification_rank(value)
 
     def test(target: Target, context: EvalContext) -> bool:
-        if target.subject.kind == "model":
+        record = target.component or target.flow
+        if record is None:
             return classification_rank(context.model_classification) >= floor
-        return classification_rank(target.attrs.get("classification")) >= floor
+        return classification_rank(record.classification) >= floor
 
     return test
 
@@ -113,25 +127,25 @@ def _regulation(value: list[str], _: EvalContext) -> Predicate:
     wanted = frozenset(value)
 
     def test(target: Target, context: EvalContext) -> bool:
-        if target.subject.kind == "model":
+        record = target.component or target.flow
+        if record is None:
             return not wanted.isdisjoint(context.model_regulations)
-        return not wanted.isdisjoint(target.attrs.get("regulations", ()))
+        return not wanted.isdisjoint(record.regulations)
 
     return test
 
 
-def _any_of(kind: str, name: str) -> _Builder:
-    """True when the target's list attribute `name` shares a value with the condition's."""
+def _in_boundary_kind(value: list[str], _: EvalContext) -> Predicate:
+    wanted = frozenset(value)
+    return lambda t, c: t.component is not None and not wanted.isdisjoint(t.component.boundary_kinds)
 
-    def build(value: list[str], _: EvalContext) -> Predicate:
-        wanted = frozenset(value)
-        return lambda t, c: t.subject.kind == kind and not wanted.isdisjoint(t.attrs[name])
 
-    return build
+def _in_public_subnet(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.component is not None and t.component.in_public_subnet == value
 
 
 def _trust_below(value: int, _: EvalContext) -> Predicate:
-    return lambda t, c: t.subject.kind == "component" and int(t.attrs["trust"]) < value
+    return lambda t, c: t.component is not None and t.component.trust < value
 
 
 def _declared(value: str, context: EvalContext) -> Predicate:
@@ -140,34 +154,55 @@ def _declared(value: str, context: EvalContext) -> Predicate:
     def test(target: Target, context: EvalContext) -> bool:
         if control in context.model_controls:
             return True
-        return target.subject.kind == "component" and control in target.attrs.get("controls", ())
+        return target.component is not None and control in target.component.controls
 
     return test
 
 
-def _flow_value(name: str) -> _Builder:
-    def build(value: list[Any], _: EvalContext) -> Predicate:
-        allowed = frozenset(value)
-        return lambda t, c: t.subject.kind == "flow" and t.attrs.get(name) in allowed
+def _protocol(value: list[str], _: EvalContext) -> Predicate:
+    allowed = frozenset(value)
+    return lambda t, c: t.flow is not None and t.flow.protocol in allowed
 
-    return build
+
+def _port(value: list[int], _: EvalContext) -> Predicate:
+    allowed = frozenset(value)
+    return lambda t, c: t.flow is not None and t.flow.port in allowed
+
+
+def _encrypted(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.flow is not None and t.flow.encrypted == value
+
+
+def _authenticated(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.flow is not None and t.flow.authenticated == value
 
 
 def _crosses(value: bool, _: EvalContext) -> Predicate:
-    return lambda t, c: t.subject.kind == "flow" and bool(t.attrs["crosses"]) == value
+    return lambda t, c: t.flow is not None and bool(t.flow.crosses) == value
 
 
-def _end(which: str) -> _Builder:
-    def build(value: Condition, context: EvalContext) -> Predicate:
-        inner = predicate(value, context)
-        return lambda t, c: t.subject.kind == "flow" and inner(c.component(t.attrs[which]), c)
+def _crosses_boundary_kind(value: list[str], _: EvalContext) -> Predicate:
+    wanted = frozenset(value)
+    return lambda t, c: t.flow is not None and not wanted.isdisjoint(t.flow.crossed_kinds)
 
-    return build
+
+def _trust_decreases(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.flow is not None and t.flow.trust_decreases == value
+
+
+def _source(value: Condition, context: EvalContext) -> Predicate:
+    inner = predicate(value, context)
+    return lambda t, c: t.flow is not None and inner(c.component(t.flow.source), c)
+
+
+def _target(value: Condition, context: EvalContext) -> Predicate:
+    inner = predicate(value, context)
+    return lambda t, c: t.flow is not None and inner(c.component(t.flow.target), c)
 
 
 def _linked_service(value: list[str], _: EvalContext) -> Predicate:
     wanted = frozenset(value)
-    return lambda t, c: t.subject.kind == "component" and not wanted.isdisjoint(c.neighbours[t.subject.id])
+    return lambda t, c: t.component is not None and not wanted.isdisjoint(c.neighbours[t.subject.id])
 
 
 def _model_has_service(value: list[str], _: EvalContext) -> Predicate:
@@ -185,38 +220,34 @@ def _model_classification(value: str, _: EvalContext) -> Predicate:
     return lambda t, c: classification_rank(c.model_classification) >= floor
 
 
-def _aws(value: bool, _: EvalContext) -> Predicate:
-    return lambda t, c: t.subject.kind == "component" and bool(t.attrs["aws"]) == value
-
-
 _ATTRIBUTE = {"not": "not_"}
 
 _BUILDERS: dict[str, _Builder] = {
     "all": _all,
     "any": _any,
     "not": _not,
-    "service": _component_attr("service"),
-    "service_model": _component_attr("service_model"),
-    "kind": _component_attr("service_kind"),
-    "dfd": _component_attr("dfd"),
+    "service": _service,
+    "service_model": _service_model,
+    "kind": _kind,
+    "dfd": _dfd,
     "aws": _aws,
     "property": _property,
-    "stores_data": _flag("component", "stores"),
+    "stores_data": _stores_data,
     "classification_at_least": _classification_at_least,
     "regulation": _regulation,
-    "in_boundary_kind": _any_of("component", "boundary_kinds"),
-    "in_public_subnet": _flag("component", "in_public_subnet"),
+    "in_boundary_kind": _in_boundary_kind,
+    "in_public_subnet": _in_public_subnet,
     "trust_below": _trust_below,
     "declared": _declared,
-    "protocol": _flow_value("protocol"),
-    "encrypted": _flag("flow", "encrypted"),
-    "authenticated": _flag("flow", "authenticated"),
+    "protocol": _protocol,
+    "encrypted": _encrypted,
+    "authenticated": _authenticated,
     "crosses_boundary": _crosses,
-    "crosses_boundary_kind": _any_of("flow", "crossed_kinds"),
-    "trust_decreases": _flag("flow", "trust_decreases"),
-    "port": _flow_value("port"),
-    "source": _end("source"),
-    "target": _end("target"),
+    "crosses_boundary_kind": _crosses_boundary_kind,
+    "trust_decreases": _trust_decreases,
+    "port": _port,
+    "source": _source,
+    "target": _target,
     "linked_service": _linked_service,
     "model_has_service": _model_has_service,
     "model_regulation": _model_regulation,

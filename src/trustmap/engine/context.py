@@ -8,26 +8,35 @@ from functools import cached_property
 from typing import Any
 
 from trustmap.catalog import Catalog
+from trustmap.diagnostics import Span
 from trustmap.findings import Location, Subject
-from trustmap.graph import ModelGraph, max_classification
+from trustmap.graph import ComponentInfo, FlowInfo, ModelGraph, max_classification
 
 __all__ = ["MODEL_SUBJECT", "EvalContext", "Target"]
 
 MODEL_SUBJECT = Subject("model", "model")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
-    """A subject with its attributes (node or edge data; empty for the model)."""
+    """A subject with its record: a component's or a flow's; neither for the model."""
 
     subject: Subject
-    attrs: Mapping[str, Any]
+    component: ComponentInfo | None = None
+    flow: FlowInfo | None = None
 
     @property
     def name(self) -> str:
-        if self.subject.kind == "model":
-            return "the model"
-        return str(self.attrs.get("name") or self.subject.id)
+        if self.component is not None:
+            return self.component.name
+        if self.flow is not None:
+            return self.flow.name or self.flow.id
+        return "the model"
+
+    @property
+    def span(self) -> Span | None:
+        record = self.component or self.flow
+        return record.span if record is not None else None
 
 
 @dataclass(frozen=True)
@@ -43,13 +52,13 @@ class EvalContext:
     def model_controls(self) -> frozenset[str]:
         """Controls declared for the whole model, plus those its services evidence."""
         declared = {self.catalog.canonical_control(c) or c for c in self.graph.model.controls}
-        for _, attrs in self.graph.components():
-            declared |= self.catalog.evidenced_controls(attrs["service"])
+        for component in self.graph.components():
+            declared |= self.catalog.evidenced_controls(component.service)
         return frozenset(declared)
 
     @cached_property
     def model_services(self) -> frozenset[str]:
-        return frozenset(attrs["service"] for _, attrs in self.graph.components())
+        return frozenset(component.service for component in self.graph.components())
 
     @cached_property
     def model_regulations(self) -> frozenset[str]:
@@ -62,25 +71,26 @@ class EvalContext:
     @cached_property
     def neighbours(self) -> Mapping[str, frozenset[str]]:
         """Services of the components joined to each component by a flow, either way."""
-        found: dict[str, set[str]] = {node: set() for node in self.graph.graph.nodes}
-        for source, target in self.graph.graph.edges():
-            found[source].add(self.graph.graph.nodes[target]["service"])
-            found[target].add(self.graph.graph.nodes[source]["service"])
+        components = self.graph.component_records
+        found: dict[str, set[str]] = {node: set() for node in components}
+        for source, target in self.graph.topology.edges():
+            found[source].add(components[target].service)
+            found[target].add(components[source].service)
         return {node: frozenset(services) for node, services in found.items()}
 
     @cached_property
     def _components(self) -> dict[str, Target]:
-        return {cid: Target(Subject("component", cid), attrs) for cid, attrs in self.graph.components()}
+        return {c.id: Target(Subject("component", c.id), component=c) for c in self.graph.components()}
 
     @cached_property
     def _flows(self) -> tuple[Target, ...]:
-        return tuple(Target(Subject("flow", f["id"]), f) for f in self.graph.flows())
+        return tuple(Target(Subject("flow", f.id), flow=f) for f in self.graph.flows())
 
     def component(self, component_id: str) -> Target:
         return self._components[component_id]
 
     def model_target(self) -> Target:
-        return Target(MODEL_SUBJECT, {})
+        return Target(MODEL_SUBJECT)
 
     def targets(self, scope: str) -> list[Target]:
         """Components (by id) or flows (in model order), made once: rules ask for them often."""
@@ -91,7 +101,7 @@ class EvalContext:
         return [self.model_target()]
 
     def location(self, target: Target) -> Location:
-        span = target.attrs.get("span")
+        span = target.span
         if span is None:
             return Location(self.graph.path, 1, 1)
         return Location(self.graph.path, span.line, span.column)

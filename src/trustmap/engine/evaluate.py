@@ -113,7 +113,7 @@ class _Evaluator:
             return self._fixed(control, "inherited")
         if relevant is not None and not relevant(target, context):
             return self._fixed(control, "not-applicable")
-        if target.subject.kind == "component" and control.id in target.attrs.get("controls", ()):
+        if target.component is not None and control.id in target.component.controls:
             return self._fixed(control, "met-declared")
         if control.id in context.model_controls:
             return self._fixed(control, "met-model")
@@ -168,9 +168,9 @@ class _Evaluator:
         if control_id in declared:
             return "declared in the model's top-level controls"
         providers = sorted(
-            cid
-            for cid, attrs in self.graph.components()
-            if control_id in self.catalog.evidenced_controls(attrs["service"])
+            component.id
+            for component in self.graph.components()
+            if control_id in self.catalog.evidenced_controls(component.service)
         )
         return (
             "evidenced by the component"

@@ -43,68 +43,67 @@ def explain(condition: Condition, target: Target, context: EvalContext, *, posit
     if key in ("source", "target"):
         inner = condition.source if key == "source" else condition.target
         assert inner is not None
-        end = context.component(target.attrs[key])
+        assert target.flow is not None  # an end condition holds only for flows
+        end = context.component(target.flow.source if key == "source" else target.flow.target)
         verb = "comes from" if key == "source" else "goes to"
         return f"{verb} '{end.subject.id}', which " + explain(inner, end, context, positive=positive)
     return _leaf(condition, key, target, context, positive)
 
 
 def _leaf(condition: Condition, key: str, target: Target, context: EvalContext, positive: bool) -> str:
-    attrs = target.attrs
+    component, flow = target.component, target.flow
+    record = component or flow
     value = getattr(condition, key, None)
     no = "" if positive else "not "
     if key == "service":
         return (
-            f"uses service '{attrs.get('service')}'"
+            f"uses service '{component.service if component else None}'"
             if positive
             else f"uses none of the services {_quoted(value)}"
         )
     if key == "service_model":
-        return f"is {no}{_article(attrs.get('service_model', '?'))} service"
+        return f"is {no}{_article(component.service_model if component else '?')} service"
     if key == "kind":
-        return f"is {no}{_article(attrs.get('service_kind', '?'))} component"
+        return f"is {no}{_article(component.service_kind if component else '?')} component"
     if key == "dfd":
-        return f"is {no}{_DFD.get(attrs.get('dfd', ''), 'an element')}"
+        return f"is {no}{_DFD.get(component.dfd if component else '', 'an element')}"
     if key == "property":
         assert condition.property is not None
-        actual = attrs.get(condition.property.name)
+        actual = component.property_value(condition.property.name) if component else None
         shown = str(actual).lower() if isinstance(actual, bool) else actual
         return f"has {condition.property.name}: {shown}"
     if key == "crosses_boundary":
-        crosses = attrs.get("crosses", [])
+        crosses = flow.crosses if flow else ()
         return f"crosses the trust boundaries {_quoted(crosses)}" if crosses else "stays inside its boundary"
     if key == "crosses_boundary_kind":
-        kinds = sorted(set(value or ()) & set(attrs.get("crossed_kinds", ())))
+        kinds = sorted(set(value or ()) & set(flow.crossed_kinds if flow else ()))
         return (
             f"crosses {_article(' and '.join(kinds))} boundary"
             if kinds
             else f"crosses no {'/'.join(value or ())} boundary"
         )
     if key == "encrypted":
-        state = "encrypted" if attrs.get("encrypted") else "not encrypted"
-        return f"is {state} ({attrs.get('protocol')})"
+        state = "encrypted" if flow and flow.encrypted else "not encrypted"
+        return f"is {state} ({flow.protocol if flow else None})"
     if key == "protocol":
-        return f"uses {attrs.get('protocol')}"
+        return f"uses {flow.protocol if flow else None}"
     if key == "classification_at_least":
-        actual = (
-            context.model_classification if target.subject.kind == "model" else attrs.get("classification")
-        )
+        actual = context.model_classification if record is None else record.classification
         return f"handles {actual} data" if actual else "handles no classified data"
     if key == "regulation":
-        regulations = (
-            context.model_regulations if target.subject.kind == "model" else attrs.get("regulations", ())
-        )
+        regulations = context.model_regulations if record is None else record.regulations
         found = sorted(set(value or ()) & set(regulations))
         return f"handles {', '.join(found)} data" if found else f"handles no {'/'.join(value or ())} data"
     if key == "in_boundary_kind":
-        found = sorted(set(value or ()) & set(attrs.get("boundary_kinds", ())))
+        found = sorted(set(value or ()) & set(component.boundary_kinds if component else ()))
         return (
             f"sits in {_article(found[0])} boundary"
             if found
             else f"sits in no {'/'.join(value or ())} boundary"
         )
     if key == "trust_decreases":
-        return f"goes from trust {attrs.get('source_trust')} to {attrs.get('target_trust')}"
+        trusts = (flow.source_trust, flow.target_trust) if flow else (None, None)
+        return f"goes from trust {trusts[0]} to {trusts[1]}"
     if key == "linked_service":
         found = sorted(set(value or ()) & set(context.neighbours.get(target.subject.id, ())))
         return (

@@ -15,13 +15,14 @@ def raised_severity(
     """The severity after raises, and a sentence per raise saying why."""
     reasons: list[str] = []
     steps = 0
-    if target.subject.kind == "model":
+    record = target.component or target.flow
+    if record is None:
         classification = context.model_classification
         regulations = sorted(context.model_regulations)
         exposed = False
     else:
-        classification = target.attrs.get("classification")
-        regulations = list(target.attrs.get("regulations", ()))
+        classification = record.classification
+        regulations = list(record.regulations)
         exposed = _exposed(target, context)
     by_class = policy.raise_for_classification.get(classification, 0) if classification else 0  # type: ignore[call-overload]
     if by_class:
@@ -41,7 +42,8 @@ def raised_severity(
 
 
 def _exposed(target: Target, context: EvalContext) -> bool:
-    if target.subject.kind == "component":
-        return bool(target.attrs.get("internet_facing"))
-    source = context.graph.component(target.attrs["source"])
-    return bool(source.get("internet_facing")) or "internet" in target.attrs.get("crossed_kinds", ())
+    if target.component is not None:
+        return target.component.internet_facing
+    assert target.flow is not None
+    source = context.graph.component(target.flow.source)
+    return source.internet_facing or "internet" in target.flow.crossed_kinds

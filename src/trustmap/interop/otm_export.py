@@ -31,6 +31,7 @@ import yaml
 from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.findings import ChecklistItem, Finding, Subject
+from trustmap.graph import ComponentInfo, field_values, reported_fields
 from trustmap.interop.layout import Box, Layout, LayoutSpec
 from trustmap.interop.names import IdAllocator, slugify
 
@@ -58,6 +59,13 @@ THREAT_STATE = {
     "in-progress": "in-progress",
 }
 MET = frozenset({"met", "inherited"})
+#: Component fields that OTM holds in keys of its own (name, parent zone, tags, assets) or that
+#: are spelt out below (responsibility), not among a component's `attributes`
+_OWN_KEYS = frozenset(
+    {"name", "description", "tags", "stores", "boundary", "boundary_path", "responsibility"}
+)
+#: attribute names that differ from the field names
+_ATTRIBUTE_NAMES = {"id": "trustmap_id", "dfd": "dfd_kind"}
 
 
 def _text(value: Any) -> str:
@@ -76,8 +84,8 @@ def _zones(analysis: Analysis) -> tuple[dict[str, str | None], dict[bool, str]]:
     zones: dict[str, str | None] = {
         b.id: b.parent for b in sorted(graph.boundaries.values(), key=lambda b: (b.path, b.id))
     }
-    outside = {bool(attrs["aws"]) for _, attrs in graph.components() if attrs["boundary"] is None}
-    ids = IdAllocator.reserving([*zones, *(c for c, _ in graph.components())])
+    outside = {c.aws for c in graph.components() if c.boundary is None}
+    ids = IdAllocator.reserving([*zones, *graph.component_records])
     synthetic: dict[bool, str] = {}
     for aws, wanted in ((True, OUTSIDE_AWS), (False, OUTSIDE)):
         if aws in outside:
@@ -89,26 +97,24 @@ def _zones(analysis: Analysis) -> tuple[dict[str, str | None], dict[bool, str]]:
 def flow_ids(analysis: Analysis) -> dict[str, str]:
     """OTM ids of the flows: `<from>-to-<to>` for default ids, unique across every element."""
     graph = analysis.graph
-    ids = IdAllocator.reserving([*_zones(analysis)[0], *(c for c, _ in graph.components())])
+    ids = IdAllocator.reserving([*_zones(analysis)[0], *graph.component_records])
     found = {}
     for flow in graph.flows():
-        default = f"{flow['source']}->{flow['target']}"
-        wanted = (
-            f"{flow['source']}-to-{flow['target']}" if flow["id"] == default else slugify(flow["id"], "flow")
-        )
-        found[flow["id"]] = ids.take(wanted)
+        default = f"{flow.source}->{flow.target}"
+        wanted = f"{flow.source}-to-{flow.target}" if flow.id == default else slugify(flow.id, "flow")
+        found[flow.id] = ids.take(wanted)
     return found
 
 
-def _parent_zone(attrs: dict[str, Any], synthetic: dict[bool, str]) -> str:
-    return str(attrs["boundary"]) if attrs["boundary"] is not None else synthetic[bool(attrs["aws"])]
+def _parent_zone(component: ComponentInfo, synthetic: dict[bool, str]) -> str:
+    return component.boundary if component.boundary is not None else synthetic[component.aws]
 
 
 def layout_spec(analysis: Analysis) -> LayoutSpec:
     """The zones, components and flows to lay out, under their OTM ids."""
     zones, synthetic = _zones(analysis)
-    nodes = {cid: _parent_zone(attrs, synthetic) for cid, attrs in analysis.graph.components()}
-    edges = [(f["source"], f["target"]) for f in analysis.graph.flows()]
+    nodes = {c.id: _parent_zone(c, synthetic) for c in analysis.graph.components()}
+    edges = [(f.source, f.target) for f in analysis.graph.flows()]
     return LayoutSpec(zones, nodes, edges)
 
 
@@ -164,27 +170,14 @@ def _trust_zones(
     return found
 
 
-def _component_attributes(attrs: dict[str, Any]) -> dict[str, str]:
-    split = attrs["responsibility"]
+def _component_attributes(component: ComponentInfo) -> dict[str, str]:
+    """Every reported fact of the component as text, and its responsibility split."""
+    names = [name for name in reported_fields(ComponentInfo) if name not in _OWN_KEYS]
     found = {
-        "trustmap_id": attrs["id"],
-        "service": attrs["service"],
-        "service_name": attrs["service_name"],
-        "service_model": attrs["service_model"],
-        "service_kind": attrs["service_kind"],
-        "dfd_kind": attrs["dfd"],
-        "aws": _text(attrs["aws"]),
-        "trust": _text(attrs["trust"]),
-        "internet_facing": _text(attrs["internet_facing"]),
-        "encryption_at_rest": _text(attrs["encryption_at_rest"]),
-        "multi_az": _text(attrs["multi_az"]),
-        "backup": _text(attrs["backup"]),
-        "public_access": _text(attrs["public_access"]),
-        "logging": _text(attrs["logging"]),
-        "controls": _text(attrs["controls"]),
-        "classification": _text(attrs["classification"]),
-        "regulations": _text(attrs["regulations"]),
+        _ATTRIBUTE_NAMES.get(name, name): _text(value)
+        for name, value in field_values(component, names).items()
     }
+    split = component.responsibility
     for owner in ("aws", "customer", "shared", "third-party"):
         found[f"responsibility_{owner}"] = _text([layer for layer, who in split.items() if who == owner])
     found.update({f"responsibility.{layer}": who for layer, who in split.items()})
@@ -229,29 +222,29 @@ def _components(
     graph = analysis.graph
     processed: dict[str, set[str]] = {}
     for flow in graph.flows():
-        for end in (flow["source"], flow["target"]):
-            processed.setdefault(end, set()).update(flow["data"])
+        for end in (flow.source, flow.target):
+            processed.setdefault(end, set()).update(flow.data)
     found = []
-    for component_id, attrs in graph.components():
-        parent = _parent_zone(attrs, synthetic)
+    for component in graph.components():
+        parent = _parent_zone(component, synthetic)
         entry: dict[str, Any] = {
-            "id": component_id,
-            "name": attrs["name"],
-            "type": attrs["service"],
+            "id": component.id,
+            "name": component.name,
+            "type": component.service,
             "parent": {"trustZone": parent},
-            "tags": [f"{k}:{v}" for k, v in attrs["tags"].items()],
-            "attributes": _component_attributes(attrs),
+            "tags": [f"{k}:{v}" for k, v in component.tags.items()],
+            "attributes": _component_attributes(component),
             "assets": {
-                "stored": list(attrs["stores"]),
-                "processed": sorted(processed.get(component_id, set()) - set(attrs["stores"])),
+                "stored": list(component.stores),
+                "processed": sorted(processed.get(component.id, set()) - set(component.stores)),
             },
-            "threats": _instances(analysis, Subject("component", component_id), flow_otm),
+            "threats": _instances(analysis, Subject("component", component.id), flow_otm),
             "representations": _representation(
-                component_id, attrs["name"], layout.boxes.get(component_id), layout.boxes.get(parent)
+                component.id, component.name, layout.boxes.get(component.id), layout.boxes.get(parent)
             ),
         }
-        if attrs["description"]:
-            entry["description"] = attrs["description"]
+        if component.description:
+            entry["description"] = component.description
         found.append(entry)
     return found
 
@@ -260,33 +253,33 @@ def _dataflows(analysis: Analysis, flow_otm: dict[str, str]) -> list[dict[str, A
     graph = analysis.graph
     found = []
     for flow in graph.flows():
-        source, target = graph.component(flow["source"]), graph.component(flow["target"])
+        source, target = graph.component(flow.source), graph.component(flow.target)
         entry: dict[str, Any] = {
-            "id": flow_otm[flow["id"]],
-            "name": flow["name"] or f"{source['name']} to {target['name']} ({flow['protocol']})",
-            "source": flow["source"],
-            "destination": flow["target"],
-            "bidirectional": bool(flow["bidirectional"]),
-            "assets": list(flow["data"]),
+            "id": flow_otm[flow.id],
+            "name": flow.name or f"{source.name} to {target.name} ({flow.protocol})",
+            "source": flow.source,
+            "destination": flow.target,
+            "bidirectional": flow.bidirectional,
+            "assets": list(flow.data),
             "tags": [
-                f"protocol:{flow['protocol']}",
-                f"encrypted:{_text(flow['encrypted'])}",
-                *(f"crosses:{b}" for b in flow["crosses"]),
+                f"protocol:{flow.protocol}",
+                f"encrypted:{_text(flow.encrypted)}",
+                *(f"crosses:{b}" for b in flow.crosses),
             ],
             "attributes": {
-                "trustmap_id": flow["id"],
-                "protocol": flow["protocol"],
-                "port": _text(flow["port"]),
-                "encrypted": _text(flow["encrypted"]),
-                "authenticated": _text(flow["authenticated"]),
-                "crosses": _text(flow["crosses"]),
-                "trust_decreases": _text(flow["trust_decreases"]),
-                "classification": _text(flow["classification"]),
+                "trustmap_id": flow.id,
+                "protocol": flow.protocol,
+                "port": _text(flow.port),
+                "encrypted": _text(flow.encrypted),
+                "authenticated": _text(flow.authenticated),
+                "crosses": _text(flow.crosses),
+                "trust_decreases": _text(flow.trust_decreases),
+                "classification": _text(flow.classification),
             },
-            "threats": _instances(analysis, Subject("flow", flow["id"]), flow_otm),
+            "threats": _instances(analysis, Subject("flow", flow.id), flow_otm),
         }
-        if flow["description"]:
-            entry["description"] = flow["description"]
+        if flow.description:
+            entry["description"] = flow.description
         found.append(entry)
     return found
 

@@ -10,11 +10,11 @@ catalog's order, AWS duties first, so the whole split is visible.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
 
 from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.findings import SEVERITY_ORDER, ChecklistItem, Decision, Finding
+from trustmap.graph import ComponentInfo, FlowInfo
 from trustmap.render.markdown import code, md_cell, md_text, table
 from trustmap.render.views import SubjectView, Views, compliance_text, subject_views
 
@@ -225,46 +225,46 @@ def _data_names(analysis: Analysis, data_ids: Iterable[str]) -> str:
     )
 
 
-def _component_facts(analysis: Analysis, attrs: Mapping[str, Any]) -> list[str]:
+def _component_facts(analysis: Analysis, component: ComponentInfo) -> list[str]:
     path = (
-        " › ".join(md_text(_boundary_name(analysis, b)) for b in attrs["boundary_path"])
+        " › ".join(md_text(_boundary_name(analysis, b)) for b in component.boundary_path)
         or "outside every boundary"
     )
     facts = [
-        f"Service: {md_text(attrs['service_name'])} "
-        f"({code(attrs['service'])}, {attrs['service_model']} service)",
-        f"Boundary: {path}; trust {attrs['trust']}; internet-facing: {_yes(attrs['internet_facing'])}",
+        f"Service: {md_text(component.service_name)} "
+        f"({code(component.service)}, {component.service_model} service)",
+        f"Boundary: {path}; trust {component.trust}; internet-facing: {_yes(component.internet_facing)}",
     ]
-    if attrs.get("description"):
-        facts.append(f"Description: {md_text(attrs['description'])}")
-    if attrs["stores"]:
+    if component.description:
+        facts.append(f"Description: {md_text(component.description)}")
+    if component.stores:
         facts.append(
-            f"Stores: {_data_names(analysis, attrs['stores'])}; encryption at rest: "
-            f"{md_text(attrs['encryption_at_rest'])}"
+            f"Stores: {_data_names(analysis, component.stores)}; encryption at rest: "
+            f"{md_text(component.encryption_at_rest)}"
         )
     facts.append(
-        f"Multi-AZ: {_yes(attrs['multi_az'])}; backup: {_yes(attrs['backup'])}; "
-        f"logging: {_yes(attrs['logging'])}"
+        f"Multi-AZ: {_yes(component.multi_az)}; backup: {_yes(component.backup)}; "
+        f"logging: {_yes(component.logging)}"
     )
-    if attrs["controls"]:
-        facts.append("Declared controls: " + ", ".join(code(c) for c in attrs["controls"]))
-    facts.append(f"Responsibility: {_responsibility(analysis, attrs['responsibility'])}")
+    if component.controls:
+        facts.append("Declared controls: " + ", ".join(code(c) for c in component.controls))
+    facts.append(f"Responsibility: {_responsibility(analysis, component.responsibility)}")
     return facts
 
 
-def _flow_facts(analysis: Analysis, views: Views, flow: Mapping[str, Any]) -> list[str]:
-    port = f", port {flow['port']}" if flow["port"] is not None else ""
+def _flow_facts(analysis: Analysis, views: Views, flow: FlowInfo) -> list[str]:
+    port = f", port {flow.port}" if flow.port is not None else ""
     facts = [
-        f"From {_component_link(views, flow['source'])} to {_component_link(views, flow['target'])}"
-        + (" (both ways)" if flow["bidirectional"] else ""),
-        f"Protocol: {flow['protocol']}{port}; encrypted: {_yes(flow['encrypted'])}; "
-        f"authenticated: {_yes(flow['authenticated'])}",
+        f"From {_component_link(views, flow.source)} to {_component_link(views, flow.target)}"
+        + (" (both ways)" if flow.bidirectional else ""),
+        f"Protocol: {flow.protocol}{port}; encrypted: {_yes(flow.encrypted)}; "
+        f"authenticated: {_yes(flow.authenticated)}",
     ]
-    if flow.get("description"):
-        facts.append(f"Description: {md_text(flow['description'])}")
-    if flow["data"]:
-        facts.append(f"Data: {_data_names(analysis, flow['data'])}")
-    crossing = ", ".join(md_text(_boundary_name(analysis, b)) for b in flow["crosses"])
+    if flow.description:
+        facts.append(f"Description: {md_text(flow.description)}")
+    if flow.data:
+        facts.append(f"Data: {_data_names(analysis, flow.data)}")
+    crossing = ", ".join(md_text(_boundary_name(analysis, b)) for b in flow.crosses)
     facts.append(f"Crosses: {crossing}" if crossing else "Crosses no trust boundary")
     return facts
 
@@ -301,16 +301,16 @@ def render_checklist_md(analysis: Analysis, diagrams: Collection[str] | None = N
     lines += _section(views, views.model, f"### {md_text(analysis.graph.model.name)}", _model_facts(analysis))
     lines += ["## Components", ""]
     for view in views.components:
+        assert view.component is not None
         heading = f"### {md_text(view.name)} ({code(view.subject.id)})"
-        lines += _section(views, view, heading, _component_facts(analysis, view.attrs))
+        lines += _section(views, view, heading, _component_facts(analysis, view.component))
     lines += ["## Flows", ""]
     if not views.flows:
         lines += ["The model has no flows.", ""]
     for view in views.flows:
-        title = (
-            f"{md_text(view.name)} ({code(view.subject.id)})" if view.attrs["name"] else code(view.subject.id)
-        )
-        lines += _section(views, view, f"### {title}", _flow_facts(analysis, views, view.attrs))
+        assert view.flow is not None
+        title = f"{md_text(view.name)} ({code(view.subject.id)})" if view.flow.name else code(view.subject.id)
+        lines += _section(views, view, f"### {title}", _flow_facts(analysis, views, view.flow))
     if views.boundaries:
         lines += ["## Boundaries", ""]
         for view in views.boundaries:

@@ -176,7 +176,8 @@ def _matrix(analysis: Analysis, views: Views) -> dict[str, Any]:
     ]
     rows = []
     for view in views.components:
-        split = view.attrs["responsibility"]
+        assert view.component is not None
+        split = view.component.responsibility
         rows.append(
             {
                 "anchor": view.anchor,
@@ -186,8 +187,8 @@ def _matrix(analysis: Analysis, views: Views) -> dict[str, Any]:
                 ],
                 "id": view.subject.id,
                 "name": view.name,
-                "service": view.attrs["service_name"],
-                "service_model": view.attrs["service_model"],
+                "service": view.component.service_name,
+                "service_model": view.component.service_model,
             }
         )
     return {"layers": layers, "rows": rows}
@@ -252,25 +253,24 @@ def _decisions(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def _subject(analysis: Analysis, views: Views, view: SubjectView) -> dict[str, Any]:
-    attrs = view.attrs
     facts: list[tuple[str, str]] = []
-    if view.subject.kind == "component":
-        path = " › ".join(analysis.graph.boundaries[b].name for b in attrs["boundary_path"])
+    if (component := view.component) is not None:
+        path = " › ".join(analysis.graph.boundaries[b].name for b in component.boundary_path)
         facts = [
-            ("Service", f"{attrs['service_name']} ({attrs['service_model']})"),
+            ("Service", f"{component.service_name} ({component.service_model})"),
             ("Boundary", path or "outside every boundary"),
-            ("Trust", str(attrs["trust"])),
-            ("Internet-facing", "yes" if attrs["internet_facing"] else "no"),
+            ("Trust", str(component.trust)),
+            ("Internet-facing", "yes" if component.internet_facing else "no"),
         ]
-        if attrs["stores"]:
-            facts.append(("Stores", ", ".join(attrs["stores"])))
-    elif view.subject.kind == "flow":
+        if component.stores:
+            facts.append(("Stores", ", ".join(component.stores)))
+    elif (flow := view.flow) is not None:
         facts = [
-            ("From → to", f"{attrs['source']} → {attrs['target']}"),
-            ("Protocol", attrs["protocol"] + (f" :{attrs['port']}" if attrs["port"] is not None else "")),
-            ("Encrypted", "yes" if attrs["encrypted"] else "no"),
-            ("Authenticated", "yes" if attrs["authenticated"] else "no"),
-            ("Crosses", ", ".join(attrs["crosses"]) or "no boundary"),
+            ("From → to", f"{flow.source} → {flow.target}"),
+            ("Protocol", flow.protocol + (f" :{flow.port}" if flow.port is not None else "")),
+            ("Encrypted", "yes" if flow.encrypted else "no"),
+            ("Authenticated", "yes" if flow.authenticated else "no"),
+            ("Crosses", ", ".join(flow.crosses) or "no boundary"),
         ]
     return {
         "anchor": view.anchor,

@@ -8,65 +8,25 @@ from typing import Any
 from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.findings import Subject
+from trustmap.graph import Record, field_values, reported_fields
 
 __all__ = ["REPORT_FORMAT", "dump_by_element", "render_report_json", "report_document"]
 
 REPORT_FORMAT = "trustmap-report/1"
 
 
-def _component(analysis: Analysis, component_id: str, attrs: dict[str, Any]) -> dict[str, Any]:
-    items = analysis.report.checklists.get(Subject("component", component_id), ())
-    return {
-        "aws": attrs["aws"],
-        "backup": attrs["backup"],
-        "boundary": attrs["boundary"],
-        "boundary_path": attrs["boundary_path"],
-        "checklist": [item.to_json() for item in items],
-        "classification": attrs["classification"],
-        "controls": attrs["controls"],
-        "description": attrs["description"],
-        "dfd": attrs["dfd"],
-        "encryption_at_rest": attrs["encryption_at_rest"],
-        "id": component_id,
-        "internet_facing": attrs["internet_facing"],
-        "logging": attrs["logging"],
-        "multi_az": attrs["multi_az"],
-        "name": attrs["name"],
-        "public_access": attrs["public_access"],
-        "regulations": attrs["regulations"],
-        "responsibility": attrs["responsibility"],
-        "service": attrs["service"],
-        "service_kind": attrs["service_kind"],
-        "service_model": attrs["service_model"],
-        "service_name": attrs["service_name"],
-        "stores": attrs["stores"],
-        "tags": attrs["tags"],
-        "trust": attrs["trust"],
-    }
+#: report.json's names for record fields that it spells differently
+_JSON_NAMES = {"source": "from", "target": "to"}
 
 
-def _flow(analysis: Analysis, flow: dict[str, Any]) -> dict[str, Any]:
-    items = analysis.report.checklists.get(Subject("flow", flow["id"]), ())
-    return {
-        "authenticated": flow["authenticated"],
-        "bidirectional": flow["bidirectional"],
-        "checklist": [item.to_json() for item in items],
-        "classification": flow["classification"],
-        "crosses": flow["crosses"],
-        "data": flow["data"],
-        "description": flow["description"],
-        "encrypted": flow["encrypted"],
-        "entered": flow["entered"],
-        "from": flow["source"],
-        "id": flow["id"],
-        "left": flow["left"],
-        "name": flow["name"],
-        "port": flow["port"],
-        "protocol": flow["protocol"],
-        "regulations": flow["regulations"],
-        "to": flow["target"],
-        "trust_decreases": flow["trust_decreases"],
+def _entry(analysis: Analysis, subject: Subject, record: Record) -> dict[str, Any]:
+    """A component or flow: every reported field of its record, and its checklist."""
+    entry = {
+        _JSON_NAMES.get(name, name): value
+        for name, value in field_values(record, reported_fields(type(record))).items()
     }
+    entry["checklist"] = [item.to_json() for item in analysis.report.checklists.get(subject, ())]
+    return entry
 
 
 def report_document(analysis: Analysis) -> dict[str, Any]:
@@ -100,12 +60,15 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
     return {
         "boundaries": boundaries,
         "catalog": {"digest": analysis.catalog.digest},
-        "components": [_component(analysis, cid, attrs) for cid, attrs in graph.components()],
+        "components": [_entry(analysis, Subject("component", c.id), c) for c in graph.components()],
         "controls": _controls(analysis),
         "data": data,
         "diagnostics": [d.to_json() for d in analysis.diagnostics],
         "findings": [f.to_json() for f in analysis.report.findings],
-        "flows": [_flow(analysis, flow) for flow in sorted(graph.flows(), key=lambda f: f["id"])],
+        "flows": [
+            _entry(analysis, Subject("flow", flow.id), flow)
+            for flow in sorted(graph.flows(), key=lambda f: f.id)
+        ],
         "format": REPORT_FORMAT,
         "model": {
             "checklist": [item.to_json() for item in model_items],

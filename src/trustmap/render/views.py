@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from trustmap.analysis import Analysis
 from trustmap.catalog.schema import CATEGORIES
 from trustmap.findings import ChecklistItem, Finding, Subject
+from trustmap.graph import ComponentInfo, FlowInfo
 
 __all__ = [
     "FRAMEWORKS",
@@ -49,14 +49,16 @@ class CategoryGroup:
 
 @dataclass(frozen=True)
 class SubjectView:
-    """One subject of the checklist: its items by category and the findings about it."""
+    """One subject of the checklist: its items by category and the findings about it, and the
+    record of a component or a flow (neither for the model and boundaries)."""
 
     subject: Subject
     name: str
     anchor: str
-    attrs: Mapping[str, Any]
     groups: tuple[CategoryGroup, ...]
     findings: tuple[Finding, ...]
+    component: ComponentInfo | None = None
+    flow: FlowInfo | None = None
 
     @property
     def items(self) -> list[ChecklistItem]:
@@ -149,38 +151,33 @@ def subject_views(analysis: Analysis) -> Views:
         findings.setdefault(finding.subject, []).append(finding)
     subjects = [
         MODEL_SUBJECT,
-        *(Subject("component", cid) for cid, _ in graph.components()),
-        *(Subject("flow", flow["id"]) for flow in graph.flows()),
+        *(Subject("component", c.id) for c in graph.components()),
+        *(Subject("flow", flow.id) for flow in graph.flows()),
         *findings,
     ]
     anchor = anchors(subjects)
 
-    def view(subject: Subject, name: str, attrs: Mapping[str, Any]) -> SubjectView:
+    def view(
+        subject: Subject, name: str, component: ComponentInfo | None = None, flow: FlowInfo | None = None
+    ) -> SubjectView:
         items = report.checklists.get(subject, ())
         return SubjectView(
             subject=subject,
             name=name,
             anchor=anchor[subject],
-            attrs=attrs,
             groups=group_by_category(analysis, items),
             findings=tuple(findings.get(subject, ())),
+            component=component,
+            flow=flow,
         )
 
     boundary_ids = sorted({s.id for s in findings if s.kind == "boundary"})
     return Views(
-        model=view(MODEL_SUBJECT, graph.model.name, {}),
-        components=tuple(
-            view(Subject("component", cid), str(attrs["name"]), attrs) for cid, attrs in graph.components()
-        ),
-        flows=tuple(
-            view(Subject("flow", flow["id"]), str(flow["name"] or flow["id"]), flow) for flow in graph.flows()
-        ),
+        model=view(MODEL_SUBJECT, graph.model.name),
+        components=tuple(view(Subject("component", c.id), c.name, component=c) for c in graph.components()),
+        flows=tuple(view(Subject("flow", f.id), f.name or f.id, flow=f) for f in graph.flows()),
         boundaries=tuple(
-            view(
-                Subject("boundary", bid),
-                graph.boundaries[bid].name if bid in graph.boundaries else bid,
-                {},
-            )
+            view(Subject("boundary", bid), graph.boundaries[bid].name if bid in graph.boundaries else bid)
             for bid in boundary_ids
         ),
         anchors=anchor,

@@ -25,32 +25,30 @@ def internet_path_to_datastore_bypasses_waf(
 ) -> Iterator[tuple[Target, str]]:
     """Data stores in the customer's network that a flow path from the internet reaches
     without passing a WAF or load balancer (or a component that declares control `waf`)."""
-    graph = context.graph.graph
+    graph = context.graph
     front_doors = _strings(threat, "front_doors", DEFAULT_FRONT_DOORS)
     store_models = _strings(threat, "store_models", DEFAULT_STORE_MODELS)
 
     def guarded(node: str) -> bool:
-        attrs = graph.nodes[node]
-        return attrs["service"] in front_doors or "waf" in attrs["controls"]
+        component = graph.component(node)
+        return component.service in front_doors or "waf" in component.controls
 
-    sources = sorted(
-        n for n, a in context.graph.components() if "internet" in a["boundary_kinds"] and not guarded(n)
-    )
+    sources = sorted(c.id for c in graph.components() if "internet" in c.boundary_kinds and not guarded(c.id))
     previous: dict[str, str | None] = dict.fromkeys(sources)
     queue = deque(sources)
     while queue:
         node = queue.popleft()
-        for successor in sorted(set(graph.successors(node))):
+        for successor in sorted(set(graph.topology.successors(node))):
             if successor in previous or guarded(successor):
                 continue
             previous[successor] = node
             queue.append(successor)
     for node in sorted(previous):
-        attrs = graph.nodes[node]
+        component = graph.component(node)
         if (
             previous[node] is None
-            or attrs["dfd"] != "datastore"
-            or attrs["service_model"] not in store_models
+            or component.dfd != "datastore"
+            or component.service_model not in store_models
         ):
             continue
         path = [node]
@@ -60,7 +58,7 @@ def internet_path_to_datastore_bypasses_waf(
         yield (
             context.component(node),
             (
-                f"{named(attrs)} is reachable from the internet along {route} "
+                f"{named(component)} is reachable from the internet along {route} "
                 f"without passing {' or '.join(sorted(front_doors))}"
             ),
         )

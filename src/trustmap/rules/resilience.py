@@ -17,23 +17,23 @@ def single_az_store_behind_multi_az_tier(
     context: EvalContext, threat: Threat
 ) -> Iterator[tuple[Target, str]]:
     """A stateful store in one availability zone that a multi-AZ tier depends on."""
-    graph = context.graph.graph
+    graph = context.graph
     value = threat.parameters.get("store_models")
     store_models = set(value) if isinstance(value, list) else set(DEFAULT_STORE_MODELS)
-    for node, attrs in context.graph.components():
-        if attrs["dfd"] != "datastore" or attrs["multi_az"] or attrs["service_model"] not in store_models:
+    for component in graph.components():
+        if component.dfd != "datastore" or component.multi_az or component.service_model not in store_models:
             continue
         callers = sorted(
             caller
-            for caller in set(graph.predecessors(node))
-            if graph.nodes[caller]["multi_az"] and graph.nodes[caller]["aws"]
+            for caller in set(graph.topology.predecessors(component.id))
+            if graph.component(caller).multi_az and graph.component(caller).aws
         )
         if callers:
             tiers = ", ".join(f"'{c}'" for c in callers)
             yield (
-                context.component(node),
+                context.component(component.id),
                 (
-                    f"{named(attrs)} runs in one availability zone, but the multi-AZ tier {tiers} "
+                    f"{named(component)} runs in one availability zone, but the multi-AZ tier {tiers} "
                     "depends on it: losing that zone stops the redundant tier too"
                 ),
             )

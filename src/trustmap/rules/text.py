@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from trustmap.graph import ComponentInfo
 
 __all__ = ["named"]
 
 
-def named(attrs: Mapping[str, Any]) -> str:
+def named(component: ComponentInfo) -> str:
     """`Web tier ('web')`, or `'web'` when the component has no display name of its own."""
-    name, component_id = str(attrs.get("name") or attrs["id"]), str(attrs["id"])
-    return f"'{component_id}'" if name == component_id else f"{name} ('{component_id}')"
+    return f"'{component.id}'" if component.name == component.id else f"{component.name} ('{component.id}')"

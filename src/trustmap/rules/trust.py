@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target
 from trustmap.findings import Subject
-from trustmap.graph import classification_rank
+from trustmap.graph import ComponentInfo, classification_rank
 from trustmap.rules.text import named
 
 __all__ = ["restricted_data_flows_to_lower_trust"]
@@ -29,31 +28,27 @@ def restricted_data_flows_to_lower_trust(
     graph = context.graph
     assets = graph.model.data
     for flow in graph.flows():
-        if classification_rank(flow["classification"]) < threshold:
+        if classification_rank(flow.classification) < threshold:
             continue
-        sensitive = {d for d in flow["data"] if classification_rank(assets[d].classification) >= threshold}
-        directions = [(flow["source"], flow["target"])]
-        if flow["bidirectional"]:
-            directions.append((flow["target"], flow["source"]))
+        sensitive = {d for d in flow.data if classification_rank(assets[d].classification) >= threshold}
+        directions = [(flow.source, flow.target)]
+        if flow.bidirectional:
+            directions.append((flow.target, flow.source))
         for sender, receiver in directions:
             sent, received = graph.component(sender), graph.component(receiver)
-            if received["trust"] < sent["trust"] and not _home(received, sensitive):
-                data = ", ".join(flow["data"])
+            if received.trust < sent.trust and not _home(received, sensitive):
+                data = ", ".join(flow.data)
                 yield (
-                    Target(Subject("flow", flow["id"]), flow),
+                    Target(Subject("flow", flow.id), flow=flow),
                     (
-                        f"Flow '{flow['id']}' carries {flow['classification']} data ({data}) from "
-                        f"{named(sent)} (trust {sent['trust']}) "
-                        f"to {named(received)} (trust {received['trust']})"
+                        f"Flow '{flow.id}' carries {flow.classification} data ({data}) from "
+                        f"{named(sent)} (trust {sent.trust}) "
+                        f"to {named(received)} (trust {received.trust})"
                     ),
                 )
                 break
 
 
-def _home(component: Mapping[str, Any], data: set[str]) -> bool:
+def _home(component: ComponentInfo, data: set[str]) -> bool:
     """Whether the component is a store of the customer's in AWS that holds all of `data`."""
-    return (
-        bool(component["aws"])
-        and "third-party" not in component["boundary_kinds"]
-        and data <= set(component["stores"])
-    )
+    return component.aws and "third-party" not in component.boundary_kinds and data <= set(component.stores)
