@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from trustmap.diagnostics import Diagnostic
 
@@ -20,12 +20,14 @@ __all__ = [
     "Finding",
     "Location",
     "Report",
+    "Severity",
     "Subject",
     "fingerprint",
     "severity_rank",
 ]
 
-SEVERITY_ORDER: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+Severity = Literal["info", "low", "medium", "high", "critical"]
+SEVERITY_ORDER: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 STATUSES: tuple[str, ...] = (
     "open",
     "met",

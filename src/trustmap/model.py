@@ -8,6 +8,7 @@ entries (flows to components, components to services) are checked in `trustmap.v
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -18,16 +19,26 @@ __all__ = [
     "DEFAULT_TRUST",
     "ENCRYPTED_PROTOCOLS",
     "FLOW_KINDS",
+    "ENCRYPTIONS_AT_REST",
+    "ID_PATTERN",
     "PROTOCOLS",
     "Boundary",
+    "BoundaryKind",
+    "Classification",
     "Component",
+    "ComponentProperty",
     "DataAsset",
     "Decision",
+    "EncryptionAtRest",
     "Flow",
     "Model",
+    "Protocol",
+    "is_id",
 ]
 
-ID_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
+_ID = r"[a-z][a-z0-9_-]{0,63}"
+ID_PATTERN = f"^{_ID}$"
+_ID_REGEX = re.compile(_ID)
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = str
 
@@ -98,11 +109,17 @@ FlowKind = Literal["data", "route"]
 FLOW_KINDS: tuple[str, ...] = FlowKind.__args__  # type: ignore[attr-defined]
 #: an availability zone as architects write it: `a`, `eu-west-1a`, `use1-az1`
 Zone = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
+ENCRYPTIONS_AT_REST: tuple[str, ...] = EncryptionAtRest.__args__  # type: ignore[attr-defined]
 #: the component keys that the catalog's `property` condition can test
 ComponentProperty = Literal[
     "encryption_at_rest", "multi_az", "backup", "public_access", "logging", "internet_facing"
 ]
 DecisionStatus = Literal["accepted", "mitigated", "false-positive", "in-progress"]
+
+
+def is_id(text: str) -> bool:
+    """True when `text` is a valid id of a boundary, data asset, component or flow."""
+    return _ID_REGEX.fullmatch(text) is not None
 
 
 class _Entry(BaseModel):

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
-from trustmap.model import Boundary, Component, DataAsset, Decision, Flow, Model
+from trustmap.model import Boundary, Component, DataAsset, Decision, Flow, Model, is_id
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, Limits, Path, load_yaml
 
@@ -165,7 +165,7 @@ def _declared_ids(section: Any) -> set[str]:
     """Ids written in a section, valid entries or not, so one bad entry does not cascade."""
     if not isinstance(section, dict):
         return set()
-    return {key for key in section if isinstance(key, str) and _is_id(key)}
+    return {key for key in section if isinstance(key, str) and is_id(key)}
 
 
 def _rename_unknown_top_level(found: list[Diagnostic]) -> list[Diagnostic]:
@@ -196,7 +196,7 @@ def _validate_mapping(
     problems: list[Diagnostic] = []
     for entry_id, entry in value.items():
         path: Path = (key, str(entry_id))
-        if not isinstance(entry_id, str) or not _is_id(entry_id):
+        if not isinstance(entry_id, str) or not is_id(entry_id):
             problems.append(
                 Diagnostic(
                     "E105",
@@ -239,12 +239,6 @@ def _not_a(key: str, what: str, value: Any, document: Document) -> Diagnostic:
         document.path,
         document.source_map.value((key,)),
     )
-
-
-def _is_id(text: str) -> bool:
-    import re
-
-    return re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", text) is not None
 
 
 # -- references -------------------------------------------------------------------------

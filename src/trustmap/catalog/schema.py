@@ -7,13 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from trustmap.model import BOUNDARY_KINDS, CLASSIFICATIONS, PROTOCOLS, ComponentProperty
+from trustmap.findings import Severity
+from trustmap.model import BoundaryKind, Classification, ComponentProperty, EncryptionAtRest, Protocol
 
 __all__ = [
     "CATEGORIES",
     "LAYERS",
     "OWNERS",
-    "SEVERITIES",
+    "OWNER_WORDS",
     "STRIDE",
     "CategoryEntry",
     "CategoryFile",
@@ -28,6 +29,7 @@ __all__ = [
     "SeverityPolicy",
     "Threat",
     "ThreatFile",
+    "owner_label",
 ]
 
 CatalogId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
@@ -51,6 +53,21 @@ Owner = Literal["aws", "customer", "shared"]
 OWNERS: tuple[str, ...] = Owner.__args__  # type: ignore[attr-defined]
 #: `none`: the layer does not exist for the service (a NAT gateway has no guest OS)
 LayerOwner = Literal["aws", "customer", "shared", "third-party", "none"]
+#: each owner of a layer or duty as running text names it ("the customer's duty")
+OWNER_WORDS: dict[str, str] = {
+    "aws": "AWS",
+    "customer": "customer",
+    "shared": "shared",
+    "third-party": "third party",
+    "none": "none",
+}
+
+
+def owner_label(owner: str) -> str:
+    """An owner as a table label (`AWS`, `Customer`, `Third party`); an unknown one as it is."""
+    word = OWNER_WORDS.get(owner)
+    return owner if word is None else word[:1].upper() + word[1:]
+
 
 ServiceModelName = Literal["infrastructure", "container", "abstracted", "external"]
 
@@ -72,11 +89,9 @@ Category = Literal[
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
-Severity = Literal["info", "low", "medium", "high", "critical"]
 #: impact and likelihood of a finding
 Level = Literal["low", "medium", "high"]
 LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
-SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 
 StrideName = Literal[
     "spoofing",
@@ -102,32 +117,9 @@ ServiceKind = Literal[
 ]
 DfdKind = Literal["process", "datastore", "external-entity"]
 Placement = Literal["vpc", "regional", "global", "external"]
-Encryption = Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side", "not-applicable"]
-Classification = Literal["public", "internal", "confidential", "restricted"]
-BoundaryKind = Literal[
-    "internet",
-    "third-party",
-    "corporate",
-    "on-premises",
-    "aws-cloud",
-    "organization",
-    "account",
-    "region",
-    "vpc",
-    "availability-zone",
-    "subnet",
-    "security-group",
-    "custom",
-]
-ProtocolName = Literal[
-    "https", "http", "tls", "ssh", "rdp", "sftp", "ftp", "smtp", "smtps", "postgres",
-    "mysql", "redis", "amqp", "kafka", "grpc", "dns", "aws-api", "ipsec", "other",
-]  # fmt: skip
+#: a service's default encryption at rest: the model's values, or none that applies
+Encryption = Literal[EncryptionAtRest, "not-applicable"]
 PropertyName = ComponentProperty
-
-assert set(BOUNDARY_KINDS) == set(BoundaryKind.__args__)  # type: ignore[attr-defined]
-assert set(PROTOCOLS) == set(ProtocolName.__args__)  # type: ignore[attr-defined]
-assert set(CLASSIFICATIONS) == set(Classification.__args__)  # type: ignore[attr-defined]
 
 
 class _Entry(BaseModel):
@@ -165,7 +157,7 @@ class Condition(_Entry):
     in_public_subnet: bool | None = None
     trust_below: Annotated[int, Field(ge=0, le=101)] | None = None
     declared: str | None = None
-    protocol: list[ProtocolName] | None = None
+    protocol: list[Protocol] | None = None
     encrypted: bool | None = None
     authenticated: bool | None = None
     crosses_boundary: bool | None = None

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from trustmap.catalog import Catalog
+from trustmap.catalog.schema import OWNER_WORDS
 from trustmap.diagrams import dot
 from trustmap.diagrams.style import FONT, OWNER_STYLES, responsibility_badge
 from trustmap.diagrams.text import html, html_lines, shorten, wrap
@@ -24,7 +25,6 @@ from trustmap.graph import ComponentInfo, ModelGraph
 __all__ = ["BAND_WIDTH", "bands", "responsibility_view"]
 
 BAND_WIDTH = 16
-OWNER_WORDS = {"aws": "AWS", "customer": "customer", "shared": "shared", "third-party": "third party"}
 SIDE_WORDS = {"in": "Security IN the cloud", "of": "Security OF the cloud"}
 GRID = "#D1D5DB"
 

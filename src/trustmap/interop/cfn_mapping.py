@@ -28,9 +28,9 @@ from pydantic import (
 )
 
 from trustmap.catalog import Catalog, builtin_catalog_dir
-from trustmap.catalog.schema import ProtocolName
 from trustmap.diagnostics import Diagnostic, did_you_mean
 from trustmap.interop.cfn_paths import PathError, parse_path
+from trustmap.model import EncryptionAtRest, Protocol
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, load_yaml
 
@@ -91,7 +91,7 @@ class _Rule(Test):
 
 
 class EncryptionRule(_Rule):
-    value: Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side"]
+    value: EncryptionAtRest
 
 
 class FlagRule(_Rule):
@@ -125,7 +125,7 @@ class Link(_Entry):
 
     from_: PathText | None = Field(default=None, alias="from")
     to: PathText | None = None
-    protocol: ProtocolName = "aws-api"
+    protocol: Protocol = "aws-api"
     protocol_path: PathText | None = None
     port_path: PathText | None = None
     #: read `protocol_path` and `port_path` on the resource named at `to` (a target group)
@@ -153,7 +153,7 @@ class ResourceMapping(Placement):
     #: every resource of the type folds into one component named after the service
     singleton: bool = False
     #: clients on the internet reach it directly (when it is internet facing)
-    internet_entry: ProtocolName | None = None
+    internet_entry: Protocol | None = None
     note: str | None = None
 
 
@@ -180,8 +180,8 @@ class CfnMapping(_Entry):
     evidence: dict[str, str] = Field(default_factory=dict)
     structural: dict[str, str] = Field(default_factory=dict)
     ignored: dict[str, str] = Field(default_factory=dict)
-    ports: dict[int, ProtocolName] = Field(default_factory=dict)
-    protocol_names: dict[str, ProtocolName] = Field(default_factory=dict)
+    ports: dict[int, Protocol] = Field(default_factory=dict)
+    protocol_names: dict[str, Protocol] = Field(default_factory=dict)
     #: address ranges of private networks: a rule from one of them comes from on-premises
     private_ranges: list[str] = Field(default_factory=list)
 

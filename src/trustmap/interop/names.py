@@ -6,19 +6,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from trustmap.model import is_id as is_model_id
+
 __all__ = ["IdAllocator", "is_model_id", "slugify"]
 
-_MODEL_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 # "MyEC2Instance" -> "My-EC2-Instance": a lower-case letter or digit before a capital, or an
 # acronym before a capitalised word.
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 MAX_ID = 64
-
-
-def is_model_id(text: str) -> bool:
-    """True when `text` is a valid trustmap id as it is."""
-    return _MODEL_ID.fullmatch(text) is not None
 
 
 def slugify(text: str, fallback: str = "item") -> str:

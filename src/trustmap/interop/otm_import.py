@@ -37,13 +37,12 @@ from trustmap.model import (
     CLASSIFICATIONS,
     DEFAULT_TRUST,
     ENCRYPTED_PROTOCOLS,
+    ENCRYPTIONS_AT_REST,
     PUBLIC_SUBNET_TRUST,
 )
 from trustmap.source import Document
 
 __all__ = ["OtmImport", "import_otm"]
-
-ENCRYPTION_VALUES = ("none", "aws-managed", "customer-kms", "cloudhsm", "client-side")
 
 
 @dataclass
@@ -291,7 +290,7 @@ class _Build:
                 found[key] = value
         encryption = attrs.get("encryption_at_rest")
         default_encryption = service.defaults.encryption_at_rest if service else None
-        if encryption in ENCRYPTION_VALUES and encryption != (default_encryption or "none"):
+        if encryption in ENCRYPTIONS_AT_REST and encryption != (default_encryption or "none"):
             found["encryption_at_rest"] = encryption
         return found
 

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trustmap.catalog import Catalog, builtin_catalog_dir
-from trustmap.catalog.schema import BoundaryKind, Classification
 from trustmap.diagnostics import Diagnostic, did_you_mean
+from trustmap.model import BoundaryKind, Classification
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import load_yaml
 

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from trustmap import __version__
 from trustmap.analysis import Analysis
+from trustmap.catalog.schema import owner_label
 from trustmap.findings import SEVERITY_ORDER, ChecklistItem, Decision, Finding
 from trustmap.graph import ComponentInfo, FlowInfo
 from trustmap.render.markdown import code, md_cell, md_text, table
@@ -26,7 +27,6 @@ DIAGRAM_LINKS: tuple[tuple[str, str], ...] = (
     ("dataflow.svg", "Data flow diagram"),
     ("responsibility.svg", "Shared responsibility matrix"),
 )
-_OWNER_LABEL = {"aws": "AWS", "customer": "Customer", "shared": "Shared", "third-party": "Third party"}
 
 
 def _yes(value: object) -> str:
@@ -159,7 +159,7 @@ def _item_row(item: ChecklistItem) -> list[str]:
     return [
         code(item.code) if item.code else "",
         f"{md_cell(item.title)}<br>{code(item.id)}",
-        _OWNER_LABEL.get(item.owner, item.owner),
+        owner_label(item.owner),
         f"**{item.status}**" if item.status == "open" else item.status,
         item.severity,
         md_cell(item.reason + _decision_note(item.decision)),
@@ -214,7 +214,7 @@ def _responsibility(analysis: Analysis, split: Mapping[str, str]) -> str:
     for layer in analysis.catalog.layers:
         if layer in split:
             owners.setdefault(split[layer], []).append(layer)
-    return "; ".join(f"{_OWNER_LABEL.get(o, o)}: {', '.join(layers)}" for o, layers in owners.items())
+    return "; ".join(f"{owner_label(o)}: {', '.join(layers)}" for o, layers in owners.items())
 
 
 def _data_names(analysis: Analysis, data_ids: Iterable[str]) -> str:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from trustmap import __version__
 from trustmap.analysis import Analysis
+from trustmap.catalog.schema import owner_label
 from trustmap.findings import SEVERITY_ORDER, STATUSES, Decision, Finding
 from trustmap.render.inline_svg import UnsafeSvgError, inline_svg
 from trustmap.render.views import (
@@ -56,7 +57,6 @@ DIAGRAMS: tuple[Diagram, ...] = (
         "Who owns each security layer of each component: AWS, the customer, or both.",
     ),
 )
-_OWNER_LABEL = {"aws": "AWS", "customer": "Customer", "shared": "Shared", "third-party": "Third party"}
 SIGN_OFF_ROLES = ("System owner", "Security architect", "Risk owner")
 
 
@@ -128,7 +128,7 @@ def _finding(analysis: Analysis, views: Views, finding: Finding) -> dict[str, An
         "decision": _decision(finding.decision),
         "key": finding.key,
         "location": f"{finding.location.path}:{finding.location.line}:{finding.location.column}",
-        "owner": _OWNER_LABEL.get(finding.owner, finding.owner),
+        "owner": owner_label(finding.owner),
         "references": [
             f"{name.upper()}: {', '.join(v)}" for name, v in sorted(finding.references.items()) if v
         ],
@@ -182,8 +182,7 @@ def _matrix(analysis: Analysis, views: Views) -> dict[str, Any]:
             {
                 "anchor": view.anchor,
                 "cells": [
-                    (split.get(layer["id"], ""), _OWNER_LABEL.get(split.get(layer["id"], ""), ""))
-                    for layer in layers
+                    (split.get(layer["id"], ""), owner_label(split.get(layer["id"], ""))) for layer in layers
                 ],
                 "id": view.subject.id,
                 "name": view.name,
@@ -292,7 +291,7 @@ def _subject(analysis: Analysis, views: Views, view: SubjectView) -> dict[str, A
                         "code": item.code,
                         "decision": _decision(item.decision),
                         "id": item.id,
-                        "owner": _OWNER_LABEL.get(item.owner, item.owner),
+                        "owner": owner_label(item.owner),
                         "owner_id": item.owner,
                         "reason": item.reason,
                         "severity": item.severity,
