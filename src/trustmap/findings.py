@@ -13,12 +13,15 @@ from typing import Any, Literal
 from trustmap.diagnostics import Diagnostic
 
 __all__ = [
+    "LEVELS",
     "SEVERITY_ORDER",
     "STATUSES",
+    "AttackPath",
     "ChecklistItem",
     "Decision",
     "Finding",
     "Location",
+    "Question",
     "Report",
     "Severity",
     "Subject",
@@ -28,8 +31,11 @@ __all__ = [
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 SEVERITY_ORDER: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
+#: impact and likelihood of a finding, lowest first
+LEVELS: tuple[str, ...] = ("low", "medium", "high")
 STATUSES: tuple[str, ...] = (
     "open",
+    "unknown",
     "met",
     "inherited",
     "accepted",
@@ -146,8 +152,9 @@ class Finding:
     category: str
     stride: tuple[str, ...]
     severity: str
-    base_severity: str
-    severity_reasons: tuple[str, ...]
+    impact: str
+    likelihood: str
+    severity_reasons: tuple[str, ...]  # the facts behind impact and likelihood
     owner: str
     status: str
     subject: Subject
@@ -159,6 +166,10 @@ class Finding:
     remediation: str
     references: dict[str, list[str]] = field(default_factory=dict)
     decision: Decision | None = None
+    #: the controls whose open status raised it (a root cause), in catalog order
+    open_controls: tuple[str, ...] = ()
+    #: keys of findings with the same root cause and fix that this one stands for
+    covers: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -173,14 +184,16 @@ class Finding:
 
     def to_json(self) -> dict[str, Any]:
         found: dict[str, Any] = {
-            "base_severity": self.base_severity,
             "category": self.category,
             "code": self.code,
             "compliance": self.compliance,
             "controls": list(self.controls),
+            "covers": list(self.covers),
             "description": self.description,
             "fingerprint": self.fingerprint,
+            "impact": self.impact,
             "key": self.key,
+            "likelihood": self.likelihood,
             "location": self.location.to_json(),
             "owner": self.owner,
             "references": self.references,
@@ -200,6 +213,68 @@ class Finding:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What the model does not tell about a customer duty that a threat here depends on."""
+
+    subject: Subject
+    control: str
+    category: str
+    text: str
+    threats: tuple[str, ...]  # the threats whose judgement waits on the answer
+    location: Location
+    decision: Decision | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject.id}/{self.control}"
+
+    @property
+    def status(self) -> str:
+        """`unknown` until a risk decision answers it."""
+        return self.decision.status if self.decision is not None else "unknown"
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "category": self.category,
+            "control": self.control,
+            "key": self.key,
+            "location": self.location.to_json(),
+            "status": self.status,
+            "subject": self.subject.to_json(),
+            "text": self.text,
+            "threats": list(self.threats),
+        }
+        if self.decision is not None:
+            found["decision"] = self.decision.to_json()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class AttackPath:
+    """A route an attacker can take along flows from an entry to a target (judgement.md)."""
+
+    id: str
+    entry: str
+    target: str
+    hops: tuple[str, ...]  # component ids, entry first, target last
+    flows: tuple[str, ...]
+    weakest_flow: str
+    weakest_why: str
+    likelihood: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entry": self.entry,
+            "flows": list(self.flows),
+            "hops": list(self.hops),
+            "id": self.id,
+            "likelihood": self.likelihood,
+            "target": self.target,
+            "weakest": {"flow": self.weakest_flow, "why": self.weakest_why},
+        }
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything one evaluation produced, in a fixed order.
@@ -211,13 +286,19 @@ class Report:
     checklists: dict[Subject, tuple[ChecklistItem, ...]]
     findings: tuple[Finding, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    questions: tuple[Question, ...] = ()  # sorted by key
+    attack_paths: tuple[AttackPath, ...] = ()  # sorted by id
 
     def open_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.status == "open"]
 
+    def open_questions(self) -> list[Question]:
+        """Questions that no risk decision answers."""
+        return [q for q in self.questions if q.status == "unknown"]
+
     def summary(self) -> dict[str, Any]:
         open_counts = dict.fromkeys(SEVERITY_ORDER, 0)
-        by_status = {s: 0 for s in STATUSES if s not in ("met", "inherited", "not-applicable")}
+        by_status = {s: 0 for s in STATUSES if s not in ("met", "inherited", "not-applicable", "unknown")}
         for finding in self.findings:
             by_status[finding.status] = by_status.get(finding.status, 0) + 1
             if finding.status == "open":
@@ -226,9 +307,11 @@ class Report:
         for items in self.checklists.values():
             for item in items:
                 checklist[item.status] += 1
+        unanswered = len(self.open_questions())
         return {
             "by_status": by_status,
             "checklist": checklist,
             "findings": len(self.findings),
             "open": open_counts,
+            "questions": {"answered": len(self.questions) - unanswered, "unanswered": unanswered},
         }

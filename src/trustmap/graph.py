@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Mapping
-from dataclasses import Field, dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Span
-from trustmap.model import CLASSIFICATIONS, ComponentProperty, Model
+from trustmap.lineage import ALL_DATA, Hop, forwarded_data
+from trustmap.model import CLASSIFICATIONS, Component, ComponentProperty, Model
 from trustmap.validate import LoadedModel
 
 __all__ = [
@@ -95,6 +96,14 @@ class ComponentInfo:
     logging: bool
     controls: tuple[str, ...]  # canonical ids, sorted
     tags: Mapping[str, str]
+    zones: tuple[str, ...]  # format 1.1: the group's availability zones, as written
+    replicas: int | None  # format 1.1: members of the group
+    #: passes on the data it receives: True (all), False, or the data ids it passes on
+    forwards: bool | tuple[str, ...]
+    #: the data it stores, processes or transmits: stored, and carried by its flows either way
+    handles: tuple[str, ...] = field(metadata=_RESTATED)
+    handles_classification: str | None = field(metadata=_RESTATED)
+    handles_regulations: tuple[str, ...] = field(metadata=_RESTATED)
     service_name: str = field(metadata=_RESTATED)
     service_model: str = field(metadata=_RESTATED)
     service_kind: str = field(metadata=_RESTATED)
@@ -105,11 +114,17 @@ class ComponentInfo:
     boundary_kinds: tuple[str, ...] = field(metadata=_INTERNAL)  # of every enclosing boundary
     in_public_subnet: bool = field(metadata=_INTERNAL)  # some enclosing boundary is one
     span: Span | None = field(metadata=_INTERNAL)
+    #: the properties the model states: written, or given by the catalog as AWS's own default
+    stated: frozenset[str] = field(metadata=_INTERNAL)
 
     def property_value(self, name: ComponentProperty) -> bool | str:
         """A component property by its name in the catalog's `property` condition."""
         value: bool | str = getattr(self, name)
         return value
+
+    def stated_value(self, name: ComponentProperty) -> bool | str | None:
+        """The property as the model states it; None when it says nothing (judgement.md)."""
+        return getattr(self, name) if name in self.stated else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +140,13 @@ class FlowInfo:
     encrypted: bool
     authenticated: bool
     bidirectional: bool
-    data: tuple[str, ...]  # sorted ids
+    kind: str  # format 1.1: `data`, or `route` for network plumbing
+    data: tuple[str, ...]  # sorted ids: declared, and forwarded to it (see `lineage`)
     classification: str | None  # of the most sensitive data it carries
     crosses: tuple[str, ...]  # left, then entered
     description: str | None
     regulations: tuple[str, ...] = field(metadata=_RESTATED)
+    data_forwarded: tuple[str, ...] = field(metadata=_RESTATED)  # the part of `data` forwarded to it
     left: tuple[str, ...] = field(metadata=_RESTATED)  # boundaries left, innermost first
     entered: tuple[str, ...] = field(metadata=_RESTATED)  # boundaries entered, outermost first
     trust_decreases: bool = field(metadata=_RESTATED)
@@ -258,11 +275,20 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         for component_id in sorted(model.components)
     }
     topology.add_nodes_from(components)
+    forwarded = forwarded_data(
+        (
+            Hop(flow.flow_id, flow.source, flow.target, frozenset(flow.data), flow.kind == "data")
+            for flow in model.flows
+        ),
+        {c.id: ALL_DATA if c.forwards is True else frozenset(c.forwards) for c in components.values() if c.forwards},
+        frozenset(cid for cid, c in model.components.items() if c.forwards is not None),
+    )
     flows = []
     for index, flow in enumerate(model.flows):
         source, target = components[flow.source], components[flow.target]
         left, entered = _crossing(source.boundary_path, target.boundary_path)
-        data = tuple(sorted(set(flow.data)))
+        added = forwarded.get(flow.flow_id, frozenset())
+        data = tuple(sorted(set(flow.data) | added))
         crosses = (*left, *entered)
         flows.append(
             FlowInfo(
@@ -273,13 +299,16 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
                 protocol=flow.protocol,
                 port=flow.port,
                 encrypted=flow.is_encrypted,
-                authenticated=flow.authenticated,
+                # AWS API calls are SigV4-signed and checked by IAM unless the model says otherwise
+                authenticated=flow.authenticated if "authenticated" in flow.model_fields_set else flow.protocol == "aws-api",
                 bidirectional=flow.bidirectional,
+                kind=flow.kind,
                 data=data,
                 classification=max_classification(model.data[d].classification for d in data),
                 crosses=crosses,
                 description=flow.description,
                 regulations=tuple(sorted({r for d in data for r in model.data[d].regulations})),
+                data_forwarded=tuple(sorted(added)),
                 left=left,
                 entered=entered,
                 trust_decreases=target.trust < source.trust,
@@ -291,6 +320,7 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
             )
         )
         topology.add_edge(flow.source, flow.target, key=flow.flow_id)
+    components = _with_handled_data(components, flows, model)
     decision_spans = {
         index: span
         for index in range(len(model.accepted))
@@ -306,6 +336,26 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         loaded.document.lines,
         decision_spans,
     )
+
+
+def _with_handled_data(
+    components: dict[str, ComponentInfo], flows: list[FlowInfo], model: Model
+) -> dict[str, ComponentInfo]:
+    """Each component with the data it stores, processes or transmits (judgement.md: impact)."""
+    touched: dict[str, set[str]] = {cid: set(c.stores) for cid, c in components.items()}
+    for flow in flows:
+        touched[flow.source].update(flow.data)
+        touched[flow.target].update(flow.data)
+    found = {}
+    for cid, component in components.items():
+        handles = tuple(sorted(touched[cid]))
+        found[cid] = replace(
+            component,
+            handles=handles,
+            handles_classification=max_classification(model.data[d].classification for d in handles),
+            handles_regulations=tuple(sorted({r for d in handles for r in model.data[d].regulations})),
+        )
+    return found
 
 
 def _crossing(
@@ -347,10 +397,15 @@ def _component_info(
             or in_public_subnet
             or (service.kind in ("actor", "external") and "internet" in kinds)
         )
-    multi_az = component.multi_az
-    if multi_az is None:
-        default = service.defaults.multi_az
-        multi_az = default if default is not None else service.service_model == "abstracted"
+    multi_az, multi_az_stated = _multi_az(component, service.defaults.multi_az, service.service_model)
+    defaults = service.defaults
+    written = component.model_fields_set
+    stated = {"internet_facing", "encryption_at_rest"} | (written & _TRI_STATE)
+    if multi_az_stated:
+        stated.add("multi_az")
+    if defaults.logging is not None:
+        stated.add("logging")
+    forwards = component.forwards if component.forwards is not None else bool(defaults.forwards)
     stores = tuple(sorted(set(component.stores)))
     if service_id not in splits:
         splits[service_id] = catalog.responsibility(service_id)
@@ -370,9 +425,15 @@ def _component_info(
         multi_az=multi_az,
         backup=component.backup,
         public_access=component.public_access,
-        logging=component.logging,
+        logging=component.logging if "logging" in written or defaults.logging is None else defaults.logging,
         controls=tuple(sorted({catalog.canonical_control(c) or c for c in component.controls})),
         tags=dict(sorted(component.tags.items())),
+        zones=tuple(component.zones or ()),
+        replicas=component.replicas,
+        forwards=tuple(sorted(set(forwards))) if isinstance(forwards, list) else forwards,
+        handles=stores,
+        handles_classification=None,
+        handles_regulations=(),
         service_name=service.name,
         service_model=service.service_model,
         service_kind=service.kind,
@@ -383,4 +444,25 @@ def _component_info(
         boundary_kinds=tuple(sorted(kinds)),
         in_public_subnet=in_public_subnet,
         span=loaded.document.source_map.key(("components", component_id)),
+        stated=frozenset(stated),
     )
+
+
+#: properties that are unknown unless the model writes them (or the catalog gives AWS's default)
+_TRI_STATE = frozenset({"multi_az", "backup", "public_access", "logging"})
+
+
+def _multi_az(component: Component, default: bool | None, service_model: str) -> tuple[bool, bool]:
+    """Whether a component spans two zones, and whether the model says so.
+
+    Written `multi_az` wins; then its `zones` (two or more is multi-AZ); then the catalog's
+    default, which describes one resource (an instance is in one zone), so not for a group of
+    `replicas` whose zones are not given. Otherwise the format's fallback, and unknown.
+    """
+    if component.multi_az is not None:
+        return component.multi_az, True
+    if component.zones:
+        return len(component.zones) >= 2, True
+    if default is not None and component.replicas is None:
+        return default, True
+    return (default if default is not None else service_model == "abstracted"), False

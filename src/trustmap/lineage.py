@@ -8,7 +8,9 @@ catalog default of proxies and gateways), a listed subset (`forwards: [card-data
 
 Only data flows carry data on, in the direction of the request: a route flow carries no data of
 its own (judgement.md §4), and what comes back on a response goes to the flow's initiator,
-which already asked for it.
+which already asked for it. An onward flow that declares data of its own is taken at its word,
+and a gateway with several routes that declare nothing passes nothing on unless the model says
+it forwards: which route gets what is not known.
 """
 
 from __future__ import annotations
@@ -34,11 +36,16 @@ class Hop:
     carries_data: bool = True
 
 
-def forwarded_data(hops: Iterable[Hop], forwards: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+def forwarded_data(
+    hops: Iterable[Hop], forwards: Mapping[str, frozenset[str]], explicit: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str]]:
     """The data each flow carries on from forwarding components, beyond what it declares.
 
     `forwards` maps a forwarding component to the data it passes on (`ALL_DATA` for all);
-    components that are not in it forward nothing. Returns flow id -> data ids added (only
+    components that are not in it forward nothing. A forwarder passes data on to its onward
+    flows that declare none of their own; when it has several such flows, only if the model sets
+    its `forwards` (it is in `explicit`), since a gateway's routes usually differ. Returns flow
+    id -> data ids added (only
     flows that gain something). A worklist until nothing changes: every flow's data only
     grows and is bounded by the model's data assets, so it ends, in time linear in flows
     times data assets.
@@ -61,7 +68,10 @@ def forwarded_data(hops: Iterable[Hop], forwards: Mapping[str, frozenset[str]]) 
         passed = forwards[component]
         if passed is not ALL_DATA and passed != ALL_DATA:
             received &= passed
-        for hop in outbound[component]:
+        onward = [hop for hop in outbound[component] if not hop.data]
+        if len(onward) > 1 and component not in explicit:
+            continue  # several routes and none says what it carries: which gets what is unknown
+        for hop in onward:
             new = received - carried[hop.id]
             if not new:
                 continue

@@ -171,8 +171,11 @@ class Condition(_Entry):
     outbound: Condition | None = None
     every_inbound: Condition | None = None
     every_outbound: Condition | None = None
-    #: a flow is network plumbing (`kind: route`)
+    #: a flow is network plumbing (`kind: route`); a flow's responses carry data too
     route: bool | None = None
+    bidirectional: bool | None = None
+    #: a component is the only one that stores some of its data (not a copy, cache or staging)
+    sole_store: bool | None = None
     #: some component joined to this one by a flow, either way, matches
     linked: Condition | None = None
     linked_service: list[str] | None = None
@@ -237,12 +240,40 @@ class CategoryFile(_Entry):
 
 
 class SeverityPolicy(_Entry):
-    raise_for_classification: dict[Classification, Annotated[int, Field(ge=0, le=4)]] = Field(
-        default_factory=dict
+    """How impact and likelihood make a severity (docs/judgement.md)."""
+
+    #: impact -> likelihood -> severity
+    matrix: dict[Level, dict[Level, Severity]] = Field(
+        default_factory=lambda: {
+            "low": {"low": "low", "medium": "low", "high": "medium"},
+            "medium": {"low": "low", "medium": "medium", "high": "high"},
+            "high": {"low": "medium", "medium": "high", "high": "critical"},
+        }
     )
-    raise_for_regulations: Annotated[int, Field(ge=0, le=4)] = 0
-    raise_for_internet_facing: Annotated[int, Field(ge=0, le=4)] = 0
-    max_raise: Annotated[int, Field(ge=0, le=4)] = 2
+    #: impact of data of each classification at stake on a subject
+    data_impact: dict[Classification, Level] = Field(
+        default_factory=lambda: {
+            "public": "low",
+            "internal": "low",
+            "confidential": "medium",
+            "restricted": "high",
+        }
+    )
+    #: availability findings: how many dependent components make the impact medium, high
+    dependents_for_medium: Annotated[int, Field(ge=1)] = 1
+    dependents_for_high: Annotated[int, Field(ge=1)] = 3
+    #: services that are attack-path targets whatever data they hold
+    control_planes: list[str] = Field(default_factory=lambda: ["iam", "kms", "secrets-manager", "organizations"])
+    #: components in a place of trust below this are where an attacker can stand (an entry)
+    entry_trust_below: Annotated[int, Field(ge=0, le=101)] = 50
+
+    @model_validator(mode="after")
+    def _whole_matrix(self) -> SeverityPolicy:
+        for impact in LEVELS:
+            for likelihood in LEVELS:
+                if likelihood not in self.matrix.get(impact, {}):  # type: ignore[call-overload]
+                    raise ValueError(f"the matrix lacks impact {impact} with likelihood {likelihood}")
+        return self
 
 
 class SeverityFile(_Entry):
@@ -331,6 +362,9 @@ class Control(_Entry):
     evidence: Condition | None = None
     #: what the model states that leaves the control unmet (a finding, not a question)
     open_when: Condition | None = None
+    #: declared on some components of a service, its absence on another of that service is a
+    #: statement (judgement.md): for controls applied uniformly to a fleet (IMDSv2, patching)
+    contrast: bool = False
     evidence_text: str | None = None
     remediation: str | None = None
     compliance: Compliance = Compliance()
@@ -363,6 +397,16 @@ class Threat(_Entry):
     impact: Level = "medium"
     #: impact when no data is at stake on the subject
     impact_floor: Level = "low"
+    #: which data weighs: all the subject handles, or only what it stores (threats to data at rest)
+    impact_from: Literal["handled", "stored"] = "handled"
+    #: the `when` condition is itself what the model states is wrong: mitigating controls the
+    #: model says nothing of do not turn it into a question (graph rules always work so)
+    finding_unless_met: bool = False
+    #: flow findings that one fix covers are one finding: flows from one VPC to one service
+    group_by: Literal["source-vpc-and-target-service", "target-and-protocol", "replicas"] | None = None
+    #: raised on a subject that also has a finding of one of these threats, it is part of that
+    #: finding (one root cause, one fix) rather than a finding of its own
+    folds_into: list[str] = Field(default_factory=list)
     #: a fixed likelihood (failures, account-wide duties); None: from the subject's exposure
     likelihood: Level | None = None
     when: Condition | None = None

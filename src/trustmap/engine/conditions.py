@@ -99,7 +99,11 @@ def _property(value: Any, _: EvalContext) -> Predicate:
     def test(target: Target, context: EvalContext) -> bool:
         if target.component is None:
             return False
-        actual = target.component.property_value(name)
+        # Only what the model states: a property it says nothing about matches no test, so
+        # that a default is never evidence and never a finding (judgement.md).
+        actual = target.component.stated_value(name)
+        if actual is None:
+            return False
         if equals is not None:
             return bool(actual == equals)
         return actual in in_
@@ -205,6 +209,91 @@ def _linked_service(value: list[str], _: EvalContext) -> Predicate:
     return lambda t, c: t.component is not None and not wanted.isdisjoint(c.neighbours[t.subject.id])
 
 
+def _inbound(value: Condition, context: EvalContext) -> Predicate:
+    inner = predicate(value, context)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        if target.component is None:
+            return False
+        for flow in context.flows_into[target.subject.id]:  # noqa: SIM110 (hot loop, as in _any)
+            if inner(flow, context):
+                return True
+        return False
+
+    return test
+
+
+def _outbound(value: Condition, context: EvalContext) -> Predicate:
+    inner = predicate(value, context)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        if target.component is None:
+            return False
+        for flow in context.flows_out_of[target.subject.id]:  # noqa: SIM110 (as in _any)
+            if inner(flow, context):
+                return True
+        return False
+
+    return test
+
+
+def _every_inbound(value: Condition, context: EvalContext) -> Predicate:
+    inner = predicate(value, context)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        if target.component is None:
+            return False
+        flows = context.flows_into[target.subject.id]
+        return bool(flows) and all(inner(flow, context) for flow in flows)
+
+    return test
+
+
+def _every_outbound(value: Condition, context: EvalContext) -> Predicate:
+    inner = predicate(value, context)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        if target.component is None:
+            return False
+        flows = context.flows_out_of[target.subject.id]
+        return bool(flows) and all(inner(flow, context) for flow in flows)
+
+    return test
+
+
+def _route(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.flow is not None and (t.flow.kind == "route") == value
+
+
+def _bidirectional(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.flow is not None and t.flow.bidirectional == value
+
+
+def _sole_store(value: bool, _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        if target.component is None:
+            return False
+        stored = context.stored_by
+        sole = any(stored[d] == (target.subject.id,) for d in target.component.stores)
+        return sole == value
+
+    return test
+
+
+def _linked(value: Condition, context: EvalContext) -> Predicate:
+    inner = predicate(value, context)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        if target.component is None:
+            return False
+        for other in context.linked[target.subject.id]:  # noqa: SIM110 (as in _any)
+            if inner(context.component(other), context):
+                return True
+        return False
+
+    return test
+
+
 def _model_has_service(value: list[str], _: EvalContext) -> Predicate:
     wanted = frozenset(value)
     return lambda t, c: not wanted.isdisjoint(c.model_services)
@@ -249,6 +338,14 @@ _BUILDERS: dict[str, _Builder] = {
     "source": _source,
     "target": _target,
     "linked_service": _linked_service,
+    "inbound": _inbound,
+    "outbound": _outbound,
+    "every_inbound": _every_inbound,
+    "every_outbound": _every_outbound,
+    "route": _route,
+    "bidirectional": _bidirectional,
+    "sole_store": _sole_store,
+    "linked": _linked,
     "model_has_service": _model_has_service,
     "model_regulation": _model_regulation,
     "model_classification_at_least": _model_classification,

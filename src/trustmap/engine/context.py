@@ -10,11 +10,13 @@ from typing import Any
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Span
 from trustmap.findings import Location, Subject
-from trustmap.graph import ComponentInfo, FlowInfo, ModelGraph, max_classification
+from trustmap.engine.exposure import EdgeFacts, Exposure, NodeFacts, expose
+from trustmap.graph import ComponentInfo, FlowInfo, ModelGraph, classification_rank, max_classification
 
 __all__ = ["MODEL_SUBJECT", "EvalContext", "Target"]
 
 MODEL_SUBJECT = Subject("model", "model")
+_CONFIDENTIAL = classification_rank("confidential")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,87 @@ class EvalContext:
             found[source].add(components[target].service)
             found[target].add(components[source].service)
         return {node: frozenset(services) for node, services in found.items()}
+
+    @cached_property
+    def exposure(self) -> Exposure:
+        """Gates in front of each component and the attack paths (engine/exposure.py)."""
+        policy = self.catalog.severity
+        targets = frozenset(policy.control_planes)
+        nodes = {}
+        for component in self.graph.components():
+            position = component.trust < policy.entry_trust_below
+            internet = component.internet_facing or "internet" in component.boundary_kinds or component.trust == 0
+            nodes[component.id] = NodeFacts(
+                id=component.id,
+                entry_cost=0 if internet else (1 if position else None),
+                position=position,
+                forwards=bool(component.forwards),
+                target=component.service in targets or classification_rank(component.classification) >= _CONFIDENTIAL,
+                trust=component.trust,
+            )
+        edges = [
+            EdgeFacts(
+                id=flow.id,
+                source=flow.source,
+                target=flow.target,
+                # AWS API calls are SigV4-signed whatever the model says of them
+                authenticated=flow.authenticated or flow.protocol == "aws-api",
+                encrypted=flow.encrypted,
+                crosses=bool(flow.crosses),
+            )
+            for flow in self.graph.flows()
+        ]
+        return expose(nodes, edges)
+
+    @cached_property
+    def on_paths(self) -> Mapping[str, str]:
+        """The highest likelihood of the attack paths each component or flow lies on."""
+        return self.exposure.paths_through()
+
+    @cached_property
+    def dependents(self) -> Mapping[str, tuple[str, ...]]:
+        """The components that send data flows to each component (who depends on it)."""
+        found: dict[str, set[str]] = {cid: set() for cid in self.graph.component_records}
+        for flow in self.graph.flows():
+            if flow.kind == "data":
+                found[flow.target].add(flow.source)
+        return {cid: tuple(sorted(others)) for cid, others in found.items()}
+
+    @cached_property
+    def stored_by(self) -> Mapping[str, tuple[str, ...]]:
+        """The components that store each data asset, by id."""
+        found: dict[str, list[str]] = {d: [] for d in self.graph.model.data}
+        for component in self.graph.components():
+            for data_id in component.stores:
+                found[data_id].append(component.id)
+        return {d: tuple(ids) for d, ids in found.items()}
+
+    @cached_property
+    def flows_into(self) -> Mapping[str, tuple[Target, ...]]:
+        """The flows that reach each component, in model order."""
+        found: dict[str, list[Target]] = {cid: [] for cid in self.graph.component_records}
+        for flow in self._flows:
+            assert flow.flow is not None
+            found[flow.flow.target].append(flow)
+        return {cid: tuple(flows) for cid, flows in found.items()}
+
+    @cached_property
+    def flows_out_of(self) -> Mapping[str, tuple[Target, ...]]:
+        """The flows that leave each component, in model order."""
+        found: dict[str, list[Target]] = {cid: [] for cid in self.graph.component_records}
+        for flow in self._flows:
+            assert flow.flow is not None
+            found[flow.flow.source].append(flow)
+        return {cid: tuple(flows) for cid, flows in found.items()}
+
+    @cached_property
+    def linked(self) -> Mapping[str, tuple[str, ...]]:
+        """The components joined to each component by a flow, either way, by id."""
+        found: dict[str, set[str]] = {cid: set() for cid in self.graph.component_records}
+        for source, target in self.graph.topology.edges():
+            found[source].add(target)
+            found[target].add(source)
+        return {cid: tuple(sorted(others)) for cid, others in found.items()}
 
     @cached_property
     def _components(self) -> dict[str, Target]:

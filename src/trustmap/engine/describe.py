@@ -57,6 +57,9 @@ def _flag(yes: str, no: str) -> Any:
 
 
 _PHRASES: dict[str, Any] = {
+    "route": _flag("is a route (network plumbing)", "is a data flow"),
+    "bidirectional": _flag("carries data both ways", "carries data one way"),
+    "sole_store": _flag("is the only store of some of its data", "only keeps copies of data stored elsewhere"),
     "service": lambda v: f"is {_a(v)} {_list(v)} service",
     "service_model": lambda v: f"is {_a(v)} {_list(v)} service",
     "kind": lambda v: f"is {_a(v)} {_list(v)} component",
@@ -83,6 +86,15 @@ _PHRASES: dict[str, Any] = {
 }
 
 
+#: how a condition on a component's flows reads; the phrase of the flow condition follows
+_FLOW_SETS = {
+    "inbound": "receives a flow that",
+    "outbound": "sends a flow that",
+    "every_inbound": "receives flows that all",
+    "every_outbound": "sends flows that all",
+}
+
+
 def describe(condition: Condition) -> str:
     """A short phrase such as "crosses a trust boundary and is not encrypted"."""
     key = condition.key()
@@ -98,6 +110,13 @@ def describe(condition: Condition) -> str:
         inner = condition.source if key == "source" else condition.target
         assert inner is not None
         return f"its {key} {describe(inner)}"
+    if key in _FLOW_SETS:
+        inner = getattr(condition, key)
+        assert inner is not None
+        return f"{_FLOW_SETS[key]} {describe(inner)}"
+    if key == "linked":
+        assert condition.linked is not None
+        return f"is joined by a flow to a component that {describe(condition.linked)}"
     if key == "property":
         test = condition.property
         assert test is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trustmap.catalog import Catalog
@@ -16,9 +16,9 @@ from trustmap.engine.context import EvalContext, Target
 from trustmap.engine.decisions import DecisionTable
 from trustmap.engine.describe import about, describe
 from trustmap.engine.explain import explain
-from trustmap.engine.severity import raised_severity
-from trustmap.findings import ChecklistItem, Decision, Finding, Report, Subject
-from trustmap.graph import ModelGraph
+from trustmap.engine.severity import rate
+from trustmap.findings import ChecklistItem, Decision, Finding, Question, Report, Subject
+from trustmap.graph import FlowInfo, ModelGraph, classification_rank
 from trustmap.rules import BUILTIN_RULES, Rule
 
 __all__ = ["EvaluationOptions", "evaluate"]
@@ -54,7 +54,14 @@ class _Evaluator:
         self.unlisted: dict[tuple[str, str, str], _Status | None] = {}
         self.decisions = DecisionTable.from_model(graph.model.accepted, options.today)
         self.descriptions: dict[int, tuple[Condition, str]] = {}
-        self.predicates: dict[str, tuple[Predicate | None, Predicate | None, Predicate | None]] = {}
+        self.predicates: dict[str, tuple[Predicate | None, ...]] = {}
+        #: questions asked so far, by key, with the threats that wait on each
+        self.asked: dict[str, tuple[Target, Control, list[str]]] = {}
+        #: components that declare each contrast control, by service (see `_contrast`)
+        self.declared_by: dict[tuple[str, str], list[str]] = {}
+        for component in graph.components():
+            for control_id in component.controls:
+                self.declared_by.setdefault((component.service, control_id), []).append(component.id)
         self.fixed: dict[tuple[str, str], _Status] = {}
         mitigating: dict[str, list[str]] = {}
         for threat in catalog.threats.values():
@@ -106,7 +113,7 @@ class _Evaluator:
 
     def _status(self, control: Control, target: Target, *, ignore_applies_to: bool = False) -> _Status | None:
         context = self.context
-        applies, relevant, evidence = self._predicates(control)
+        applies, relevant, evidence, open_when = self._predicates(control)
         if not ignore_applies_to and applies is not None and not applies(target, context):
             return None
         if control.owner == "aws":
@@ -115,6 +122,9 @@ class _Evaluator:
             return self._fixed(control, "not-applicable")
         if target.component is not None and control.id in target.component.controls:
             return self._fixed(control, "met-declared")
+        # A flow control declared on a component holds for the flows that component sends.
+        if target.flow is not None and control.id in self.graph.component(target.flow.source).controls:
+            return self._fixed(control, "met-source")
         if control.id in context.model_controls:
             return self._fixed(control, "met-model")
         if evidence is not None and evidence(target, context):
@@ -122,18 +132,41 @@ class _Evaluator:
             return _Status(
                 "met", "evidenced by the model: " + about(_named(target), self.describe(control.evidence))
             )
-        return self._fixed(control, "open")
+        if open_when is not None and open_when(target, context):
+            assert control.open_when is not None
+            stated = explain(control.open_when, target, context)
+            return _Status("open", f"stated in the model: {_named(target)} {stated}")
+        contrast = self._contrast(control, target)
+        if contrast is not None:
+            return contrast
+        return self._fixed(control, "unknown")
 
-    def _predicates(self, control: Control) -> tuple[Predicate | None, Predicate | None, Predicate | None]:
+    def _contrast(self, control: Control, target: Target) -> _Status | None:
+        """Open when other components of the same service declare the control and this one
+        does not: the model shows where the control is in place, so its absence here is a
+        statement (catalog `contrast: true`, judgement.md)."""
+        if not control.contrast or target.component is None:
+            return None
+        others = self.declared_by.get((target.component.service, control.id), [])
+        if not others:
+            return None
+        named = ", ".join(f"'{o}'" for o in others[:3])
+        return _Status(
+            "open",
+            f"the model declares '{control.id}' on {named} ({target.component.service} too) but not on"
+            f" {_named(target)}",
+        )
+
+    def _predicates(self, control: Control) -> tuple[Predicate | None, ...]:
         found = self.predicates.get(control.id)
         if found is None:
             context = self.context
-            found = tuple(  # type: ignore[assignment]
+            found = tuple(
                 None if condition is None else predicate(condition, context)
-                for condition in (control.applies_to, control.relevant_when, control.evidence)
+                for condition in (control.applies_to, control.relevant_when, control.evidence, control.open_when)
             )
-            self.predicates[control.id] = found  # type: ignore[assignment]
-        return found  # type: ignore[return-value]
+            self.predicates[control.id] = found
+        return found
 
     def _fixed(self, control: Control, which: str) -> _Status:
         """A status whose reason depends on the control alone: made once per control."""
@@ -154,14 +187,18 @@ class _Evaluator:
             )
         if which == "met-declared":
             return _Status("met", "declared in the component's controls")
+        if which == "shown":
+            return _Status("open", "not evidenced, and the graph shows the gap")
+        if which == "met-source":
+            return _Status("met", "declared in the controls of the flow's source")
         if which == "met-model":
             return _Status("met", self._model_evidence(control.id))
         scope = "the model's top-level 'controls'" if control.scope == "model" else "its 'controls'"
         if control.evidence is not None:
-            expected = f"expected {self.describe(control.evidence)}, or '{control.id}' in {scope}"
+            expected = f"{self.describe(control.evidence)}, or '{control.id}' in {scope}"
         else:
-            expected = f"expected '{control.id}' in {scope}"
-        return _Status("open", f"not evidenced in the model: {expected}")
+            expected = f"'{control.id}' in {scope}"
+        return _Status("unknown", f"the model does not say; evidence would be: {expected}")
 
     def _model_evidence(self, control_id: str) -> str:
         declared = {self.catalog.canonical_control(c) or c for c in self.graph.model.controls}
@@ -192,7 +229,7 @@ class _Evaluator:
 
     def _item(self, control: Control, target: Target, found: _Status) -> ChecklistItem:
         status, reason, decision = found.status, found.reason, None
-        if status == "open":
+        if status in ("open", "unknown"):
             decision = self.decisions.lookup(f"{target.subject.id}/{control.id}")
             if decision is not None:
                 status, reason = decision.status, f"{decision.status}: {decision.reason}"
@@ -237,19 +274,138 @@ class _Evaluator:
         found: list[Finding] = []
         for threat in self.catalog.threats.values():
             for target, why in self.hits(threat):
+                # Route flows are plumbing: they carry no data, so no data-handling finding.
+                if target.flow is not None and target.flow.kind == "route":
+                    continue
                 open_controls: list[tuple[Control, _Status]] = []
+                unknown: list[Control] = []
                 for control_id in threat.mitigated_by:
                     control = self.catalog.controls[control_id]
                     status = self.status(control, self.control_target(control, target), listed_only=False)
                     if status is not None and status.status == "open":
                         open_controls.append((control, status))
+                    elif status is not None and status.status == "unknown":
+                        unknown.append(control)
+                if (threat.implementation == "python" or threat.finding_unless_met) and unknown:
+                    # A graph rule fires on what the model shows; only evidence mitigates it.
+                    open_controls += [(c, self._fixed(c, "shown")) for c in unknown]
                 if threat.mitigated_by and not open_controls:
+                    for control in unknown:
+                        self.ask(control, self.control_target(control, target), threat)
                     continue
                 if why is None:
                     assert threat.when is not None
                     why = f"{_capital(_named(target))} {explain(threat.when, target, self.context)}"
                 found.append(self._finding(threat, target, why, open_controls))
-        return sorted(found, key=Finding.sort_key)
+        return sorted(_one_per_root_cause(self._grouped(self._folded(found))), key=Finding.sort_key)
+
+    def _primaries(self) -> dict[str, str]:
+        """For a store that receives a copy of another store's data (a replica, a backup), the
+        store it copies, followed to the first one; sorted, so the primary is found first."""
+        copies: dict[str, str] = {}
+        for flow in self.graph.flows():
+            source, target = self.graph.component(flow.source), self.graph.component(flow.target)
+            if source.dfd == target.dfd == "datastore" and set(flow.data) & set(source.stores) & set(target.stores):
+                copies.setdefault(flow.target, flow.source)
+        primaries = {}
+        for replica in copies:
+            primary, seen = replica, {replica}
+            while primary in copies and copies[primary] not in seen:
+                primary = copies[primary]
+                seen.add(primary)
+            primaries[replica] = primary
+        return primaries
+
+    def _folded(self, found: list[Finding]) -> list[Finding]:
+        """A finding whose threat `folds_into` another raised on the same subject is part of it."""
+        by_subject: dict[tuple[str, str], dict[str, Finding]] = {}
+        for finding in found:
+            by_subject.setdefault((finding.subject.kind, finding.subject.id), {})[finding.rule] = finding
+        result = []
+        for rules in by_subject.values():
+            absorbed: dict[str, list[Finding]] = {}
+            for rule, finding in rules.items():
+                into = next((r for r in self.catalog.threats[rule].folds_into if r in rules), None)
+                if into is None:
+                    continue
+                absorbed.setdefault(into, []).append(finding)
+            for rule, finding in rules.items():
+                if any(finding in group for group in absorbed.values()):
+                    continue
+                parts = absorbed.get(rule, [])
+                if parts:
+                    titles = "; ".join(f"{p.title.lower()} ({p.rule})" for p in parts)
+                    finding = replace(
+                        finding,
+                        why=f"{finding.why} It also means: {titles}.",
+                        covers=(*finding.covers, *(p.key for p in parts)),
+                    )
+                result.append(finding)
+        return result
+
+    def _grouped(self, found: list[Finding]) -> list[Finding]:
+        """Flows of a threat with `group_by` that one fix covers become one finding (the first
+        in model order), naming the others: one VPC endpoint serves every flow to that service."""
+        kept: dict[tuple[str, ...], Finding] = {}
+        members: dict[tuple[str, ...], list[str]] = {}
+        result: list[Finding] = []
+        flows = {f.id: f for f in self.graph.flows()}
+        primaries = self._primaries()
+        for finding in sorted(found, key=lambda f: flows[f.subject.id].index if f.subject.id in flows else -1):
+            threat = self.catalog.threats[finding.rule]
+            if threat.group_by == "replicas" and finding.subject.kind == "component":
+                key = (finding.rule, primaries.get(finding.subject.id, finding.subject.id))
+            elif threat.group_by is None or finding.subject.kind != "flow":
+                result.append(finding)
+                continue
+            else:
+                key = (finding.rule, *_group_key(threat.group_by, flows[finding.subject.id], self.graph))
+            if key in kept:
+                members[key].append(finding.subject.id)
+            else:
+                kept[key], members[key] = finding, []
+        for key, finding in kept.items():
+            others = members[key]
+            # the flow with the most sensitive data stands for the group
+            group = sorted([finding.subject.id, *others], key=lambda f: (-classification_rank(flows[f].classification) if f in flows else 0))
+            if group[0] != finding.subject.id and group[0] in flows:
+                lead = next(x for x in found if x.rule == finding.rule and x.subject.id == group[0])
+                others = [f for f in group if f != lead.subject.id]
+                finding = lead
+            if others:
+                named = ", ".join(f"'{o}'" for o in others)
+                finding = replace(
+                    finding,
+                    why=f"{finding.why} The same fix covers {named}.",
+                    covers=tuple(f"{o}/{finding.rule}" for o in others),
+                )
+            result.append(finding)
+        return result
+
+    def ask(self, control: Control, target: Target, threat: Threat) -> None:
+        """A question about a control the model says nothing of, once per subject and control."""
+        key = f"{target.subject.id}/{control.id}"
+        asked = self.asked.get(key)
+        if asked is None:
+            self.asked[key] = (target, control, [threat.id])
+        elif threat.id not in asked[2]:
+            asked[2].append(threat.id)
+
+    def questions(self) -> list[Question]:
+        found = []
+        for key, (target, control, threats) in sorted(self.asked.items()):
+            found.append(
+                Question(
+                    subject=target.subject,
+                    control=control.id,
+                    category=control.category,
+                    text=control.question or f"Is this in place: {control.title}?",
+                    threats=tuple(sorted(threats)),
+                    location=self.context.location(target),
+                    decision=self.decisions.lookup(key),
+                )
+            )
+        return found
 
     def _decided_controls(
         self, target: Target, open_controls: list[tuple[Control, _Status]]
@@ -266,7 +422,7 @@ class _Evaluator:
     def _finding(
         self, threat: Threat, target: Target, why: str, open_controls: list[tuple[Control, _Status]]
     ) -> Finding:
-        severity, raises = raised_severity(threat.severity, target, self.context, self.catalog.severity)
+        rating = rate(threat, target, [c for c, _ in open_controls], self.context)
         compliance: dict[str, set[str]] = {"hipaa": set(), "iso27001": set(), "pci-dss": set()}
         for control, _ in open_controls:
             for framework, refs in control.compliance.as_dict().items():
@@ -283,9 +439,11 @@ class _Evaluator:
             description=threat.description,
             category=threat.category,
             stride=tuple(threat.stride),
-            severity=severity,
-            base_severity=threat.severity,
-            severity_reasons=tuple(raises),
+            severity=rating.severity,
+            impact=rating.impact,
+            likelihood=rating.likelihood,
+            severity_reasons=rating.reasons,
+            open_controls=tuple(c.id for c, _ in open_controls),
             owner=threat.owner,
             status=decision.status if decision else "open",
             subject=target.subject,
@@ -293,7 +451,7 @@ class _Evaluator:
             controls=tuple(threat.mitigated_by),
             compliance={k: sorted(v) for k, v in sorted(compliance.items())},
             location=self.context.location(target),
-            why=why + (f". {missing}" if missing else ""),
+            why=why + (f". {missing}" if missing else "") + ". " + _capital("; ".join(rating.reasons)) + ".",
             remediation=remediation,
             references={k: list(v) for k, v in threat.references.model_dump().items() if v},
             decision=decision,
@@ -314,6 +472,44 @@ class _Evaluator:
             )
             for index, entry in self.decisions.unused()
         ]
+
+
+def _group_key(group_by: str, flow: FlowInfo, graph: ModelGraph) -> tuple[str, ...]:
+    """What one fix covers: flows from one VPC to one service share an endpoint."""
+    source, target = graph.component(flow.source), graph.component(flow.target)
+    if group_by == "target-and-protocol":
+        return (flow.target, flow.protocol, str(flow.port))
+    vpc = next(
+        (b for b in reversed(source.boundary_path) if graph.boundaries[b].kind == "vpc"), source.boundary or ""
+    )
+    return (vpc, target.service)
+
+
+def _one_per_root_cause(found: list[Finding]) -> list[Finding]:
+    """Findings on one subject that the same open controls raise are one root cause with one
+    fix: keep the most severe and name the others in it (the review counted them twice)."""
+    by_cause: dict[tuple[str, tuple[str, ...]], list[Finding]] = {}
+    result: list[Finding] = []
+    for finding in sorted(found, key=Finding.sort_key):
+        if not finding.open_controls:
+            result.append(finding)
+            continue
+        by_cause.setdefault((finding.key.rpartition("/")[0] + finding.subject.kind, finding.open_controls), []).append(
+            finding
+        )
+    for group in by_cause.values():
+        first, others = group[0], group[1:]
+        if others:
+            titles = "; ".join(f"{o.title.lower()} ({o.rule})" for o in others)
+            first = replace(
+                first,
+                why=f"{first.why} The same fix also answers: {titles}.",
+                covers=(*first.covers, *(o.key for o in others)),
+                decision=first.decision or next((o.decision for o in others if o.decision), None),
+                status=first.status if first.decision else next((o.status for o in others if o.decision), first.status),
+            )
+        result.append(first)
+    return result
 
 
 def _named(target: Target) -> str:
@@ -347,7 +543,14 @@ def evaluate(graph: ModelGraph, catalog: Catalog, options: EvaluationOptions | N
             *evaluator.context.targets("flow"),
         ]:
             checklists[target.subject] = evaluator.checklist(target)
-        return Report(checklists, tuple(findings), tuple(evaluator.unmatched()))
+        questions = tuple(evaluator.questions())
+        return Report(
+            checklists,
+            tuple(findings),
+            tuple(evaluator.unmatched()),
+            questions=questions,
+            attack_paths=evaluator.context.exposure.paths,
+        )
     finally:
         if collecting:
             gc.enable()

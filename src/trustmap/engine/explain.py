@@ -34,7 +34,8 @@ def explain(condition: Condition, target: Target, context: EvalContext, *, posit
         children = list(condition.all or condition.any or ())
         # all+true and any+false need every child; all+false and any+true need one deciding child.
         if (key == "all") == positive:
-            return " and ".join(explain(c, target, context, positive=positive) for c in children)
+            parts = (explain(c, target, context, positive=positive) for c in children)
+            return " and ".join(part for part in parts if part)
         decider = next(c for c in children if holds(c, target, context) == positive)
         return explain(decider, target, context, positive=positive)
     if key == "not":
@@ -47,7 +48,41 @@ def explain(condition: Condition, target: Target, context: EvalContext, *, posit
         end = context.component(target.flow.source if key == "source" else target.flow.target)
         verb = "comes from" if key == "source" else "goes to"
         return f"{verb} '{end.subject.id}', which " + explain(inner, end, context, positive=positive)
+    if key in ("inbound", "outbound", "every_inbound", "every_outbound"):
+        return _flows(condition, key, target, context, positive)
+    if key == "linked":
+        return _linked(condition, target, context, positive)
     return _leaf(condition, key, target, context, positive)
+
+
+def _flows(condition: Condition, key: str, target: Target, context: EvalContext, positive: bool) -> str:
+    """Name the flow that decided: one that matches (some, true) or one that does not (every,
+    false); a rule that needs every flow, or none, is said of the flows as a whole."""
+    inner = getattr(condition, key)
+    assert inner is not None
+    inbound = key.endswith("inbound")
+    flows = (context.flows_into if inbound else context.flows_out_of).get(target.subject.id, ())
+    verb = "receives" if inbound else "sends"
+    some = not key.startswith("every_")
+    if some == positive:
+        decider = next((f for f in flows if holds(inner, f, context) == positive), None)
+        if decider is not None:
+            said = explain(inner, decider, context, positive=positive)
+            return f"{verb} flow '{decider.subject.id}'" + (f", which {said}" if said else "")
+    if some:
+        return f"{verb} no flow that {describe(inner)}"
+    if not flows:
+        return f"{verb} no flow at all"
+    return f"{verb} only flows that {describe(inner)}"
+
+
+def _linked(condition: Condition, target: Target, context: EvalContext, positive: bool) -> str:
+    inner = condition.linked
+    assert inner is not None
+    for other in context.linked.get(target.subject.id, ()):
+        if positive and holds(inner, context.component(other), context):
+            return f"is joined to '{other}', which " + explain(inner, context.component(other), context)
+    return f"is joined to no component that {describe(inner)}"
 
 
 def _leaf(condition: Condition, key: str, target: Target, context: EvalContext, positive: bool) -> str:
@@ -69,7 +104,9 @@ def _leaf(condition: Condition, key: str, target: Target, context: EvalContext, 
         return f"is {no}{_DFD.get(component.dfd if component else '', 'an element')}"
     if key == "property":
         assert condition.property is not None
-        actual = component.property_value(condition.property.name) if component else None
+        actual = component.stated_value(condition.property.name) if component else None
+        if actual is None:
+            return f"says nothing of {condition.property.name}"
         shown = str(actual).lower() if isinstance(actual, bool) else actual
         return f"has {condition.property.name}: {shown}"
     if key == "crosses_boundary":
@@ -113,7 +150,7 @@ def _leaf(condition: Condition, key: str, target: Target, context: EvalContext, 
         )
     if key == "model_has_service":
         found = sorted(set(value or ()) & context.model_services)
-        owner = "has" if target.subject.kind == "model" else "the model has"
+        owner = "has" if target.subject.kind == "model" else "is in a model with"
         return (
             f"{owner} a component of service '{found[0]}'"
             if found
@@ -121,6 +158,13 @@ def _leaf(condition: Condition, key: str, target: Target, context: EvalContext, 
         )
     if key == "declared":
         return f"{'declares' if positive else 'does not declare'} control '{value}'"
+    if key == "route":
+        return ""  # that a flow is a data flow goes without saying in a reason
+    if key == "authenticated":
+        state = "authenticated" if flow and flow.authenticated else "not authenticated"
+        return f"is {state}"
+    if key == "trust_below":
+        return f"sits where trust is {component.trust if component else None}"
     phrase = describe(condition)
     if target.subject.kind == "model":
         phrase = phrase.removeprefix("the model ")

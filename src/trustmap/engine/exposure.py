@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from trustmap.findings import AttackPath
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -31,7 +33,6 @@ __all__ = [
     "MAX_ENTRIES_PER_TARGET",
     "MAX_HOPS",
     "MAX_PATHS",
-    "AttackPath",
     "EdgeFacts",
     "Exposure",
     "NodeFacts",
@@ -82,29 +83,6 @@ class EdgeFacts:
     authenticated: bool
     encrypted: bool
     crosses: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AttackPath:
-    id: str
-    entry: str
-    target: str
-    hops: tuple[str, ...]
-    flows: tuple[str, ...]
-    weakest_flow: str
-    weakest_why: str
-    likelihood: Level
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "entry": self.entry,
-            "flows": list(self.flows),
-            "hops": list(self.hops),
-            "id": self.id,
-            "likelihood": self.likelihood,
-            "target": self.target,
-            "weakest": {"flow": self.weakest_flow, "why": self.weakest_why},
-        }
 
 
 @dataclass(frozen=True)

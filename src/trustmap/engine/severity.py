@@ -1,49 +1,196 @@
-"""Raise a threat's base severity by what is at stake at its subject."""
+"""Rate a finding: impact from what is at stake on its subject, likelihood from its exposure.
+
+docs/judgement.md is the reference. Impact weighs the data the subject stores, processes or
+transmits (never data elsewhere in the model), capped by the threat's own ceiling; availability
+findings weigh the subject's dependents instead, and a regulation raises impact only where one
+of the finding's open controls maps to it. Likelihood comes from the exposure graph (gates on
+the way in, attack paths) and the subject's own public settings, or is fixed by the threat.
+"""
 
 from __future__ import annotations
 
-from trustmap.catalog.schema import SeverityPolicy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from trustmap.catalog.schema import Control, Threat
 from trustmap.engine.context import EvalContext, Target
-from trustmap.findings import SEVERITY_ORDER, severity_rank
+from trustmap.engine.exposure import likelihood_of_gates
+from trustmap.findings import LEVELS
+from trustmap.graph import FlowInfo
 
-__all__ = ["raised_severity"]
+__all__ = ["Rating", "rate"]
 
-
-def raised_severity(
-    base: str, target: Target, context: EvalContext, policy: SeverityPolicy
-) -> tuple[str, list[str]]:
-    """The severity after raises, and a sentence per raise saying why."""
-    reasons: list[str] = []
-    steps = 0
-    record = target.component or target.flow
-    if record is None:
-        classification = context.model_classification
-        regulations = sorted(context.model_regulations)
-        exposed = False
-    else:
-        classification = record.classification
-        regulations = list(record.regulations)
-        exposed = _exposed(target, context)
-    by_class = policy.raise_for_classification.get(classification, 0) if classification else 0  # type: ignore[call-overload]
-    if by_class:
-        steps += by_class
-        reasons.append(f"{classification} data")
-    if regulations and policy.raise_for_regulations:
-        steps += policy.raise_for_regulations
-        reasons.append("regulated data (" + ", ".join(regulations) + ")")
-    if exposed and policy.raise_for_internet_facing:
-        steps += policy.raise_for_internet_facing
-        reasons.append("internet exposure")
-    steps = min(steps, policy.max_raise)
-    rank = min(severity_rank(base) + steps, len(SEVERITY_ORDER) - 1)
-    if rank == severity_rank(base):
-        reasons = []
-    return SEVERITY_ORDER[rank], reasons
+#: the compliance frameworks whose controls can raise impact, as data assets name them
+_REGULATED_FRAMEWORKS = ("pci-dss", "hipaa")
+_REGULATION_NAMES = {"pci-dss": "PCI DSS", "hipaa": "HIPAA"}
+#: threats to a flow's contents on the wire: their likelihood is where the bytes travel
+_IN_TRANSIT = frozenset({"tampering", "information-disclosure"})
 
 
-def _exposed(target: Target, context: EvalContext) -> bool:
+@dataclass(frozen=True, slots=True)
+class Rating:
+    impact: str
+    likelihood: str
+    severity: str
+    reasons: tuple[str, ...]  # one sentence on impact, one on likelihood
+
+
+def _up(level: str, steps: int = 1) -> str:
+    return LEVELS[min(LEVELS.index(level) + steps, len(LEVELS) - 1)]
+
+
+def _lower(a: str, b: str) -> str:
+    return a if LEVELS.index(a) <= LEVELS.index(b) else b
+
+
+def _higher(a: str, b: str) -> str:
+    return a if LEVELS.index(a) >= LEVELS.index(b) else b
+
+
+def _listed(ids: Iterable[str], limit: int = 4) -> str:
+    ids = list(ids)
+    shown = ", ".join(f"'{i}'" for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _data_at_stake(threat: Threat, target: Target) -> tuple[str, ...]:
     if target.component is not None:
-        return target.component.internet_facing
+        return target.component.stores if threat.impact_from == "stored" else target.component.handles
+    if target.flow is not None:
+        return target.flow.data
+    return ()
+
+
+def _impact(
+    threat: Threat, target: Target, controls: Sequence[Control], context: EvalContext
+) -> tuple[str, str]:
+    policy = context.catalog.severity
+    ceiling = threat.impact
+    if target.subject.kind == "model":
+        return ceiling, f"impact {ceiling}: an account-wide duty"
+    if set(threat.stride) == {"denial-of-service"}:
+        dependents = context.dependents.get(target.subject.id, ()) if target.component else ()
+        if len(dependents) >= policy.dependents_for_high:
+            level = "high"
+        elif len(dependents) >= policy.dependents_for_medium:
+            level = "medium"
+        else:
+            level = "low"
+        level = _lower(level, ceiling)
+        role = f"{_listed(dependents)} depend{'s' if len(dependents) == 1 else ''} on it" if dependents else "nothing depends on it"
+        return level, f"impact {level}: {role}"
+    repudiation = set(threat.stride) == {"repudiation"}
+    if repudiation:
+        level, why = ceiling, "what cannot be proven afterwards"
+    else:
+        data = _data_at_stake(threat, target)
+        assets = context.graph.model.data
+        if data:
+            top = max(data, key=lambda d: LEVELS.index(policy.data_impact[assets[d].classification]))
+            weight = policy.data_impact[assets[top].classification]
+            level = _lower(_higher(weight, threat.impact_floor), ceiling)
+            why = f"{assets[top].classification} data at stake ({_listed(sorted(data))})"
+        else:
+            level = _lower(threat.impact_floor, ceiling)
+            why = "no data of the model at stake"
+    # A regulation weighs where its requirements are the finding's controls: it raises data that
+    # is regulated but rated below the threat's ceiling, and raises what cannot be proven (the
+    # regulations ask for those records in their own right).
+    regulated = _regulated(threat, target, controls, context)
+    limit = "high" if repudiation else ceiling
+    if regulated and LEVELS.index(level) < LEVELS.index(limit):
+        raised = _up(level)
+        return raised, f"impact {raised}: {why}, raised from {level} for {regulated}"
+    return level, f"impact {level}: {why}"
+
+
+def _regulated(threat: Threat, target: Target, controls: Sequence[Control], context: EvalContext) -> str:
+    """The regulations of the data at stake on the subject that the finding's open controls map to."""
+    assets = context.graph.model.data
+    at_stake = {r for d in _data_at_stake(threat, target) for r in assets[d].regulations}
+    mapped = {
+        framework
+        for control in controls
+        for framework, refs in control.compliance.as_dict().items()
+        if refs and framework in _REGULATED_FRAMEWORKS
+    }
+    found = sorted(at_stake & mapped)
+    return " and ".join(_REGULATION_NAMES[f] for f in found) + (" requirements" if found else "")
+
+
+def _transit(flow: FlowInfo, context: EvalContext) -> tuple[str, str]:
+    """Where a flow's bytes travel: over the internet, through a less trusted network, or AWS."""
+    ends = [context.graph.component(flow.source), context.graph.component(flow.target)]
+    if any("internet" in c.boundary_kinds or c.trust < 30 or c.service in ("actor", "external-system") for c in ends):
+        return "high", "it travels over the internet"
+    if _leaves_to_internet(flow.target, context):
+        return "high", f"'{flow.target}' passes it on to the internet"
+    if any(not c.aws or {"corporate", "on-premises", "third-party"} & set(c.boundary_kinds) for c in ends):
+        return "medium", "it travels outside AWS, through a corporate or on-premises network"
+    return "low", "it stays on AWS networks"
+
+
+def _leaves_to_internet(component_id: str, context: EvalContext, depth: int = 4) -> bool:
+    """Whether traffic reaching a forwarding component goes on to the internet (NAT -> IGW)."""
+    component = context.graph.component(component_id)
+    if not component.forwards or depth == 0:
+        return False
+    onward = context.flows_out_of.get(component_id, ())
+    if not onward:
+        return component.internet_facing
+    return any(
+        f.flow is not None and _leaves_to_internet(f.flow.target, context, depth - 1) for f in onward
+    )
+
+
+def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[str, str]:
+    if threat.likelihood is not None:
+        return (
+            threat.likelihood,
+            f"likelihood {threat.likelihood}: the catalog's rating for this threat, which needs no network path",
+        )
+    if target.subject.kind == "model":
+        return "medium", "likelihood medium: an account-wide duty"
+    on_path = context.on_paths.get(target.subject.id)
+    if target.component is not None:
+        component = target.component
+        if component.stated_value("public_access") is True:
+            return "high", "likelihood high: it allows anonymous access"
+        gates = context.exposure.gates.get(component.id)
+        level = likelihood_of_gates(gates)
+        if gates is None:
+            why = "not reachable from an entry along flows"
+        elif gates == 0:
+            why = "reachable from an entry without compromising anything first"
+        else:
+            why = f"{gates} component{'s' if gates > 1 else ''} to compromise on the way in"
+        if on_path is not None and LEVELS.index(on_path) > LEVELS.index(level):
+            level, why = on_path, "on an attack path to a sensitive target"
+        return level, f"likelihood {level}: {why}"
     assert target.flow is not None
-    source = context.graph.component(target.flow.source)
-    return source.internet_facing or "internet" in target.flow.crossed_kinds
+    if set(threat.stride) <= _IN_TRANSIT:
+        # Reading or altering the flow on the wire: where its bytes travel.
+        level, why = _transit(target.flow, context)
+    else:
+        # Impersonating the sender, or abusing what the flow lets through: who can stand at
+        # its source.
+        gates = context.exposure.gates.get(target.flow.source)
+        level = likelihood_of_gates(gates)
+        why = (
+            f"its source '{target.flow.source}' is not reachable from an entry"
+            if gates is None
+            else f"its source '{target.flow.source}' is reachable with {gates} component(s) to compromise"
+            if gates
+            else f"an attacker can stand at or reach its source '{target.flow.source}'"
+        )
+    if on_path is not None and LEVELS.index(on_path) > LEVELS.index(level):
+        level, why = on_path, "on an attack path to a sensitive target"
+    return level, f"likelihood {level}: {why}"
+
+
+def rate(threat: Threat, target: Target, controls: Sequence[Control], context: EvalContext) -> Rating:
+    """Impact, likelihood and the severity the matrix gives them, with the reasons."""
+    impact, impact_why = _impact(threat, target, controls, context)
+    likelihood, likelihood_why = _likelihood(threat, target, context)
+    severity = context.catalog.severity.matrix[impact][likelihood]  # type: ignore[index]
+    return Rating(impact, likelihood, severity, (impact_why, likelihood_why))

@@ -65,6 +65,8 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
         "data": data,
         "diagnostics": [d.to_json() for d in analysis.diagnostics],
         "findings": [f.to_json() for f in analysis.report.findings],
+        "questions": [q.to_json() for q in analysis.report.questions],
+        "attack_paths": [p.to_json() for p in analysis.report.attack_paths],
         "flows": [
             _entry(analysis, Subject("flow", flow.id), flow)
             for flow in sorted(graph.flows(), key=lambda f: f.id)

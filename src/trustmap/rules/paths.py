@@ -24,7 +24,9 @@ def internet_path_to_datastore_bypasses_waf(
     context: EvalContext, threat: Threat
 ) -> Iterator[tuple[Target, str]]:
     """Data stores in the customer's network that a flow path from the internet reaches
-    without passing a WAF or load balancer (or a component that declares control `waf`)."""
+    without passing a WAF or load balancer (or a component that declares control `waf`), and
+    without an application in front of them: the path runs only through components that pass
+    requests on (gateways, proxies). An application tier on the way is the design working."""
     graph = context.graph
     front_doors = _strings(threat, "front_doors", DEFAULT_FRONT_DOORS)
     store_models = _strings(threat, "store_models", DEFAULT_STORE_MODELS)
@@ -42,7 +44,8 @@ def internet_path_to_datastore_bypasses_waf(
             if successor in previous or guarded(successor):
                 continue
             previous[successor] = node
-            queue.append(successor)
+            if graph.component(successor).forwards:
+                queue.append(successor)
     for node in sorted(previous):
         component = graph.component(node)
         if (

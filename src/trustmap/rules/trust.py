@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target
 from trustmap.findings import Subject
-from trustmap.graph import ComponentInfo, classification_rank
+from trustmap.graph import ComponentInfo, ModelGraph, classification_rank
 from trustmap.rules.text import named
 
 __all__ = ["restricted_data_flows_to_lower_trust"]
+
+_LOW_TRUST = 50
 
 
 def restricted_data_flows_to_lower_trust(
@@ -18,37 +20,52 @@ def restricted_data_flows_to_lower_trust(
 ) -> Iterator[tuple[Target, str]]:
     """Flows that carry data at or above a classification into a less trusted place.
 
-    A bidirectional flow carries data both ways, so either direction counts. An AWS store of
-    the customer's that already holds all of that data is its home, not a new place the data
-    reaches (reading a secret from Secrets Manager, writing records to their bucket), so it
-    does not count; a third party that stores it still does.
+    Only the request direction counts: the response of a bidirectional flow goes back to the
+    initiator, which asked for it (a user's own card data shown back to them, a sign-in token).
+    A system of the customer's that already stores all of that data is its home, not a new place
+    the data reaches (a database read by its application, a core banking system on premises);
+    a third party that stores it still counts. Route flows carry no data, and a component that
+    only forwards the data is not where it ends up.
     """
     level = threat.parameters.get("classification", "restricted")
     threshold = classification_rank(str(level))
     graph = context.graph
     assets = graph.model.data
     for flow in graph.flows():
-        if classification_rank(flow.classification) < threshold:
+        if flow.kind == "route" or classification_rank(flow.classification) < threshold:
             continue
         sensitive = {d for d in flow.data if classification_rank(assets[d].classification) >= threshold}
-        directions = [(flow.source, flow.target)]
-        if flow.bidirectional:
-            directions.append((flow.target, flow.source))
-        for sender, receiver in directions:
-            sent, received = graph.component(sender), graph.component(receiver)
-            if received.trust < sent.trust and not _home(received, sensitive):
-                data = ", ".join(flow.data)
-                yield (
-                    Target(Subject("flow", flow.id), flow=flow),
-                    (
-                        f"Flow '{flow.id}' carries {flow.classification} data ({data}) from "
-                        f"{named(sent)} (trust {sent.trust}) "
-                        f"to {named(received)} (trust {received.trust})"
-                    ),
-                )
-                break
+        sent, received = graph.component(flow.source), graph.component(flow.target)
+        # A forwarding component (a load balancer in a public subnet) only passes the data on:
+        # where it ends up is judged on the hop that delivers it.
+        if received.forwards:
+            continue
+        if _less_trusted_party(sent, received, graph) and not _home(received, sensitive):
+            data = ", ".join(flow.data)
+            yield (
+                Target(Subject("flow", flow.id), flow=flow),
+                (
+                    f"Flow '{flow.id}' carries {flow.classification} data ({data}) from "
+                    f"{named(sent)} (trust {sent.trust}) "
+                    f"to {named(received)} (trust {received.trust})"
+                ),
+            )
+
+
+def _less_trusted_party(sent: ComponentInfo, received: ComponentInfo, graph: ModelGraph) -> bool:
+    """A less trusted place that is another party: outside AWS, in a place of trust below 50,
+    or another account. Between two components of one account a lower rating is the nesting of
+    boundaries (a public subnet, a regional service), not a less trusted party."""
+    if received.trust >= sent.trust:
+        return False
+    return not received.aws or received.trust < _LOW_TRUST or _account(received, graph) != _account(sent, graph)
+
+
+def _account(component: ComponentInfo, graph: ModelGraph) -> str | None:
+    return next((b for b in reversed(component.boundary_path) if graph.boundaries[b].kind == "account"), None)
 
 
 def _home(component: ComponentInfo, data: set[str]) -> bool:
-    """Whether the component is a store of the customer's in AWS that holds all of `data`."""
-    return component.aws and "third-party" not in component.boundary_kinds and data <= set(component.stores)
+    """Whether the component is a system of the customer's that already stores all of `data`."""
+    customers = component.service not in ("external-system", "actor") and "third-party" not in component.boundary_kinds
+    return customers and data <= set(component.stores)

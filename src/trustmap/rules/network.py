@@ -1,0 +1,140 @@
+"""Network reach: where traffic can go along routes and flows, and what filters it on the way.
+
+Route flows (`kind: route`) are network plumbing: a route carries packets both ways, so these
+rules follow route flows in either direction and data flows in the direction of the request.
+A network firewall on the way (or a component that declares the filtering control) stops the
+walk: what lies behind it is inspected.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Mapping
+
+from trustmap.catalog.schema import Threat
+from trustmap.engine.context import EvalContext, Target
+from trustmap.graph import ComponentInfo, classification_rank
+from trustmap.rules.text import named
+
+__all__ = ["internet_entry_routes_to_internal_network_uninspected", "unfiltered_egress"]
+
+DEFAULT_FILTERS = ("network-firewall",)
+DEFAULT_EGRESS = ("internet-gateway", "nat-gateway")
+DEFAULT_INTERNAL_KINDS = ("on-premises", "corporate")
+_MAX_SHOWN = 3
+
+
+def _strings(threat: Threat, key: str, default: tuple[str, ...]) -> frozenset[str]:
+    value = threat.parameters.get(key)
+    return frozenset(value) if isinstance(value, list) else frozenset(default)
+
+
+def _next_hops(context: EvalContext) -> Mapping[str, list[tuple[str, bool]]]:
+    """Where traffic can go from each component: (next component, over a route flow)."""
+    hops: dict[str, list[tuple[str, bool]]] = {c.id: [] for c in context.graph.components()}
+    for flow in context.graph.flows():
+        route = flow.kind == "route"
+        hops[flow.source].append((flow.target, route))
+        if route:
+            hops[flow.target].append((flow.source, route))
+    return {node: sorted(set(found)) for node, found in hops.items()}
+
+
+def _walk(
+    start: str,
+    context: EvalContext,
+    hops: Mapping[str, list[tuple[str, bool]]],
+    stops: frozenset[str],
+) -> dict[str, tuple[str | None, bool]]:
+    """Breadth-first from `start`, not through filtering components: each reached component
+    with the one before it and whether a route flow was used on the way."""
+    seen: dict[str, tuple[str | None, bool]] = {start: (None, False)}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt, route in hops[node]:
+            if nxt in seen:
+                continue
+            seen[nxt] = (node, seen[node][1] or route)
+            if context.graph.component(nxt).service not in stops:
+                queue.append(nxt)
+    return seen
+
+
+def _route(seen: Mapping[str, tuple[str | None, bool]], end: str) -> str:
+    path = [end]
+    while (step := seen[path[-1]][0]) is not None:
+        path.append(step)
+    return " -> ".join(reversed(path))
+
+
+def _filters(context: EvalContext, component: ComponentInfo, control: str) -> bool:
+    return control in component.controls or control in context.model_controls
+
+
+def unfiltered_egress(context: EvalContext, threat: Threat) -> Iterator[tuple[Target, str]]:
+    """Workloads that handle confidential data and reach an internet or NAT gateway along flows
+    and routes without a network firewall on the way (once, about the model)."""
+    filters = _strings(threat, "filters", DEFAULT_FILTERS)
+    egress = _strings(threat, "egress", DEFAULT_EGRESS)
+    hops = _next_hops(context)
+    found: list[str] = []
+    floor = classification_rank("confidential")
+    for component in context.graph.components():
+        if (
+            component.service_kind != "compute"
+            or not component.aws
+            or classification_rank(component.handles_classification) < floor
+            or _filters(context, component, "egress-filtering")
+        ):
+            continue
+        if component.in_public_subnet:
+            # a public subnet is, by definition, routed to an internet gateway
+            found.append(f"{named(component)} from its public subnet")
+            continue
+        seen = _walk(component.id, context, hops, filters)
+        exits = sorted(n for n in seen if n != component.id and context.graph.component(n).service in egress)
+        if exits:
+            found.append(f"{named(component)} along {_route(seen, exits[0])}")
+    if found:
+        shown = "; ".join(found[:_MAX_SHOWN]) + (f"; and {len(found) - _MAX_SHOWN} more" if len(found) > _MAX_SHOWN else "")
+        yield (
+            context.model_target(),
+            f"Workloads that handle confidential data reach the internet with nothing that filters "
+            f"their egress: {shown}",
+        )
+
+
+def internet_entry_routes_to_internal_network_uninspected(
+    context: EvalContext, threat: Threat
+) -> Iterator[tuple[Target, str]]:
+    """Internet-facing workloads that routes join to the internal network (on-premises,
+    corporate) or to restricted stores they have no flow to, with no inspection on the way."""
+    filters = _strings(threat, "filters", DEFAULT_FILTERS)
+    internal_kinds = _strings(threat, "internal_kinds", DEFAULT_INTERNAL_KINDS)
+    hops = _next_hops(context)
+    restricted = classification_rank("restricted")
+    for component in context.graph.components():
+        if not component.internet_facing or component.service_kind != "compute" or not component.aws:
+            continue
+        if _filters(context, component, "route-domain-segmentation"):
+            continue
+        direct = {f.flow.target for f in context.flows_out_of[component.id] if f.flow is not None}
+        seen = _walk(component.id, context, hops, filters)
+        reached = []
+        for node in sorted(seen):
+            other = context.graph.component(node)
+            if node == component.id or node in direct or not seen[node][1]:
+                continue  # itself, a designed flow, or reached without any route
+            internal = not internal_kinds.isdisjoint(other.boundary_kinds) or other.service == "on-premises"
+            if internal or classification_rank(other.classification) >= restricted:
+                reached.append(node)
+        if reached:
+            paths = "; ".join(_route(seen, n) for n in reached[:_MAX_SHOWN])
+            yield (
+                context.component(component.id),
+                f"{named(component)} is reachable from the internet, and routes take its traffic on "
+                f"to {', '.join(repr(n) for n in reached[:_MAX_SHOWN])} without passing a network "
+                f"firewall: {paths}",
+            )
+
