@@ -160,9 +160,8 @@ def _data(analysis: Analysis) -> dict[str, dict[str, Any]]:
 
 def _model(analysis: Analysis) -> dict[str, Any]:
     model = analysis.graph.model
-    controls = sorted({analysis.catalog.canonical_control(c) or c for c in model.controls})
     return {
-        "controls": controls,
+        "controls": analysis.graph.model_controls,
         "description": model.description,
         "name": model.name,
         "owner": model.owner,

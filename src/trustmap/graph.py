@@ -198,6 +198,8 @@ class ModelGraph:
     model: Model
     path: str
     lines: tuple[str, ...]
+    #: the model's top-level `controls`, as canonical ids, sorted
+    model_controls: tuple[str, ...] = ()
     #: where each entry of the model's `accepted` list is, by index
     decision_spans: dict[int, Span] = field(default_factory=dict)
 
@@ -213,10 +215,22 @@ class ModelGraph:
         return self.flow_records
 
     def boundary_children(self) -> dict[str | None, list[str]]:
+        """The boundary tree: each boundary's children (None: the top-level ones), by id."""
         children: dict[str | None, list[str]] = {}
         for boundary in sorted(self.boundaries.values(), key=lambda b: b.id):
             children.setdefault(boundary.parent, []).append(boundary.id)
         return children
+
+    def boundaries_top_down(self) -> list[str]:
+        """Every boundary after its parent, siblings by id: a walk of `boundary_children`."""
+        children = self.boundary_children()
+        order: list[str] = []
+        stack = list(reversed(children.get(None, [])))
+        while stack:
+            current = stack.pop()
+            order.append(current)
+            stack.extend(reversed(children.get(current, [])))
+        return order
 
 
 def _boundary_infos(loaded: LoadedModel) -> dict[str, BoundaryInfo]:
@@ -264,10 +278,6 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
     model, at = loaded.model, loaded.document.source_map
     boundaries = _boundary_infos(loaded)
     topology: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    topology.graph["boundaries"] = nx.DiGraph(
-        [(b.parent, b.id) for b in boundaries.values() if b.parent is not None]
-    )
-    topology.graph["boundaries"].add_nodes_from(boundaries)
     # One responsibility split per service, shared by its components (they only read it).
     splits: dict[str, Mapping[str, str]] = {}
     components = {
@@ -327,14 +337,15 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         if (span := at.value(("accepted", index, "finding"))) is not None
     }
     return ModelGraph(
-        topology,
-        boundaries,
-        components,
-        tuple(flows),
-        model,
-        loaded.path,
-        loaded.document.lines,
-        decision_spans,
+        topology=topology,
+        boundaries=boundaries,
+        component_records=components,
+        flow_records=tuple(flows),
+        model=model,
+        path=loaded.path,
+        lines=loaded.document.lines,
+        model_controls=tuple(sorted({catalog.canonical_control(c) or c for c in model.controls})),
+        decision_spans=decision_spans,
     )
 
 
@@ -397,7 +408,7 @@ def _component_info(
             or in_public_subnet
             or (service.kind in ("actor", "external") and "internet" in kinds)
         )
-    multi_az, multi_az_stated = _multi_az(component, service.defaults.multi_az, service.service_model)
+    multi_az, multi_az_stated = _multi_az(component, service.defaults.multi_az, service.default_multi_az())
     defaults = service.defaults
     written = component.model_fields_set
     stated = {"internet_facing", "encryption_at_rest"} | (written & _TRI_STATE)
@@ -452,7 +463,7 @@ def _component_info(
 _TRI_STATE = frozenset({"multi_az", "backup", "public_access", "logging"})
 
 
-def _multi_az(component: Component, default: bool | None, service_model: str) -> tuple[bool, bool]:
+def _multi_az(component: Component, default: bool | None, fallback: bool) -> tuple[bool, bool]:
     """Whether a component spans two zones, and whether the model says so.
 
     Written `multi_az` wins; then its `zones` (two or more is multi-AZ); then the catalog's
@@ -465,4 +476,4 @@ def _multi_az(component: Component, default: bool | None, service_model: str) ->
         return len(component.zones) >= 2, True
     if default is not None and component.replicas is None:
         return default, True
-    return (default if default is not None else service_model == "abstracted"), False
+    return fallback, False

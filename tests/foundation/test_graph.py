@@ -106,9 +106,11 @@ def test_property_defaults_come_from_the_catalog(shop: ModelGraph) -> None:
 
 
 def test_boundaries_form_a_tree(shop: ModelGraph) -> None:
-    tree = shop.topology.graph["boundaries"]
-    assert sorted(tree.successors("vpc")) == ["app", "data-tier", "public"]
-    assert shop.boundary_children()[None] == ["internet", "prod"]
+    children = shop.boundary_children()
+    assert children["vpc"] == ["app", "data-tier", "public"]
+    assert children[None] == ["internet", "prod"]
+    # top down: every boundary after its parent, each subtree together, siblings by id
+    assert shop.boundaries_top_down() == sorted(shop.boundaries, key=lambda b: shop.boundaries[b].path)
 
 
 def test_report_json_lists_every_reported_field_and_no_internal_one(catalog: Catalog) -> None:

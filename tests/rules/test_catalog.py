@@ -276,3 +276,14 @@ def test_dated_caveats(catalog: Catalog) -> None:
     assert opsworks.deprecated is not None and opsworks.deprecated.replacement in catalog.services
     assert any("end of life" in c.text.lower() for c in opsworks.caveats)
     assert any("FIPS 140-3" in c.text for c in catalog.services["kms"].caveats)
+
+
+def test_derived_lookups_agree_with_the_entries(catalog: Catalog) -> None:
+    for control_id in catalog.controls:
+        mitigated = [t for t, threat in catalog.threats.items() if control_id in threat.mitigated_by]
+        assert list(catalog.threats_mitigated_by(control_id)) == mitigated, control_id
+    for threat_id, threat in catalog.threats.items():
+        assert catalog.canonical_threat(threat_id) == threat_id
+        for name in [threat.code or threat_id, *threat.aliases]:
+            assert catalog.canonical_threat(name) == threat_id, name
+    assert catalog.canonical_threat("no-such-threat") is None

@@ -74,6 +74,10 @@ class Catalog:
     origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict)
     service_aliases: Mapping[str, str] = field(default_factory=dict)
     control_aliases: Mapping[str, str] = field(default_factory=dict)
+    #: a threat's code and old ids (aliases) -> its id
+    threat_aliases: Mapping[str, str] = field(default_factory=dict)
+    #: control id -> the ids of the threats it mitigates, in catalog order
+    mitigates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: a content hash of every file read, so builds can tell when the catalog changed
     digest: str = ""
 
@@ -88,6 +92,15 @@ class Catalog:
     def canonical_control(self, control_id: str) -> str | None:
         canonical = self.control_aliases.get(control_id, control_id)
         return canonical if canonical in self.controls else None
+
+    def canonical_threat(self, threat_id: str) -> str | None:
+        """The id of the threat named by its id, its code or an old id."""
+        canonical = threat_id if threat_id in self.threats else self.threat_aliases.get(threat_id)
+        return canonical if canonical in self.threats else None
+
+    def threats_mitigated_by(self, control_id: str) -> tuple[str, ...]:
+        """The threats a control mitigates, in catalog order."""
+        return self.mitigates.get(control_id, ())
 
     def responsibility(self, service_id: str) -> dict[str, str]:
         """The owner of every layer for a service: its model's split, then its overrides."""
@@ -348,6 +361,14 @@ class _Merged:
         service_aliases = {a: k for k, s in self.services.items() for a in s.aliases}
         control_aliases = {a: k for k, c in self.controls.items() for a in c.aliases}
         control_aliases.update({c.code: k for k, c in self.controls.items() if c.code})
+        threats = dict(sorted(self.threats.items()))
+        threat_aliases: dict[str, str] = {}
+        mitigating: dict[str, list[str]] = {}
+        for threat_id, threat in threats.items():
+            for name in ([threat.code] if threat.code else []) + threat.aliases:
+                threat_aliases.setdefault(name, threat_id)
+            for control_id in threat.mitigated_by:
+                mitigating.setdefault(control_id, []).append(threat_id)
         return Catalog(
             layers={str(k): v for k, v in self.layer_file.layers.items()},
             service_models={str(k): v for k, v in self.layer_file.service_models.items()},
@@ -355,10 +376,12 @@ class _Merged:
             severity=self.severity,
             services=dict(sorted(self.services.items())),
             controls=dict(sorted(self.controls.items())),
-            threats=dict(sorted(self.threats.items())),
+            threats=threats,
             origins=self.origins,
             service_aliases=service_aliases,
             control_aliases=control_aliases,
+            threat_aliases=threat_aliases,
+            mitigates={control_id: tuple(ids) for control_id, ids in mitigating.items()},
             digest=hashlib.sha256(hashes.encode()).hexdigest()[:16],
         )
 

@@ -322,6 +322,13 @@ class Service(_Entry):
     aws_ids: list[str] = Field(default_factory=list)
     description: str | None = None
 
+    def default_multi_az(self) -> bool:
+        """Multi-AZ unless a component says otherwise: the catalog's default for the service,
+        else true for abstracted services (AWS runs them across zones)."""
+        if self.defaults.multi_az is not None:
+            return self.defaults.multi_az
+        return self.service_model == "abstracted"
+
 
 class ServiceFile(_Entry):
     services: dict[CatalogId, Service]

@@ -173,7 +173,7 @@ def architecture_view(
     include = boundaries_for(graph.boundaries, placed)
     if members is None:
         include = set(graph.boundaries)
-    body = nest(graph.boundaries, include, placed, _cluster_attrs)
+    body = nest(graph, include, placed, _cluster_attrs)
     body.extend(dot.edge(node_id(f.source), node_id(f.target), _edge_attrs(f, name)) for f in flows)
     links = island_chain(drawn, [(f.source, f.target) for f in flows])
     body.extend(dot.edge(node_id(tail), node_id(head), {"style": "invis"}) for tail, head in links)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from trustmap.diagrams import dot
 from trustmap.diagrams.text import html
-from trustmap.graph import BoundaryInfo
+from trustmap.graph import BoundaryInfo, ModelGraph
 
 __all__ = ["boundaries_for", "cluster_name", "nest", "sibling_order"]
 
@@ -34,7 +34,7 @@ def boundaries_for(boundaries: Mapping[str, BoundaryInfo], placed: Iterable[str 
 
 
 def nest(
-    boundaries: Mapping[str, BoundaryInfo],
+    graph: ModelGraph,
     include: set[str],
     members: Mapping[str | None, list[str]],
     cluster_attrs: Callable[[BoundaryInfo], dot.Attrs],
@@ -46,20 +46,19 @@ def nest(
     nodes placed directly in it. An included boundary with nothing inside gets a small note,
     so that every boundary of the model stays visible as a box.
     """
-    children: dict[str | None, list[BoundaryInfo]] = {}
-    for boundary_id in include:
-        boundary = boundaries[boundary_id]
-        children.setdefault(boundary.parent, []).append(boundary)
+    tree = graph.boundary_children()
+
+    def children(parent: str | None) -> list[BoundaryInfo]:
+        return sorted((graph.boundaries[b] for b in tree.get(parent, []) if b in include), key=sibling_order)
 
     def emit(boundary: BoundaryInfo) -> list[str]:
-        kids = sorted(children.get(boundary.id, []), key=sibling_order)
-        body = [line for kid in kids for line in emit(kid)]
+        body = [line for kid in children(boundary.id) for line in emit(kid)]
         body.extend(members.get(boundary.id, []))
         if not body:
             note = f'<FONT POINT-SIZE="9" COLOR="#6B7280"><I>{html(empty_note)}</I></FONT>'
             body = [dot.node(f"empty_{boundary.id}", {"shape": "plain", "label": dot.Html(note)})]
         return dot.subgraph(cluster_name(boundary.id), cluster_attrs(boundary), body)
 
-    lines = [line for root in sorted(children.get(None, []), key=sibling_order) for line in emit(root)]
+    lines = [line for root in children(None) for line in emit(root)]
     lines.extend(members.get(None, []))
     return lines

@@ -142,7 +142,7 @@ def dataflow_view(graph: ModelGraph, report: Report) -> DotView:
             {**node_attrs, **_node_attrs(component, open_by.get(("component", component.id)))},
         )
         placed.setdefault(component.boundary, []).append(line)
-    body = nest(graph.boundaries, set(graph.boundaries), placed, lambda b: _cluster_attrs(b, open_by))
+    body = nest(graph, set(graph.boundaries), placed, lambda b: _cluster_attrs(b, open_by))
     body.extend(
         dot.edge(f"c_{f.source}", f"c_{f.target}", _edge_attrs(f, open_by.get(("flow", f.id))))
         for f in graph.flows()

@@ -52,17 +52,14 @@ def mermaid_architecture(graph: ModelGraph) -> str:
     placed: dict[str | None, list[str]] = {}
     for component in graph.components():
         placed.setdefault(component.boundary, []).append(_node(component))
-    children: dict[str | None, list[BoundaryInfo]] = {}
-    for boundary in graph.boundaries.values():
-        children.setdefault(boundary.parent, []).append(boundary)
+    tree = graph.boundary_children()
+
+    def children(parent: str | None) -> list[BoundaryInfo]:
+        return sorted((graph.boundaries[b] for b in tree.get(parent, [])), key=sibling_order)
 
     def emit(boundary: BoundaryInfo, depth: int) -> list[str]:
         pad = "  " * depth
-        inner = [
-            line
-            for kid in sorted(children.get(boundary.id, []), key=sibling_order)
-            for line in emit(kid, depth + 1)
-        ]
+        inner = [line for kid in children(boundary.id) for line in emit(kid, depth + 1)]
         inner.extend(f"{pad}  {line}" for line in placed.get(boundary.id, []))
         if not inner:
             inner = [f'{pad}  {mermaid_id("e", boundary.id)}["no components"]']
@@ -71,7 +68,7 @@ def mermaid_architecture(graph: ModelGraph) -> str:
 
     # No front-matter title: Mermaid shows markup in titles escaped twice ("&amp;amp;").
     lines = ["%% trustmap architecture: boundaries are subgraphs b_<id>, components c_<id>", "flowchart TB"]
-    for root in sorted(children.get(None, []), key=sibling_order):
+    for root in children(None):
         lines.extend(emit(root, 1))
     lines.extend(f"  {line}" for line in placed.get(None, []))
 

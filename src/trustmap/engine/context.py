@@ -13,7 +13,7 @@ from trustmap.findings import Location, Subject
 from trustmap.engine.exposure import EdgeFacts, Exposure, NodeFacts, expose
 from trustmap.graph import ComponentInfo, FlowInfo, ModelGraph, classification_rank, max_classification
 
-__all__ = ["MODEL_SUBJECT", "EvalContext", "Target"]
+__all__ = ["MODEL_SUBJECT", "EvalContext", "Target", "named"]
 
 MODEL_SUBJECT = Subject("model", "model")
 _CONFIDENTIAL = classification_rank("confidential")
@@ -41,6 +41,18 @@ class Target:
         return record.span if record is not None else None
 
 
+def named(target: Target) -> str:
+    """How a finding's `why` names its subject: `Web tier ('web')`, or `'web'` when the component
+    has no display name of its own; `flow 'web->db'`; `the model`."""
+    if target.flow is not None:
+        return f"flow '{target.subject.id}'"
+    if target.component is None:
+        return "the model"
+    if target.name == target.subject.id:
+        return f"'{target.subject.id}'"
+    return f"{target.name} ('{target.subject.id}')"
+
+
 @dataclass(frozen=True)
 class EvalContext:
     """Read-only facts about the model that conditions and rules look up."""
@@ -53,7 +65,7 @@ class EvalContext:
     @cached_property
     def model_controls(self) -> frozenset[str]:
         """Controls declared for the whole model, plus those its services evidence."""
-        declared = {self.catalog.canonical_control(c) or c for c in self.graph.model.controls}
+        declared = set(self.graph.model_controls)
         for component in self.graph.components():
             declared |= self.catalog.evidenced_controls(component.service)
         return frozenset(declared)

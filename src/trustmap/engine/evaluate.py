@@ -12,7 +12,7 @@ from trustmap.catalog import Catalog
 from trustmap.catalog.schema import CATEGORIES, Condition, Control, Threat
 from trustmap.diagnostics import Diagnostic, printable
 from trustmap.engine.conditions import Predicate, predicate
-from trustmap.engine.context import EvalContext, Target
+from trustmap.engine.context import EvalContext, Target, named
 from trustmap.engine.decisions import DecisionTable
 from trustmap.engine.describe import about, describe
 from trustmap.engine.explain import explain
@@ -63,12 +63,6 @@ class _Evaluator:
             for control_id in component.controls:
                 self.declared_by.setdefault((component.service, control_id), []).append(component.id)
         self.fixed: dict[tuple[str, str], _Status] = {}
-        mitigating: dict[str, list[str]] = {}
-        for threat in catalog.threats.values():
-            for control_id in threat.mitigated_by:
-                mitigating.setdefault(control_id, []).append(threat.id)
-        #: the threats each control mitigates, in catalog order (asked once per checklist item)
-        self.threats_of = {control_id: tuple(ids) for control_id, ids in mitigating.items()}
         #: per subject kind, the controls of its checklist in the order the checklist lists them
         category_order = {c: i for i, c in enumerate(CATEGORIES)}
         owner_order = {"aws": 0, "shared": 1, "customer": 2}
@@ -130,12 +124,12 @@ class _Evaluator:
         if evidence is not None and evidence(target, context):
             assert control.evidence is not None
             return _Status(
-                "met", "evidenced by the model: " + about(_named(target), self.describe(control.evidence))
+                "met", "evidenced by the model: " + about(named(target), self.describe(control.evidence))
             )
         if open_when is not None and open_when(target, context):
             assert control.open_when is not None
             stated = explain(control.open_when, target, context)
-            return _Status("open", f"stated in the model: {_named(target)} {stated}")
+            return _Status("open", f"stated in the model: {named(target)} {stated}")
         contrast = self._contrast(control, target)
         if contrast is not None:
             return contrast
@@ -154,7 +148,7 @@ class _Evaluator:
         return _Status(
             "open",
             f"the model declares '{control.id}' on {named} ({target.component.service} too) but not on"
-            f" {_named(target)}",
+            f" {named(target)}",
         )
 
     def _predicates(self, control: Control) -> tuple[Predicate | None, ...]:
@@ -201,8 +195,7 @@ class _Evaluator:
         return _Status("unknown", f"the model does not say; evidence would be: {expected}")
 
     def _model_evidence(self, control_id: str) -> str:
-        declared = {self.catalog.canonical_control(c) or c for c in self.graph.model.controls}
-        if control_id in declared:
+        if control_id in self.graph.model_controls:
             return "declared in the model's top-level controls"
         providers = sorted(
             component.id
@@ -233,7 +226,7 @@ class _Evaluator:
             decision = self.decisions.lookup(f"{target.subject.id}/{control.id}")
             if decision is not None:
                 status, reason = decision.status, f"{decision.status}: {decision.reason}"
-        threats = self.threats_of.get(control.id, ())
+        threats = self.catalog.threats_mitigated_by(control.id)
         return ChecklistItem(
             id=control.id,
             code=control.code,
@@ -295,7 +288,7 @@ class _Evaluator:
                     continue
                 if why is None:
                     assert threat.when is not None
-                    why = f"{_capital(_named(target))} {explain(threat.when, target, self.context)}"
+                    why = f"{_capital(named(target))} {explain(threat.when, target, self.context)}"
                 found.append(self._finding(threat, target, why, open_controls))
         return sorted(_one_per_root_cause(self._grouped(self._folded(found))), key=Finding.sort_key)
 
@@ -510,16 +503,6 @@ def _one_per_root_cause(found: list[Finding]) -> list[Finding]:
             )
         result.append(first)
     return result
-
-
-def _named(target: Target) -> str:
-    if target.subject.kind == "flow":
-        return f"flow '{target.subject.id}'"
-    if target.subject.kind == "model":
-        return "the model"
-    if target.name == target.subject.id:
-        return f"'{target.subject.id}'"
-    return f"{target.name} ('{target.subject.id}')"
 
 
 def _capital(text: str) -> str:

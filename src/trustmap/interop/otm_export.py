@@ -81,9 +81,7 @@ def _zones(analysis: Analysis) -> tuple[dict[str, str | None], dict[bool, str]]:
     """Zones with their parents (parents first), and the synthetic zone for AWS / non-AWS
     components that sit outside every boundary (OTM requires a parent)."""
     graph = analysis.graph
-    zones: dict[str, str | None] = {
-        b.id: b.parent for b in sorted(graph.boundaries.values(), key=lambda b: (b.path, b.id))
-    }
+    zones: dict[str, str | None] = {b: graph.boundaries[b].parent for b in graph.boundaries_top_down()}
     outside = {c.aws for c in graph.components() if c.boundary is None}
     ids = IdAllocator.reserving([*zones, *graph.component_records])
     synthetic: dict[bool, str] = {}

@@ -272,14 +272,9 @@ class _Build:
         service = self.catalog.service(service_id)
         attrs = element.attributes
         found: dict[str, Any] = {}
-        default_multi = (
-            service.defaults.multi_az
-            if service and service.defaults.multi_az is not None
-            else (service is not None and service.service_model == "abstracted")
-        )
         defaults = {
             "internet_facing": bool(service and service.defaults.internet_facing),
-            "multi_az": default_multi,
+            "multi_az": service is not None and service.default_multi_az(),
             "backup": False,
             "public_access": False,
             "logging": False,

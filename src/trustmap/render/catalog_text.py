@@ -85,7 +85,7 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
         return None
     control = catalog.controls[control_id]
     compliance = control.compliance.as_dict()
-    mitigates = sorted(t for t, threat in catalog.threats.items() if control_id in threat.mitigated_by)
+    mitigates = catalog.threats_mitigated_by(control_id)
     pairs: list[tuple[str, str | None]] = [
         ("id", control_id),
         ("code", control.code),
@@ -115,12 +115,10 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
 
 
 def explain_threat(catalog: Catalog, entry_id: str) -> str | None:
-    # a threat may also be named by its code or an old id (alias)
-    threat = catalog.threats.get(entry_id) or next(
-        (t for t in catalog.threats.values() if entry_id == t.code or entry_id in t.aliases), None
-    )
-    if threat is None:
+    threat_id = catalog.canonical_threat(entry_id)
+    if threat_id is None:
         return None
+    threat = catalog.threats[threat_id]
     applies = describe(threat.when) if threat.when else "a graph rule (implementation: python)"
     pairs: list[tuple[str, str | None]] = [
         ("id", threat.id),

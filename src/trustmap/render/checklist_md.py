@@ -270,8 +270,7 @@ def _flow_facts(analysis: Analysis, views: Views, flow: FlowInfo) -> list[str]:
 
 
 def _model_facts(analysis: Analysis) -> list[str]:
-    model = analysis.graph.model
-    declared = sorted({analysis.catalog.canonical_control(c) or c for c in model.controls})
+    declared = analysis.graph.model_controls
     return [
         "Account-wide duties, checked once for the whole model (a component of the service, or an "
         "entry in the top-level `controls`, is evidence).",

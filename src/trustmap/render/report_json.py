@@ -74,7 +74,7 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
         "format": REPORT_FORMAT,
         "model": {
             "checklist": [item.to_json() for item in model_items],
-            "controls": sorted({analysis.catalog.canonical_control(c) or c for c in model.controls}),
+            "controls": list(graph.model_controls),
             "description": model.description,
             "name": model.name,
             "owner": model.owner,
@@ -100,9 +100,7 @@ def _controls(analysis: Analysis) -> dict[str, Any]:
             "evidence": control.evidence_text,
             "owner": control.owner,
             "remediation": control.remediation,
-            "threats": sorted(
-                t for t, threat in catalog.threats.items() if control_id in threat.mitigated_by
-            ),
+            "threats": list(catalog.threats_mitigated_by(control_id)),
             "title": control.title,
         }
     return described

@@ -12,9 +12,8 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 
 from trustmap.catalog.schema import Threat
-from trustmap.engine.context import EvalContext, Target
+from trustmap.engine.context import EvalContext, Target, named
 from trustmap.graph import ComponentInfo, classification_rank
-from trustmap.rules.text import named
 
 __all__ = ["internet_entry_routes_to_internal_network_uninspected", "unfiltered_egress"]
 
@@ -90,12 +89,12 @@ def unfiltered_egress(context: EvalContext, threat: Threat) -> Iterator[tuple[Ta
             continue
         if component.in_public_subnet:
             # a public subnet is, by definition, routed to an internet gateway
-            found.append(f"{named(component)} from its public subnet")
+            found.append(f"{named(context.component(component.id))} from its public subnet")
             continue
         seen = _walk(component.id, context, hops, filters)
         exits = sorted(n for n in seen if n != component.id and context.graph.component(n).service in egress)
         if exits:
-            found.append(f"{named(component)} along {_route(seen, exits[0])}")
+            found.append(f"{named(context.component(component.id))} along {_route(seen, exits[0])}")
     if found:
         shown = "; ".join(found[:_MAX_SHOWN]) + (f"; and {len(found) - _MAX_SHOWN} more" if len(found) > _MAX_SHOWN else "")
         yield (
@@ -133,7 +132,7 @@ def internet_entry_routes_to_internal_network_uninspected(
             paths = "; ".join(_route(seen, n) for n in reached[:_MAX_SHOWN])
             yield (
                 context.component(component.id),
-                f"{named(component)} is reachable from the internet, and routes take its traffic on "
+                f"{named(context.component(component.id))} is reachable from the internet, and routes take its traffic on "
                 f"to {', '.join(repr(n) for n in reached[:_MAX_SHOWN])} without passing a network "
                 f"firewall: {paths}",
             )

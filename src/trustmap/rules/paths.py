@@ -6,8 +6,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from trustmap.catalog.schema import Threat
-from trustmap.engine.context import EvalContext, Target
-from trustmap.rules.text import named
+from trustmap.engine.context import EvalContext, Target, named
 
 __all__ = ["internet_path_to_datastore_bypasses_waf"]
 
@@ -58,10 +57,11 @@ def internet_path_to_datastore_bypasses_waf(
         while (step := previous[path[-1]]) is not None:
             path.append(step)
         route = " -> ".join(reversed(path))
+        target = context.component(node)
         yield (
-            context.component(node),
+            target,
             (
-                f"{named(component)} is reachable from the internet along {route} "
+                f"{named(target)} is reachable from the internet along {route} "
                 f"without passing {' or '.join(sorted(front_doors))}"
             ),
         )

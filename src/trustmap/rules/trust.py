@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from trustmap.catalog.schema import Threat
-from trustmap.engine.context import EvalContext, Target
+from trustmap.engine.context import EvalContext, Target, named
 from trustmap.findings import Subject
 from trustmap.graph import ComponentInfo, ModelGraph, classification_rank
-from trustmap.rules.text import named
 
 __all__ = ["restricted_data_flows_to_lower_trust"]
 
@@ -46,8 +45,8 @@ def restricted_data_flows_to_lower_trust(
                 Target(Subject("flow", flow.id), flow=flow),
                 (
                     f"Flow '{flow.id}' carries {flow.classification} data ({data}) from "
-                    f"{named(sent)} (trust {sent.trust}) "
-                    f"to {named(received)} (trust {received.trust})"
+                    f"{named(context.component(sent.id))} (trust {sent.trust}) "
+                    f"to {named(context.component(received.id))} (trust {received.trust})"
                 ),
             )
 
