@@ -144,10 +144,10 @@ class _Evaluator:
         others = self.declared_by.get((target.component.service, control.id), [])
         if not others:
             return None
-        named = ", ".join(f"'{o}'" for o in others[:3])
+        where = ", ".join(f"'{o}'" for o in others[:3])
         return _Status(
             "open",
-            f"the model declares '{control.id}' on {named} ({target.component.service} too) but not on"
+            f"the model declares '{control.id}' on {where} ({target.component.service} too) but not on"
             f" {named(target)}",
         )
 
@@ -366,10 +366,10 @@ class _Evaluator:
                 others = [f for f in group if f != lead.subject.id]
                 finding = lead
             if others:
-                named = ", ".join(f"'{o}'" for o in others)
+                listed = ", ".join(f"'{o}'" for o in others)
                 finding = replace(
                     finding,
-                    why=f"{finding.why} The same fix covers {named}.",
+                    why=f"{finding.why} The same fix covers {listed}.",
                     covers=tuple(f"{o}/{finding.rule}" for o in others),
                 )
             result.append(finding)
