@@ -434,7 +434,7 @@ def _check_groups_and_routes(model: Model, document: Document) -> Iterator[Diagn
         for index, zone in enumerate(component.zones or ()):
             if zone in seen:
                 yield Diagnostic(
-                    "E212",
+                    "E214",
                     f"component '{component_id}' lists zone '{zone}' twice",
                     where,
                     at.value((*base, "zones", index)),
@@ -443,7 +443,7 @@ def _check_groups_and_routes(model: Model, document: Document) -> Iterator[Diagn
     for index, flow in enumerate(model.flows):
         if flow.kind == "route" and flow.data:
             yield Diagnostic(
-                "E213",
+                "E215",
                 f"flow '{flow.flow_id}' is a route (network plumbing) and carries no data of its own;"
                 " declare the data on the data flows that use the route",
                 where,

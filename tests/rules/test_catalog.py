@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TODAY
 from trustmap.analysis import Analysis
 from trustmap.catalog import Catalog, CatalogError, load_catalog
 from trustmap.catalog.schema import CATEGORIES, LAYERS, STRIDE
-from trustmap.rules import BUILTIN_RULES, check_registry
+from trustmap.diagnostics import has_errors
+from trustmap.engine.evaluate import EvaluationOptions, evaluate
+from trustmap.engine.rules import BUILTIN_RULES, check_registry
 
 MODELS = ROOT / "models"
 
@@ -90,6 +92,18 @@ def test_builtin_catalog_loads_and_every_python_rule_is_registered(catalog: Cata
     assert check_registry(catalog, BUILTIN_RULES) == []
     python = {t for t, threat in catalog.threats.items() if threat.implementation == "python"}
     assert python == set(BUILTIN_RULES)
+
+
+def test_evaluation_refuses_python_threats_and_rules_that_do_not_pair_up(
+    catalog: Catalog, corpus: dict[str, Analysis]
+) -> None:
+    graph = corpus["examples/shop.yaml"].graph
+    unpaired = {"no-such-threat": BUILTIN_RULES["restricted-data-flows-to-lower-trust"]}
+    for rules in ({}, {**BUILTIN_RULES, **unpaired}):
+        report = evaluate(graph, catalog, EvaluationOptions(today=TODAY, rules=rules))
+        assert report.findings == () and report.checklists == {}
+        assert report.diagnostics and {d.code for d in report.diagnostics} == {"E211"}
+        assert has_errors(report.diagnostics)
 
 
 def test_every_reference_resolves(catalog: Catalog) -> None:

@@ -75,7 +75,7 @@ def parse_today(value: str | None) -> dt.date:
 
 def load_catalog_or_exit(extra: Sequence[Path] | None) -> Catalog:
     from trustmap.catalog import CatalogError, load_catalog
-    from trustmap.rules import BUILTIN_RULES, check_registry
+    from trustmap.engine.rules import BUILTIN_RULES, check_registry
 
     try:
         catalog = load_catalog(extra or ())

@@ -16,10 +16,10 @@ from trustmap.engine.context import EvalContext, Target, named
 from trustmap.engine.decisions import DecisionTable
 from trustmap.engine.describe import about, describe
 from trustmap.engine.explain import explain
+from trustmap.engine.rules import BUILTIN_RULES, Rule, check_registry
 from trustmap.engine.severity import rate
 from trustmap.findings import ChecklistItem, Decision, Finding, Question, Report, Subject
 from trustmap.graph import FlowInfo, ModelGraph, classification_rank
-from trustmap.rules import BUILTIN_RULES, Rule
 
 __all__ = ["EvaluationOptions", "evaluate"]
 
@@ -249,10 +249,8 @@ class _Evaluator:
     def hits(self, threat: Threat) -> Iterator[tuple[Target, str | None]]:
         """Subjects the threat applies to, with why (None: explain it only if it is kept)."""
         if threat.implementation == "python":
-            rule = self.options.rules.get(threat.id)
-            # A missing rule is a catalog error, reported when the catalog loads.
-            if rule is not None:
-                yield from rule(self.context, threat)
+            # `evaluate` checked that every python threat has its rule.
+            yield from self.options.rules[threat.id](self.context, threat)
             return
         assert threat.when is not None
         applies = predicate(threat.when, self.context)
@@ -510,8 +508,15 @@ def _capital(text: str) -> str:
 
 
 def evaluate(graph: ModelGraph, catalog: Catalog, options: EvaluationOptions | None = None) -> Report:
-    """Checklists for every component, flow and the model; findings; decisions applied."""
+    """Checklists for every component, flow and the model; findings; decisions applied.
+
+    When the catalog's python threats and the rules do not pair up one to one, the report holds
+    only those errors (E211): a threat without its rule would silently find nothing.
+    """
     options = options or EvaluationOptions()
+    unpaired = check_registry(catalog, options.rules)
+    if unpaired:
+        return Report({}, (), tuple(unpaired))
     # Evaluation makes ~50 long-lived objects per component and no reference cycles; the cyclic
     # collector would walk them all again and again (a third of the time at 10,000 components).
     collecting = gc.isenabled()

@@ -13,9 +13,9 @@ from trustmap.catalog import Catalog
 from trustmap.catalog.schema import Threat
 from trustmap.diagnostics import Diagnostic
 from trustmap.engine.context import EvalContext, Target
-from trustmap.rules.network import internet_entry_routes_to_internal_network_uninspected, unfiltered_egress
-from trustmap.rules.paths import internet_path_to_datastore_bypasses_waf
-from trustmap.rules.trust import restricted_data_flows_to_lower_trust
+from trustmap.engine.rules.network import internet_entry_routes_to_internal_network_uninspected, unfiltered_egress
+from trustmap.engine.rules.paths import internet_path_to_datastore_bypasses_waf
+from trustmap.engine.rules.trust import restricted_data_flows_to_lower_trust
 
 __all__ = ["BUILTIN_RULES", "Rule", "check_registry"]
 
