@@ -14,8 +14,10 @@ import yaml
 from tests.conftest import ROOT, TODAY
 from trustmap.analysis import Analysis
 from trustmap.catalog import Catalog, CatalogError, load_catalog
-from trustmap.catalog.schema import CATEGORIES, LAYERS, STRIDE
+from trustmap.catalog.describe import _PHRASES
+from trustmap.catalog.schema import CATEGORIES, LAYERS, STRIDE, Condition
 from trustmap.diagnostics import has_errors
+from trustmap.engine.conditions import CONDITION_KEYS
 from trustmap.engine.evaluate import EvaluationOptions, evaluate
 from trustmap.engine.rules import BUILTIN_RULES, check_registry
 
@@ -301,3 +303,11 @@ def test_derived_lookups_agree_with_the_entries(catalog: Catalog) -> None:
         for name in [threat.code or threat_id, *threat.aliases]:
             assert catalog.canonical_threat(name) == threat_id, name
     assert catalog.canonical_threat("no-such-threat") is None
+
+
+def test_every_condition_key_is_built_explained_and_phrased() -> None:
+    keys = {info.alias or name for name, info in Condition.model_fields.items()}
+    assert set(CONDITION_KEYS) == keys
+    walked = {"all", "any", "not", "source", "target"}  # explained and phrased by walking into them
+    assert set(_PHRASES) | walked | {"property"} == keys
+    assert all(CONDITION_KEYS[key].explain is None for key in walked)

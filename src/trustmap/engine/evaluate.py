@@ -9,12 +9,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trustmap.catalog import Catalog
+from trustmap.catalog.describe import about, describe
 from trustmap.catalog.schema import CATEGORIES, Condition, Control, Threat
 from trustmap.diagnostics import Diagnostic, printable
 from trustmap.engine.conditions import Predicate, predicate
 from trustmap.engine.context import EvalContext, Target, named
 from trustmap.engine.decisions import DecisionTable
-from trustmap.engine.describe import about, describe
 from trustmap.engine.explain import explain
 from trustmap.engine.rules import BUILTIN_RULES, Rule, check_registry
 from trustmap.engine.severity import rate

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trustmap.catalog import Catalog
-from trustmap.engine.describe import about, describe
+from trustmap.catalog.describe import about, describe
 
 __all__ = [
     "explain_control",

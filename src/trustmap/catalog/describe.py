@@ -1,4 +1,9 @@
-"""Plain-English descriptions of conditions, for the "why" of findings and checklist items."""
+"""Plain-English descriptions of catalog conditions: the general phrase of each condition key.
+
+`trustmap catalog` shows them, and the engine uses them for the "why" of checklist items and
+for the keys whose reason needs none of the subject's own values (see
+`trustmap.engine.conditions.CONDITION_KEYS`). They depend on the catalog's vocabulary alone.
+"""
 
 from __future__ import annotations
 
