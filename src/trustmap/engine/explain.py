@@ -43,6 +43,10 @@ def explain(condition: Condition, target: Target, context: EvalContext, *, posit
     leaf = CONDITION_KEYS[key].explain
     if leaf is not None:
         return leaf(condition_value(condition, key), target, context, positive)
+    phrase = describe(condition)
+    if target.subject.kind == "model":
+        phrase = phrase.removeprefix("the model ")
+    return phrase if positive else f"not ({phrase})"
 
 
 def _flows(condition: Condition, key: str, target: Target, context: EvalContext, positive: bool) -> str:
