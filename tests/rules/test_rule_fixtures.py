@@ -1,10 +1,12 @@
 """One small model per catalog threat, annotated semgrep style.
 
 `fixtures/<threat-id>[.<variant>].yaml` marks the line where a finding of a rule must appear
-with `# expect: <rule>` and a compliant twin's line with `# ok: <rule>` (several rules are
-separated by commas). A finding's line is its location: the component's key, the flow's list
-item, or line 1 for findings about the model. For every rule a file names, the lines of that
-rule's findings must be exactly the `expect` lines.
+with `# expect: <rule>`, the line where the rule must instead ask a question (the model says
+nothing of a mitigating control: judgement.md) with `# ask: <rule>`, and a compliant twin's
+line with `# ok: <rule>` (several rules are separated by commas). A finding's or question's
+line is its location: the component's key, the flow's list item, or line 1 for the model. For
+every rule a file names, the lines of that rule's findings must be exactly the `expect` lines,
+and the lines of the questions it asks exactly the `ask` lines.
 """
 
 from __future__ import annotations
@@ -23,16 +25,17 @@ from trustmap.catalog import Catalog
 from trustmap.diagnostics import has_errors
 
 PATHS = sorted(FIXTURES.glob("*.yaml"))
-_ANNOTATION = re.compile(r"\b(expect|ok):\s*([a-z][a-z0-9-]*(?:\s*,\s*[a-z][a-z0-9-]*)*)")
+_ANNOTATION = re.compile(r"\b(expect|ask|ok):\s*([a-z][a-z0-9-]*(?:\s*,\s*[a-z][a-z0-9-]*)*)")
 
 
 @dataclass(frozen=True)
 class Annotations:
     expect: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    ask: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     ok: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def rules(self) -> set[str]:
-        return set(self.expect) | set(self.ok)
+        return set(self.expect) | set(self.ask) | set(self.ok)
 
 
 def read_annotations(text: str) -> Annotations:
@@ -43,7 +46,7 @@ def read_annotations(text: str) -> Annotations:
         if not hash_sign:
             continue
         for kind, names in _ANNOTATION.findall(comment):
-            table = found.expect if kind == "expect" else found.ok
+            table = {"expect": found.expect, "ask": found.ask, "ok": found.ok}[kind]
             for name in names.split(","):
                 table[name.strip()].add(number)
     return found
@@ -57,10 +60,11 @@ def subject_lines(analysis: Analysis) -> set[int]:
 
 
 def test_annotations_are_read() -> None:
-    text = "a: 1  # expect: x\nb:  # ok: y, z\n# a comment: not ok\nc: '#'  # expect: y\n"
+    text = "a: 1  # expect: x\nb:  # ok: y, z\n# a comment: not ok\nc: '#'  # expect: y\nd: 1  # ask: w\n"
     found = read_annotations(text)
     assert found.expect == {"x": {1}, "y": {4}}
     assert found.ok == {"y": {2}, "z": {2}}
+    assert found.ask == {"w": {5}}
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
@@ -78,7 +82,7 @@ def test_fixture(path: Path, catalog: Catalog) -> None:
     )
     assert analysis is not None and not has_errors(diagnostics), "\n".join(d.headline() for d in diagnostics)
     subjects = subject_lines(analysis)
-    for kind, table in (("expect", annotations.expect), ("ok", annotations.ok)):
+    for kind, table in (("expect", annotations.expect), ("ask", annotations.ask), ("ok", annotations.ok)):
         stray = sorted({line for lines in table.values() for line in lines} - subjects)
         assert not stray, f"`{kind}` on lines {stray}, where no finding can be located"
     for rule in sorted(rules):
@@ -88,15 +92,38 @@ def test_fixture(path: Path, catalog: Catalog) -> None:
         assert lines == expected, f"{rule}: findings at lines {sorted(lines)}, expected {sorted(expected)}"
         assert not lines & annotations.ok.get(rule, set())
         assert all(f.status == "open" for f in found), f"{rule}: a finding is not open"
+        asked = {q.location.line for q in analysis.report.questions if rule in q.threats}
+        expected_asked = annotations.ask.get(rule, set())
+        assert asked == expected_asked, f"{rule}: questions at lines {sorted(asked)}, expected {sorted(expected_asked)}"
+        assert not asked & annotations.ok.get(rule, set())
 
 
 def test_every_threat_has_a_firing_and_a_compliant_fixture(catalog: Catalog) -> None:
-    expected: set[str] = set()
+    """Every threat is shown raising a finding or, where the model can only leave its controls
+    unsaid (account-wide duties), asking a question; and shown quiet on a compliant twin."""
+    raised: set[str] = set()
     compliant: set[str] = set()
     for path in PATHS:
         annotations = read_annotations(path.read_text(encoding="utf-8"))
-        expected |= set(annotations.expect)
+        raised |= set(annotations.expect) | set(annotations.ask)
         compliant |= set(annotations.ok)
     threats = set(catalog.threats)
-    assert sorted(threats - expected) == [], "threats with no `expect` fixture"
+    assert sorted(threats - raised) == [], "threats with no `expect` or `ask` fixture"
     assert sorted(threats - compliant) == [], "threats with no `ok` fixture"
+
+
+def test_threats_that_can_raise_a_finding_are_shown_raising_one(catalog: Catalog) -> None:
+    """A threat whose controls have an `open_when` (or a graph rule, or one that is a finding
+    unless its control is met) can be found from what the model states: a fixture shows it."""
+    raised: set[str] = set()
+    for path in PATHS:
+        raised |= set(read_annotations(path.read_text(encoding="utf-8")).expect)
+    can_raise = {
+        t.id
+        for t in catalog.threats.values()
+        if t.implementation == "python"
+        or t.finding_unless_met
+        or not t.mitigated_by
+        or any(catalog.controls[c].open_when is not None or catalog.controls[c].contrast for c in t.mitigated_by)
+    }
+    assert sorted(can_raise - raised) == [], "threats that can raise a finding but no fixture shows one"

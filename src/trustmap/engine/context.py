@@ -148,21 +148,22 @@ class EvalContext:
 
     @cached_property
     def flows_into(self) -> Mapping[str, tuple[Target, ...]]:
-        """The flows that reach each component, in model order."""
+        """The flows that reach each component, by flow id (reasons that name one of them must not
+        depend on the order the model lists them in)."""
         found: dict[str, list[Target]] = {cid: [] for cid in self.graph.component_records}
         for flow in self._flows:
             assert flow.flow is not None
             found[flow.flow.target].append(flow)
-        return {cid: tuple(flows) for cid, flows in found.items()}
+        return {cid: tuple(sorted(flows, key=lambda f: f.subject.id)) for cid, flows in found.items()}
 
     @cached_property
     def flows_out_of(self) -> Mapping[str, tuple[Target, ...]]:
-        """The flows that leave each component, in model order."""
+        """The flows that leave each component, by flow id."""
         found: dict[str, list[Target]] = {cid: [] for cid in self.graph.component_records}
         for flow in self._flows:
             assert flow.flow is not None
             found[flow.flow.source].append(flow)
-        return {cid: tuple(flows) for cid, flows in found.items()}
+        return {cid: tuple(sorted(flows, key=lambda f: f.subject.id)) for cid, flows in found.items()}
 
     @cached_property
     def linked(self) -> Mapping[str, tuple[str, ...]]:

@@ -294,7 +294,7 @@ class _Evaluator:
         """For a store that receives a copy of another store's data (a replica, a backup), the
         store it copies, followed to the first one; sorted, so the primary is found first."""
         copies: dict[str, str] = {}
-        for flow in self.graph.flows():
+        for flow in sorted(self.graph.flows(), key=lambda f: f.id):
             source, target = self.graph.component(flow.source), self.graph.component(flow.target)
             if source.dfd == target.dfd == "datastore" and set(flow.data) & set(source.stores) & set(target.stores):
                 copies.setdefault(flow.target, flow.source)
@@ -335,8 +335,9 @@ class _Evaluator:
         return result
 
     def _grouped(self, found: list[Finding]) -> list[Finding]:
-        """Flows of a threat with `group_by` that one fix covers become one finding (the first
-        in model order), naming the others: one VPC endpoint serves every flow to that service."""
+        """Subjects of a threat with `group_by` that one fix covers become one finding, naming the
+        others: one VPC endpoint serves every flow to that service, a replica is fixed with its
+        primary store."""
         kept: dict[tuple[str, ...], Finding] = {}
         members: dict[tuple[str, ...], list[str]] = {}
         result: list[Finding] = []
@@ -355,14 +356,16 @@ class _Evaluator:
                 members[key].append(finding.subject.id)
             else:
                 kept[key], members[key] = finding, []
+        by_key = {f.key: f for f in found}
         for key, finding in kept.items():
-            others = members[key]
-            # the flow with the most sensitive data stands for the group
-            group = sorted([finding.subject.id, *others], key=lambda f: (-classification_rank(flows[f].classification) if f in flows else 0))
-            if group[0] != finding.subject.id and group[0] in flows:
-                lead = next(x for x in found if x.rule == finding.rule and x.subject.id == group[0])
-                others = [f for f in group if f != lead.subject.id]
-                finding = lead
+            # The subject with the most sensitive data stands for the group, then the first by
+            # id: the choice must not depend on the order the model lists things in.
+            group = sorted(
+                [finding.subject.id, *members[key]],
+                key=lambda s: (-classification_rank(flows[s].classification) if s in flows else 0, s),
+            )
+            finding = by_key[f"{group[0]}/{finding.rule}"]
+            others = group[1:]
             if others:
                 listed = ", ".join(f"'{o}'" for o in others)
                 finding = replace(
