@@ -84,16 +84,28 @@ class FindingChange:
 
 
 @dataclass(frozen=True)
+class QuestionChange:
+    """A question the new version asks that the old did not (`asked`), or no longer asks."""
+
+    key: str
+    change: str  # asked | gone | answered | reopened
+    text: str
+    old_status: str | None
+    new_status: str | None
+
+
+@dataclass(frozen=True)
 class ModelDiff:
     old_path: str
     new_path: str
     entries: tuple[EntryChange, ...] = ()
     responsibility: tuple[ResponsibilityChange, ...] = ()
     findings: tuple[FindingChange, ...] = ()
+    questions: tuple[QuestionChange, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.entries or self.responsibility or self.findings)
+        return not (self.entries or self.responsibility or self.findings or self.questions)
 
     @property
     def opens_findings(self) -> bool:
@@ -243,6 +255,30 @@ def _findings(old: Analysis, new: Analysis) -> list[FindingChange]:
     return [c for key in keys if (c := _finding_change(key, before.get(key), after.get(key))) is not None]
 
 
+def _questions(old: Analysis, new: Analysis) -> list[QuestionChange]:
+    before = {q.key: q for q in old.report.questions}
+    after = {q.key: q for q in new.report.questions}
+    found = []
+    for key in sorted(set(before) | set(after)):
+        was, now = before.get(key), after.get(key)
+        if was is None and now is not None:
+            change = "asked"
+        elif now is None and was is not None:
+            change = "gone"
+        elif was is not None and now is not None and was.status != now.status:
+            change = "reopened" if now.status == "unknown" else "answered"
+        else:
+            continue
+        question = now or was
+        assert question is not None
+        found.append(
+            QuestionChange(
+                key, change, question.text, was.status if was else None, now.status if now else None
+            )
+        )
+    return found
+
+
 def diff_analyses(old: Analysis, new: Analysis) -> ModelDiff:
     """Everything that changed from `old` to `new`."""
     return ModelDiff(
@@ -251,4 +287,5 @@ def diff_analyses(old: Analysis, new: Analysis) -> ModelDiff:
         entries=tuple(_entries(old, new)),
         responsibility=tuple(_responsibility(old, new)),
         findings=tuple(_findings(old, new)),
+        questions=tuple(_questions(old, new)),
     )

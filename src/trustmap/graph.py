@@ -290,7 +290,11 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
             Hop(flow.flow_id, flow.source, flow.target, frozenset(flow.data), flow.kind == "data")
             for flow in model.flows
         ),
-        {c.id: ALL_DATA if c.forwards is True else frozenset(c.forwards) for c in components.values() if c.forwards},
+        {
+            c.id: ALL_DATA if c.forwards is True else frozenset(c.forwards or ())
+            for c in components.values()
+            if c.forwards
+        },
         frozenset(cid for cid, c in model.components.items() if c.forwards is not None),
     )
     flows = []
@@ -310,7 +314,9 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
                 port=flow.port,
                 encrypted=flow.is_encrypted,
                 # AWS API calls are SigV4-signed and checked by IAM unless the model says otherwise
-                authenticated=flow.authenticated if "authenticated" in flow.model_fields_set else flow.protocol == "aws-api",
+                authenticated=flow.authenticated
+                if "authenticated" in flow.model_fields_set
+                else flow.protocol == "aws-api",
                 bidirectional=flow.bidirectional,
                 kind=flow.kind,
                 data=data,

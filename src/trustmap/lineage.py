@@ -79,6 +79,4 @@ def forwarded_data(
             if hop.target in forwards and hop.target in outbound and hop.target not in queued:
                 pending.append(hop.target)
                 queued.add(hop.target)
-    return {
-        hop.id: frozenset(carried[hop.id] - hop.data) for hop in hops if carried[hop.id] - hop.data
-    }
+    return {hop.id: frozenset(carried[hop.id] - hop.data) for hop in hops if carried[hop.id] - hop.data}

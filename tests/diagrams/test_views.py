@@ -126,7 +126,7 @@ def test_responsibility_matrix_has_every_layer_and_component(
         r'<TD BGCOLOR="#[0-9A-F]{6}"><FONT POINT-SIZE="8" COLOR="#[0-9A-F]{6}">([a-zA-Z ]+)</FONT>', source
     )
     assert len(cells) == len(catalog.layers) * len(analysis.graph.components())
-    assert set(cells) <= {"AWS", "customer", "shared", "third party"}
+    assert set(cells) <= {"AWS", "customer", "shared", "third party", "none"}
 
 
 def test_bands_are_balanced_and_bounded() -> None:

@@ -258,7 +258,9 @@ def check_examples(catalog: Catalog) -> list[ReviewCheck]:
                     check.true_raised += 1
                 else:
                     check.true_missed.append(key)
-            elif key in findings and not any(judged.get(k, verdict).verdict == "TP" for k in findings[key].covers):
+            elif key in findings and not any(
+                judged.get(k, verdict).verdict == "TP" for k in findings[key].covers
+            ):
                 # (a finding that stands for a true one it covers is that true finding)
                 check.still_findings.append((key, verdict.verdict))
         check.unjudged = [f for key, f in sorted(findings.items()) if key not in judged]

@@ -104,10 +104,24 @@ def test_removed_component_and_its_flows(catalog: Catalog, tmp_path: Path) -> No
     ]
     assert [(e.id, e.change) for e in diff.of_kind("flow")] == [("web->assets", "removed")]
     closed = {f.key for f in diff.findings if f.change == "closed"}
-    assert closed and all(k.startswith(("assets/", "web->assets/", "model/")) for k in closed)
+    assert all(k.startswith(("assets/", "web->assets/", "model/")) for k in closed)
     assert not diff.opens_findings
     text = render_diff_text(diff)
     assert "- assets (removed)" in text and "- web->assets (removed)" in text
+
+
+def test_removing_the_trail_asks_about_cloudtrail(catalog: Catalog, tmp_path: Path) -> None:
+    """A question is not a finding: it does not fail the diff, but the diff shows it."""
+    model = _shop()
+    del model["components"]["trail"]
+    new = _write(tmp_path, "no-trail.yaml", model)
+    diff = _diff(catalog, SHOP, new)
+    asked = {q.key: q for q in diff.questions if q.change == "asked"}
+    assert "model/cloudtrail" in asked and asked["model/cloudtrail"].new_status == "unknown"
+    assert not diff.opens_findings
+    assert "? model/cloudtrail (asked)" in render_diff_text(diff)
+    back = _diff(catalog, new, SHOP)
+    assert any(q.key == "model/cloudtrail" and q.change == "gone" for q in back.questions)
 
 
 def test_boundary_moved(catalog: Catalog, tmp_path: Path) -> None:

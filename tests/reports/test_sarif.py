@@ -41,11 +41,22 @@ def test_sarif_of_every_example_is_valid_and_located(
     rules = run["tool"]["driver"]["rules"]
     assert run["tool"]["driver"]["name"] == "trustmap"
     assert run["automationDetails"] == {"id": f"trustmap/examples/{name}.yaml/"}
-    assert [r["id"] for r in rules] == sorted({f.rule for f in analysis.report.findings})
+    questions = analysis.report.questions
+    asked = sorted({f"question/{q.control}" for q in questions})
+    assert [r["id"] for r in rules] == sorted({f.rule for f in analysis.report.findings}) + asked
     results = run["results"]
-    assert len(results) == len(analysis.report.findings) > 0
+    assert len(results) == len(analysis.report.findings) + len(questions)
+    finding_results, question_results = (
+        results[: len(analysis.report.findings)],
+        results[len(analysis.report.findings) :],
+    )
+    # Questions are notes of their own rules, apart from the findings.
+    for result, question in zip(question_results, questions, strict=True):
+        assert result["level"] == "note" and result["kind"] == "review"
+        assert result["ruleId"] == rules[result["ruleIndex"]]["id"] == f"question/{question.control}"
+        assert question.text in result["message"]["text"]
     lines = (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8").splitlines()
-    for result, finding in zip(results, analysis.report.findings, strict=True):
+    for result, finding in zip(finding_results, analysis.report.findings, strict=True):
         assert result["ruleId"] == rules[result["ruleIndex"]]["id"] == finding.rule
         assert result["level"] == LEVELS[finding.severity]
         assert result["partialFingerprints"] == {FINGERPRINT_KEY: finding.fingerprint}
@@ -68,6 +79,13 @@ def test_rules_carry_help_tags_and_a_numeric_security_severity(
 ) -> None:
     analysis = example(name)
     for rule in sarif_document(analysis)["runs"][0]["tool"]["driver"]["rules"]:
+        if rule["id"].startswith("question/"):
+            control = analysis.catalog.controls[rule["id"].removeprefix("question/")]
+            assert (
+                rule["defaultConfiguration"] == {"level": "note"}
+                and control.title == rule["shortDescription"]["text"]
+            )
+            continue
         threat = analysis.catalog.threats[rule["id"]]
         assert rule["shortDescription"]["text"] == threat.title
         assert rule["fullDescription"]["text"] == threat.description

@@ -78,18 +78,22 @@ TRAIL = """
 """
 
 
-def test_missing_cloudtrail_is_an_open_auditability_finding_on_the_model(analyse: Analyse) -> None:
+def test_undeclared_cloudtrail_is_a_question_about_the_model_not_a_finding(analyse: Analyse) -> None:
+    """judgement.md §1: an account-wide control the model does not declare is asked once."""
     model = Subject("model", "model")
-    found = _open(analyse(TRAIL.format(controls="", trail="")), model, "auditability")
-    assert "cloudtrail-not-enabled" in {f.rule for f in found}
-    finding = next(f for f in found if f.rule == "cloudtrail-not-enabled")
-    assert finding.subject.kind == "model" and finding.location.line == 1
+    silent = analyse(TRAIL.format(controls="", trail=""))
+    assert "cloudtrail-not-enabled" not in {f.rule for f in silent.report.findings}
+    (question,) = [q for q in silent.report.questions if q.control == "cloudtrail"]
+    assert question.subject == model and question.location.line == 1 and question.key == "model/cloudtrail"
+    assert question.threats == ("cloudtrail-not-enabled",) and question.status == "unknown"
+    item = next(i for i in silent.report.checklists[model] if i.id == "cloudtrail")
+    assert item.status == "unknown"
 
     with_component = analyse(TRAIL.format(controls="", trail="trail: {service: cloudtrail}"))
     declared = analyse(TRAIL.format(controls="controls: [cloudtrail]", trail=""))
     for analysis in (with_component, declared):
-        rules = {f.rule for f in _open(analysis, model, "auditability")}
-        assert "cloudtrail-not-enabled" not in rules
+        assert "model/cloudtrail" not in {q.key for q in analysis.report.questions}
+        assert next(i for i in analysis.report.checklists[model] if i.id == "cloudtrail").status == "met"
 
 
 REGULATED = """

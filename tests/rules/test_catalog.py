@@ -268,13 +268,37 @@ def test_responsibility_split_of_every_service(catalog: Catalog) -> None:
         expected = {
             "data": "customer",
             "identity": "customer",
-            "os": "customer" if service.service_model == "infrastructure" else "aws",
             "service-software": "aws",
             "infrastructure": "aws",
             "physical": "aws",
         }
         assert {layer: split[layer] for layer in expected} == expected, service_id
-        assert set(split.values()) <= {"aws", "customer", "shared"}, service_id
+        # The guest OS is the customer's on infrastructure services that have one; network
+        # constructs and volumes have none (owner `none`), and AWS runs it everywhere else.
+        if service.service_model == "infrastructure":
+            assert split["os"] in ("customer", "none"), service_id
+        else:
+            assert split["os"] == "aws", service_id
+        assert set(split.values()) <= {"aws", "customer", "shared", "none"}, service_id
+
+
+def test_network_constructs_and_volumes_have_no_guest_os_or_application(catalog: Catalog) -> None:
+    """The 2026-12 review: a NAT gateway's own duties say there is no guest OS to manage."""
+    for service_id in (
+        "vpc",
+        "internet-gateway",
+        "nat-gateway",
+        "transit-gateway",
+        "vpc-peering",
+        "vpc-endpoint",
+        "direct-connect",
+        "vpn",
+        "ebs",
+    ):
+        split = catalog.responsibility(service_id)
+        assert split["os"] == "none" and split["application"] == "none", service_id
+    for service_id in ("ec2", "auto-scaling"):
+        assert catalog.responsibility(service_id)["os"] == "customer", service_id
 
 
 def test_every_threat_is_documented(catalog: Catalog) -> None:
@@ -308,6 +332,18 @@ def test_derived_lookups_agree_with_the_entries(catalog: Catalog) -> None:
 def test_every_condition_key_is_built_explained_and_phrased() -> None:
     keys = {info.alias or name for name, info in Condition.model_fields.items()}
     assert set(CONDITION_KEYS) == keys
-    walked = {"all", "any", "not", "source", "target"}  # explained and phrased by walking into them
+    # explained and phrased by walking into them
+    walked = {
+        "all",
+        "any",
+        "not",
+        "source",
+        "target",
+        "inbound",
+        "outbound",
+        "every_inbound",
+        "every_outbound",
+        "linked",
+    }
     assert set(_PHRASES) | walked | {"property"} == keys
     assert all(CONDITION_KEYS[key].explain is None for key in walked)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from tests.conftest import ROOT
 from trustmap.catalog import Catalog
 from trustmap.cli import app
+from trustmap.findings import severity_rank
 
 runner = CliRunner()
 
@@ -137,6 +138,8 @@ ORG_THREAT = {
     "scope": "component",
     "severity": "medium",
     "when": {"service": ["ec2", "auto-scaling"]},
+    # the organisation's rule: an instance that does not declare the control is a finding
+    "finding_unless_met": True,
     "mitigated_by": ["approved-amis"],
     "references": {"cwe": ["CWE-494"]},
 }
@@ -151,7 +154,7 @@ def _org_catalog(tmp_path: Path, catalog: Catalog) -> Path:
     stricter: dict[str, Any] = catalog.threats["single-az-datastore"].model_dump(
         mode="json", by_alias=True, exclude_none=True
     )
-    stricter["severity"] = "high"
+    stricter["likelihood"] = "high"  # the organisation has lost zones before
     threats = {"threats": [ORG_THREAT, stricter]}
     (org / "threats" / "org.yaml").write_text(yaml.safe_dump(threats), encoding="utf-8")
     return org
@@ -171,14 +174,16 @@ def test_organisation_catalog_changes_the_findings(tmp_path: Path, catalog: Cata
     model.write_text(MODEL.replace("    controls: [approved-amis]\n", ""), encoding="utf-8")
     builtin = _findings(model)
     assert not any(key.endswith("/unapproved-ami") for key in builtin)
-    assert builtin["db/single-az-datastore"]["base_severity"] == "low"
+    assert builtin["db/single-az-datastore"]["likelihood"] == "low"
 
     model.write_text(MODEL, encoding="utf-8")
     layered = _findings(model, "--catalog", str(org))
     assert {k for k in layered if k.endswith("/unapproved-ami")} == {"batch/unapproved-ami"}
     assert layered["batch/unapproved-ami"]["controls"] == ["approved-amis"]
-    assert layered["db/single-az-datastore"]["base_severity"] == "high"
-    assert layered["db/single-az-datastore"]["severity"] == "high"
+    assert layered["db/single-az-datastore"]["likelihood"] == "high"
+    assert severity_rank(layered["db/single-az-datastore"]["severity"]) > severity_rank(
+        builtin["db/single-az-datastore"]["severity"]
+    )
     # everything else the built-in catalog found is still found
     assert set(builtin) <= set(layered)
 

@@ -8,104 +8,119 @@ from tests.conftest import EXAMPLES
 from tests.rules.conftest import Analyse
 from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
-from trustmap.catalog.schema import STRIDE, SeverityPolicy
-from trustmap.findings import SEVERITY_ORDER, Finding, Subject
+from trustmap.catalog.schema import STRIDE
+from trustmap.findings import LEVELS, SEVERITY_ORDER, Finding, Subject
 
+#: a public bucket: its finding's impact is its own data, its likelihood is the anonymous access
 BUCKET = """
     trustmap: 1
     name: Severity
     data:
       records: {{classification: {classification}, regulations: [{regulations}]}}
+      elsewhere: {{classification: restricted, regulations: [pci-dss, hipaa]}}
     components:
       bucket:
         service: s3
         stores: [records]
-        internet_facing: {exposed}
+        public_access: true
+      vault:
+        service: dynamodb
+        stores: [elsewhere]
 """
-
-
-def _expected(base: str, policy: SeverityPolicy, classification: str, regulated: bool, exposed: bool) -> str:
-    """The severity models/severity.yaml asks for, worked out independently of the engine."""
-    steps = policy.raise_for_classification.get(classification, 0)  # type: ignore[call-overload]
-    steps += policy.raise_for_regulations if regulated else 0
-    steps += policy.raise_for_internet_facing if exposed else 0
-    rank = SEVERITY_ORDER.index(base) + min(steps, policy.max_raise)
-    return SEVERITY_ORDER[min(rank, len(SEVERITY_ORDER) - 1)]
 
 
 def _finding(analysis: Analysis, key: str) -> Finding:
     return next(f for f in analysis.report.findings if f.key == key)
 
 
-def test_the_policy_raises_something(catalog: Catalog) -> None:
-    policy = catalog.severity
-    assert policy.raise_for_classification.get("restricted", 0) >= 1  # type: ignore[call-overload]
-    assert policy.raise_for_regulations >= 1 and policy.raise_for_internet_facing >= 1
-    assert 1 <= policy.max_raise < 3
+def test_the_matrix_is_complete_and_monotonic(catalog: Catalog) -> None:
+    """docs/judgement.md: more impact or more likelihood never lowers the severity; critical
+    needs both high, and the lowest corner is low (info stays for notes)."""
+    matrix = catalog.severity.matrix
+    levels = ("low", "medium", "high")
+    for i, impact in enumerate(levels):
+        for j, likelihood in enumerate(levels):
+            rank = SEVERITY_ORDER.index(matrix[impact][likelihood])  # type: ignore[index]
+            if i:
+                assert rank >= SEVERITY_ORDER.index(matrix[levels[i - 1]][likelihood])  # type: ignore[index]
+            if j:
+                assert rank >= SEVERITY_ORDER.index(matrix[impact][levels[j - 1]])  # type: ignore[index]
+    assert matrix["high"]["high"] == "critical" and matrix["low"]["low"] == "low"
+    assert [matrix[a][b] for a in levels for b in levels].count("critical") == 1
 
 
 @pytest.mark.parametrize(
-    ("classification", "regulations", "exposed", "reasons"),
+    ("classification", "regulations", "impact"),
     [
-        ("internal", "", False, []),
-        ("confidential", "", False, []),
-        ("restricted", "", False, ["restricted data"]),
-        ("confidential", "pci-dss", False, ["regulated data (pci-dss)"]),
-        ("internal", "", True, ["internet exposure"]),
-        ("restricted", "hipaa", False, ["restricted data", "regulated data (hipaa)"]),
-        (
-            "restricted",
-            "hipaa, pci-dss",
-            True,
-            ["restricted data", "regulated data (hipaa, pci-dss)", "internet exposure"],
-        ),
+        ("internal", "", "low"),
+        ("confidential", "", "medium"),
+        ("restricted", "", "high"),
+        # a regulation the finding's controls map to raises what is at stake by one step
+        ("confidential", "pci-dss", "high"),
+        # GDPR and SOX: no control maps to them, so they raise nothing
+        ("confidential", "gdpr", "medium"),
+        ("internal", "sox", "low"),
     ],
 )
-def test_severity_is_raised_by_what_is_at_stake(
-    analyse: Analyse,
-    catalog: Catalog,
-    classification: str,
-    regulations: str,
-    exposed: bool,
-    reasons: list[str],
+def test_impact_is_the_data_on_the_subject_not_elsewhere(
+    analyse: Analyse, catalog: Catalog, classification: str, regulations: str, impact: str
 ) -> None:
-    text = BUCKET.format(classification=classification, regulations=regulations, exposed=str(exposed).lower())
-    finding = _finding(analyse(text), "bucket/datastore-without-backup")
-    base = catalog.threats["datastore-without-backup"].severity
-    assert finding.base_severity == base == "low"
-    assert finding.severity == _expected(base, catalog.severity, classification, bool(regulations), exposed)
-    assert list(finding.severity_reasons) == reasons
-    # the policy caps the raise: three reasons still move the severity only max_raise steps
-    steps = SEVERITY_ORDER.index(finding.severity) - SEVERITY_ORDER.index(base)
-    assert steps == min(len(reasons), catalog.severity.max_raise)
+    text = BUCKET.format(classification=classification, regulations=regulations)
+    finding = _finding(analyse(text), "bucket/public-datastore")
+    assert finding.impact == impact, finding.severity_reasons
+    assert finding.likelihood == "high"  # anonymous access
+    assert finding.severity == catalog.severity.matrix[impact]["high"]  # type: ignore[index]
+    assert finding.severity_reasons[0].startswith(f"impact {impact}: {classification} data at stake")
+    assert "elsewhere" not in finding.why  # restricted data in another store weighs nothing here
 
 
-def test_severity_stops_at_critical(analyse: Analyse) -> None:
-    text = """
-        trustmap: 1
-        name: Severity cap
-        data:
-          cards: {classification: restricted, regulations: [pci-dss]}
-        boundaries:
-          vpc: {kind: vpc}
-          public: {kind: subnet, parent: vpc, public: true}
-          app: {kind: subnet, parent: vpc}
-        components:
-          lb: {service: elb, boundary: public}
-          web: {service: ec2, boundary: app}
-        flows:
-          - from: lb
-            to: web
-            protocol: http
-            data: [cards]
-    """
-    finding = _finding(analyse(text), "lb->web/unencrypted-flow-crosses-boundary")
-    assert finding.base_severity == "high" and finding.severity == "critical"
-    assert set(finding.severity_reasons) == {
-        "restricted data",
-        "regulated data (pci-dss)",
-        "internet exposure",
-    }
+STORE_BEHIND_WEB = """
+    trustmap: 1
+    name: Likelihood
+    data:
+      cards: {classification: restricted, regulations: [pci-dss]}
+    boundaries:
+      internet: {kind: internet}
+      vpc: {kind: vpc}
+      public: {kind: subnet, parent: vpc, public: true}
+      app: {kind: subnet, parent: vpc}
+      data: {kind: subnet, parent: vpc}
+    components:
+      shopper: {service: actor, boundary: internet}
+      lb: {service: elb, boundary: public}
+      web: {service: ec2, boundary: app, controls: [patch-baseline, imdsv2]}
+      db: {service: rds, boundary: data, stores: [cards], encryption_at_rest: customer-kms, logging: false}
+      batch: {service: rds, boundary: data, stores: [cards], encryption_at_rest: customer-kms, logging: false}
+    flows:
+      - {from: shopper, to: lb, protocol: https, data: [cards]}
+      - {from: lb, to: web, protocol: http}
+      - {from: web, to: db, protocol: postgres, authenticated: true, encrypted: true}
+"""
+
+
+def test_likelihood_counts_the_components_an_attacker_must_compromise(analyse: Analyse) -> None:
+    analysis = analyse(STORE_BEHIND_WEB)
+    exposure = {p.target: p for p in analysis.report.attack_paths}
+    # the database is one compromise (the web tier) away from the internet: medium
+    assert exposure["db"].likelihood == "medium" and exposure["db"].hops[-2:] == ("web", "db")
+    assert "batch" not in exposure  # no flow reaches it
+    # the clear-text hop inherits the likelihood of the path it lies on, and carries the card
+    # data that the load balancer forwards
+    hop = _finding(analysis, "lb->web/unencrypted-flow-crosses-boundary")
+    assert hop.impact == "high" and hop.likelihood == "medium" and hop.severity == "high"
+    assert "cards" in analysis.graph.flows()[1].data_forwarded
+
+
+def test_availability_findings_weigh_the_role_not_the_data(analyse: Analyse) -> None:
+    analysis = analyse(STORE_BEHIND_WEB)
+    used, unused = (
+        _finding(analysis, "db/single-az-datastore"),
+        _finding(analysis, "batch/single-az-datastore"),
+    )
+    assert used.impact == "medium" and "'web' depends on it" in used.severity_reasons[0]
+    assert unused.impact == "low" and "nothing depends on it" in unused.severity_reasons[0]
+    # both hold restricted card data: the classification does not decide an availability impact
+    assert used.likelihood == unused.likelihood == "low"
 
 
 def test_fingerprints_survive_moved_lines(catalog: Catalog) -> None:
@@ -150,7 +165,11 @@ def test_every_finding_is_well_formed(corpus: dict[str, Analysis], catalog: Cata
             threat = catalog.threats[finding.rule]
             assert finding.stride and set(finding.stride) <= set(STRIDE), where
             assert finding.stride == tuple(threat.stride), where
-            assert finding.severity in SEVERITY_ORDER and finding.base_severity == threat.severity, where
+            assert finding.severity in SEVERITY_ORDER, where
+            assert finding.impact in LEVELS and finding.likelihood in LEVELS, where
+            assert finding.severity == catalog.severity.matrix[finding.impact][finding.likelihood], where  # type: ignore[index]
+            assert finding.severity_reasons[0].startswith(f"impact {finding.impact}"), where
+            assert finding.severity_reasons[1].startswith(f"likelihood {finding.likelihood}"), where
             kind, subject = finding.subject.kind, finding.subject.id
             assert kind == threat.scope, where
             if kind == "component":

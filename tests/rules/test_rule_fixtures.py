@@ -94,7 +94,9 @@ def test_fixture(path: Path, catalog: Catalog) -> None:
         assert all(f.status == "open" for f in found), f"{rule}: a finding is not open"
         asked = {q.location.line for q in analysis.report.questions if rule in q.threats}
         expected_asked = annotations.ask.get(rule, set())
-        assert asked == expected_asked, f"{rule}: questions at lines {sorted(asked)}, expected {sorted(expected_asked)}"
+        assert asked == expected_asked, (
+            f"{rule}: questions at lines {sorted(asked)}, expected {sorted(expected_asked)}"
+        )
         assert not asked & annotations.ok.get(rule, set())
 
 
@@ -124,6 +126,8 @@ def test_threats_that_can_raise_a_finding_are_shown_raising_one(catalog: Catalog
         if t.implementation == "python"
         or t.finding_unless_met
         or not t.mitigated_by
-        or any(catalog.controls[c].open_when is not None or catalog.controls[c].contrast for c in t.mitigated_by)
+        or any(
+            catalog.controls[c].open_when is not None or catalog.controls[c].contrast for c in t.mitigated_by
+        )
     }
     assert sorted(can_raise - raised) == [], "threats that can raise a finding but no fixture shows one"

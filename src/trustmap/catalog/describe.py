@@ -64,7 +64,9 @@ def _flag(yes: str, no: str) -> Any:
 _PHRASES: dict[str, Any] = {
     "route": _flag("is a route (network plumbing)", "is a data flow"),
     "bidirectional": _flag("carries data both ways", "carries data one way"),
-    "sole_store": _flag("is the only store of some of its data", "only keeps copies of data stored elsewhere"),
+    "sole_store": _flag(
+        "is the only store of some of its data", "only keeps copies of data stored elsewhere"
+    ),
     "service": lambda v: f"is {_a(v)} {_list(v)} service",
     "service_model": lambda v: f"is {_a(v)} {_list(v)} service",
     "kind": lambda v: f"is {_a(v)} {_list(v)} component",

@@ -239,31 +239,33 @@ class CategoryFile(_Entry):
     categories: dict[Category, CategoryEntry]
 
 
+_MATRIX: dict[Level, dict[Level, Severity]] = {
+    "low": {"low": "low", "medium": "low", "high": "medium"},
+    "medium": {"low": "low", "medium": "medium", "high": "high"},
+    "high": {"low": "medium", "medium": "high", "high": "critical"},
+}
+_DATA_IMPACT: dict[Classification, Level] = {
+    "public": "low",
+    "internal": "low",
+    "confidential": "medium",
+    "restricted": "high",
+}
+
+
 class SeverityPolicy(_Entry):
     """How impact and likelihood make a severity (docs/judgement.md)."""
 
     #: impact -> likelihood -> severity
-    matrix: dict[Level, dict[Level, Severity]] = Field(
-        default_factory=lambda: {
-            "low": {"low": "low", "medium": "low", "high": "medium"},
-            "medium": {"low": "low", "medium": "medium", "high": "high"},
-            "high": {"low": "medium", "medium": "high", "high": "critical"},
-        }
-    )
+    matrix: dict[Level, dict[Level, Severity]] = Field(default_factory=lambda: dict(_MATRIX))
     #: impact of data of each classification at stake on a subject
-    data_impact: dict[Classification, Level] = Field(
-        default_factory=lambda: {
-            "public": "low",
-            "internal": "low",
-            "confidential": "medium",
-            "restricted": "high",
-        }
-    )
+    data_impact: dict[Classification, Level] = Field(default_factory=lambda: dict(_DATA_IMPACT))
     #: availability findings: how many dependent components make the impact medium, high
     dependents_for_medium: Annotated[int, Field(ge=1)] = 1
     dependents_for_high: Annotated[int, Field(ge=1)] = 3
     #: services that are attack-path targets whatever data they hold
-    control_planes: list[str] = Field(default_factory=lambda: ["iam", "kms", "secrets-manager", "organizations"])
+    control_planes: list[str] = Field(
+        default_factory=lambda: ["iam", "kms", "secrets-manager", "organizations"]
+    )
     #: components in a place of trust below this are where an attacker can stand (an entry)
     entry_trust_below: Annotated[int, Field(ge=0, le=101)] = 50
 

@@ -89,6 +89,8 @@ OWNER_STYLES: dict[str, tuple[str, str]] = {
     "shared": ("#B9D7F0", "#0B2A45"),
     "aws": ("#FF9900", "#232F3E"),
     "third-party": ("#9CA3AF", "#111827"),
+    # the layer does not exist for the service (a NAT gateway has no guest OS to secure)
+    "none": ("#F3F4F6", "#6B7280"),
 }
 
 SEVERITY_COLOURS: dict[str, str] = {

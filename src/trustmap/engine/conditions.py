@@ -446,7 +446,11 @@ def _explain_model_has_service(value: list[str], target: Target, context: EvalCo
 
 
 def _explain_authenticated(value: bool, target: Target, _: EvalContext, positive: bool) -> str:
-    return "is authenticated" if target.flow is not None and target.flow.authenticated else "is not authenticated"
+    return (
+        "is authenticated"
+        if target.flow is not None and target.flow.authenticated
+        else "is not authenticated"
+    )
 
 
 def _explain_trust_below(value: int, target: Target, _: EvalContext, positive: bool) -> str:

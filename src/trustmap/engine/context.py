@@ -9,8 +9,8 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Span
-from trustmap.findings import Location, Subject
 from trustmap.engine.exposure import EdgeFacts, Exposure, NodeFacts, expose
+from trustmap.findings import Location, Subject
 from trustmap.graph import ComponentInfo, FlowInfo, ModelGraph, classification_rank, max_classification
 
 __all__ = ["MODEL_SUBJECT", "EvalContext", "Target", "named"]
@@ -100,13 +100,16 @@ class EvalContext:
         nodes = {}
         for component in self.graph.components():
             position = component.trust < policy.entry_trust_below
-            internet = component.internet_facing or "internet" in component.boundary_kinds or component.trust == 0
+            internet = (
+                component.internet_facing or "internet" in component.boundary_kinds or component.trust == 0
+            )
             nodes[component.id] = NodeFacts(
                 id=component.id,
                 entry_cost=0 if internet else (1 if position else None),
                 position=position,
                 forwards=bool(component.forwards),
-                target=component.service in targets or classification_rank(component.classification) >= _CONFIDENTIAL,
+                target=component.service in targets
+                or classification_rank(component.classification) >= _CONFIDENTIAL,
                 trust=component.trust,
             )
         edges = [

@@ -157,7 +157,12 @@ class _Evaluator:
             context = self.context
             found = tuple(
                 None if condition is None else predicate(condition, context)
-                for condition in (control.applies_to, control.relevant_when, control.evidence, control.open_when)
+                for condition in (
+                    control.applies_to,
+                    control.relevant_when,
+                    control.evidence,
+                    control.open_when,
+                )
             )
             self.predicates[control.id] = found
         return found
@@ -296,7 +301,9 @@ class _Evaluator:
         copies: dict[str, str] = {}
         for flow in sorted(self.graph.flows(), key=lambda f: f.id):
             source, target = self.graph.component(flow.source), self.graph.component(flow.target)
-            if source.dfd == target.dfd == "datastore" and set(flow.data) & set(source.stores) & set(target.stores):
+            if source.dfd == target.dfd == "datastore" and set(flow.data) & set(source.stores) & set(
+                target.stores
+            ):
                 copies.setdefault(flow.target, flow.source)
         primaries = {}
         for replica in copies:
@@ -339,11 +346,14 @@ class _Evaluator:
         others: one VPC endpoint serves every flow to that service, a replica is fixed with its
         primary store."""
         kept: dict[tuple[str, ...], Finding] = {}
+        key: tuple[str, ...]
         members: dict[tuple[str, ...], list[str]] = {}
         result: list[Finding] = []
         flows = {f.id: f for f in self.graph.flows()}
         primaries = self._primaries()
-        for finding in sorted(found, key=lambda f: flows[f.subject.id].index if f.subject.id in flows else -1):
+        for finding in sorted(
+            found, key=lambda f: flows[f.subject.id].index if f.subject.id in flows else -1
+        ):
             threat = self.catalog.threats[finding.rule]
             if threat.group_by == "replicas" and finding.subject.kind == "component":
                 key = (finding.rule, primaries.get(finding.subject.id, finding.subject.id))
@@ -474,7 +484,8 @@ def _group_key(group_by: str, flow: FlowInfo, graph: ModelGraph) -> tuple[str, .
     if group_by == "target-and-protocol":
         return (flow.target, flow.protocol, str(flow.port))
     vpc = next(
-        (b for b in reversed(source.boundary_path) if graph.boundaries[b].kind == "vpc"), source.boundary or ""
+        (b for b in reversed(source.boundary_path) if graph.boundaries[b].kind == "vpc"),
+        source.boundary or "",
     )
     return (vpc, target.service)
 
@@ -488,9 +499,9 @@ def _one_per_root_cause(found: list[Finding]) -> list[Finding]:
         if not finding.open_controls:
             result.append(finding)
             continue
-        by_cause.setdefault((finding.key.rpartition("/")[0] + finding.subject.kind, finding.open_controls), []).append(
-            finding
-        )
+        by_cause.setdefault(
+            (finding.key.rpartition("/")[0] + finding.subject.kind, finding.open_controls), []
+        ).append(finding)
     for group in by_cause.values():
         first, others = group[0], group[1:]
         if others:
@@ -500,7 +511,9 @@ def _one_per_root_cause(found: list[Finding]) -> list[Finding]:
                 why=f"{first.why} The same fix also answers: {titles}.",
                 covers=(*first.covers, *(o.key for o in others)),
                 decision=first.decision or next((o.decision for o in others if o.decision), None),
-                status=first.status if first.decision else next((o.status for o in others if o.decision), first.status),
+                status=first.status
+                if first.decision
+                else next((o.status for o in others if o.decision), first.status),
             )
         result.append(first)
     return result

@@ -78,7 +78,6 @@ def _linked(condition: Condition, target: Target, context: EvalContext, positive
             return f"is joined to '{other}', which " + explain(inner, context.component(other), context)
     return f"is joined to no component that {describe(inner)}"
 
-
     phrase = describe(condition)
     if target.subject.kind == "model":
         phrase = phrase.removeprefix("the model ")

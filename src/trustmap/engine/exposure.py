@@ -20,9 +20,10 @@ likely first), so that the listing stays bounded on very large models.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from trustmap.findings import AttackPath
 
@@ -40,7 +41,8 @@ __all__ = [
     "likelihood_of_gates",
 ]
 
-Level = Literal["low", "medium", "high"]
+#: likelihood, as findings.LEVELS spells it
+Level = str
 LEVELS: tuple[Level, ...] = ("low", "medium", "high")
 
 MAX_HOPS = 8
@@ -152,9 +154,11 @@ def _path_cost(nodes: Mapping[str, NodeFacts], hops: tuple[str, ...], flows: lis
     return (entry.entry_cost or 0) + sum(_hop_cost(nodes[f.source], f) for f in flows)
 
 
-def _cheapest_flows(graph: nx.DiGraph[str], nodes: Mapping[str, NodeFacts], hops: tuple[str, ...]) -> list[EdgeFacts]:
+def _cheapest_flows(
+    graph: nx.DiGraph[str], nodes: Mapping[str, NodeFacts], hops: tuple[str, ...]
+) -> list[EdgeFacts]:
     chosen = []
-    for source, target in zip(hops, hops[1:], strict=False):
+    for source, target in itertools.pairwise(hops):
         flows = graph.edges[source, target]["flows"]
         chosen.append(min(flows, key=lambda f: (_hop_cost(nodes[source], f), f.id)))
     return chosen
@@ -175,8 +179,6 @@ def _pair_paths(
 ) -> list[tuple[str, ...]]:
     """Up to three shortest simple routes from entry to target (Yen's algorithm on the part of
     the graph within reach of the target, so the work per pair stays bounded)."""
-    import itertools
-
     import networkx as nx
 
     view = graph.subgraph(near)

@@ -77,7 +77,11 @@ def _impact(
         else:
             level = "low"
         level = _lower(level, ceiling)
-        role = f"{_listed(dependents)} depend{'s' if len(dependents) == 1 else ''} on it" if dependents else "nothing depends on it"
+        role = (
+            f"{_listed(dependents)} depend{'s' if len(dependents) == 1 else ''} on it"
+            if dependents
+            else "nothing depends on it"
+        )
         return level, f"impact {level}: {role}"
     repudiation = set(threat.stride) == {"repudiation"}
     if repudiation:
@@ -121,7 +125,10 @@ def _regulated(threat: Threat, target: Target, controls: Sequence[Control], cont
 def _transit(flow: FlowInfo, context: EvalContext) -> tuple[str, str]:
     """Where a flow's bytes travel: over the internet, through a less trusted network, or AWS."""
     ends = [context.graph.component(flow.source), context.graph.component(flow.target)]
-    if any("internet" in c.boundary_kinds or c.trust < 30 or c.service in ("actor", "external-system") for c in ends):
+    if any(
+        "internet" in c.boundary_kinds or c.trust < 30 or c.service in ("actor", "external-system")
+        for c in ends
+    ):
         return "high", "it travels over the internet"
     if _leaves_to_internet(flow.target, context):
         return "high", f"'{flow.target}' passes it on to the internet"
@@ -138,20 +145,20 @@ def _leaves_to_internet(component_id: str, context: EvalContext, depth: int = 4)
     onward = context.flows_out_of.get(component_id, ())
     if not onward:
         return component.internet_facing
-    return any(
-        f.flow is not None and _leaves_to_internet(f.flow.target, context, depth - 1) for f in onward
-    )
+    return any(f.flow is not None and _leaves_to_internet(f.flow.target, context, depth - 1) for f in onward)
 
 
 def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[str, str]:
     if threat.likelihood is not None:
         return (
             threat.likelihood,
-            f"likelihood {threat.likelihood}: the catalog's rating for this threat, which needs no network path",
+            f"likelihood {threat.likelihood}: the catalog's rating for this threat, which needs no "
+            "network path",
         )
     if target.subject.kind == "model":
         return "medium", "likelihood medium: an account-wide duty"
     on_path = context.on_paths.get(target.subject.id)
+    level: str
     if target.component is not None:
         component = target.component
         if component.stated_value("public_access") is True:

@@ -258,7 +258,8 @@ def _dataflows(analysis: Analysis, flow_otm: dict[str, str]) -> list[dict[str, A
             "source": flow.source,
             "destination": flow.target,
             "bidirectional": flow.bidirectional,
-            "assets": list(flow.data),
+            # what the model declares; data forwarded along chains is derived again on import
+            "assets": [d for d in flow.data if d not in flow.data_forwarded],
             "tags": [
                 f"protocol:{flow.protocol}",
                 f"encrypted:{_text(flow.encrypted)}",

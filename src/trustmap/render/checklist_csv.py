@@ -43,6 +43,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "decision_owner",
     "decision_expires",
     "decision_ticket",
+    # format 1.1: the question this item asks (status unknown, a threat waits on it)
+    "question",
 )
 
 #: A cell starting with one of these runs as a formula in Excel, LibreOffice or Sheets.
@@ -60,7 +62,11 @@ def _join(values: Sequence[str]) -> str:
 
 
 def _row(
-    analysis: Analysis, view: SubjectView, item: ChecklistItem, findings: dict[str, list[str]]
+    analysis: Analysis,
+    view: SubjectView,
+    item: ChecklistItem,
+    findings: dict[str, list[str]],
+    questions: dict[str, str],
 ) -> list[str]:
     decision = item.decision
     category = analysis.catalog.categories.get(item.category)
@@ -88,6 +94,7 @@ def _row(
         (decision.owner or "") if decision else "",
         (decision.expires or "") if decision else "",
         (decision.ticket or "") if decision else "",
+        questions.get(item.key, ""),
     ]
 
 
@@ -103,8 +110,9 @@ def render_checklist_csv(analysis: Analysis) -> str:
             findings.setdefault(f"{subject}/{control_id}", []).append(finding.key)
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    questions = {q.key: q.text for q in analysis.report.questions}
     writer.writerow(CSV_COLUMNS)
     for view in (views.model, *views.components, *views.flows):
         for item in view.items:
-            writer.writerow([safe_cell(cell) for cell in _row(analysis, view, item, findings)])
+            writer.writerow([safe_cell(cell) for cell in _row(analysis, view, item, findings, questions)])
     return stream.getvalue()

@@ -78,7 +78,8 @@ def _summary(analysis: Analysis, views: Views) -> list[str]:
         "## Summary",
         "",
         f"{len(views.components)} components, {len(views.flows)} flows, {len(graph.boundaries)} trust "
-        f"boundaries. {len(analysis.report.findings)} findings: {open_total} open, {decided} decided.",
+        f"boundaries. {len(analysis.report.findings)} findings: {open_total} open, {decided} decided."
+        f" {summary['questions']['unanswered']} open questions.",
         "",
     ]
     severity_rows = []
@@ -126,6 +127,43 @@ def _findings_index(views: Views, findings: Sequence[Finding]) -> list[str]:
     return [*lines, *table(["Severity", "Finding", "Title", "About", "Status"], rows), ""]
 
 
+def _questions(analysis: Analysis) -> list[str]:
+    """What the model does not say, apart from the findings (account-wide ones first)."""
+    lines = ["## Questions", ""]
+    questions = sorted(analysis.report.questions, key=lambda q: (q.subject.kind != "model", q.control, q.key))
+    if not questions:
+        return [*lines, "No questions: the model states everything the catalog asks about.", ""]
+    lines += [
+        "What the model does not say about a customer duty that a threat here depends on. Answer a"
+        " question in the model (declare the control, state the setting) or with a risk decision"
+        " on its key.",
+        "",
+    ]
+    rows = [
+        [
+            code(q.key),
+            md_cell(q.text),
+            md_cell(", ".join(q.threats)),
+            q.status + md_cell(_decision_note(q.decision)),
+        ]
+        for q in questions
+    ]
+    return [*lines, *table(["Key", "Question", "For threats", "Status"], rows), ""]
+
+
+def _attack_paths(analysis: Analysis) -> list[str]:
+    lines = ["## Attack paths", ""]
+    order = {"high": 0, "medium": 1, "low": 2}
+    paths = sorted(analysis.report.attack_paths, key=lambda p: (order[p.likelihood], len(p.hops), p.id))
+    if not paths:
+        return [*lines, "No attack path: no sensitive target is reachable from an entry along flows.", ""]
+    rows = [
+        [p.likelihood, md_cell(" -> ".join(p.hops)), f"{code(p.weakest_flow)}: {md_cell(p.weakest_why)}"]
+        for p in paths
+    ]
+    return [*lines, *table(["Likelihood", "Path", "Weakest hop"], rows), ""]
+
+
 def _finding(views: Views, finding: Finding) -> list[str]:
     anchor = views.finding_anchors[finding.key]
     stride = ", ".join(finding.stride)
@@ -136,11 +174,10 @@ def _finding(views: Views, finding: Finding) -> list[str]:
     ]
     if finding.decision is not None:
         lines.append(f"  - Decision: {md_text(finding.decision.reason)}")
-    if finding.severity_reasons:
-        lines.append(
-            f"  - Severity {finding.base_severity} raised to {finding.severity}: "
-            f"{md_text('; '.join(finding.severity_reasons))}"
-        )
+    lines.append(
+        f"  - Severity {finding.severity}: impact {finding.impact}, likelihood {finding.likelihood}"
+        + (f" ({md_text('; '.join(finding.severity_reasons))})" if finding.severity_reasons else "")
+    )
     lines += [
         f"  - Remediation: {md_text(finding.remediation)}",
         f"  - Category: {md_text(finding.category)}; STRIDE: {md_text(stride)}; "
@@ -289,6 +326,8 @@ def render_checklist_md(analysis: Analysis, diagrams: Collection[str] | None = N
         *_summary(analysis, views),
         *_diagrams(diagrams),
         *_findings_index(views, analysis.report.findings),
+        *_questions(analysis),
+        *_attack_paths(analysis),
     ]
     lines += ["## Contents", "", f"- {_link('Account-wide checklist', views.model.anchor)}"]
     lines += [

@@ -28,6 +28,7 @@ _NOUNS = {
     "flow": ("flow", "flows"),
 }
 _ENTRY_MARK = {"added": "+", "removed": "-", "changed": "~"}
+_QUESTION_MARK = {"asked": "?", "gone": "-", "answered": "~", "reopened": "!"}
 _FINDING_MARK = {"opened": "+", "added": "+", "closed": "-", "reopened": "!", "status": "~", "severity": "~"}
 
 
@@ -90,6 +91,9 @@ def render_diff_text(diff: ModelDiff) -> str:
     lines = [_printable(f"trustmap diff {diff.old_path} -> {diff.new_path}")]
     if diff.empty:
         return "\n".join([*lines, "No changes.", ""])
+    if diff.questions:
+        rows = [[q.change, code(q.key), md_cell(q.text)] for q in diff.questions]
+        lines += ["#### Questions", "", *table(["Change", "Question", "Text"], rows), ""]
     for kind, title in SECTIONS:
         entries = diff.of_kind(kind)
         if not entries:
@@ -111,6 +115,11 @@ def render_diff_text(diff: ModelDiff) -> str:
     if diff.findings:
         lines += ["", "Findings"]
         lines += [_printable(f"  {_FINDING_MARK[f.change]} {_finding_line(f)}") for f in diff.findings]
+    if diff.questions:
+        lines += ["", "Questions"]
+        lines += [
+            _printable(f"  {_QUESTION_MARK[q.change]} {q.key} ({q.change}): {q.text}") for q in diff.questions
+        ]
     lines += ["", "; ".join(_counts(diff)) + ". " + _verdict(diff), ""]
     return "\n".join(lines)
 
@@ -141,6 +150,9 @@ def render_diff_md(diff: ModelDiff) -> str:
             for f in diff.findings
         ]
         lines += ["#### Findings", "", *table(["Change", "Severity", "Finding", "Title", "Status"], rows), ""]
+    if diff.questions:
+        rows = [[q.change, code(q.key), md_cell(q.text)] for q in diff.questions]
+        lines += ["#### Questions", "", *table(["Change", "Question", "Text"], rows), ""]
     for kind, title in SECTIONS:
         entries = diff.of_kind(kind)
         if entries:
@@ -186,6 +198,16 @@ def diff_document(diff: ModelDiff) -> dict[str, Any]:
         "new": diff.new_path,
         "old": diff.old_path,
         "opens_findings": diff.opens_findings,
+        "questions": [
+            {
+                "change": q.change,
+                "key": q.key,
+                "new_status": q.new_status,
+                "old_status": q.old_status,
+                "text": q.text,
+            }
+            for q in diff.questions
+        ],
         "responsibility": [
             {"component": r.component, "layer": r.layer, "new": r.new, "old": r.old}
             for r in diff.responsibility

@@ -117,7 +117,8 @@ def _decision(decision: Decision | None) -> dict[str, Any] | None:
 def _finding(analysis: Analysis, views: Views, finding: Finding) -> dict[str, Any]:
     return {
         "anchor": views.finding_anchors[finding.key],
-        "base_severity": finding.base_severity,
+        "impact": finding.impact,
+        "likelihood": finding.likelihood,
         "category": category_title(analysis, finding.category),
         "compliance": [
             (label, finding.compliance.get(key, []))
@@ -159,6 +160,7 @@ def _summary(analysis: Analysis, views: Views) -> dict[str, Any]:
         "decided": len(report.findings) - sum(summary["open"].values()),
         "description": model.description,
         "findings": len(report.findings),
+        "questions": len(report.open_questions()),
         "flows": len(views.flows),
         "name": model.name,
         "open": [(s, summary["open"][s]) for s in reversed(SEVERITY_ORDER)],
@@ -312,6 +314,41 @@ def _subject(analysis: Analysis, views: Views, view: SubjectView) -> dict[str, A
     }
 
 
+def _questions(analysis: Analysis, views: Views) -> list[dict[str, Any]]:
+    """What the model does not tell, grouped by control: account-wide ones first."""
+    found = []
+    for question in analysis.report.questions:
+        found.append(
+            {
+                "control": question.control,
+                "decision": _decision(question.decision),
+                "key": question.key,
+                "status": question.status,
+                "subject": question.subject.id,
+                "subject_kind": question.subject.kind,
+                "text": question.text,
+                "threats": [analysis.catalog.threats[t].title for t in question.threats],
+            }
+        )
+    return sorted(found, key=lambda q: (q["subject_kind"] != "model", q["control"], q["subject"]))
+
+
+def _attack_paths(analysis: Analysis) -> list[dict[str, Any]]:
+    order = {"high": 0, "medium": 1, "low": 2}
+    paths = sorted(analysis.report.attack_paths, key=lambda p: (order[p.likelihood], len(p.hops), p.id))
+    return [
+        {
+            "hops": list(p.hops),
+            "id": p.id,
+            "likelihood": p.likelihood,
+            "target": p.target,
+            "weakest_flow": p.weakest_flow,
+            "weakest_why": p.weakest_why,
+        }
+        for p in paths
+    ]
+
+
 def report_context(analysis: Analysis, earlier: Mapping[str, bytes]) -> dict[str, Any]:
     """Everything the template shows, as plain values (escaping is the template's job)."""
     views = subject_views(analysis)
@@ -329,6 +366,8 @@ def report_context(analysis: Analysis, earlier: Mapping[str, bytes]) -> dict[str
     return {
         "by_category": [group for group in by_category if group["findings"]],
         "by_subject": [_subject(analysis, views, v) for v in views.all() if v.findings],
+        "questions": _questions(analysis, views),
+        "attack_paths": _attack_paths(analysis),
         "catalog_digest": analysis.catalog.digest,
         "coverage": _coverage(analysis, views),
         "decisions": _decisions(analysis),

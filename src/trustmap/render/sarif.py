@@ -3,7 +3,8 @@
 One run; the rules are the catalog threats that fired (sorted by id), each result points at the
 model's YAML line. A finding with a risk decision is still reported, with a suppression, so
 that code scanning shows it as dismissed rather than losing it. `security-severity` is the
-score GitHub maps to critical/high/medium/low.
+score GitHub maps to critical/high/medium/low. Questions (what the model does not say) follow
+as `note` results of rules `question/<control>`, apart from the findings.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from urllib.parse import quote
 
 from trustmap import __version__
 from trustmap.analysis import Analysis
-from trustmap.catalog.schema import Threat
-from trustmap.findings import Finding, severity_rank
+from trustmap.catalog.schema import Control, Threat
+from trustmap.findings import Finding, Question, fingerprint, severity_rank
 from trustmap.render.markdown import md_text
 from trustmap.render.views import compliance_text
 
@@ -88,7 +89,7 @@ def _rule(analysis: Analysis, threat: Threat, findings: list[Finding]) -> dict[s
     tags = ["security", *threat.stride, threat.category]
     tags += list(threat.references.cwe)
     return {
-        "defaultConfiguration": {"level": _LEVEL[threat.severity]},
+        "defaultConfiguration": {"level": _LEVEL[worst]},
         "fullDescription": {"text": threat.description},
         "help": _help(analysis, threat, findings),
         "id": threat.id,
@@ -152,6 +153,8 @@ def _result(finding: Finding, rule_index: int, uri: str) -> dict[str, Any]:
             "compliance": finding.compliance,
             "key": finding.key,
             "owner": finding.owner,
+            "impact": finding.impact,
+            "likelihood": finding.likelihood,
             "remediation": finding.remediation,
             "severity": finding.severity,
             "status": finding.status,
@@ -166,6 +169,64 @@ def _result(finding: Finding, rule_index: int, uri: str) -> dict[str, Any]:
     return result
 
 
+#: questions are reported as notes under a rule of their own per control
+QUESTION_RULE_PREFIX = "question/"
+
+
+def _question_rule(control: Control) -> dict[str, Any]:
+    text = control.question or f"Is this in place: {control.title}?"
+    return {
+        "defaultConfiguration": {"level": "note"},
+        "fullDescription": {"text": f"The model does not say: {text}"},
+        "help": {"text": control.remediation or text, "markdown": md_text(control.remediation or text)},
+        "id": QUESTION_RULE_PREFIX + control.id,
+        "name": "Question" + _rule_name(control.id),
+        "properties": {
+            "category": control.category,
+            "kind": "question",
+            "tags": ["question", control.category],
+        },
+        "shortDescription": {"text": control.title},
+    }
+
+
+def _question_result(question: Question, rule_index: int, uri: str) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "kind": "review",
+        "level": "note",
+        "locations": [
+            {
+                "logicalLocations": [
+                    {"fullyQualifiedName": question.subject.id, "kind": question.subject.kind}
+                ],
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startColumn": question.location.column, "startLine": question.location.line},
+                },
+            }
+        ],
+        "message": {"text": f"{question.text} (the model does not say; for: {', '.join(question.threats)})"},
+        "partialFingerprints": {
+            FINGERPRINT_KEY: fingerprint(
+                "question/" + question.control, question.subject.kind, question.subject.id
+            )
+        },
+        "properties": {"key": question.key, "status": question.status, "threats": list(question.threats)},
+        "ruleId": QUESTION_RULE_PREFIX + question.control,
+        "ruleIndex": rule_index,
+    }
+    if question.decision is not None and question.status in _SUPPRESSION_STATUS:
+        decision = question.decision
+        result["suppressions"] = [
+            {
+                "justification": decision.reason,
+                "kind": "external",
+                "status": _SUPPRESSION_STATUS[question.status],
+            }
+        ]
+    return result
+
+
 def sarif_document(analysis: Analysis) -> dict[str, Any]:
     """The SARIF log as plain data."""
     findings = analysis.report.findings
@@ -174,6 +235,9 @@ def sarif_document(analysis: Analysis) -> dict[str, Any]:
         by_rule.setdefault(finding.rule, []).append(finding)
     rule_ids = sorted(r for r in by_rule if r in analysis.catalog.threats)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    questions = analysis.report.questions
+    asked = sorted({q.control for q in questions})
+    question_index = {c: len(rule_ids) + i for i, c in enumerate(asked)}
     uri = quote(analysis.graph.path.replace("\\", "/"), safe="/")
     return {
         "$schema": SARIF_SCHEMA,
@@ -187,11 +251,17 @@ def sarif_document(analysis: Analysis) -> dict[str, Any]:
                     "%SRCROOT%": {"description": {"text": "The directory trustmap was run from."}}
                 },
                 "properties": {"catalogDigest": analysis.catalog.digest, "model": analysis.graph.model.name},
-                "results": [_result(f, index[f.rule], uri) for f in findings if f.rule in index],
+                "results": [
+                    *(_result(f, index[f.rule], uri) for f in findings if f.rule in index),
+                    *(_question_result(q, question_index[q.control], uri) for q in questions),
+                ],
                 "tool": {
                     "driver": {
                         "name": "trustmap",
-                        "rules": [_rule(analysis, analysis.catalog.threats[r], by_rule[r]) for r in rule_ids],
+                        "rules": [
+                            *(_rule(analysis, analysis.catalog.threats[r], by_rule[r]) for r in rule_ids),
+                            *(_question_rule(analysis.catalog.controls[c]) for c in asked),
+                        ],
                         "semanticVersion": __version__,
                         "version": __version__,
                     }

@@ -13,7 +13,10 @@ from trustmap.catalog import Catalog
 from trustmap.catalog.schema import Threat
 from trustmap.diagnostics import Diagnostic
 from trustmap.engine.context import EvalContext, Target
-from trustmap.engine.rules.network import internet_entry_routes_to_internal_network_uninspected, unfiltered_egress
+from trustmap.engine.rules.network import (
+    internet_entry_routes_to_internal_network_uninspected,
+    unfiltered_egress,
+)
 from trustmap.engine.rules.paths import internet_path_to_datastore_bypasses_waf
 from trustmap.engine.rules.trust import restricted_data_flows_to_lower_trust
 
@@ -22,7 +25,9 @@ __all__ = ["BUILTIN_RULES", "Rule", "check_registry"]
 Rule = Callable[[EvalContext, Threat], Iterable[tuple[Target, str]]]
 
 BUILTIN_RULES: Mapping[str, Rule] = {
-    "internet-entry-routes-to-internal-network-uninspected": internet_entry_routes_to_internal_network_uninspected,
+    "internet-entry-routes-to-internal-network-uninspected": (
+        internet_entry_routes_to_internal_network_uninspected
+    ),
     "internet-path-to-datastore-bypasses-waf": internet_path_to_datastore_bypasses_waf,
     "restricted-data-flows-to-lower-trust": restricted_data_flows_to_lower_trust,
     "unfiltered-egress": unfiltered_egress,

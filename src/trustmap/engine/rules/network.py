@@ -96,11 +96,13 @@ def unfiltered_egress(context: EvalContext, threat: Threat) -> Iterator[tuple[Ta
         if exits:
             found.append(f"{named(context.component(component.id))} along {_route(seen, exits[0])}")
     if found:
-        shown = "; ".join(found[:_MAX_SHOWN]) + (f"; and {len(found) - _MAX_SHOWN} more" if len(found) > _MAX_SHOWN else "")
+        shown = "; ".join(found[:_MAX_SHOWN]) + (
+            f"; and {len(found) - _MAX_SHOWN} more" if len(found) > _MAX_SHOWN else ""
+        )
         yield (
             context.model_target(),
-            f"Workloads that handle confidential data reach the internet with nothing that filters "
-            f"their egress: {shown}",
+            f"The model routes workloads that handle confidential data to the internet with nothing "
+            f"that filters their egress: {shown}",
         )
 
 
@@ -132,8 +134,7 @@ def internet_entry_routes_to_internal_network_uninspected(
             paths = "; ".join(_route(seen, n) for n in reached[:_MAX_SHOWN])
             yield (
                 context.component(component.id),
-                f"{named(context.component(component.id))} is reachable from the internet, and routes take its traffic on "
-                f"to {', '.join(repr(n) for n in reached[:_MAX_SHOWN])} without passing a network "
-                f"firewall: {paths}",
+                f"{named(context.component(component.id))} is reachable from the internet, and routes "
+                f"take its traffic on to {', '.join(repr(n) for n in reached[:_MAX_SHOWN])} "
+                f"without passing a network firewall: {paths}",
             )
-

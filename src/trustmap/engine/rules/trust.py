@@ -57,7 +57,9 @@ def _less_trusted_party(sent: ComponentInfo, received: ComponentInfo, graph: Mod
     boundaries (a public subnet, a regional service), not a less trusted party."""
     if received.trust >= sent.trust:
         return False
-    return not received.aws or received.trust < _LOW_TRUST or _account(received, graph) != _account(sent, graph)
+    return (
+        not received.aws or received.trust < _LOW_TRUST or _account(received, graph) != _account(sent, graph)
+    )
 
 
 def _account(component: ComponentInfo, graph: ModelGraph) -> str | None:
@@ -66,5 +68,8 @@ def _account(component: ComponentInfo, graph: ModelGraph) -> str | None:
 
 def _home(component: ComponentInfo, data: set[str]) -> bool:
     """Whether the component is a system of the customer's that already stores all of `data`."""
-    customers = component.service not in ("external-system", "actor") and "third-party" not in component.boundary_kinds
+    customers = (
+        component.service not in ("external-system", "actor")
+        and "third-party" not in component.boundary_kinds
+    )
     return customers and data <= set(component.stores)
