@@ -401,7 +401,6 @@ class Threat(_Entry):
     category: Category
     owner: Literal["customer", "shared"] = "customer"
     scope: Scope
-    severity: Severity = "medium"
     #: impact when realised on a subject with restricted data at stake: the ceiling (judgement.md)
     impact: Level = "medium"
     #: impact when no data is at stake on the subject

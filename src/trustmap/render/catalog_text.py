@@ -38,7 +38,7 @@ def list_threats(catalog: Catalog) -> str:
     rows: list[tuple[str, ...]] = []
     for tid, t in catalog.threats.items():
         stride = "".join(s[0].upper() for s in t.stride)
-        rows.append((tid, t.scope, stride, t.severity, t.title))
+        rows.append((tid, t.scope, stride, f"impact {t.impact}", t.title))
     return _table(rows)
 
 
@@ -100,6 +100,8 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
         ),
         ("relevant when", describe(control.relevant_when) if control.relevant_when else None),
         ("met when", describe(control.evidence) if control.evidence else None),
+        ("open when", describe(control.open_when) if control.open_when else None),
+        ("question", control.question),
         ("evidence", control.evidence_text),
         ("remediation", control.remediation),
         ("ISO 27001", ", ".join(compliance["iso27001"]) or None),
@@ -128,7 +130,14 @@ def explain_threat(catalog: Catalog, entry_id: str) -> str | None:
         ("owner", threat.owner),
         ("STRIDE", ", ".join(threat.stride)),
         ("scope", threat.scope),
-        ("severity", f"{threat.severity} (raised for sensitive, regulated or exposed subjects)"),
+        (
+            "impact",
+            f"{threat.impact} at most (with restricted data at stake), {threat.impact_floor} with none",
+        ),
+        (
+            "likelihood",
+            threat.likelihood or "from the subject's exposure (attack paths, gates, public settings)",
+        ),
         ("fires when", about(f"the {threat.scope}", applies)),
         ("mitigated by", ", ".join(threat.mitigated_by) or None),
         ("see also", ", ".join(threat.see_also) or None),
