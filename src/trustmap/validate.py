@@ -267,20 +267,41 @@ def _flow_index(model: Model, document: Document) -> list[tuple[int, Flow]]:
 def _check_references(
     model: Model, document: Document, catalog: Catalog, declared: dict[str, set[str]]
 ) -> Iterator[Diagnostic]:
-    at = document.source_map
-    where = document.path
+    """E2xx: every reference resolves and every id names one thing (order does not matter:
+    `load_model` sorts)."""
     yield from _check_shared_ids(model, document)
-    boundaries, data, components = declared["boundaries"], declared["data"], declared["components"]
+    yield from _check_boundaries(model, document, declared)
+    yield from _check_cycles(model, document)
+    yield from _check_components(model, document, catalog, declared)
+    for index, control in enumerate(model.controls):
+        yield from _check_control(control, catalog, document, ("controls", index))
+    flows = _flow_index(model, document)
+    yield from _check_flows(flows, document, declared)
+    yield from _check_flow_ids(flows, document, declared)
+
+
+def _check_boundaries(
+    model: Model, document: Document, declared: dict[str, set[str]]
+) -> Iterator[Diagnostic]:
+    """E202: a boundary's parent is a boundary."""
+    boundaries = declared["boundaries"]
     for boundary_id, boundary in model.boundaries.items():
         if boundary.parent is not None and boundary.parent not in boundaries:
             yield Diagnostic(
                 "E202",
                 f"boundary '{boundary_id}' has unknown parent '{boundary.parent}'"
                 f"{did_you_mean(boundary.parent, boundaries)}",
-                where,
-                at.value(("boundaries", boundary_id, "parent")),
+                document.path,
+                document.source_map.value(("boundaries", boundary_id, "parent")),
             )
-    yield from _check_cycles(model, document)
+
+
+def _check_components(
+    model: Model, document: Document, catalog: Catalog, declared: dict[str, set[str]]
+) -> Iterator[Diagnostic]:
+    """E204, E202, E203, E205: a component's service, boundary, data and controls exist."""
+    at, where = document.source_map, document.path
+    boundaries, data = declared["boundaries"], declared["data"]
     for component_id, component in model.components.items():
         base: Path = ("components", component_id)
         if catalog.canonical_service(component.service) is None:
@@ -311,11 +332,16 @@ def _check_references(
                 )
         for index, control in enumerate(component.controls):
             yield from _check_control(control, catalog, document, (*base, "controls", index))
-    for index, control in enumerate(model.controls):
-        yield from _check_control(control, catalog, document, ("controls", index))
-    seen: dict[str, int] = {}
-    for index, flow in _flow_index(model, document):
-        base = ("flows", index)
+
+
+def _check_flows(
+    flows: list[tuple[int, Flow]], document: Document, declared: dict[str, set[str]]
+) -> Iterator[Diagnostic]:
+    """E201, E207, E203: a flow joins two different known components and carries known data."""
+    at, where = document.source_map, document.path
+    components, data = declared["components"], declared["data"]
+    for index, flow in flows:
+        base: Path = ("flows", index)
         for end, key in ((flow.source, "from"), (flow.target, "to")):
             if end not in components:
                 yield Diagnostic(
@@ -340,6 +366,16 @@ def _check_references(
                     where,
                     at.value((*base, "data", data_index)),
                 )
+
+
+def _check_flow_ids(
+    flows: list[tuple[int, Flow]], document: Document, declared: dict[str, set[str]]
+) -> Iterator[Diagnostic]:
+    """E208, E209: each flow id is unique and names no component or boundary."""
+    at, where = document.source_map, document.path
+    seen: dict[str, int] = {}
+    for index, flow in flows:
+        base: Path = ("flows", index)
         if flow.flow_id in seen:
             hint = "" if flow.id else "; flows between the same pair each need an explicit 'id'"
             first = at.value(("flows", seen[flow.flow_id]))
@@ -352,7 +388,7 @@ def _check_references(
             )
         else:
             seen[flow.flow_id] = index
-        if flow.flow_id in components or flow.flow_id in boundaries:
+        if flow.flow_id in declared["components"] or flow.flow_id in declared["boundaries"]:
             yield Diagnostic(
                 "E209",
                 f"flow id '{flow.flow_id}' is already the id of a component or boundary",
@@ -454,8 +490,16 @@ def _check_groups_and_routes(model: Model, document: Document) -> Iterator[Diagn
 def _check_warnings(
     model: Model, document: Document, catalog: Catalog, today: dt.date
 ) -> Iterator[Diagnostic]:
-    at = document.source_map
-    where = document.path
+    """W3xx: the model is valid but probably not what its author meant."""
+    yield from _unknown_regulations(model, document)
+    yield from _expired_decisions(model, document, today)
+    yield from _public_non_subnets(model, document)
+    yield from _deprecated_services(model, document, catalog)
+    yield from _unused_data(model, document)
+
+
+def _unknown_regulations(model: Model, document: Document) -> Iterator[Diagnostic]:
+    """W301: a data asset names a regulation trustmap does not know."""
     for data_id, asset in model.data.items():
         for index, regulation in enumerate(asset.regulations):
             if regulation not in KNOWN_REGULATIONS:
@@ -464,26 +508,38 @@ def _check_warnings(
                     f"unknown regulation '{printable(regulation)}'"
                     f"{did_you_mean(regulation, KNOWN_REGULATIONS)}; known: "
                     + ", ".join(sorted(KNOWN_REGULATIONS)),
-                    where,
-                    at.value(("data", data_id, "regulations", index)),
+                    document.path,
+                    document.source_map.value(("data", data_id, "regulations", index)),
                 )
+
+
+def _expired_decisions(model: Model, document: Document, today: dt.date) -> Iterator[Diagnostic]:
+    """W302: a risk decision has expired."""
     for index, decision in enumerate(model.accepted):
         if decision.expires is not None and decision.expires < today:
             yield Diagnostic(
                 "W302",
                 f"the decision on '{decision.finding}' expired on {decision.expires.isoformat()};"
                 " the findings it matched count as open again",
-                where,
-                at.value(("accepted", index, "expires")),
+                document.path,
+                document.source_map.value(("accepted", index, "expires")),
             )
+
+
+def _public_non_subnets(model: Model, document: Document) -> Iterator[Diagnostic]:
+    """W303: `public: true` on a boundary that is not a subnet."""
     for boundary_id, boundary in model.boundaries.items():
         if boundary.public and boundary.kind != "subnet":
             yield Diagnostic(
                 "W303",
                 f"'public' only has a meaning for subnets, not for a '{boundary.kind}' boundary",
-                where,
-                at.value(("boundaries", boundary_id, "public")),
+                document.path,
+                document.source_map.value(("boundaries", boundary_id, "public")),
             )
+
+
+def _deprecated_services(model: Model, document: Document, catalog: Catalog) -> Iterator[Diagnostic]:
+    """W304: a component of a deprecated service."""
     for component_id, component in model.components.items():
         service = catalog.service(component.service)
         if service is not None and service.deprecated is not None:
@@ -494,14 +550,18 @@ def _check_warnings(
                 "W304",
                 f"service '{component.service}' is deprecated since "
                 f"{service.deprecated.date.isoformat()}{replacement}",
-                where,
-                at.value(("components", component_id, "service")),
+                document.path,
+                document.source_map.value(("components", component_id, "service")),
             )
+
+
+def _unused_data(model: Model, document: Document) -> Iterator[Diagnostic]:
+    """W305: a data asset that no component stores and no flow carries."""
     used = {d for c in model.components.values() for d in c.stores} | {d for f in model.flows for d in f.data}
     for data_id in sorted(set(model.data) - used):
         yield Diagnostic(
             "W305",
             f"data '{data_id}' is neither stored by a component nor carried by a flow",
-            where,
-            at.key(("data", data_id)),
+            document.path,
+            document.source_map.key(("data", data_id)),
         )
