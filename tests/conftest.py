@@ -1,18 +1,24 @@
-"""Shared fixtures: the built-in catalog, example paths, a fixed date for reproducible runs."""
+"""Shared fixtures and helpers: the built-in catalog, the analysed examples, a fixed date for
+reproducible runs, and the one golden-file comparison every folder uses."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog, load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SHARED = ROOT.parent / "shared"
 TODAY = dt.date(2026, 11, 28)
+#: TRUSTMAP_UPDATE_GOLDEN=1 rewrites golden files instead of comparing them
+UPDATE_GOLDEN = os.environ.get("TRUSTMAP_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +28,49 @@ def catalog() -> Catalog:
 
 def example_paths() -> list[Path]:
     return sorted(EXAMPLES.glob("*.yaml"))
+
+
+#: the examples' names (file stems), for parametrising
+EXAMPLE_NAMES = [path.stem for path in example_paths()]
+
+
+def analysed(catalog: Catalog, shown: str, raw: bytes) -> Analysis:
+    """The analysis of a model that must be valid (the test fails with its diagnostics otherwise)."""
+    analysis, diagnostics = analyze(shown, raw, catalog, today=TODAY)
+    assert analysis is not None, [d.headline() for d in diagnostics]
+    return analysis
+
+
+@pytest.fixture(scope="session")
+def example(catalog: Catalog) -> Callable[[str], Analysis]:
+    """`example(name)`: examples/<name>.yaml analysed once per session, its path shown as the CLI
+    shows it from the repository root."""
+    cache: dict[str, Analysis] = {}
+
+    def get(name: str) -> Analysis:
+        if name not in cache:
+            cache[name] = analysed(catalog, f"examples/{name}.yaml", (EXAMPLES / f"{name}.yaml").read_bytes())
+        return cache[name]
+
+    return get
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """Compare `actual` with the golden file at `path` (UTF-8, byte for byte).
+
+    With TRUSTMAP_UPDATE_GOLDEN=1 the file is rewritten instead and nothing is compared; review
+    the diff before committing.
+    """
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual.encode("utf-8"))
+        return
+    if not path.is_file():
+        pytest.fail(f"no golden file {shown}; TRUSTMAP_UPDATE_GOLDEN=1 writes it (then review it)")
+    expected = path.read_bytes().decode("utf-8")
+    if actual != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(), actual.splitlines(), "golden", "actual", lineterm="", n=2
+        )
+        pytest.fail(f"{shown} differs (TRUSTMAP_UPDATE_GOLDEN=1 rewrites it):\n" + "\n".join(list(diff)[:80]))

@@ -13,16 +13,15 @@ from pathlib import Path
 import pytest
 
 import diagrams
-from tests.conftest import example_paths
-from tests.diagrams.conftest import GOLDEN, check_golden
+from tests.conftest import EXAMPLE_NAMES, check_golden
+from tests.diagrams.conftest import GOLDEN
 from trustmap.analysis import Analysis
 from trustmap.diagrams import DiagramOptions, diagram_files
 
-EXAMPLES = [path.stem for path in example_paths()]
 SOURCES = ("architecture.dot", "dataflow.dot", "responsibility.dot", "diagram.mmd")
 
 
-@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_sources_match_golden(example: Callable[[str], Analysis], name: str) -> None:
     made = diagram_files(example(name), DiagramOptions(formats=()))
     assert set(SOURCES) <= set(made.files)
@@ -30,7 +29,7 @@ def test_sources_match_golden(example: Callable[[str], Analysis], name: str) -> 
         check_golden(GOLDEN / name / file, made.files[file].decode("utf-8"))
 
 
-@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_sources_hold_no_absolute_paths(example: Callable[[str], Analysis], name: str) -> None:
     made = diagram_files(example(name), DiagramOptions(formats=()))
     installed = str(Path(diagrams.__file__).resolve().parent.parent)
@@ -44,4 +43,4 @@ def test_sources_hold_no_absolute_paths(example: Callable[[str], Analysis], name
 
 
 def test_every_example_has_a_golden_folder() -> None:
-    assert sorted(path.name for path in GOLDEN.iterdir() if path.is_dir()) == sorted(EXAMPLES)
+    assert sorted(path.name for path in GOLDEN.iterdir() if path.is_dir()) == sorted(EXAMPLE_NAMES)

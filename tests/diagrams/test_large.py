@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from tests.diagrams.conftest import analyse_text, needs_dot
+from tests.conftest import analysed
+from tests.diagrams.conftest import needs_dot
 from trustmap.catalog import Catalog
 from trustmap.diagrams import DiagramOptions, diagram_files
 from trustmap.diagrams.split import LARGE_MODEL, file_stem, units
@@ -42,7 +43,7 @@ def landing_zone(vpcs: int, per_subnet: int) -> str:
 
 
 def test_units_partition_the_bounded_components(catalog: Catalog) -> None:
-    analysis = analyse_text(catalog, landing_zone(vpcs=4, per_subnet=8))
+    analysis = analysed(catalog, "model.yaml", landing_zone(vpcs=4, per_subnet=8).encode())
     found = units(analysis.graph)
     assert [u.boundary.id for u in found] == ["acct", "internet", "vpc-0", "vpc-1", "vpc-2", "vpc-3"]
     members = [m for unit in found for m in unit.members]
@@ -51,7 +52,7 @@ def test_units_partition_the_bounded_components(catalog: Catalog) -> None:
 
 
 def test_large_models_get_per_boundary_views(catalog: Catalog) -> None:
-    analysis = analyse_text(catalog, landing_zone(vpcs=4, per_subnet=8))
+    analysis = analysed(catalog, "model.yaml", landing_zone(vpcs=4, per_subnet=8).encode())
     assert len(analysis.graph.components()) > LARGE_MODEL
     files = diagram_files(analysis, DiagramOptions(formats=())).files
     for unit in units(analysis.graph):
@@ -62,7 +63,7 @@ def test_large_models_get_per_boundary_views(catalog: Catalog) -> None:
 
 
 def test_small_models_get_no_per_boundary_views(catalog: Catalog) -> None:
-    analysis = analyse_text(catalog, landing_zone(vpcs=1, per_subnet=2))
+    analysis = analysed(catalog, "model.yaml", landing_zone(vpcs=1, per_subnet=2).encode())
     files = diagram_files(analysis, DiagramOptions(formats=())).files
     assert not [name for name in files if name.startswith("architecture-")]
 
@@ -76,7 +77,7 @@ def test_file_stems_are_safe() -> None:
 @pytest.mark.slow
 @needs_dot
 def test_a_large_model_builds_in_reasonable_time(catalog: Catalog) -> None:
-    analysis = analyse_text(catalog, landing_zone(vpcs=3, per_subnet=10))  # 64 components
+    analysis = analysed(catalog, "model.yaml", landing_zone(vpcs=3, per_subnet=10).encode())  # 64 components
     started = time.perf_counter()
     made = diagram_files(analysis, DiagramOptions())
     elapsed = time.perf_counter() - started

@@ -6,16 +6,15 @@ Regenerate with TRUSTMAP_UPDATE_GOLDEN=1 and review the diff.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import check_golden
 from trustmap.cli import app
 
-CASES = Path(__file__).parent / "cases"
-UPDATE = os.environ.get("TRUSTMAP_UPDATE_GOLDEN") == "1"
+CASES = Path(__file__).resolve().parent / "cases"
 
 
 def _cases() -> list[Path]:
@@ -27,10 +26,7 @@ def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code = case.stem.split("-")[0]
     monkeypatch.chdir(CASES)
     result = CliRunner().invoke(app, ["validate", "--today", "2026-11-28", case.name])
-    expected_file = case.with_suffix(".txt")
-    if UPDATE:
-        expected_file.write_text(result.stderr)
-    assert result.stderr == expected_file.read_text()
+    check_golden(case.with_suffix(".txt"), result.stderr)
     assert "Traceback" not in result.output
     assert f": {code} " in result.stderr
     assert result.exit_code == (2 if code.startswith("E") else 0)

@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TODAY, example_paths
-from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import format_diagnostics
 from trustmap.interop.cfn_mapping import CfnMapping, load_mapping
@@ -45,17 +43,6 @@ def otm_table(catalog: Catalog) -> OtmTable:
 @pytest.fixture(scope="session")
 def otm_schema() -> dict[str, Any]:
     return json.loads(SCHEMA.read_text())
-
-
-@pytest.fixture(scope="session")
-def analyses(catalog: Catalog) -> dict[str, Analysis]:
-    """Every example, analysed once for the whole session."""
-    found = {}
-    for path in example_paths():
-        analysis, problems = analyze(path.name, path.read_bytes(), catalog, today=TODAY)
-        assert analysis is not None, format_diagnostics(problems)
-        found[path.stem] = analysis
-    return found
 
 
 @dataclass

@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema
 import pytest
 
-from tests.conftest import example_paths
+from tests.conftest import EXAMPLE_NAMES
 from trustmap.analysis import Analysis
 from trustmap.interop.layout import Layout, compute_layout, grid_layout
 from trustmap.interop.otm_export import layout_spec, otm_document, render_otm
-
-EXAMPLES = [p.stem for p in example_paths()]
 
 
 def _document(analysis: Analysis, layout: Layout | None = None) -> dict[str, Any]:
     return otm_document(analysis, layout or grid_layout(layout_spec(analysis)))
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_the_export_validates_against_the_schema(
-    example: str, analyses: dict[str, Analysis], otm_schema: dict[str, Any]
+    name: str, example: Callable[[str], Analysis], otm_schema: dict[str, Any]
 ) -> None:
-    analysis = analyses[example]
+    analysis = example(name)
     jsonschema.validate(_document(analysis), otm_schema)
     jsonschema.validate(otm_document(analysis, compute_layout(layout_spec(analysis))), otm_schema)
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_ids_are_unique_and_references_resolve(example: str, analyses: dict[str, Analysis]) -> None:
-    document = _document(analyses[example])
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_ids_are_unique_and_references_resolve(name: str, example: Callable[[str], Analysis]) -> None:
+    document = _document(example(name))
     zones = [z["id"] for z in document["trustZones"]]
     components = [c["id"] for c in document["components"]]
     flows = [f["id"] for f in document["dataflows"]]
@@ -49,9 +48,9 @@ def test_ids_are_unique_and_references_resolve(example: str, analyses: dict[str,
             assert zones.index(zone["parent"]["trustZone"]) < index
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_threats_and_mitigations_are_linked(example: str, analyses: dict[str, Analysis]) -> None:
-    analysis = analyses[example]
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_threats_and_mitigations_are_linked(name: str, example: Callable[[str], Analysis]) -> None:
+    analysis = example(name)
     document = _document(analysis)
     threats = {t["id"]: t for t in document["threats"]}
     mitigations = {m["id"] for m in document["mitigations"]}
@@ -77,8 +76,8 @@ def test_threats_and_mitigations_are_linked(example: str, analyses: dict[str, An
         assert threat["risk"]["likelihood"] is None and 0 < threat["risk"]["impact"] <= 100
 
 
-def test_component_attributes_carry_the_trustmap_view(analyses: dict[str, Analysis]) -> None:
-    document = _document(analyses["shop"])
+def test_component_attributes_carry_the_trustmap_view(example: Callable[[str], Analysis]) -> None:
+    document = _document(example("shop"))
     db = next(c for c in document["components"] if c["id"] == "db")
     assert db["type"] == "rds"
     assert db["parent"] == {"trustZone": "data-tier"}
@@ -93,8 +92,8 @@ def test_component_attributes_carry_the_trustmap_view(analyses: dict[str, Analys
     assert db["assets"] == {"stored": ["card-data"], "processed": []}
 
 
-def test_zones_and_flows_carry_trust_and_crossings(analyses: dict[str, Analysis]) -> None:
-    document = _document(analyses["shop"])
+def test_zones_and_flows_carry_trust_and_crossings(example: Callable[[str], Analysis]) -> None:
+    document = _document(example("shop"))
     zones = {z["id"]: z for z in document["trustZones"]}
     assert zones["internet"]["risk"]["trustRating"] == 0
     assert zones["data-tier"]["risk"]["trustRating"] == 90
@@ -106,22 +105,22 @@ def test_zones_and_flows_carry_trust_and_crossings(analyses: dict[str, Analysis]
     assert [t["state"] for t in flow["threats"]] == ["accepted"]  # the model's risk decision
 
 
-def test_assets_rate_confidentiality_by_classification(analyses: dict[str, Analysis]) -> None:
-    assets = {a["id"]: a for a in _document(analyses["shop"])["assets"]}
+def test_assets_rate_confidentiality_by_classification(example: Callable[[str], Analysis]) -> None:
+    assets = {a["id"]: a for a in _document(example("shop"))["assets"]}
     assert assets["card-data"]["risk"]["confidentiality"] == 100
     assert assets["catalogue"]["risk"]["confidentiality"] == 0
 
 
-def test_components_outside_every_boundary_get_a_synthetic_zone(analyses: dict[str, Analysis]) -> None:
-    for analysis in analyses.values():
+def test_components_outside_every_boundary_get_a_synthetic_zone(example: Callable[[str], Analysis]) -> None:
+    for analysis in map(example, EXAMPLE_NAMES):
         outside = [c for c in analysis.graph.components() if c.boundary is None]
         document = _document(analysis)
         synthetic = [z for z in document["trustZones"] if z.get("attributes", {}).get("trustmap_synthetic")]
         assert bool(outside) == bool(synthetic)
 
 
-def test_representations_place_every_element_inside_its_parent(analyses: dict[str, Analysis]) -> None:
-    document = _document(analyses["three-tier-web"])
+def test_representations_place_every_element_inside_its_parent(example: Callable[[str], Analysis]) -> None:
+    document = _document(example("three-tier-web"))
     sizes = {z["id"]: z["representations"][0]["size"] for z in document["trustZones"]}
     for element in [*document["trustZones"], *document["components"]]:
         shape = element["representations"][0]
@@ -138,8 +137,8 @@ def test_representations_place_every_element_inside_its_parent(analyses: dict[st
             )
 
 
-def test_the_export_is_deterministic(analyses: dict[str, Analysis]) -> None:
-    analysis = analyses["serverless-api"]
+def test_the_export_is_deterministic(example: Callable[[str], Analysis]) -> None:
+    analysis = example("serverless-api")
     first = render_otm(_document(analysis))
     assert first == render_otm(_document(analysis))
     assert first.endswith(b"\n") and b"/work" not in first

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.reports.conftest import EXAMPLE_NAMES, GOLDEN, check_golden
+from tests.conftest import EXAMPLE_NAMES, check_golden
+from tests.reports.conftest import GOLDEN
 from trustmap.analysis import Analysis
 from trustmap.render.checklist_csv import CSV_COLUMNS, render_checklist_csv, safe_cell
 

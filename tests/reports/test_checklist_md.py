@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES
-from tests.reports.conftest import EXAMPLE_NAMES, GOLDEN, check_golden
+from tests.conftest import EXAMPLE_NAMES, EXAMPLES, check_golden
+from tests.reports.conftest import GOLDEN
 from trustmap.analysis import Analysis
 from trustmap.cli import app
 from trustmap.render.checklist import CHECKLIST_RENDERERS

@@ -23,7 +23,7 @@ from trustmap.engine.rules import BUILTIN_RULES, check_registry
 
 MODELS = ROOT / "models"
 
-#: the ids that /work/shared/spec/model-format.md promises ("Catalog ids must include ...")
+#: the ids that docs/model-format.md promises ("Catalog ids must include ...")
 _SPEC_SERVICES = """
     ec2 ebs auto-scaling vpc rds emr elastic-beanstalk s3 glacier dynamodb sqs ses
     config cloudtrail kms cloudhsm cloudformation codedeploy opsworks iam cloudwatch trusted-advisor

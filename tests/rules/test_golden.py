@@ -5,20 +5,16 @@
 
 from __future__ import annotations
 
-import difflib
 import json
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import ROOT, example_paths
+from tests.conftest import EXAMPLE_NAMES, ROOT, check_golden
 from trustmap.cli import app
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("TRUSTMAP_UPDATE_GOLDEN") == "1"
-NAMES = [path.stem for path in example_paths()]
 
 runner = CliRunner()
 
@@ -32,30 +28,18 @@ def _checklist(name: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_checklist_json_matches_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    actual = _checklist(name, monkeypatch)
-    golden = GOLDEN / f"{name}.checklist.json"
-    if UPDATE:
-        golden.write_text(actual, encoding="utf-8")
-    assert golden.is_file(), f"{golden.name} is missing; TRUSTMAP_UPDATE_GOLDEN=1 writes it"
-    expected = golden.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = difflib.unified_diff(
-            expected.splitlines(), actual.splitlines(), "golden", "actual", lineterm="", n=2
-        )
-        pytest.fail(
-            f"{golden.name} differs (TRUSTMAP_UPDATE_GOLDEN=1 rewrites it):\n" + "\n".join(list(diff)[:80])
-        )
+    check_golden(GOLDEN / f"{name}.checklist.json", _checklist(name, monkeypatch))
 
 
 def test_every_example_has_a_golden_and_no_golden_is_stale() -> None:
     assert sorted(p.name for p in GOLDEN.glob("*.checklist.json")) == sorted(
-        f"{name}.checklist.json" for name in NAMES
+        f"{name}.checklist.json" for name in EXAMPLE_NAMES
     )
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_golden_is_consistent(name: str) -> None:
     """Checks on the stored document itself, so that a regenerated golden cannot drift silently."""
     document = json.loads((GOLDEN / f"{name}.checklist.json").read_text(encoding="utf-8"))
