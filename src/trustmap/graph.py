@@ -10,7 +10,6 @@ renderers only read typed, frozen records.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Span
+from trustmap.gc_pause import paused_gc
 from trustmap.lineage import ALL_DATA, Hop, forwarded_data
 from trustmap.model import CLASSIFICATIONS, Component, ComponentProperty, Model
 from trustmap.validate import LoadedModel
@@ -259,15 +259,8 @@ def _boundary_infos(loaded: LoadedModel) -> dict[str, BoundaryInfo]:
 
 def build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
     """Build the annotated graph of a validated model."""
-    # Dozens of small long-lived dicts and lists per component, and no reference cycles: the
-    # cyclic collector would only rescan them (a third of the time on large models).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # many small long-lived records, no cycles
         return _build_graph(loaded, catalog)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:

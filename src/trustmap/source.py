@@ -15,7 +15,6 @@ data itself.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +23,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 from trustmap.diagnostics import Diagnostic, Span, printable
+from trustmap.gc_pause import paused_gc
 
 __all__ = ["Document", "Limits", "Path", "SourceMap", "load_yaml", "root_problem", "yaml_error_diagnostic"]
 
@@ -445,10 +445,9 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
     parser = _Parser(text)
     # The builder makes millions of small acyclic objects on large files; the cyclic
     # collector would rescan them all again and again (half the load time), to free nothing.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        builder.run(parser)
+        with paused_gc():
+            builder.run(parser)
     except _RefusedError as refused:
         return None, [Diagnostic(refused.code, refused.message, path, refused.span)]
     except yaml.YAMLError as error:
@@ -457,8 +456,6 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
         return None, [Diagnostic("E007", "the document is nested too deeply", path, Span.point(1, 1))]
     finally:
         parser.dispose()
-        if collecting:
-            gc.enable()
     duplicates = [Diagnostic(d.code, d.message, path, d.span) for d in builder.duplicates]
     root = builder.root if builder.root_seen else None
     problem = root_problem(root, path, builder.source_map)

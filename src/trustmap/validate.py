@@ -7,7 +7,6 @@ problems of the others, and reference checks (E2xx) still run on the entries tha
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
+from trustmap.gc_pause import paused_gc
 from trustmap.model import Boundary, Component, DataAsset, Decision, Flow, Model, is_id
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, Limits, Path, load_yaml
@@ -67,15 +67,8 @@ def load_model(
     today: dt.date | None = None,
 ) -> tuple[LoadedModel | None, list[Diagnostic]]:
     """Read and validate a model; the model is None when any error was found."""
-    # Like the loader: many small long-lived objects and no cycles, so the cyclic collector
-    # would only rescan them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # many small long-lived objects, no cycles
         return _load_model(path, raw, catalog, limits, today or dt.date.today())
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load_model(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 import tracemalloc
 
 import pytest
 
 from trustmap.diagnostics import Span
+from trustmap.gc_pause import paused_gc
 from trustmap.source import Limits, load_yaml
 
 
@@ -153,3 +155,21 @@ def test_size_limit_is_checked_before_parsing() -> None:
 def test_complex_keys_are_refused() -> None:
     _, problems = load("? [a, b]\n: 1\n")
     assert [p.code for p in problems] == ["E003"]
+
+
+def _paused_then_failing() -> None:
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block leaves the outer one's pause alone
+        raise ValueError("boom")
+
+
+def test_the_collector_is_paused_inside_and_restored_after_even_on_errors() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="boom"):
+        _paused_then_failing()
+    assert gc.isenabled()
+    load_yaml("m.yaml", b"a: [1, 2]\n")
+    assert gc.isenabled()
