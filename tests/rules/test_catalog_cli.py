@@ -66,6 +66,19 @@ def test_explain_threat(catalog: Catalog) -> None:
     assert _explain("threats", str(threat.code)) == fields
 
 
+def test_explanations_show_examples_topics_and_placement(catalog: Catalog) -> None:
+    threat = catalog.threats["unencrypted-flow-crosses-boundary"]
+    assert threat.example_bad and threat.example_good
+    shown = runner.invoke(app, ["catalog", "threats", threat.id]).stdout
+    bad, good = shown.split("\nfires on\n")[1].split("\ndoes not fire on\n")
+    assert bad.strip("\n") == "\n".join(f"  {line}" for line in threat.example_bad.rstrip().splitlines())
+    assert good.strip("\n") == "\n".join(f"  {line}" for line in threat.example_good.rstrip().splitlines())
+    control = catalog.controls["waf"]
+    topics = catalog.categories[control.category].topics
+    assert topics and _explain("controls", "waf")["whitepaper topics"] == ", ".join(topics)
+    assert _explain("services", "ec2")["placement"] == catalog.services["ec2"].placement == "vpc"
+
+
 def test_explain_service(catalog: Catalog) -> None:
     fields = _explain("services", "rds")
     assert fields["name"] == catalog.services["rds"].name

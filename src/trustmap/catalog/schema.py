@@ -311,7 +311,7 @@ class Service(_Entry):
     kind: ServiceKind
     dfd: DfdKind
     icon: Annotated[str, StringConstraints(pattern=r"^diagrams(\.[A-Za-z_][A-Za-z0-9_]*)+$")]
-    placement: Placement
+    placement: Placement | None = None  # where it runs: for readers (`trustmap catalog services ID`)
     aws: bool = True
     defaults: ServiceDefaults = ServiceDefaults()
     responsibility: dict[Layer, LayerOwner] = Field(default_factory=dict)

@@ -9,14 +9,14 @@ into flows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from trustmap.interop.cfn_paths import UNRESOLVED, literal, references
 from trustmap.interop.cfn_template import Template, stable_key
 
-__all__ = ["Rule", "Subnet", "describe_value", "read_rules", "read_subnets", "subnet_zones"]
+__all__ = ["Rule", "Subnet", "describe_value", "read_rules", "read_subnets"]
 
 VPC = "AWS::EC2::VPC"
 SUBNET = "AWS::EC2::Subnet"
@@ -223,12 +223,3 @@ def read_rules(template: Template) -> tuple[list[Rule], list[str]]:
 
 def _is_expression(entry: Mapping[str, Any]) -> bool:
     return len(entry) == 1 and (next(iter(entry)).startswith("Fn::") or next(iter(entry)) == "Ref")
-
-
-def subnet_zones(subnets: Mapping[str, Subnet], names: list[str]) -> Iterator[str]:
-    seen = set()
-    for name in names:
-        zone = subnets[name].zone if name in subnets else None
-        if zone is not None and zone not in seen:
-            seen.add(zone)
-            yield zone

@@ -54,7 +54,6 @@ class Layout:
     boxes: dict[str, Box]
     width: float
     height: float
-    engine: str  # "graphviz" or "grid"
 
 
 def _quote(text: str) -> str:
@@ -112,7 +111,7 @@ def read_dot_json(text: str, spec: LayoutSpec) -> Layout | None:
             boxes[node] = Box(round(x - w / 2), round(height - y - h / 2), round(w), round(h))
     except (KeyError, ValueError, TypeError, AttributeError):
         return None
-    return Layout(boxes, round(width), round(height), "graphviz")
+    return Layout(boxes, round(width), round(height))
 
 
 def _arrange(sizes: list[tuple[float, float]]) -> tuple[list[tuple[float, float]], float, float]:
@@ -156,7 +155,7 @@ def grid_layout(spec: LayoutSpec) -> Layout:
                 place(item, left + dx + PAD, top + dy + LABEL)
 
     place(None, PAD, PAD)
-    return Layout(boxes, total[0], total[1], "grid")
+    return Layout(boxes, total[0], total[1])
 
 
 def _run_dot(source: str, timeout: float) -> str | None:

@@ -59,6 +59,7 @@ def explain_service(catalog: Catalog, entry_id: str) -> str | None:
         ("service model", service.service_model),
         ("kind", f"{service.kind} ({service.dfd} in data-flow diagrams)"),
         ("icon", service.icon),
+        ("placement", service.placement),
         ("aliases", ", ".join(service.aliases) or None),
         ("customer duties", service.customer_duties),
         ("AWS duties", service.aws_duties),
@@ -84,6 +85,7 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
     if control_id is None:
         return None
     control = catalog.controls[control_id]
+    category = catalog.categories.get(control.category)
     compliance = control.compliance.as_dict()
     mitigates = catalog.threats_mitigated_by(control_id)
     pairs: list[tuple[str, str | None]] = [
@@ -91,6 +93,7 @@ def explain_control(catalog: Catalog, entry_id: str) -> str | None:
         ("code", control.code),
         ("title", control.title),
         ("category", control.category),
+        ("whitepaper topics", ", ".join(category.topics) if category else None),
         ("owner", control.owner),
         ("scope", control.scope),
         ("severity", control.severity),
@@ -146,4 +149,8 @@ def explain_threat(catalog: Catalog, entry_id: str) -> str | None:
         ("references", "; ".join(threat.references.other) or None),
         ("description", threat.description),
     ]
-    return _lines(pairs)
+    text = _lines(pairs)
+    for title, example in (("fires on", threat.example_bad), ("does not fire on", threat.example_good)):
+        if example:
+            text += f"\n{title}\n" + "".join(f"  {line}\n" for line in example.rstrip("\n").splitlines())
+    return text
