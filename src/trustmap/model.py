@@ -1,6 +1,6 @@
 """The architecture model format, version 1, as pydantic models.
 
-This module is the executable form of `spec/model-format.md`: the shape of each entry, its
+This module is the executable form of `docs/model-format.md`: the shape of each entry, its
 types, enumerations and defaults that do not depend on the catalog. References between
 entries (flows to components, components to services) are checked in `trustmap.validate`.
 """

@@ -38,7 +38,7 @@ _SPEC_CONTROLS = """
 """
 SPEC_SERVICES = _SPEC_SERVICES.split()
 SPEC_CONTROLS = _SPEC_CONTROLS.split()
-#: outputs.md: the service model of these services is part of the contract
+#: docs/outputs.md: the service model of these services is part of the contract
 SPEC_SERVICE_MODELS = {
     "infrastructure": ["ec2", "ebs", "vpc", "auto-scaling"],
     "container": ["rds", "emr", "elastic-beanstalk", "aurora", "elasticache", "redshift"],

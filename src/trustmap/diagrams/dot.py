@@ -1,8 +1,9 @@
 """A small DOT emitter: statements as lines of text, attributes in a fixed order.
 
 Writing DOT ourselves keeps the output byte-for-byte deterministic and every string escaped
-(see rendering.md section 2d). Attribute values are either `Html` (an HTML-like label, already
-escaped by the caller with `text.html`) or plain values that are quoted here.
+(docs/performance.md, "Diagram sources and layout"). Attribute values are either `Html` (an
+HTML-like label, already escaped by the caller with `text.html`) or plain values that are
+quoted here.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from trustmap.diagrams.style import FONT
 __all__ = ["NEWRANK_LIMIT", "island_chain"]
 
 #: dot only honours the chain across clusters with `newrank`, which becomes pathologically
-#: slow on large dense graphs (rendering.md section 2e), so it is used up to this many nodes.
+#: slow on large dense graphs (docs/performance.md, "Diagram sources and layout"), so it is
+#: used up to this many nodes.
 NEWRANK_LIMIT = 100
 
 #: Only a view of at least this many nodes, in at least this many islands, none of them
