@@ -30,6 +30,7 @@ graphviz:
 lint:
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy
