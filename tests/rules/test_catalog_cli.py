@@ -58,7 +58,8 @@ def test_explain_threat(catalog: Catalog) -> None:
     for key in ("id", "code", "title", "category", "owner", "scope", "description"):
         assert fields[key] == getattr(threat, key), key
     assert fields["STRIDE"] == "tampering, information-disclosure"
-    assert fields["severity"].startswith(threat.severity)
+    assert fields["impact"].startswith(threat.impact)
+    assert fields["likelihood"].startswith("from the subject's exposure")
     assert fields["mitigated by"] == "encryption-in-transit"
     assert fields["see also"] == ", ".join(threat.see_also)
     assert fields["CWE"] == "CWE-319"

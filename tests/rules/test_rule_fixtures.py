@@ -120,6 +120,9 @@ def test_threats_that_can_raise_a_finding_are_shown_raising_one(catalog: Catalog
     raised: set[str] = set()
     for path in PATHS:
         raised |= set(read_annotations(path.read_text(encoding="utf-8")).expect)
+    # Threats whose control has an `open_when` that cannot hold where they apply: whether the
+    # policies have aws:SourceArn or an ExternalId is never stated, so these only ask.
+    ask_only = {"cross-account-confused-deputy", "third-party-confused-deputy"}
     can_raise = {
         t.id
         for t in catalog.threats.values()
@@ -130,4 +133,6 @@ def test_threats_that_can_raise_a_finding_are_shown_raising_one(catalog: Catalog
             catalog.controls[c].open_when is not None or catalog.controls[c].contrast for c in t.mitigated_by
         )
     }
-    assert sorted(can_raise - raised) == [], "threats that can raise a finding but no fixture shows one"
+    assert sorted(can_raise - ask_only - raised) == [], (
+        "threats that can raise a finding but no fixture shows one"
+    )

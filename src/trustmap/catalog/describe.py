@@ -63,6 +63,7 @@ def _flag(yes: str, no: str) -> Any:
 
 _PHRASES: dict[str, Any] = {
     "route": _flag("is a route (network plumbing)", "is a data flow"),
+    "handles_regulation": lambda v: f"stores, processes or transmits {_list(v)} data",
     "bidirectional": _flag("carries data both ways", "carries data one way"),
     "sole_store": _flag(
         "is the only store of some of its data", "only keeps copies of data stored elsewhere"

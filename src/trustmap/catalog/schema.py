@@ -153,6 +153,8 @@ class Condition(_Entry):
     stores_data: bool | None = None
     classification_at_least: Classification | None = None
     regulation: list[str] | None = None
+    #: a component stores, processes or transmits data under one of these (compliance scope)
+    handles_regulation: list[str] | None = None
     in_boundary_kind: list[BoundaryKind] | None = None
     in_public_subnet: bool | None = None
     trust_below: Annotated[int, Field(ge=0, le=101)] | None = None
@@ -403,6 +405,9 @@ class Threat(_Entry):
     scope: Scope
     #: impact when realised on a subject with restricted data at stake: the ceiling (judgement.md)
     impact: Level = "medium"
+    #: catalogs written before 1.1 rate threats with a base severity; it stands for `impact`
+    #: when that is not given (info and low: low, medium: medium, high and critical: high)
+    severity: Severity | None = None
     #: impact when no data is at stake on the subject
     impact_floor: Level = "low"
     #: which data weighs: all the subject handles, or only what it stores (threats to data at rest)
@@ -433,6 +438,14 @@ class Threat(_Entry):
         if self.when is not None and self.implementation is not None:
             raise ValueError("a threat has either 'when' or 'implementation: python', not both")
         return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _impact_from_severity(cls, data: object) -> object:
+        if isinstance(data, dict) and "severity" in data and "impact" not in data:
+            legacy = {"info": "low", "low": "low", "medium": "medium", "high": "high", "critical": "high"}
+            return {**data, "impact": legacy.get(str(data["severity"]), "medium")}
+        return data
 
 
 class ThreatFile(_Entry):

@@ -198,6 +198,16 @@ def _stores_data(value: bool, _: EvalContext) -> Predicate:
     return lambda t, c: t.component is not None and bool(t.component.stores) == value
 
 
+def _handles_regulation(value: list[str], _: EvalContext) -> Predicate:
+    wanted = frozenset(value)
+    return lambda t, c: t.component is not None and not wanted.isdisjoint(t.component.handles_regulations)
+
+
+def _explain_handles_regulation(value: list[str], target: Target, _: EvalContext, positive: bool) -> str:
+    found = sorted(set(value) & set(target.component.handles_regulations if target.component else ()))
+    return f"stores, processes or transmits {', '.join(found)} data" if found else "handles no such data"
+
+
 def _in_boundary_kind(value: list[str], _: EvalContext) -> Predicate:
     wanted = frozenset(value)
     return lambda t, c: t.component is not None and not wanted.isdisjoint(t.component.boundary_kinds)
@@ -411,8 +421,11 @@ def _sole_store(value: bool, _: EvalContext) -> Predicate:
     def test(target: Target, context: EvalContext) -> bool:
         if target.component is None:
             return False
+        me, primaries = target.subject.id, context.primaries
+        if me in primaries:
+            return not value  # a replica or backup copy: its primary is the data's home
         stored = context.stored_by
-        sole = any(stored[d] == (target.subject.id,) for d in target.component.stores)
+        sole = any(all(primaries.get(o) == me for o in stored[d] if o != me) for d in target.component.stores)
         return sole == value
 
     return test
@@ -481,6 +494,7 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "stores_data": ConditionKey(_stores_data),
     "classification_at_least": ConditionKey(_classification_at_least, _explain_classification),
     "regulation": ConditionKey(_regulation, _explain_regulation),
+    "handles_regulation": ConditionKey(_handles_regulation, _explain_handles_regulation),
     "in_boundary_kind": ConditionKey(_in_boundary_kind, _explain_in_boundary_kind),
     "in_public_subnet": ConditionKey(_in_public_subnet),
     "trust_below": ConditionKey(_trust_below, _explain_trust_below),

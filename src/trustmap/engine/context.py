@@ -150,6 +150,27 @@ class EvalContext:
         return {d: tuple(ids) for d, ids in found.items()}
 
     @cached_property
+    def primaries(self) -> Mapping[str, str]:
+        """For a store that receives a copy of another store's data along a flow (a replica, a
+        backup), the store it copies, followed to the first; computed by flow id, so the order
+        the model lists flows in does not matter."""
+        copies: dict[str, str] = {}
+        for flow in sorted(self.graph.flows(), key=lambda f: f.id):
+            source, target = self.graph.component(flow.source), self.graph.component(flow.target)
+            if source.dfd == target.dfd == "datastore" and set(flow.data) & set(source.stores) & set(
+                target.stores
+            ):
+                copies.setdefault(flow.target, flow.source)
+        primaries = {}
+        for replica in copies:
+            primary, seen = replica, {replica}
+            while primary in copies and copies[primary] not in seen:
+                primary = copies[primary]
+                seen.add(primary)
+            primaries[replica] = primary
+        return primaries
+
+    @cached_property
     def flows_into(self) -> Mapping[str, tuple[Target, ...]]:
         """The flows that reach each component, by flow id (reasons that name one of them must not
         depend on the order the model lists them in)."""

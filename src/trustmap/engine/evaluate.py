@@ -295,25 +295,6 @@ class _Evaluator:
                 found.append(self._finding(threat, target, why, open_controls))
         return sorted(_one_per_root_cause(self._grouped(self._folded(found))), key=Finding.sort_key)
 
-    def _primaries(self) -> dict[str, str]:
-        """For a store that receives a copy of another store's data (a replica, a backup), the
-        store it copies, followed to the first one; sorted, so the primary is found first."""
-        copies: dict[str, str] = {}
-        for flow in sorted(self.graph.flows(), key=lambda f: f.id):
-            source, target = self.graph.component(flow.source), self.graph.component(flow.target)
-            if source.dfd == target.dfd == "datastore" and set(flow.data) & set(source.stores) & set(
-                target.stores
-            ):
-                copies.setdefault(flow.target, flow.source)
-        primaries = {}
-        for replica in copies:
-            primary, seen = replica, {replica}
-            while primary in copies and copies[primary] not in seen:
-                primary = copies[primary]
-                seen.add(primary)
-            primaries[replica] = primary
-        return primaries
-
     def _folded(self, found: list[Finding]) -> list[Finding]:
         """A finding whose threat `folds_into` another raised on the same subject is part of it."""
         by_subject: dict[tuple[str, str], dict[str, Finding]] = {}
@@ -350,7 +331,7 @@ class _Evaluator:
         members: dict[tuple[str, ...], list[str]] = {}
         result: list[Finding] = []
         flows = {f.id: f for f in self.graph.flows()}
-        primaries = self._primaries()
+        primaries = self.context.primaries
         for finding in sorted(
             found, key=lambda f: flows[f.subject.id].index if f.subject.id in flows else -1
         ):
@@ -367,12 +348,21 @@ class _Evaluator:
             else:
                 kept[key], members[key] = finding, []
         by_key = {f.key: f for f in found}
+
+        def threat_group(key: tuple[str, ...]) -> str | None:
+            return self.catalog.threats[key[0]].group_by
+
         for key, finding in kept.items():
             # The subject with the most sensitive data stands for the group, then the first by
             # id: the choice must not depend on the order the model lists things in.
             group = sorted(
                 [finding.subject.id, *members[key]],
-                key=lambda s: (-classification_rank(flows[s].classification) if s in flows else 0, s),
+                key=lambda s: (
+                    # a store's primary stands for its copies
+                    s != key[1] if threat_group(key) == "replicas" else False,
+                    -classification_rank(flows[s].classification) if s in flows else 0,
+                    s,
+                ),
             )
             finding = by_key[f"{group[0]}/{finding.rule}"]
             others = group[1:]
