@@ -58,6 +58,8 @@ class ExpectedFinding(_Strict):
     severity: str
     why: str
     also: list[str] = Field(default_factory=list)
+    #: a second reviewer's ruling on the entry, "<date>: <reason>" (tests/judged/ADJUDICATION.md)
+    adjudicated: str | None = None
 
     @property
     def keys(self) -> frozenset[str]:
@@ -67,12 +69,14 @@ class ExpectedFinding(_Strict):
 class RejectedFinding(_Strict):
     key: str
     why: str
+    adjudicated: str | None = None
 
 
 class BeyondFormat(_Strict):
     what: str
     severity: str
     needs: str
+    adjudicated: str | None = None
 
 
 class Expectation(_Strict):
