@@ -125,10 +125,9 @@ def _regulated(threat: Threat, target: Target, controls: Sequence[Control], cont
 def _transit(flow: FlowInfo, context: EvalContext) -> tuple[str, str]:
     """Where a flow's bytes travel: over the internet, through a less trusted network, or AWS."""
     ends = [context.graph.component(flow.source), context.graph.component(flow.target)]
-    if any(
-        "internet" in c.boundary_kinds or c.trust < 30 or c.service in ("actor", "external-system")
-        for c in ends
-    ):
+    # a person or system on the internet (or outside every boundary), or a third party's; staff
+    # on a corporate network are not on the internet
+    if any("internet" in c.boundary_kinds or c.trust < 30 for c in ends):
         return "high", "it travels over the internet"
     if _leaves_to_internet(flow.target, context):
         return "high", f"'{flow.target}' passes it on to the internet"

@@ -39,7 +39,7 @@ def restricted_data_flows_to_lower_trust(
         # where it ends up is judged on the hop that delivers it.
         if received.forwards:
             continue
-        if _less_trusted_party(sent, received, graph) and not _home(received, sensitive):
+        if _less_trusted_party(sent, received, graph) and not _home(received, sensitive, sent, graph):
             data = ", ".join(flow.data)
             yield (
                 Target(Subject("flow", flow.id), flow=flow),
@@ -66,10 +66,12 @@ def _account(component: ComponentInfo, graph: ModelGraph) -> str | None:
     return next((b for b in reversed(component.boundary_path) if graph.boundaries[b].kind == "account"), None)
 
 
-def _home(component: ComponentInfo, data: set[str]) -> bool:
-    """Whether the component is a system of the customer's that already stores all of `data`."""
+def _home(component: ComponentInfo, data: set[str], sent: ComponentInfo, graph: ModelGraph) -> bool:
+    """Whether the component is a system of the customer's that already stores all of `data`
+    (an on-premises system of record), rather than a copy in another AWS account."""
     customers = (
         component.service not in ("external-system", "actor")
         and "third-party" not in component.boundary_kinds
     )
-    return customers and data <= set(component.stores)
+    elsewhere = component.aws and sent.aws and _account(component, graph) != _account(sent, graph)
+    return customers and not elsewhere and data <= set(component.stores)
