@@ -18,11 +18,10 @@ import typer
 
 from trustmap.batch import BuildJob, BuildResult, run_builds
 from trustmap.catalog import Catalog
-from trustmap.cli.common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, display_path, fail
+from trustmap.cli.common import EXIT_INVALID, display_path, exit_status, fail
+from trustmap.findings import SEVERITY_ORDER
 
 __all__ = ["BuildRequest", "execute_build"]
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
 @dataclass(frozen=True)
@@ -65,9 +64,8 @@ def _plan(request: BuildRequest) -> list[BuildJob]:
 
 
 def _describe(result: BuildResult, output: Path) -> str:
-    opened = ", ".join(
-        f"{result.open_counts.get(s, 0)} {s}" for s in reversed(SEVERITIES) if result.open_counts.get(s, 0)
-    )
+    counts = result.open_counts
+    opened = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITY_ORDER) if counts.get(s, 0))
     findings = f"({opened or 'no'} open findings)"
     if result.status == "built":
         return f"wrote {len(result.files)} files to {output / result.stem} {findings}"
@@ -148,8 +146,4 @@ def execute_build(request: BuildRequest, catalog: Catalog) -> int:
         _write_index(request.output, results)
     if any(not r.ok for r in results):
         return EXIT_INVALID
-    if request.fail_on is None:
-        return EXIT_OK
-    floor = SEVERITIES.index(request.fail_on)
-    failing = any(SEVERITIES.index(s) >= floor for r in results for _, s in r.open_findings)
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return exit_status((severity for r in results for _, severity in r.open_findings), request.fail_on)

@@ -46,6 +46,25 @@ AllowUnmatchedOption = Annotated[
 ]
 
 
+def _check_severity(value: str | None) -> str | None:
+    from trustmap.findings import SEVERITY_ORDER  # here: the findings module is not needed to start
+
+    if value is not None and value not in SEVERITY_ORDER:
+        raise typer.BadParameter(f"--fail-on takes {', '.join(SEVERITY_ORDER)}; got '{value}'")
+    return value
+
+
+FailOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when an open finding is at or above this severity (info, low, medium, high, critical).",
+        callback=_check_severity,
+        show_default=False,
+    ),
+]
+
+
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     typer.echo(f"trustmap: {message}", err=True)
     raise typer.Exit(code)
@@ -139,6 +158,37 @@ def analyze_file(
         lines = raw.decode("utf-8", errors="replace").splitlines()
         print_diagnostics(diagnostics, lines)
     return analysis
+
+
+def load_analyses(
+    models: Sequence[Path], catalog_dirs: Sequence[Path] | None, today: str | None, allow_unmatched: bool
+) -> list[Analysis]:
+    """The prelude of the commands that read analysed models: the catalog, the date, each model
+    analysed with its diagnostics printed; exit 2 (after every model was checked) when any is invalid."""
+    catalog = load_catalog_or_exit(catalog_dirs)
+    day = parse_today(today)
+    analyses = [analyze_file(model, catalog, day, allow_unmatched=allow_unmatched) for model in models]
+    valid = [analysis for analysis in analyses if analysis is not None]
+    if len(valid) < len(analyses):
+        raise typer.Exit(EXIT_INVALID)
+    return valid
+
+
+def load_analysis(
+    model: Path, catalog_dirs: Sequence[Path] | None, today: str | None, allow_unmatched: bool
+) -> Analysis:
+    """`load_analyses` for one model."""
+    return load_analyses([model], catalog_dirs, today, allow_unmatched)[0]
+
+
+def exit_status(open_findings: Iterable[str], fail_on: str | None) -> int:
+    """The exit status of a command with --fail-on, from the severities of the open findings."""
+    from trustmap.findings import severity_rank
+
+    if fail_on is None:
+        return EXIT_OK
+    floor = severity_rank(fail_on)
+    return EXIT_FINDINGS if any(severity_rank(s) >= floor for s in open_findings) else EXIT_OK
 
 
 def stdout_write(text: str) -> None:

@@ -8,19 +8,15 @@ from typing import Annotated
 import typer
 
 from trustmap.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_INVALID,
-    EXIT_OK,
     AllowUnmatchedOption,
     CatalogOption,
+    FailOnOption,
     TodayOption,
-    analyze_file,
+    exit_status,
     fail,
-    load_catalog_or_exit,
-    parse_today,
+    load_analysis,
     stdout_write,
 )
-from trustmap.findings import SEVERITY_ORDER, severity_rank
 
 _BINARY = ("png", "pdf")
 
@@ -46,15 +42,7 @@ def diagram(
             show_default=False,
         ),
     ] = None,
-    fail_on: Annotated[
-        str | None,
-        typer.Option(
-            "--fail-on",
-            help="Exit 1 when an open finding is at or above this severity "
-            "(info, low, medium, high, critical).",
-            show_default=False,
-        ),
-    ] = None,
+    fail_on: FailOnOption = None,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
@@ -88,13 +76,8 @@ def diagram(
         fail("--format mermaid is available for --view architecture only")
     if output_format in _BINARY and output is None:
         fail(f"{output_format} is a binary format: name a file with -o FILE")
-    if fail_on is not None and fail_on not in SEVERITY_ORDER:
-        fail(f"--fail-on takes {', '.join(SEVERITY_ORDER)}; got '{fail_on}'")
 
-    catalog = load_catalog_or_exit(catalog_dirs)
-    analysis = analyze_file(model, catalog, parse_today(today), allow_unmatched=allow_unmatched)
-    if analysis is None:
-        raise typer.Exit(EXIT_INVALID)
+    analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     try:
         content = draw(analysis, view, output_format, DiagramOptions(timeout=timeout))
     except GraphvizMissingError as error:
@@ -108,10 +91,7 @@ def diagram(
             write_atomic(output, content)
         except OSError as error:
             fail(f"cannot write {output}: {error.strerror or error}")
-    failing = fail_on is not None and any(
-        severity_rank(f.severity) >= severity_rank(fail_on) for f in analysis.report.open_findings()
-    )
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+    raise typer.Exit(exit_status((f.severity for f in analysis.report.open_findings()), fail_on))
 
 
 def register(app: typer.Typer) -> None:

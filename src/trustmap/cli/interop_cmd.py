@@ -13,11 +13,10 @@ from trustmap.cli.common import (
     AllowUnmatchedOption,
     CatalogOption,
     TodayOption,
-    analyze_file,
     display_path,
     fail,
+    load_analysis,
     load_catalog_or_exit,
-    parse_today,
     print_diagnostics,
     read_input,
     stdout_write,
@@ -108,10 +107,7 @@ def export_otm(
     if chosen not in ("json", "yaml"):
         fail(f"--format must be json or yaml, not '{chosen}'")
     _check_output(output, force)
-    catalog = load_catalog_or_exit(catalog_dirs)
-    analysis = analyze_file(model, catalog, parse_today(today), allow_unmatched=allow_unmatched)
-    if analysis is None:
-        raise typer.Exit(EXIT_INVALID)
+    analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     layout = compute_layout(layout_spec(analysis), timeout=graphviz_timeout)
     document = otm_document(analysis, layout)
     _write(output, render_otm(document, chosen), f"an OTM {document['otmVersion']} document")

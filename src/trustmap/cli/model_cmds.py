@@ -8,14 +8,15 @@ from typing import Annotated
 import typer
 
 from trustmap.cli.common import (
-    EXIT_FINDINGS,
     EXIT_INVALID,
     EXIT_OK,
     AllowUnmatchedOption,
     CatalogOption,
+    FailOnOption,
     TodayOption,
-    analyze_file,
+    exit_status,
     fail,
+    load_analysis,
     load_catalog_or_exit,
     parse_today,
     print_diagnostics,
@@ -23,26 +24,8 @@ from trustmap.cli.common import (
     stdout_write,
 )
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
 ModelsArgument = Annotated[
     list[Path], typer.Argument(help="Model files (YAML).", show_default=False, metavar="MODEL...")
-]
-
-
-def _check_severity(value: str | None) -> str | None:
-    if value is not None and value not in SEVERITIES:
-        raise typer.BadParameter(f"'{value}' is not a severity; choose from {', '.join(SEVERITIES)}")
-    return value
-
-
-FailOnOption = Annotated[
-    str | None,
-    typer.Option(
-        "--fail-on",
-        help="Exit 1 when an open finding is at or above this severity (info, low, medium, high, critical).",
-        callback=_check_severity,
-        show_default=False,
-    ),
 ]
 
 
@@ -85,13 +68,6 @@ def validate(
         if not has_errors(problems) and output_format == "text":
             typer.echo(f"{shown}: valid", err=True)
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
-
-
-def _fails(analysis_findings: list[tuple[str, str]], threshold: str | None) -> bool:
-    if threshold is None:
-        return False
-    floor = SEVERITIES.index(threshold)
-    return any(SEVERITIES.index(severity) >= floor for _, severity in analysis_findings)
 
 
 def build(
@@ -170,14 +146,10 @@ def checklist(
     unknown = [f for f in formats if f not in CHECKLIST_RENDERERS]
     if unknown or not formats:
         fail(f"--format takes {', '.join(CHECKLIST_RENDERERS)}; got '{output_format}'")
-    catalog = load_catalog_or_exit(catalog_dirs)
-    analysis = analyze_file(model, catalog, parse_today(today), allow_unmatched=allow_unmatched)
-    if analysis is None:
-        raise typer.Exit(EXIT_INVALID)
+    analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     for name in formats:
         stdout_write(CHECKLIST_RENDERERS[name](analysis))
-    opened = [(f.key, f.severity) for f in analysis.report.open_findings()]
-    raise typer.Exit(EXIT_FINDINGS if _fails(opened, fail_on) else EXIT_OK)
+    raise typer.Exit(exit_status((f.severity for f in analysis.report.open_findings()), fail_on))
 
 
 def schema(catalog_dirs: CatalogOption = None) -> None:
