@@ -1,0 +1,41 @@
+r"""Free text from an input, made safe to land in a terminal or a text file.
+
+Names, descriptions, reasons and tags may hold any Unicode, and the model keeps them as
+written (JSON outputs carry them exactly, escaped). Some characters do harm in the outputs
+that show text as it is:
+
+- terminal controls (ESC, BEL and the other C0 and C1 controls, DEL) redraw a terminal or set
+  its title when an output is printed or `cat`; `clean_text` removes them (a tab and a line
+  break stay);
+- line breaks come in many spellings (`\r\n`, a lone `\r`, vertical tab, form feed, NEL,
+  U+2028, U+2029...): CSV readers and spreadsheets end a row at some of them, other tools at
+  others, so `clean_text` makes every one of them `\n`, which each output then escapes or
+  quotes in its own way;
+- characters that XML cannot carry (the noncharacters U+FFFE and U+FFFF, and the others of
+  each plane) make SVG invalid and Graphviz refuse a label; they are removed.
+
+Everything else, including right-to-left text and emoji, is kept. The escaping for each
+format (HTML, Markdown, DOT, Mermaid, CSV) still happens where that output is written.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["LINE_BREAK", "clean_text"]
+
+#: every character or pair that some reader takes for the end of a line
+LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_UNWANTED = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+
+
+def clean_text(text: str) -> str:
+    """`text` without terminal controls or XML-invalid characters, every line break as `\n`."""
+    if text.isprintable():  # the common case: nothing to do
+        return text
+    return _UNWANTED.sub("", LINE_BREAK.sub("\n", text))
+
