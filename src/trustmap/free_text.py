@@ -14,7 +14,8 @@ that show text as it is:
 - characters that XML cannot carry (the noncharacters U+FFFE and U+FFFF, and the others of
   each plane) make SVG invalid and Graphviz refuse a label; they are removed.
 
-Everything else, including right-to-left text and emoji, is kept. The escaping for each
+JSON outputs keep every value exactly: `json_text` only writes the controls that the encoder
+leaves raw as escapes. Everything else, including right-to-left text and emoji, is kept. The escaping for each
 format (HTML, Markdown, DOT, Mermaid, CSV) still happens where that output is written.
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LINE_BREAK", "clean_text"]
+__all__ = ["LINE_BREAK", "clean_text", "json_text"]
 
 #: every character or pair that some reader takes for the end of a line
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -31,6 +32,9 @@ _UNWANTED = re.compile(
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
     + "]"
 )
+# What JSON (with ensure_ascii=False) leaves raw although a terminal (C1 controls such as CSI
+# U+009B, DEL) or a JavaScript parser (U+2028, U+2029) takes it for a control.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 def clean_text(text: str) -> str:
@@ -39,3 +43,10 @@ def clean_text(text: str) -> str:
         return text
     return _UNWANTED.sub("", LINE_BREAK.sub("\n", text))
 
+
+def json_text(encoded: str) -> str:
+    """JSON text from `json.dumps(..., ensure_ascii=False)` with the controls that the encoder
+    leaves raw written as `\\uXXXX` escapes: the same value, and nothing a terminal runs."""
+    if encoded.isascii() and "\x7f" not in encoded:
+        return encoded
+    return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", encoded)

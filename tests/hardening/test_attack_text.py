@@ -108,3 +108,29 @@ def test_checklist_csv_on_standard_output_is_as_safe(breaks_model: Path) -> None
     assert result.exit_code == 0
     _check_csv(result.stdout)
     assert not UNSAFE.search(result.stdout)
+
+
+@pytest.mark.parametrize("model", ["terminal-escape.yaml", "csv-cr-injection.yaml", "breaks"])
+def test_no_text_output_carries_a_terminal_control(model: str, breaks_model: Path, tmp_path: Path) -> None:
+    """D13: `name: "\\e]0;pwned-title\\a\\e[2J\\e[31mRED"` reached checklist.csv and report.html raw."""
+    source = breaks_model if model == "breaks" else ATTACK / model
+    _build(source, tmp_path / "out")
+    folder = tmp_path / "out" / source.stem
+    checked = 0
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".png", ".pdf"):
+            continue
+        text = path.read_bytes().decode("utf-8")
+        found = UNSAFE.search(text)
+        assert found is None, f"{path.name}: {found.group()!r} at {found.start()}"
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("output_format", ["md", "csv", "json"])
+def test_checklist_prints_no_terminal_control(output_format: str) -> None:
+    model = ATTACK / "terminal-escape.yaml"
+    result = CliRunner().invoke(app, ["checklist", str(model), "--format", output_format, *DAY])
+    assert result.exit_code == 0
+    assert not UNSAFE.search(result.stdout)
+    assert "pwned-title" in result.stdout  # the text stays, only the controls go

@@ -19,6 +19,7 @@ from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.catalog.schema import owner_label
 from trustmap.findings import SEVERITY_ORDER, STATUSES, Decision, Finding
+from trustmap.free_text import clean_text
 from trustmap.render.inline_svg import UnsafeSvgError, inline_svg
 from trustmap.render.views import (
     FRAMEWORKS,
@@ -60,11 +61,17 @@ DIAGRAMS: tuple[Diagram, ...] = (
 SIGN_OFF_ROLES = ("System owner", "Security architect", "Risk owner")
 
 
+def _printed(value: object) -> object:
+    """Every text the templates print loses terminal controls (`free_text`); markup is ours."""
+    return clean_text(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def template_environment() -> Environment:
     """The Jinja2 environment of trustmap's HTML templates (packaged with the wheel)."""
     return Environment(
         loader=PackageLoader("trustmap.render", "templates"),
         autoescape=True,
+        finalize=_printed,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
