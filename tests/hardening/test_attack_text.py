@@ -134,3 +134,19 @@ def test_checklist_prints_no_terminal_control(output_format: str) -> None:
     assert result.exit_code == 0
     assert not UNSAFE.search(result.stdout)
     assert "pwned-title" in result.stdout  # the text stays, only the controls go
+
+
+def test_a_file_name_with_terminal_escapes_is_shown_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = "m\x1b]0;title\x07\x1b[31m.yaml"
+    Path(name).write_text("trustmap: 1\nname: x\ncomponents:\n  web: {service: nope}\n")
+    result = CliRunner().invoke(app, ["validate", name, *DAY], color=True)
+    assert result.exit_code == 2
+    assert "m\\x1b]0;title\\x07\\x1b[31m.yaml:4:" in result.stderr
+    assert not UNSAFE.search(result.stderr)
+    Path(name).write_text("trustmap: 1\nname: x\ncomponents:\n  web: {service: ec2}\n")
+    result = CliRunner().invoke(app, ["build", name, name + "x", "-o", "out", *DAY], color=True)
+    assert not UNSAFE.search(result.stderr)
+    assert "\\x1b" in result.stderr

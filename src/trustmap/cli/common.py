@@ -66,18 +66,26 @@ FailOnOption = Annotated[
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    typer.echo(f"trustmap: {message}", err=True)
+    from trustmap.diagnostics import printable
+
+    # Messages quote paths and values as given: escaped, so that they cannot drive the terminal.
+    typer.echo(f"trustmap: {printable(message, limit=len(message))}", err=True)
     raise typer.Exit(code)
 
 
 def display_path(path: Path) -> str:
-    """The path as reports show it: relative to the working directory, POSIX separators."""
+    """The path as reports and messages show it: relative to the working directory, POSIX
+    separators, control characters escaped (a file name must not drive the terminal)."""
+    from trustmap.diagnostics import printable
+
     if not path.is_absolute():
-        return path.as_posix()
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.name
+        shown = path.as_posix()
+    else:
+        try:
+            shown = path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            shown = path.name
+    return printable(shown, limit=len(shown))
 
 
 def parse_today(value: str | None) -> dt.date:
