@@ -184,7 +184,9 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
         # Written last: a build that stops half-way leaves no manifest that claims it finished.
         record = {**manifest, "files": sorted(produced.files)}
         write_atomic(folder / MANIFEST_NAME, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
-    except (OSError, UnsafeOutputPathError) as error:
+    except UnsafeOutputPathError as error:
+        return BuildResult(job.shown, job.stem, "failed", messages=messages, error=str(error))
+    except OSError as error:
         return BuildResult(
             job.shown, job.stem, "failed", messages=messages, error=f"cannot write {folder}: {error}"
         )

@@ -1,21 +1,34 @@
-"""Write output files atomically, never outside the output directory."""
+"""Write output files atomically, never outside the output directory.
+
+A model's outputs go into one folder, `DIR/<stem>/`. That folder is opened once, without
+following a symbolic link (a repository can commit `output/shop -> ../../elsewhere`), and
+every file is then created, renamed and removed relative to the open folder, so no link at
+or below it is ever followed, whatever appears there while the build runs.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import secrets
+import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 __all__ = ["UnsafeOutputPathError", "safe_stem", "write_atomic", "write_files"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+_NEW_FILE_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 class UnsafeOutputPathError(ValueError):
-    """A file name would leave the output directory."""
+    """A file name would leave the output directory, or a link sits where an output goes."""
 
 
 def safe_stem(name: str) -> str:
@@ -26,7 +39,10 @@ def safe_stem(name: str) -> str:
 
 
 def write_atomic(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    A link at `path` is replaced by the file, never written through.
+    """
     temporary = _stage(path, content)
     try:
         os.replace(temporary, path)
@@ -52,45 +68,139 @@ def _stage(path: Path, content: bytes) -> Path:
     return temporary
 
 
+def _check_name(name: str, directory: Path) -> None:
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise UnsafeOutputPathError(f"refusing to write '{name}' outside {directory}: not a plain file name")
+
+
+@contextlib.contextmanager
+def _open_folder(directory: Path) -> Iterator[int]:
+    """A descriptor of `directory` (created if missing), opened without following a link."""
+    absolute = Path(os.path.abspath(directory))
+    absolute.parent.mkdir(parents=True, exist_ok=True)  # the -o folder: where it leads is the user's choice
+    parent = os.open(absolute.parent, _DIRECTORY_FLAGS)
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(absolute.name, 0o777, dir_fd=parent)
+        try:
+            folder = os.open(absolute.name, _DIRECTORY_FLAGS | getattr(os, "O_NOFOLLOW", 0), dir_fd=parent)
+        except OSError as error:
+            if error.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(absolute.name, parent):
+                raise UnsafeOutputPathError(
+                    f"{directory} is a symbolic link: trustmap never writes through a link in its output "
+                    "folder; remove the link or choose another -o"
+                ) from None
+            raise
+    finally:
+        os.close(parent)
+    try:
+        yield folder
+    finally:
+        os.close(folder)
+
+
+def _is_link(name: str, folder: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _stage_in(folder: int, name: str, content: bytes) -> str:
+    """`content` in a new temporary file of the open folder; its name."""
+    while True:
+        temporary = f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            handle = os.open(temporary, _NEW_FILE_FLAGS, 0o644, dir_fd=folder)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fchmod(stream.fileno(), 0o644)
+            os.fsync(stream.fileno())
+    except BaseException:
+        _unlink(folder, temporary)
+        raise
+    return temporary
+
+
+def _unlink(folder: int, name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder)
+
+
 def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write every file into `directory` (created if needed), all or nothing.
 
-    Each name must stay inside the directory. Every file is first written to a temporary file;
-    only when all are written are they renamed into place. If a rename fails half-way, the
-    files already replaced get their previous content back, so a failed run leaves the
-    earlier outputs as they were and no temporary file behind.
+    Names are plain file names. Every file is first written to a temporary file; only when all
+    are written are they renamed into place. If a rename fails half-way, the files already
+    replaced get their previous content back, so a failed run leaves the earlier outputs as
+    they were and no temporary file behind. A link at `directory` or at one of the files is
+    refused, never followed.
     """
-    root = directory.resolve()
-    targets: list[tuple[Path, bytes]] = []
-    for name, content in sorted(files.items()):
-        target = (root / name).resolve()
-        if root not in target.parents:
-            raise UnsafeOutputPathError(f"refusing to write '{name}' outside {directory}")
-        targets.append((target, content))
-    staged: list[tuple[Path, Path]] = []
+    for name in files:
+        _check_name(name, directory)
+    with _open_folder(directory) as folder:
+        for name in sorted(files):
+            if _is_link(name, folder):
+                raise UnsafeOutputPathError(
+                    f"{directory / name} is a symbolic link: trustmap never writes through a link in its "
+                    "output folder; remove it"
+                )
+        staged: list[tuple[str, str]] = []
+        try:
+            for name in sorted(files):
+                staged.append((_stage_in(folder, name, files[name]), name))
+            _swap_in(folder, staged)
+            os.fsync(folder)
+        finally:
+            for temporary, _ in staged:
+                _unlink(folder, temporary)
+    return [directory / name for name in sorted(files)]
+
+
+def _keep_previous(folder: int, name: str) -> str | None:
+    """A hard link to the current file `name` (None when there is none), to restore it from."""
     try:
-        for target, content in targets:
-            staged.append((_stage(target, content), target))
-        _swap_in(staged)
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-    return [target for target, _ in targets]
+        os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    backup = f".{name}.{secrets.token_hex(4)}.tmp"
+    try:
+        os.link(name, backup, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+    except OSError:  # a file system without hard links: keep a copy of the bytes instead
+        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=folder)
+        with os.fdopen(handle, "rb") as stream:
+            backup = _stage_in(folder, name, stream.read())
+    return backup
 
 
-def _swap_in(staged: list[tuple[Path, Path]]) -> None:
+def _swap_in(folder: int, staged: list[tuple[str, str]]) -> None:
     """Rename each temporary file over its target; undo them all if one fails."""
-    replaced: list[tuple[Path, bytes | None]] = []
+    replaced: list[tuple[str, str | None]] = []
     try:
-        for temporary, target in staged:
-            previous = target.read_bytes() if target.is_file() else None
-            replaced.append((target, previous))
-            os.replace(temporary, target)
+        for temporary, name in staged:
+            replaced.append((name, _keep_previous(folder, name)))
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        for target, previous in reversed(replaced):
-            with contextlib.suppress(OSError):  # best effort: the first error is the one to report
-                if previous is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    write_atomic(target, previous)
+        _undo(folder, replaced)
         raise
+    for _, backup in replaced:
+        if backup is not None:
+            _unlink(folder, backup)
+
+
+def _undo(folder: int, replaced: list[tuple[str, str | None]]) -> None:
+    """Put the previous files back (best effort: the first error is the one to report; a
+    previous file that cannot be put back stays in its hidden backup)."""
+    for name, backup in reversed(replaced):
+        with contextlib.suppress(OSError):
+            if backup is None:
+                _unlink(folder, name)
+            else:
+                os.replace(backup, name, src_dir_fd=folder, dst_dir_fd=folder)
+                # A rename between two links to one file does nothing: drop the backup's name.
+                _unlink(folder, backup)
