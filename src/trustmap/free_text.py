@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LINE_BREAK", "clean_text", "json_text"]
+__all__ = ["LINE_BREAK", "MAX_NAME_LENGTH", "MAX_REASON_LENGTH", "clean_text", "json_text", "shorten"]
 
 #: every character or pair that some reader takes for the end of a line
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -32,6 +32,12 @@ _UNWANTED = re.compile(
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
     + "]"
 )
+#: A display name longer than this is cut, with an ellipsis: names repeat in every checklist
+#: row and diagram label, so one long name would multiply the size of the outputs.
+MAX_NAME_LENGTH = 200
+#: The same for a risk decision's reason, which repeats on every item the decision matches.
+MAX_REASON_LENGTH = 1000
+
 # What JSON (with ensure_ascii=False) leaves raw although a terminal (C1 controls such as CSI
 # U+009B, DEL) or a JavaScript parser (U+2028, U+2029) takes it for a control.
 _RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
@@ -50,3 +56,8 @@ def json_text(encoded: str) -> str:
     if encoded.isascii() and "\x7f" not in encoded:
         return encoded
     return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", encoded)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, the last of them an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

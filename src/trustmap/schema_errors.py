@@ -141,6 +141,8 @@ def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
         return "E106", f"'{name}' is {value}, out of range ({error['msg'].lower()})"
     if kind in ("too_short", "string_too_short"):
         return "E108", f"'{name}' must not be empty"
+    if kind == "string_too_long":
+        return "E103", f"'{name}' must be at most {ctx.get('max_length')} characters long"
     expected_type = _TYPE_NAMES.get(kind)
     if expected_type is not None:
         return "E103", f"'{name}' must be {expected_type}, not {_describe(value)}"

@@ -7,7 +7,9 @@ data itself, iteratively, so that:
 - duplicate keys are errors instead of silently keeping the last value;
 - deep nesting cannot exhaust the Python stack;
 - aliases are shared, never copied, and the size that a document *would* expand to is counted
-  as it is read, so a "billion laughs" document is refused quickly with bounded memory.
+  as it is read (values, and characters of text: an alias of a long string counts its whole
+  length each time), so a "billion laughs" document, or one that repeats a megabyte string
+  in every name, is refused quickly with bounded memory.
 
 Positions live in a side table (`SourceMap`) keyed by the path of each value, never in the
 data itself.
@@ -53,6 +55,10 @@ class Limits:
     #: benchmark model (119,000). Reading costs a few microseconds and ~300 bytes per value,
     #: so this bounds any file to seconds and a few hundred MB before a model is even built.
     max_expanded: int = 500_000
+    #: characters of text (keys and values) with every alias expanded: an alias counts the
+    #: whole length of what it repeats, each time. A file without aliases holds less text
+    #: than its size, so only aliases can reach this.
+    max_text: int = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -126,6 +132,7 @@ class _Frame:
         "merges",
         "path",
         "pending_key",
+        "size",
         "span",
         "weight",
     )
@@ -138,6 +145,7 @@ class _Frame:
         self.span = span
         self.anchor = anchor
         self.weight = 1
+        self.size = 0
         self.pending_key: Any = None
         self.has_key = False
         self.merges: list[tuple[dict[Any, Any], Span]] | None = None
@@ -158,9 +166,11 @@ class _Builder:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.source_map = SourceMap()
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        #: anchor -> (value, values it expands to, characters of text it expands to)
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.stack: list[_Frame] = []
         self.expanded = 0
+        self.text = 0
         self.documents = 0
         self.root: Any = None
         self.root_seen = False
@@ -219,19 +229,22 @@ class _Builder:
         start, end = event.start_mark, event.end_mark
         span: Span = _new_span(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
         value, is_merge = self._scalar(event, span)
+        size = len(event.value)
         stack = self.stack
         parent = stack[-1] if stack else None
         merging = parent is not None and parent.has_key and parent.pending_key is _MERGE
         if parent is None or merging:
-            self._add_weight(1, span)
-            self._place(value, 1, self._child_path(), span, event.anchor)
+            self._add_weight(1, size, span)
+            self._place(value, 1, size, self._child_path(), span, event.anchor)
             return
         container = parent.container
+        parent.size += size
         if parent.key_spans is not None:
             if not parent.has_key:
+                self._add_weight(0, size, span)
                 self._take_key(parent, _MERGE if is_merge else value, span)
                 if event.anchor is not None:
-                    self.anchors[event.anchor] = (value, 1)
+                    self.anchors[event.anchor] = (value, 1, size)
                 return
             key = parent.pending_key
             path = (*parent.path, key if type(key) is str else _key_segment(key))
@@ -241,24 +254,26 @@ class _Builder:
             path = (*parent.path, len(container))
             container.append(value)  # type: ignore[union-attr]
         parent.weight += 1
-        self._add_weight(1, span)
+        self._add_weight(1, size, span)
         self.source_map.values.setdefault(path, span)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, size)
 
     def _on_alias(self, event: Any) -> None:
         span = _span(event)
         if event.anchor not in self.anchors:
             raise _RefusedError("E001", f"unknown alias '*{printable(event.anchor)}'", span)
-        value, weight = self.anchors[event.anchor]
+        value, weight, size = self.anchors[event.anchor]
         parent = self.stack[-1] if self.stack else None
         if parent is not None and parent.key_spans is not None and not parent.has_key:
             if isinstance(value, dict | list):
                 raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
+            self._add_weight(0, size, span)
+            parent.size += size
             self._take_key(parent, value, span)
             return
-        self._add_weight(weight, span)
-        self._place(value, weight, self._child_path(), span, None)
+        self._add_weight(weight, size, span)
+        self._place(value, weight, size, self._child_path(), span, None)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -352,23 +367,24 @@ class _Builder:
             raise _RefusedError(
                 "E007", f"the document is nested more than {self.limits.max_depth} levels deep", span
             )
-        self._add_weight(1, span)
+        self._add_weight(1, 0, span)
         self.stack.append(_Frame(container, self._child_path(), span, event.anchor))
 
     def _close(self, frame: _Frame) -> None:
         start = frame.span
         span = Span(start.line, start.column, start.line, start.column + 1)
-        self._place(frame.container, frame.weight, frame.path, span, frame.anchor)
+        self._place(frame.container, frame.weight, frame.size, frame.path, span, frame.anchor)
 
-    def _place(self, value: Any, weight: int, path: Path, span: Span, anchor: str | None) -> None:
+    def _place(self, value: Any, weight: int, size: int, path: Path, span: Span, anchor: str | None) -> None:
         if anchor is not None:
-            self.anchors[anchor] = (value, weight)
+            self.anchors[anchor] = (value, weight, size)
         self.source_map.values.setdefault(path, span)
         if not self.stack:
             self.root, self.root_seen = value, True
             return
         parent = self.stack[-1]
         parent.weight += weight
+        parent.size += size
         container = parent.container
         if parent.key_spans is None:
             container.append(value)  # type: ignore[union-attr]
@@ -389,13 +405,21 @@ class _Builder:
                 parent.merges = []
             parent.merges.append((source, span))
 
-    def _add_weight(self, weight: int, span: Span) -> None:
+    def _add_weight(self, weight: int, size: int, span: Span) -> None:
         self.expanded += weight
+        self.text += size
         if self.expanded > self.limits.max_expanded:
             raise _RefusedError(
                 "E007",
                 f"the document expands to more than {self.limits.max_expanded:,} values "
                 "(too large, or aliases expanding exponentially)",
+                span,
+            )
+        if self.text > self.limits.max_text:
+            raise _RefusedError(
+                "E007",
+                f"the document expands to more than {self.limits.max_text // 1024 // 1024} MiB of text "
+                "(aliases repeating long strings)",
                 span,
             )
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
 from trustmap.gc_pause import paused_gc
-from trustmap.model import Boundary, Component, DataAsset, Decision, Flow, Model, is_id
+from trustmap.model import Boundary, Component, DataAsset, Decision, Flow, Model, Name, is_id
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, Limits, Path, load_yaml
 
@@ -43,7 +43,7 @@ class LoadedModel:
 class _Header(BaseModel):
     model_config = Model.model_config
     trustmap: int
-    name: str
+    name: Name  # the model's name, cut like every display name
     description: str | None = None
     owner: str | None = None
     region: str | None = None

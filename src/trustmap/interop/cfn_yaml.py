@@ -71,6 +71,7 @@ class _Walker:
     source_map: SourceMap = field(default_factory=SourceMap)
     duplicates: list[tuple[str, Span]] = field(default_factory=list)
     expanded: int = 0
+    text: int = 0  # characters of scalars walked, an alias's counted each time it is walked
     constructor: SafeConstructor = field(default_factory=SafeConstructor)
 
     def value(self, node: yaml.Node, path: Path, depth: int) -> Any:
@@ -86,6 +87,15 @@ class _Walker:
                 "(aliases expanding exponentially?)",
                 None,
             )
+        if isinstance(node, yaml.ScalarNode):
+            self.text += len(node.value)
+            if self.text > self.limits.max_text:
+                raise _RefusedError(
+                    "E007",
+                    f"the template expands to more than {self.limits.max_text // 1024 // 1024} MiB of text "
+                    "(aliases repeating long strings)",
+                    _span(node),
+                )
         self.source_map.values.setdefault(path, _span(node))
         tag = node.tag
         if tag.startswith("!"):
