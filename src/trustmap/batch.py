@@ -24,7 +24,7 @@ from typing import Any
 
 from trustmap import __version__
 from trustmap.catalog import Catalog
-from trustmap.diagnostics import Diagnostic, Span, format_diagnostic
+from trustmap.diagnostics import format_diagnostic
 
 __all__ = [
     "MANIFEST_FORMAT",
@@ -157,16 +157,13 @@ def _from_report(job: BuildJob, folder: Path, files: list[str]) -> BuildResult:
 def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     """Analyse one model and write its outputs (or skip it when its inputs did not change)."""
     from trustmap.analysis import analyze
+    from trustmap.input_file import read_input_file
     from trustmap.outputs import BuildOptions, produce_all
     from trustmap.write import UnsafeOutputPathError, write_atomic, write_files
 
-    try:
-        raw = Path(job.path).read_bytes()
-    except OSError as error:
-        problem = Diagnostic(
-            "E000", f"cannot read the file: {error.strerror or error}", job.shown, Span.point(1, 1)
-        )
-        return BuildResult(job.shown, job.stem, "invalid", messages=(format_diagnostic(problem),))
+    raw, unreadable = read_input_file(Path(job.path), job.shown)
+    if raw is None:
+        return BuildResult(job.shown, job.stem, "invalid", messages=tuple(map(format_diagnostic, unreadable)))
     folder = Path(job.output) / job.stem
     manifest = _manifest(job, raw, catalog)
     if not job.force and (files := _unchanged(folder, manifest)) is not None:

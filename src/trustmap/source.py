@@ -17,6 +17,7 @@ data itself.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,17 @@ from yaml.resolver import Resolver
 from trustmap.diagnostics import Diagnostic, Span, printable
 from trustmap.gc_pause import paused_gc
 
-__all__ = ["Document", "Limits", "Path", "SourceMap", "load_yaml", "root_problem", "yaml_error_diagnostic"]
+__all__ = [
+    "Document",
+    "Limits",
+    "Path",
+    "SourceMap",
+    "load_json",
+    "load_yaml",
+    "root_problem",
+    "too_large",
+    "yaml_error_diagnostic",
+]
 
 Path = tuple[str | int, ...]
 
@@ -427,8 +438,9 @@ class _Builder:
 def _decimal(text: str, span: Span) -> int:
     try:
         return int(text)
-    except ValueError as error:  # more digits than Python converts (sys.int_info)
-        raise _RefusedError("E001", f"cannot read the value '{printable(text)}': {error}", span) from None
+    except ValueError:  # more digits than Python converts (sys.int_info)
+        message = f"cannot read the number '{printable(text, 20)}': it has {len(text):,} digits"
+        raise _RefusedError("E001", message, span) from None
 
 
 def _key_segment(key: Any) -> str | int:
@@ -458,9 +470,7 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
     rest of the file can be checked in the same run.
     """
     if len(raw) > limits.max_bytes:
-        size = f"{len(raw) / 1024 / 1024:.1f} MiB"
-        message = f"the file is {size}, more than the {limits.max_bytes // 1024 // 1024} MiB limit"
-        return None, [Diagnostic("E007", message, path, Span.point(1, 1))]
+        return None, [Diagnostic("E007", too_large(len(raw), limits), path, Span.point(1, 1))]
     text, bad = _decode(raw)
     if text is None:
         return None, [Diagnostic("E004", "the file is not valid UTF-8", path, bad)]
@@ -486,6 +496,67 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
     if problem is not None:
         return None, [problem]
     return Document(path, root, builder.source_map, lines), duplicates
+
+
+def too_large(size: int, limits: Limits) -> str:
+    """The E007 message for a file of `size` bytes."""
+    limit = limits.max_bytes // 1024 // 1024
+    return f"the file is {size / 1024 / 1024:.1f} MiB, more than the {limit} MiB limit"
+
+
+class _BigNumberError(ValueError):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _json_int(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # more digits than Python converts (sys.int_info)
+        raise _BigNumberError(digits) from None
+
+
+def load_json(path: str, text: str, limits: Limits = Limits()) -> tuple[Any, Diagnostic | None]:
+    """JSON data with the loader's limits (nesting, values), or a positioned diagnostic.
+
+    For the readers that take JSON as such (CloudFormation and OTM documents): a syntax error
+    or an integer of more digits than Python converts is E001 at its place, a document nested
+    too deeply or holding too many values E007.
+    """
+    if len(text) > limits.max_bytes:
+        return None, Diagnostic("E007", too_large(len(text.encode("utf-8")), limits), path, Span.point(1, 1))
+    try:
+        data = json.loads(text, parse_int=_json_int)
+    except json.JSONDecodeError as error:
+        at = Span.point(error.lineno, error.colno)
+        return None, Diagnostic("E001", f"JSON syntax error: {error.msg}", path, at)
+    except _BigNumberError as error:
+        offset = max(text.find(error.digits), 0)
+        shown = printable(error.digits, 20)
+        message = f"cannot read the number '{shown}': it has {len(error.digits):,} digits"
+        return None, Diagnostic("E001", message, path, _offset_span(text, offset))
+    except RecursionError:
+        return None, Diagnostic("E007", "the document is nested too deeply", path, Span.point(1, 1))
+    problem = _json_limits(data, limits)
+    return (None, Diagnostic("E007", problem, path, Span.point(1, 1))) if problem else (data, None)
+
+
+def _json_limits(data: Any, limits: Limits) -> str | None:
+    """Why `data` breaks the loader's limits, or None; walked without recursion."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    values = 0
+    while stack:
+        value, depth = stack.pop()
+        values += 1
+        if values > limits.max_expanded:
+            return f"the document holds more than {limits.max_expanded:,} values"
+        if isinstance(value, dict | list):
+            if depth >= limits.max_depth:
+                return f"the document is nested more than {limits.max_depth} levels deep"
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def yaml_error_diagnostic(error: yaml.YAMLError, text: str, path: str) -> Diagnostic:

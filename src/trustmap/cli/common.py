@@ -117,19 +117,13 @@ def load_catalog_or_exit(extra: Sequence[Path] | None) -> Catalog:
 
 
 def read_input(path: Path) -> tuple[str, bytes | None, list[Diagnostic]]:
-    """The bytes of a model file, or a positioned E000 diagnostic when it cannot be read."""
-    from trustmap.diagnostics import Diagnostic, Span
+    """The bytes of an input file, or a positioned E000 or E007 diagnostic when it cannot be
+    read: a regular file of at most 16 MiB (see `trustmap.input_file`)."""
+    from trustmap.input_file import read_input_file
 
     shown = display_path(path)
-    try:
-        return shown, path.read_bytes(), []
-    except OSError as error:
-        reason = error.strerror or str(error)
-        return (
-            shown,
-            None,
-            [Diagnostic("E000", f"cannot read the file: {reason}", shown, Span.point(1, 1))],
-        )
+    raw, problems = read_input_file(path, shown)
+    return shown, raw, problems
 
 
 def print_diagnostics(

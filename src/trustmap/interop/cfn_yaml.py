@@ -13,7 +13,6 @@ unknown tags and object-building tags as positioned diagnostics, never exception
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +20,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from trustmap.diagnostics import Diagnostic, Span
-from trustmap.source import Document, Limits, Path, SourceMap, root_problem, yaml_error_diagnostic
+from trustmap.source import Document, Limits, Path, SourceMap, load_json, root_problem, yaml_error_diagnostic
 
 __all__ = ["SHORT_FORMS", "load_template"]
 
@@ -188,18 +187,6 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def _read_json(path: str, text: str) -> tuple[Diagnostic | None, Any]:
-    """The JSON data, or a positioned syntax error (duplicate keys come from the YAML pass)."""
-    try:
-        return None, json.loads(text)
-    except json.JSONDecodeError as error:
-        return Diagnostic(
-            "E001", f"JSON syntax error: {error.msg}", path, Span.point(error.lineno, error.colno)
-        ), None
-    except RecursionError:
-        return Diagnostic("E007", "the document is nested too deeply", path, None), None
-
-
 def load_template(
     path: str, raw: bytes, limits: Limits = Limits()
 ) -> tuple[Document | None, list[Diagnostic]]:
@@ -222,8 +209,9 @@ def load_template(
         return None, problems
     if text.lstrip().startswith(("{", "[")):
         # JSON is read as JSON (CloudFormation refuses the YAML-only leniencies, such as a
-        # trailing comma); the YAML pass below only adds positions.
-        json_problem, json_data = _read_json(path, text)
+        # trailing comma), with the loader's limits; the YAML pass below only adds positions
+        # (duplicate keys come from it).
+        json_data, json_problem = load_json(path, text, limits)
         if json_problem is not None:
             return None, [json_problem]
         walker = _Walker(limits)
