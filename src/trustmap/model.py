@@ -93,6 +93,9 @@ DEFAULT_TRUST: dict[str, int] = {
     "custom": 50,
 }
 PUBLIC_SUBNET_TRUST = 40
+#: How deep boundaries may nest through `parent:` (E212): an organization, accounts, regions,
+#: VPCs, zones, subnets and security groups need about ten levels.
+MAX_BOUNDARY_DEPTH = 32
 
 Protocol = Literal[
     "https",

@@ -16,7 +16,17 @@ from pydantic import BaseModel, Field, ValidationError
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
 from trustmap.gc_pause import paused_gc
-from trustmap.model import Boundary, Component, DataAsset, Decision, Flow, Model, Name, is_id
+from trustmap.model import (
+    MAX_BOUNDARY_DEPTH,
+    Boundary,
+    Component,
+    DataAsset,
+    Decision,
+    Flow,
+    Model,
+    Name,
+    is_id,
+)
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, Limits, Path, load_yaml
 
@@ -264,7 +274,7 @@ def _check_references(
     `load_model` sorts)."""
     yield from _check_shared_ids(model, document)
     yield from _check_boundaries(model, document, declared)
-    yield from _check_cycles(model, document)
+    yield from _check_nesting(model, document)
     yield from _check_components(model, document, catalog, declared)
     for index, control in enumerate(model.controls):
         yield from _check_control(control, catalog, document, ("controls", index))
@@ -418,18 +428,18 @@ def _check_shared_ids(model: Model, document: Document) -> Iterator[Diagnostic]:
                 owners[entry_id] = section
 
 
-def _check_cycles(model: Model, document: Document) -> Iterator[Diagnostic]:
-    reported: set[str] = set()
+def _check_nesting(model: Model, document: Document) -> Iterator[Diagnostic]:
+    """E206 for boundary parents that form a cycle, E212 for a boundary nested deeper than
+    `MAX_BOUNDARY_DEPTH`. One walk up from each boundary that stops at the first boundary
+    already measured, so the cost is linear in the number of boundaries, however deep."""
+    depths: dict[str, int] = {}  # 1 for a boundary without a parent; 0: on or under a cycle
     for start in sorted(model.boundaries):
         chain: list[str] = []
+        on_chain: dict[str, int] = {}
         current: str | None = start
-        while current is not None and current in model.boundaries and current not in chain:
-            chain.append(current)
-            current = model.boundaries[current].parent
-        if current is not None and current in chain:
-            cycle = chain[chain.index(current) :]
-            if not reported.intersection(cycle):
-                reported.update(cycle)
+        while current is not None and current in model.boundaries and current not in depths:
+            if current in on_chain:
+                cycle = chain[on_chain[current] :]
                 first = min(cycle)
                 loop = " -> ".join([*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first])
                 yield Diagnostic(
@@ -438,6 +448,26 @@ def _check_cycles(model: Model, document: Document) -> Iterator[Diagnostic]:
                     document.path,
                     document.source_map.value(("boundaries", first, "parent")),
                 )
+                depths.update(dict.fromkeys(chain, 0))
+                break
+            on_chain[current] = len(chain)
+            chain.append(current)
+            current = model.boundaries[current].parent
+        else:  # stopped at the top (no parent, or an unknown one) or at a boundary measured before
+            known = current is not None and current in depths
+            depth = depths[current] if known and current is not None else 0
+            under_cycle = known and depth == 0
+            for boundary_id in reversed(chain):
+                depth = 0 if under_cycle else depth + 1
+                depths[boundary_id] = depth
+                if depth == MAX_BOUNDARY_DEPTH + 1:  # reported once, at the top of the part too deep
+                    yield Diagnostic(
+                        "E212",
+                        f"boundary '{boundary_id}' is nested {depth} levels deep through its parents, "
+                        f"more than {MAX_BOUNDARY_DEPTH}; nest fewer boundaries",
+                        document.path,
+                        document.source_map.value(("boundaries", boundary_id, "parent")),
+                    )
 
 
 # -- warnings ---------------------------------------------------------------------------

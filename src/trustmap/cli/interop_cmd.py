@@ -114,6 +114,10 @@ def export_otm(
     raise typer.Exit(EXIT_OK)
 
 
+#: What a faithful import of a large or deep input can break: size (E007), nesting (E212).
+_LIMITS = frozenset({"E007", "E212"})
+
+
 def _finish(
     draft: Draft, warnings: list[Diagnostic], output: Path, catalog: Catalog, source_lines: list[str]
 ) -> None:
@@ -125,6 +129,11 @@ def _finish(
     text = render_model(draft)
     shown = display_path(output) if str(output) != "-" else "<stdout>"
     _, problems = load_model(shown, text.encode("utf-8"), catalog)
+    errors = [problem for problem in problems if problem.level == "error"]
+    if errors and all(problem.code in _LIMITS for problem in errors):
+        for problem in errors:
+            typer.echo(f"{problem.code} {problem.message}", err=True)
+        fail("the model made from the input would be beyond trustmap's limits (above); nothing was written")
     if has_errors(problems):
         typer.echo(format_diagnostics(problems, text.splitlines()), err=True)
         fail("the generated model does not validate: this is a trustmap bug, please report it with the input")
