@@ -70,3 +70,20 @@ def test_a_group_of_two_that_allows_itself_gives_one_two_way_flow(tmp_path: Path
     ]
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "model.yaml")])
     assert result.exit_code == 0, result.output
+
+
+def test_a_template_with_too_many_values_is_refused_before_it_is_composed(tmp_path: Path) -> None:
+    """attack/cfn-big-slow.sh: 7 MB of plain YAML took 46 s and 1 GB before its E007."""
+    head = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+    body = "".join(
+        f"  R{i}:\n    Type: AWS::SQS::Queue\n"
+        f"    Properties: {{QueueName: q{i}, DelaySeconds: 0, Tags: [{{Key: k, Value: v}}]}}\n"
+        for i in range(60000)
+    )
+    template = tmp_path / "big.cfn.yaml"
+    template.write_text(head + body)
+    start = time.perf_counter()
+    result = CliRunner().invoke(app, ["import", "cloudformation", str(template), "-o", "-"])
+    assert time.perf_counter() - start < 10
+    assert result.exit_code == 2
+    assert "E007 the template holds more than 500,000 values" in result.stderr
