@@ -4,19 +4,30 @@
 a `ProcessPoolExecutor` as in a loop, and the CLI only prints what comes back. A build writes a
 small manifest, `DIR/<stem>/.trustmap-build.json`, that records what the outputs were made from
 (model bytes, catalog digest, tool version, options and date); when nothing of that changed and
-every file it lists is still there, the next build skips the model.
+every file it lists is still there, the next build skips the model. The manifest is written in
+the same transaction as the outputs (`write.write_files`): set aside before any output is
+replaced, written after all of them, so a folder with a manifest always holds the outputs it
+describes, and an interrupted or failed build leaves the earlier outputs with their manifest.
+
+Interrupts: SIGTERM is handled like Ctrl-C (`trustmap.interrupts`). Worker processes ignore
+Ctrl-C, which the terminal sends to them too; the parent stops them with SIGTERM, on which a
+worker unwinds the build it is running (its temporaries and its Graphviz folder are removed,
+no output is half-swapped) and ends without a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
+import signal
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +36,7 @@ from typing import Any
 from trustmap import __version__
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import format_diagnostic
+from trustmap.interrupts import Interrupted, interrupts_raise
 
 __all__ = [
     "MANIFEST_FORMAT",
@@ -154,12 +166,22 @@ def _from_report(job: BuildJob, folder: Path, files: list[str]) -> BuildResult:
     )
 
 
+def _recorded_files(folder: Path) -> list[str]:
+    """The files that the folder's manifest lists (none when it has no readable manifest)."""
+    try:
+        recorded = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = recorded.get("files") if isinstance(recorded, dict) else None
+    return [name for name in files if isinstance(name, str)] if isinstance(files, list) else []
+
+
 def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     """Analyse one model and write its outputs (or skip it when its inputs did not change)."""
     from trustmap.analysis import analyze
     from trustmap.input_file import read_input_file
     from trustmap.outputs import BuildOptions, produce_all
-    from trustmap.write import UnsafeOutputPathError, write_atomic, write_files
+    from trustmap.write import UnsafeOutputPathError, write_files
 
     raw, unreadable = read_input_file(Path(job.path), job.shown)
     if raw is None:
@@ -176,11 +198,17 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     if analysis is None:
         return BuildResult(job.shown, job.stem, "invalid", messages=messages)
     produced = produce_all(analysis, BuildOptions(graphviz_timeout=job.graphviz_timeout))
+    record = {**manifest, "files": sorted(produced.files)}
     try:
-        write_files(folder, produced.files)
-        # Written last: a build that stops half-way leaves no manifest that claims it finished.
-        record = {**manifest, "files": sorted(produced.files)}
-        write_atomic(folder / MANIFEST_NAME, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+        # Files of the last build that this one does not make (images, once Graphviz is gone)
+        # would otherwise stay beside outputs they no longer match.
+        stale = [name for name in _recorded_files(folder) if name not in produced.files]
+        write_files(
+            folder,
+            produced.files,
+            marker=(MANIFEST_NAME, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()),
+            remove=[name for name in stale if name != MANIFEST_NAME and "/" not in name],
+        )
     except UnsafeOutputPathError as error:
         return BuildResult(job.shown, job.stem, "failed", messages=messages, error=str(error))
     except OSError as error:
@@ -217,11 +245,60 @@ def run_builds(
             results.append(build_model(job, catalog))
             on_result(results[-1])
     else:
-        # spawn: the same behaviour on every platform, and no fork of a threaded parent.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-            futures = [pool.submit(build_model, job, catalog) for job in jobs]
-            for future in as_completed(futures):
-                results.append(future.result())
-                on_result(results[-1])
+        results = _in_workers(jobs, catalog, min(workers, len(jobs)), on_result)
     return sorted(results, key=lambda r: r.stem)
+
+
+def _in_workers(
+    jobs: Sequence[BuildJob], catalog: Catalog, workers: int, on_result: Callable[[BuildResult], None]
+) -> list[BuildResult]:
+    results: list[BuildResult] = []
+    # spawn: the same behaviour on every platform, and no fork of a threaded parent.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_signals)
+    futures = []
+    try:
+        with _ignoring_ctrl_c():  # inherited by the workers, from their first instruction
+            futures = [pool.submit(_build_in_worker, job, catalog) for job in jobs]
+        for future in as_completed(futures):
+            results.append(future.result())
+            on_result(results[-1])
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        for child in multiprocessing.active_children():
+            child.terminate()  # SIGTERM: each unwinds its build, see _worker_signals
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+@contextlib.contextmanager
+def _ignoring_ctrl_c() -> Iterator[None]:
+    """SIGINT ignored while worker processes start: an ignored signal stays ignored across exec,
+    so the terminal's Ctrl-C reaches only the parent, which decides (no worker traceback)."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _end_idle_worker(signum: int, frame: object) -> None:
+    os._exit(128 + signum)  # between builds: nothing to unwind
+
+
+def _worker_signals() -> None:
+    """In a worker, SIGTERM ends it at once between builds (see `_build_in_worker` for during)."""
+    signal.signal(signal.SIGTERM, _end_idle_worker)
+
+
+def _build_in_worker(job: BuildJob, catalog: Catalog) -> BuildResult:
+    """`build_model` in a worker: SIGTERM unwinds the build (temporaries and the Graphviz folder
+    removed, the outputs all old or all new), then ends the worker without a traceback."""
+    with interrupts_raise():
+        try:
+            return build_model(job, catalog)
+        except Interrupted as stop:
+            os._exit(128 + stop.signum)

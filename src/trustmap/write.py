@@ -4,6 +4,13 @@ A model's outputs go into one folder, `DIR/<stem>/`. That folder is opened once,
 following a symbolic link (a repository can commit `output/shop -> ../../elsewhere`), and
 every file is then created, renamed and removed relative to the open folder, so no link at
 or below it is ever followed, whatever appears there while the build runs.
+
+Writing a folder is one transaction, with the folder locked (`flock`) against other trustmap
+runs: temporaries that an earlier run left behind (it was killed) are removed, every file is
+staged, and then, with SIGINT and SIGTERM held back, the old marker file (the build manifest)
+is set aside first, the files are swapped in, the files of the earlier run that this one does
+not write are set aside, and the new marker is written last. Any failure puts everything
+back. So a folder that holds a marker holds exactly the files that the marker describes.
 """
 
 from __future__ import annotations
@@ -14,13 +21,21 @@ import os
 import re
 import secrets
 import stat
-import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
+
+from trustmap.interrupts import interrupts_deferred
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, one run at a time
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["UnsafeOutputPathError", "safe_stem", "write_atomic", "write_files"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+#: the temporaries of `_stage_in` and `tempfile.mkstemp`: `.<name>.<8 characters>.tmp`
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 _DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 _NEW_FILE_FLAGS = (
     os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -41,31 +56,22 @@ def safe_stem(name: str) -> str:
 def write_atomic(path: Path, content: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
-    A link at `path` is replaced by the file, never written through.
+    A link at `path` is replaced by the file, never written through. Temporaries of `path`
+    that a killed run left behind are removed first, with the folder locked.
     """
-    temporary = _stage(path, content)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _stage(path: Path, content: bytes) -> Path:
-    """`content` in a temporary file beside `path` (same directory, so a rename is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
+    folder = os.open(path.parent, _DIRECTORY_FLAGS)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
+        with _locked(folder):
+            _remove_stale_temporaries(folder, path.name)
+            temporary = _stage_in(folder, path.name, content)
+            try:
+                os.replace(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+            except BaseException:
+                _unlink(folder, temporary)
+                raise
+    finally:
+        os.close(folder)
 
 
 def _check_name(name: str, directory: Path) -> None:
@@ -132,7 +138,36 @@ def _unlink(folder: int, name: str) -> None:
         os.unlink(name, dir_fd=folder)
 
 
-def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
+@contextlib.contextmanager
+def _locked(folder: int) -> Iterator[None]:
+    """The folder locked against other trustmap runs writing into it (advisory, `flock`)."""
+    if fcntl is None:
+        yield
+        return
+    fcntl.flock(folder, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(folder, fcntl.LOCK_UN)
+
+
+def _remove_stale_temporaries(folder: int, of: str | None = None) -> None:
+    """Temporaries left by a run that was killed (of the file `of`, or of any): with the folder
+    locked, none is in use."""
+    for name in os.listdir(folder):
+        if _TEMPORARY.fullmatch(name) and (of is None or name.startswith(f".{of}.")):
+            with contextlib.suppress(OSError):  # a regular file only, never a link or a folder
+                if stat.S_ISREG(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode):
+                    os.unlink(name, dir_fd=folder)
+
+
+def write_files(
+    directory: Path,
+    files: Mapping[str, bytes],
+    *,
+    marker: tuple[str, bytes] | None = None,
+    remove: Collection[str] = (),
+) -> list[Path]:
     """Write every file into `directory` (created if needed), all or nothing.
 
     Names are plain file names. Every file is first written to a temporary file; only when all
@@ -140,11 +175,17 @@ def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
     replaced get their previous content back, so a failed run leaves the earlier outputs as
     they were and no temporary file behind. A link at `directory` or at one of the files is
     refused, never followed.
+
+    `marker` (a name and its content) is written after every other file and the previous one
+    is set aside before any, so it is only ever beside a complete set; the names in `remove`
+    (files of an earlier run that this one does not make) go in the same transaction.
     """
-    for name in files:
+    names = [*files, *remove, *([marker[0]] if marker else [])]
+    for name in names:
         _check_name(name, directory)
-    with _open_folder(directory) as folder:
-        for name in sorted(files):
+    with _open_folder(directory) as folder, _locked(folder):
+        _remove_stale_temporaries(folder)
+        for name in sorted(names):
             if _is_link(name, folder):
                 raise UnsafeOutputPathError(
                     f"{directory / name} is a symbolic link: trustmap never writes through a link in its "
@@ -154,7 +195,11 @@ def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
         try:
             for name in sorted(files):
                 staged.append((_stage_in(folder, name, files[name]), name))
-            _swap_in(folder, staged)
+            new_marker = (_stage_in(folder, marker[0], marker[1]), marker[0]) if marker else None
+            if new_marker is not None:
+                staged.append(new_marker)
+            with interrupts_deferred():
+                _swap_in(folder, staged[: len(files)], sorted(set(remove) - set(files)), new_marker)
             os.fsync(folder)
         finally:
             for temporary, _ in staged:
@@ -178,29 +223,55 @@ def _keep_previous(folder: int, name: str) -> str | None:
     return backup
 
 
-def _swap_in(folder: int, staged: list[tuple[str, str]]) -> None:
-    """Rename each temporary file over its target; undo them all if one fails."""
-    replaced: list[tuple[str, str | None]] = []
+def _set_aside(folder: int, name: str) -> str | None:
+    """Rename the file `name` to a hidden backup (None when there is no such file)."""
+    backup = f".{name}.{secrets.token_hex(4)}.tmp"
     try:
+        os.rename(name, backup, src_dir_fd=folder, dst_dir_fd=folder)
+    except FileNotFoundError:
+        return None
+    return backup
+
+
+def _swap_in(
+    folder: int, staged: list[tuple[str, str]], remove: list[str], marker: tuple[str, str] | None
+) -> None:
+    """The transaction: the old marker aside, each staged file over its target, the files to
+    remove aside, the new marker in; undone entirely if any step fails."""
+    done: list[tuple[str, str | None]] = []
+    try:
+        if marker is not None:
+            done.append((marker[1], _set_aside(folder, marker[1])))
         for temporary, name in staged:
-            replaced.append((name, _keep_previous(folder, name)))
+            done.append((name, _keep_previous(folder, name)))
             os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        for name in remove:
+            done.append((name, _set_aside(folder, name)))
+        if marker is not None:
+            os.replace(marker[0], marker[1], src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        _undo(folder, replaced)
+        _undo(folder, done, marker_first=marker is not None)
         raise
-    for _, backup in replaced:
+    for _, backup in done:
         if backup is not None:
             _unlink(folder, backup)
 
 
-def _undo(folder: int, replaced: list[tuple[str, str | None]]) -> None:
+def _undo(folder: int, done: list[tuple[str, str | None]], *, marker_first: bool) -> None:
     """Put the previous files back (best effort: the first error is the one to report; a
-    previous file that cannot be put back stays in its hidden backup)."""
-    for name, backup in reversed(replaced):
-        with contextlib.suppress(OSError):
+    previous file that cannot be put back stays in its hidden backup, and then the previous
+    marker stays aside too, since it would no longer describe the folder)."""
+    complete = True
+    for index, (name, backup) in enumerate(reversed(done)):
+        if marker_first and index == len(done) - 1 and not complete:
+            _unlink(folder, name)
+            break
+        try:
             if backup is None:
                 _unlink(folder, name)
             else:
                 os.replace(backup, name, src_dir_fd=folder, dst_dir_fd=folder)
                 # A rename between two links to one file does nothing: drop the backup's name.
                 _unlink(folder, backup)
+        except OSError:
+            complete = False
