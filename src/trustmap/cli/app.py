@@ -56,6 +56,12 @@ def main() -> None:
     were, and it exits with 128 + the signal number, as a shell reports a signal."""
     from trustmap.interrupts import Interrupted, interrupts_raise
 
+    # Messages quote names as written: in an ASCII-only locale they are escaped, not a
+    # UnicodeEncodeError (documents on standard output are written as UTF-8, see stdout_write).
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         with interrupts_raise():
             app()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -42,6 +45,29 @@ AllowUnmatchedOption = Annotated[
     typer.Option(
         "--allow-unmatched",
         help="Accept risk decisions that match no finding (a warning, not an error).",
+    ),
+]
+
+
+#: a day: a layout that needs longer is not going to finish
+MAX_GRAPHVIZ_TIMEOUT = 86_400.0
+
+
+def _check_timeout(value: float) -> float:
+    if not (math.isfinite(value) and 0 < value <= MAX_GRAPHVIZ_TIMEOUT):
+        raise typer.BadParameter(
+            f"--graphviz-timeout takes a number of seconds above 0 and at most {MAX_GRAPHVIZ_TIMEOUT:g}, "
+            f"not {value:g}"
+        )
+    return value
+
+
+GraphvizTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--graphviz-timeout",
+        help="Seconds allowed for each Graphviz run (above 0, at most a day).",
+        callback=_check_timeout,
     ),
 ]
 
@@ -89,14 +115,24 @@ def display_path(path: Path) -> str:
 
 
 def parse_today(value: str | None) -> dt.date:
+    """--today (YYYY-MM-DD only), else SOURCE_DATE_EPOCH, else today."""
     if value is not None:
         try:
-            return dt.date.fromisoformat(value)
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                return dt.date.fromisoformat(value)
         except ValueError:
-            fail(f"--today expects a date as YYYY-MM-DD, not '{value}'")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+            pass
+        fail(f"--today expects a date as YYYY-MM-DD, not '{value}'")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch:
+        # reproducible-builds.org: an integer count of seconds; a malformed value is an error.
+        try:
+            if re.fullmatch(r"[0-9]{1,12}", epoch):
+                return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            pass
+        shown = epoch if len(epoch) <= 40 else epoch[:40] + "…"
+        fail(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970 before the year 10000, not '{shown}'")
     return dt.date.today()
 
 
@@ -135,7 +171,7 @@ def print_diagnostics(
         if as_json:
             import json
 
-            typer.echo(json.dumps(diagnostic.to_json(), sort_keys=True), err=False)
+            stdout_write(json.dumps(diagnostic.to_json(), sort_keys=True) + "\n")
         else:
             typer.echo(format_diagnostic(diagnostic, lines), err=True)
 
@@ -194,5 +230,34 @@ def exit_status(open_findings: Iterable[str], fail_on: str | None) -> int:
 
 
 def stdout_write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """Print a document (a checklist, a diagram, a model): UTF-8 whatever the locale, as in the
+    files `build` writes. A reader that went away (`| head`) ends the command quietly; standard
+    output closed or full is a message and exit 2, never a traceback."""
+    stream = sys.stdout
+    try:
+        if stream is None:
+            raise OSError(errno.EBADF, "standard output is closed")
+        binary = getattr(stream, "buffer", None)
+        if binary is None:
+            stream.write(text)
+            stream.flush()
+        else:
+            stream.flush()
+            binary.write(text.encode("utf-8"))
+            binary.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_OK) from None
+    except OSError as error:
+        _silence_stdout()
+        fail(f"cannot write to standard output: {error.strerror or error}")
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        sys.stdout = None

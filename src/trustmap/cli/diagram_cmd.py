@@ -11,6 +11,7 @@ from trustmap.cli.common import (
     AllowUnmatchedOption,
     CatalogOption,
     FailOnOption,
+    GraphvizTimeoutOption,
     TodayOption,
     exit_status,
     fail,
@@ -46,9 +47,7 @@ def diagram(
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
-    timeout: Annotated[
-        float, typer.Option("--graphviz-timeout", help="Seconds allowed for the Graphviz run.")
-    ] = 120.0,
+    timeout: GraphvizTimeoutOption = 120.0,
 ) -> None:
     """Draw one diagram of a model: the architecture, the data flows or the responsibility matrix.
 

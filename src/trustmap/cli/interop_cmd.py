@@ -12,6 +12,7 @@ from trustmap.cli.common import (
     EXIT_OK,
     AllowUnmatchedOption,
     CatalogOption,
+    GraphvizTimeoutOption,
     TodayOption,
     display_path,
     fail,
@@ -81,9 +82,7 @@ def export_otm(
         ),
     ] = None,
     force: ForceOption = False,
-    graphviz_timeout: Annotated[
-        float, typer.Option("--graphviz-timeout", help="Seconds allowed for the Graphviz layout.")
-    ] = 30.0,
+    graphviz_timeout: GraphvizTimeoutOption = 30.0,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,

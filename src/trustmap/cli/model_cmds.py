@@ -13,6 +13,7 @@ from trustmap.cli.common import (
     AllowUnmatchedOption,
     CatalogOption,
     FailOnOption,
+    GraphvizTimeoutOption,
     TodayOption,
     exit_status,
     fail,
@@ -80,9 +81,7 @@ def build(
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
-    timeout: Annotated[
-        float, typer.Option("--graphviz-timeout", help="Seconds allowed for each Graphviz run.")
-    ] = 120.0,
+    timeout: GraphvizTimeoutOption = 120.0,
     jobs: Annotated[
         int,
         typer.Option("-j", "--jobs", min=0, help="Models built in parallel processes (0: one per CPU)."),

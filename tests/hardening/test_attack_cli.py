@@ -1,0 +1,141 @@
+"""D9, D14 and D15 of the 2026-12 attack: inputs that ended in a traceback (exit 1), wrong
+positions for keys that are not text, and an object-building tag read as data.
+
+attack/tracebacks.sh ran each of these; the ones about files and JSON are in
+test_attack_inputs.py, the boundary chain in test_attack_nesting.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES, TODAY
+from trustmap.cli import app
+
+ATTACK = Path(__file__).parent / "attack"
+SHOP = str(EXAMPLES / "shop.yaml")
+DAY = ("--today", TODAY.isoformat())
+
+
+def _run(
+    *args: str, env: dict[str, str] | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "trustmap", *args],
+        env={**os.environ, **(env or {})},
+        capture_output="stdout" not in kwargs,
+        timeout=60,
+        check=False,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999999999", "253402300800", "9" * 5000, "abc", "-1", "1e9"])
+def test_a_bad_source_date_epoch_is_a_message(epoch: str) -> None:
+    result = CliRunner().invoke(app, ["validate", SHOP], env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH must be a number of seconds since 1970 before the year 10000" in result.stderr
+    assert len(result.stderr) < 300
+
+
+def test_a_good_source_date_epoch_is_the_date() -> None:
+    # 2027-07-01: the shop example's decision (expires 2027-06-30) has expired (W302)
+    result = CliRunner().invoke(app, ["validate", SHOP], env={"SOURCE_DATE_EPOCH": "1814400000"})
+    assert result.exit_code == 0 and "W302" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["20260101", "2026-W01-1", "2026-13-01", "2026-1-1", "tomorrow"])
+def test_today_takes_only_yyyy_mm_dd(day: str) -> None:
+    result = CliRunner().invoke(app, ["validate", SHOP, "--today", day])
+    assert result.exit_code == 2
+    assert f"--today expects a date as YYYY-MM-DD, not '{day}'" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e308", "0", "-1", "86401"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["build", SHOP, "-o", "{tmp}/out"],
+        ["diagram", SHOP, "--format", "dot"],
+        ["export", "otm", SHOP, "-o", "-"],
+    ],
+    ids=["build", "diagram", "export-otm"],
+)
+def test_a_graphviz_timeout_out_of_range_is_a_usage_error(
+    command: list[str], value: str, tmp_path: Path
+) -> None:
+    args = [a.format(tmp=tmp_path) for a in command]
+    result = CliRunner().invoke(app, [*args, "--graphviz-timeout", value, *DAY])
+    assert result.exit_code == 2, result.output
+    assert "--graphviz-timeout takes a number of seconds above 0 and at most 86400" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_closed_standard_output_is_a_message() -> None:
+    result = _run("schema", stdout=None, preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE)
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert b"cannot write to standard output" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["catalog", "services"],
+        ["checklist", SHOP, *DAY],
+        ["validate", "--format", "json", str(ATTACK / "nonstring-keys.yaml")],
+    ],
+)
+def test_a_full_standard_output_is_a_message(args: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        result = _run(*args, stdout=full, stderr=subprocess.PIPE)
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert b"cannot write to standard output: No space left on device" in result.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trustmap", "checklist", SHOP, "--format", "json", *DAY],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(1)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 0
+    assert b"Traceback" not in stderr and b"Exception ignored" not in stderr
+
+
+NON_ASCII = (
+    "trustmap: 1\nname: Café → 🔒\ncomponents:\n  web: {service: ec2, name: Wéb}\n  db: {service: rdś}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PYTHONIOENCODING": "ascii"},
+        {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+    ],
+    ids=["PYTHONIOENCODING=ascii", "C-locale"],
+)
+def test_an_ascii_only_locale_gets_utf_8_documents_and_messages(env: dict[str, str], tmp_path: Path) -> None:
+    model = tmp_path / "model.yaml"
+    model.write_text(NON_ASCII, encoding="utf-8")
+    invalid = _run("validate", str(model), *DAY, env=env)
+    assert invalid.returncode == 2
+    assert b"Traceback" not in invalid.stderr and b"UnicodeEncodeError" not in invalid.stderr
+    assert "E204 unknown service 'rdś'".encode() in invalid.stderr  # click writes UTF-8 to an ASCII stream
+    model.write_text(NON_ASCII.replace("rdś", "rds"), encoding="utf-8")
+    checklist = _run("checklist", str(model), "--format", "csv", *DAY, env=env)
+    assert checklist.returncode == 0, checklist.stderr
+    assert "Wéb".encode() in checklist.stdout  # documents are UTF-8, as the files of a build
