@@ -33,6 +33,7 @@ __all__ = [
     "Limits",
     "Path",
     "SourceMap",
+    "key_segment",
     "load_json",
     "load_yaml",
     "root_problem",
@@ -258,7 +259,7 @@ class _Builder:
                     self.anchors[event.anchor] = (value, 1, size)
                 return
             key = parent.pending_key
-            path = (*parent.path, key if type(key) is str else _key_segment(key))
+            path = (*parent.path, key if type(key) is str else key_segment(key))
             container[key] = value
             parent.has_key = False
         else:
@@ -347,16 +348,27 @@ class _Builder:
         if key is not _MERGE:
             if isinstance(key, bytes):
                 raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
-            first = key_spans.get(key)
-            if first is not None:
+            # YAML tells `1`, `1.0` and `true` apart; Python's dict does not.
+            slot = key if type(key) is str else (type(key), key)
+            first = key_spans.get(slot)
+            if first is None and key in parent.container:
+                # `1` then `true`: two keys to YAML, one to Python (1 == True == 1.0)
+                other = next(s for s in key_spans if not isinstance(s, str) and s[1] == key)
+                shown = [printable(str(key_segment(k))) for k in (key, other[1])]
+                message = (
+                    f"the key '{shown[0]}' is the key '{shown[1]}' of line {key_spans[other].line} once read "
+                    "as a number; write keys as text"
+                )
+                self.duplicates.append(Diagnostic("E002", message, "", span))
+            elif first is not None:
                 message = (
                     f"duplicate key '{printable(str(key))}' (first defined at line {first.line}); "
                     "YAML would silently keep only the last value"
                 )
                 self.duplicates.append(Diagnostic("E002", message, "", span))
             else:
-                key_spans[key] = span
-            self.source_map.keys.setdefault((*parent.path, _key_segment(key)), span)
+                key_spans[slot] = span
+            self.source_map.keys.setdefault((*parent.path, key_segment(key)), span)
         parent.pending_key = key
         parent.has_key = True
 
@@ -367,7 +379,7 @@ class _Builder:
         if parent.key_spans is None:
             return (*parent.path, len(parent.container))
         key = parent.pending_key
-        return (*parent.path, "<<" if key is _MERGE else _key_segment(key))
+        return (*parent.path, "<<" if key is _MERGE else key_segment(key))
 
     def _open(self, event: Any, container: dict[Any, Any] | list[Any]) -> None:
         span = _span(event)
@@ -443,7 +455,8 @@ def _decimal(text: str, span: Span) -> int:
         raise _RefusedError("E001", message, span) from None
 
 
-def _key_segment(key: Any) -> str | int:
+def key_segment(key: Any) -> str | int:
+    """The segment of a source-map path that stands for the mapping key `key`."""
     if isinstance(key, bool) or key is None:
         return str(key).lower() if key is not None else "null"
     if isinstance(key, int):

@@ -27,8 +27,8 @@ from trustmap.model import (
     Name,
     is_id,
 )
-from trustmap.schema_errors import diagnostics_from_validation_error
-from trustmap.source import Document, Limits, Path, load_yaml
+from trustmap.schema_errors import diagnostics_from_validation_error, not_text_key
+from trustmap.source import Document, Limits, Path, key_segment, load_yaml
 
 __all__ = ["KNOWN_REGULATIONS", "LoadedModel", "load_model"]
 
@@ -199,7 +199,11 @@ def _validate_mapping(
     problems: list[Diagnostic] = []
     for entry_id, entry in value.items():
         path: Path = (key, str(entry_id))
-        if not isinstance(entry_id, str) or not is_id(entry_id):
+        if not isinstance(entry_id, str):
+            at = document.source_map.key((key, key_segment(entry_id)))
+            problems.append(Diagnostic("E103", not_text_key(entry_id), document.path, at))
+            continue
+        if not is_id(entry_id):
             problems.append(
                 Diagnostic(
                     "E105",

@@ -139,3 +139,33 @@ def test_an_ascii_only_locale_gets_utf_8_documents_and_messages(env: dict[str, s
     checklist = _run("checklist", str(model), "--format", "csv", *DAY, env=env)
     assert checklist.returncode == 0, checklist.stderr
     assert "Wéb".encode() in checklist.stdout  # documents are UTF-8, as the files of a build
+
+
+def test_keys_that_are_not_text_are_reported_where_they_are_written() -> None:
+    """attack/nonstring-keys.yaml: `~` and a date at 1:1, `1` as 'value', `1` and `true` as a
+    duplicate 'True'."""
+    result = CliRunner().invoke(app, ["validate", str(ATTACK / "nonstring-keys.yaml"), *DAY])
+    assert result.exit_code == 2
+    headlines = [
+        line.split("nonstring-keys.yaml:")[1] for line in result.stderr.splitlines() if ": E" in line
+    ]
+    assert headlines == [
+        "5:1: E103 a key must be text, not the number 1: quote it ('1') if it is text",
+        "6:1: E002 the key 'true' is the key '1' of line 5 once read as a number; write keys as text",
+        "7:1: E103 a key must be text, not null: quote it ('~') if it is text",
+        "8:1: E103 a key must be text, not the number 1.5: quote it ('1.5') if it is text",
+        "9:1: E103 a key must be text, not the date 2020-01-01: quote it ('2020-01-01') if it is text",
+        "10:1: E103 a key must be text, not the number nan: quote it ('nan') if it is text",
+    ]
+
+
+def test_keys_that_are_not_text_inside_sections_are_positioned(tmp_path: Path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "trustmap: 1\nname: x\ncomponents:\n  web: {service: ec2, tags: {1: a}}\n  2: {service: ec2}\n"
+    )
+    result = CliRunner().invoke(app, ["validate", str(model), *DAY])
+    assert result.exit_code == 2
+    assert "m.yaml:4:30: E103 a key must be text, not the number 1" in result.stderr
+    assert "m.yaml:5:3: E103 a key must be text, not the number 2" in result.stderr
+    assert "E105" not in result.stderr
