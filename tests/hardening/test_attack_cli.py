@@ -169,3 +169,17 @@ def test_keys_that_are_not_text_inside_sections_are_positioned(tmp_path: Path) -
     assert "m.yaml:4:30: E103 a key must be text, not the number 1" in result.stderr
     assert "m.yaml:5:3: E103 a key must be text, not the number 2" in result.stderr
     assert "E105" not in result.stderr
+
+
+def test_an_object_building_tag_on_a_sequence_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """attack/cfn-python-tag-on-sequence.yaml: read as plain data before; nothing was built."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        app, ["import", "cloudformation", str(ATTACK / "cfn-python-tag-on-sequence.yaml"), "-o", "-"]
+    )
+    assert result.exit_code == 2
+    tag = "'!!python/object/apply:os.system'"
+    assert f"cfn-python-tag-on-sequence.yaml:5:13: E003 the YAML tag {tag} is not allowed" in result.stderr
+    assert not list(tmp_path.iterdir())

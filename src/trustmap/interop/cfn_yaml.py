@@ -60,6 +60,7 @@ SHORT_FORMS: dict[str, str] = {
 _CORE = "tag:yaml.org,2002:"
 _SAFE_SCALARS = frozenset(_CORE + t for t in ("null", "bool", "int", "float", "str", "timestamp"))
 _MERGE = _CORE + "merge"
+_COLLECTIONS = frozenset({_CORE + "map", _CORE + "seq"})
 
 
 class _RefusedError(Exception):
@@ -108,6 +109,13 @@ class _Walker:
         tag = node.tag
         if tag.startswith("!"):
             return self._short_form(node, path, depth)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and tag not in _COLLECTIONS:
+            # `Tags: !!python/object/apply:os.system [...]`: nothing is ever built from a tag,
+            # and a tag that would build an object is refused, on a collection as on a scalar.
+            written = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+            raise _RefusedError(
+                "E003", f"the YAML tag '{written}' is not allowed: only plain data is read", _span(node)
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
