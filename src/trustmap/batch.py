@@ -62,6 +62,8 @@ class BuildJob:
     today: str  # ISO date that decisions expire against
     allow_unmatched: bool = False
     graphviz_timeout: float = 120.0
+    #: write the other outputs when Graphviz fails on a view (otherwise the build fails)
+    allow_missing_diagrams: bool = False
     force: bool = False
 
 
@@ -118,6 +120,7 @@ def _manifest(job: BuildJob, raw: bytes, catalog: Catalog) -> dict[str, Any]:
         "format": MANIFEST_FORMAT,
         "model": {"path": job.shown, "sha256": hashlib.sha256(raw).hexdigest()},
         "options": {
+            "allow_missing_diagrams": job.allow_missing_diagrams,
             "allow_unmatched": job.allow_unmatched,
             "formats": list(options.formats),
             # Outputs made without Graphviz lack the diagrams: installing it must rebuild them.
@@ -198,6 +201,12 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     if analysis is None:
         return BuildResult(job.shown, job.stem, "invalid", messages=messages)
     produced = produce_all(analysis, BuildOptions(graphviz_timeout=job.graphviz_timeout))
+    if produced.failures and not job.allow_missing_diagrams:
+        # Never a build that says it succeeded without its diagrams: the earlier outputs stay.
+        error = "; ".join(produced.failures) + (
+            ". Nothing was written; --allow-missing-diagrams writes the other outputs without these images"
+        )
+        return BuildResult(job.shown, job.stem, "failed", messages=messages, error=error)
     record = {**manifest, "files": sorted(produced.files)}
     try:
         # Files of the last build that this one does not make (images, once Graphviz is gone)
@@ -222,7 +231,7 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
         "built",
         name=analysis.graph.model.name,
         files=tuple(sorted(produced.files)),
-        notes=tuple(produced.notes),
+        notes=(*produced.notes, *produced.failures),
         messages=messages,
         open_findings=tuple((f.key, f.severity) for f in analysis.report.open_findings()),
         open_counts=dict(summary["open"]),

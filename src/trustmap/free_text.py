@@ -23,15 +23,24 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LINE_BREAK", "MAX_NAME_LENGTH", "MAX_REASON_LENGTH", "clean_text", "json_text", "shorten"]
+__all__ = [
+    "LINE_BREAK",
+    "MAX_NAME_LENGTH",
+    "MAX_REASON_LENGTH",
+    "NONCHARACTERS",
+    "clean_text",
+    "json_text",
+    "shorten",
+]
 
 #: every character or pair that some reader takes for the end of a line
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_UNWANTED = re.compile(
-    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-    + "]"
+#: the Unicode noncharacters, as the inside of a regular-expression class: U+FFFE and U+FFFF
+#: are not XML characters (Graphviz refuses a label holding one), the others are meaningless
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
 )
+_UNWANTED = re.compile(f"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f{NONCHARACTERS}]")
 #: A display name longer than this is cut, with an ellipsis: names repeat in every checklist
 #: row and diagram label, so one long name would multiply the size of the outputs.
 MAX_NAME_LENGTH = 200

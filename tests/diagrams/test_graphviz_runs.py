@@ -62,14 +62,14 @@ def test_a_failing_dot_reports_its_status_and_message(tmp_path: Path) -> None:
         run_dot(SOURCE, ["svg"], {}, GraphvizOptions(dot_binary=failing))
 
 
-def test_a_failed_view_becomes_a_note_and_the_rest_goes_on(
+def test_a_failed_view_is_reported_as_a_failure_and_the_sources_are_kept(
     tmp_path: Path, example: Callable[[str], Analysis]
 ) -> None:
     failing = _script(tmp_path, "exit 1")
     made = diagram_files(example("shop"), DiagramOptions(dot_binary=failing))
     assert "architecture.dot" in made.files
-    assert len(made.notes) == 3
-    assert all("Graphviz failed" in note for note in made.notes)
+    assert made.notes == [] and len(made.failures) == 3
+    assert all("Graphviz failed" in failure for failure in made.failures)
 
 
 def test_dot_runs_once_for_all_formats(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ class BuildRequest:
     fail_on: str | None = None
     allow_unmatched: bool = False
     graphviz_timeout: float = 120.0
+    allow_missing_diagrams: bool = False
     jobs: int = 1
     force: bool = False
 
@@ -57,6 +58,7 @@ def _plan(request: BuildRequest) -> list[BuildJob]:
             today=request.today,
             allow_unmatched=request.allow_unmatched,
             graphviz_timeout=request.graphviz_timeout,
+            allow_missing_diagrams=request.allow_missing_diagrams,
             force=request.force,
         )
         for stem, path in stems.items()

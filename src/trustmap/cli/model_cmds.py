@@ -90,6 +90,14 @@ def build(
         bool,
         typer.Option("--force", help="Rebuild models whose inputs did not change since the last build."),
     ] = False,
+    allow_missing_diagrams: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing-diagrams",
+            help="When Graphviz fails or times out on a view, write the other outputs without its "
+            "images (a note says which) instead of failing the model's build.",
+        ),
+    ] = False,
 ) -> None:
     """Write every output for each model into DIR/<model file stem>/, and DIR/index.html.
 
@@ -97,7 +105,8 @@ def build(
     (listed as "unchanged"; --force rebuilds it). Its findings still count for --fail-on.
 
     Exit status: 0; 1 when --fail-on is given and an open finding is at or above that severity;
-    2 when a model is invalid (nothing is written for it) or its files cannot be written.
+    2 when a model is invalid (nothing is written for it), its files cannot be written, or
+    Graphviz fails on one of its views (see --allow-missing-diagrams).
 
     Examples:
 
@@ -117,6 +126,7 @@ def build(
         graphviz_timeout=timeout,
         jobs=jobs,
         force=force,
+        allow_missing_diagrams=allow_missing_diagrams,
     )
     raise typer.Exit(execute_build(request, catalog))
 

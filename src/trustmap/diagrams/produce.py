@@ -1,8 +1,9 @@
 """Every diagram file of a build, and single diagrams for `trustmap diagram`.
 
 The DOT and Mermaid sources are always made. Images come from one Graphviz run per view; when
-`dot` is missing, or a run fails or times out, the images of that view are left out and a note
-says why, and the rest of the build goes on.
+`dot` is missing, the images are left out and a note says why. When a run fails or times out,
+the images of that view are left out and the failure is reported as such: a build does not
+go on without them unless asked to (`trustmap build --allow-missing-diagrams`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class DiagramOptions:
 class DiagramFiles:
     files: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: views whose images Graphviz could not make (error or time limit), and why
+    failures: list[str] = field(default_factory=list)
 
 
 def view_source(analysis: Analysis, view: str) -> DotView:
@@ -125,7 +128,7 @@ def diagram_files(analysis: Analysis, options: DiagramOptions) -> DiagramFiles:
         try:
             rendered = render_view(view, wanted, options.graphviz())
         except GraphvizError as error:
-            out.notes.append(str(error))
+            out.failures.append(str(error))
             continue
         out.files.update({f"{view.name}.{fmt}": content for fmt, content in rendered.items()})
     return out
