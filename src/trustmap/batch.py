@@ -64,6 +64,8 @@ class BuildJob:
     graphviz_timeout: float = 120.0
     #: write the other outputs when Graphviz fails on a view (otherwise the build fails)
     allow_missing_diagrams: bool = False
+    #: identities (device, inode) of the run's input files: never replaced by an output
+    inputs: tuple[tuple[int, int], ...] = ()
     force: bool = False
 
 
@@ -184,7 +186,7 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     from trustmap.analysis import analyze
     from trustmap.input_file import read_input_file
     from trustmap.outputs import BuildOptions, produce_all
-    from trustmap.write import UnsafeOutputPathError, write_files
+    from trustmap.write import UnsafeOutputPathError, is_plain_name, write_files
 
     raw, unreadable = read_input_file(Path(job.path), job.shown)
     if raw is None:
@@ -216,7 +218,8 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
             folder,
             produced.files,
             marker=(MANIFEST_NAME, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()),
-            remove=[name for name in stale if name != MANIFEST_NAME and "/" not in name],
+            remove=[name for name in stale if name != MANIFEST_NAME and is_plain_name(name)],
+            protected=job.inputs,
         )
     except UnsafeOutputPathError as error:
         return BuildResult(job.shown, job.stem, "failed", messages=messages, error=str(error))

@@ -31,7 +31,29 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks, one run at a time
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["UnsafeOutputPathError", "safe_stem", "write_atomic", "write_files"]
+__all__ = [
+    "FileId",
+    "UnsafeOutputPathError",
+    "file_id",
+    "is_plain_name",
+    "safe_stem",
+    "write_atomic",
+    "write_files",
+]
+
+#: what makes a file itself, whatever path leads to it (device, inode): an output must never
+#: be one of the run's inputs, by any name or link
+FileId = tuple[int, int]
+
+
+def file_id(path: Path) -> FileId | None:
+    """The identity of the file at `path` (links followed), or None when there is none."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino)
+
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 #: the temporaries of `_stage_in` and `tempfile.mkstemp`: `.<name>.<8 characters>.tmp`
@@ -53,16 +75,21 @@ def safe_stem(name: str) -> str:
     return cleaned or "model"
 
 
-def write_atomic(path: Path, content: bytes) -> None:
+def write_atomic(path: Path, content: bytes, protected: Collection[FileId] = ()) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
-    A link at `path` is replaced by the file, never written through. Temporaries of `path`
-    that a killed run left behind are removed first, with the folder locked.
+    A link at `path` is replaced by the file, never written through; a file whose identity is
+    in `protected` (an input) is refused. Temporaries of `path` that a killed run left behind
+    are removed first, with the folder locked.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = os.open(path.parent, _DIRECTORY_FLAGS)
     try:
         with _locked(folder):
+            if file_id(path) in protected:
+                raise UnsafeOutputPathError(
+                    f"refusing to write over {path}: it is an input of this run; write the output elsewhere"
+                )
             _remove_stale_temporaries(folder, path.name)
             temporary = _stage_in(folder, path.name, content)
             try:
@@ -74,9 +101,25 @@ def write_atomic(path: Path, content: bytes) -> None:
         os.close(folder)
 
 
+def is_plain_name(name: str) -> bool:
+    """A file name that stays in its folder: no separator, not `.` or `..`, not empty."""
+    return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
+
+
 def _check_name(name: str, directory: Path) -> None:
-    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+    if not is_plain_name(name):
         raise UnsafeOutputPathError(f"refusing to write '{name}' outside {directory}: not a plain file name")
+
+
+def _check_not_input(folder: int, name: str, shown: Path, protected: Collection[FileId]) -> None:
+    try:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if (info.st_dev, info.st_ino) in protected:
+        raise UnsafeOutputPathError(
+            f"refusing to write over {shown}: it is an input of this run; choose another output folder"
+        )
 
 
 @contextlib.contextmanager
@@ -103,6 +146,13 @@ def _open_folder(directory: Path) -> Iterator[int]:
         yield folder
     finally:
         os.close(folder)
+
+
+def _is_regular(name: str, folder: int) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except FileNotFoundError:
+        return False
 
 
 def _is_link(name: str, folder: int) -> bool:
@@ -167,6 +217,7 @@ def write_files(
     *,
     marker: tuple[str, bytes] | None = None,
     remove: Collection[str] = (),
+    protected: Collection[FileId] = (),
 ) -> list[Path]:
     """Write every file into `directory` (created if needed), all or nothing.
 
@@ -178,7 +229,8 @@ def write_files(
 
     `marker` (a name and its content) is written after every other file and the previous one
     is set aside before any, so it is only ever beside a complete set; the names in `remove`
-    (files of an earlier run that this one does not make) go in the same transaction.
+    (files of an earlier run that this one does not make) go in the same transaction. No file
+    whose identity is in `protected` (the run's inputs) is ever replaced or removed.
     """
     names = [*files, *remove, *([marker[0]] if marker else [])]
     for name in names:
@@ -191,6 +243,7 @@ def write_files(
                     f"{directory / name} is a symbolic link: trustmap never writes through a link in its "
                     "output folder; remove it"
                 )
+            _check_not_input(folder, name, directory / name, protected)
         staged: list[tuple[str, str]] = []
         try:
             for name in sorted(files):
@@ -199,7 +252,8 @@ def write_files(
             if new_marker is not None:
                 staged.append(new_marker)
             with interrupts_deferred():
-                _swap_in(folder, staged[: len(files)], sorted(set(remove) - set(files)), new_marker)
+                gone = sorted(n for n in set(remove) - set(files) if _is_regular(n, folder))
+                _swap_in(folder, staged[: len(files)], gone, new_marker)
             os.fsync(folder)
         finally:
             for temporary, _ in staged:

@@ -37,12 +37,27 @@ class BuildRequest:
     force: bool = False
 
 
-def _plan(request: BuildRequest) -> list[BuildJob]:
-    from trustmap.write import safe_stem
+INDEX = "index.html"
 
+
+def _inputs(request: BuildRequest) -> tuple[tuple[int, int], ...]:
+    """The identities of the model files: no output may replace one (by any name or link)."""
+    from trustmap.write import file_id
+
+    return tuple(sorted({found for path in request.models if (found := file_id(path)) is not None}))
+
+
+def _plan(request: BuildRequest, inputs: tuple[tuple[int, int], ...]) -> list[BuildJob]:
+    from trustmap.write import file_id, safe_stem
+
+    if file_id(request.output / INDEX) in inputs:
+        fail(f"{request.output / INDEX} is one of the models and would be replaced by the batch index")
     stems: dict[str, Path] = {}
     for path in request.models:
         stem = safe_stem(path.stem)
+        if stem.lower() == INDEX:
+            where = request.output / stem
+            fail(f"'{path}' would be written to {where}/, where the batch index goes; rename it")
         if stem in stems and stems[stem] != path:
             fail(
                 f"'{path}' and '{stems[stem]}' would both be written to {request.output / stem}; "
@@ -60,6 +75,7 @@ def _plan(request: BuildRequest) -> list[BuildJob]:
             graphviz_timeout=request.graphviz_timeout,
             allow_missing_diagrams=request.allow_missing_diagrams,
             force=request.force,
+            inputs=inputs,
         )
         for stem, path in stems.items()
     ]
@@ -116,9 +132,9 @@ def _reporter(total: int, output: Path) -> Iterator[Callable[[BuildResult], None
         yield bar
 
 
-def _write_index(output: Path, results: Sequence[BuildResult]) -> None:
+def _write_index(output: Path, results: Sequence[BuildResult], inputs: tuple[tuple[int, int], ...]) -> None:
     from trustmap.render.index_html import IndexEntry, render_index
-    from trustmap.write import write_atomic
+    from trustmap.write import UnsafeOutputPathError, write_atomic
 
     entries = [
         IndexEntry(
@@ -132,20 +148,23 @@ def _write_index(output: Path, results: Sequence[BuildResult]) -> None:
         for r in results
     ]
     try:
-        write_atomic(output / "index.html", render_index(entries).encode())
+        write_atomic(output / INDEX, render_index(entries).encode(), protected=inputs)
+    except UnsafeOutputPathError as error:
+        fail(str(error))
     except OSError as error:
-        fail(f"cannot write {output / 'index.html'}: {error}")
+        fail(f"cannot write {output / INDEX}: {error}")
 
 
 def execute_build(request: BuildRequest, catalog: Catalog) -> int:
     """Build every model; the exit status of the command."""
-    jobs = _plan(request)
+    inputs = _inputs(request)
+    jobs = _plan(request, inputs)
     workers = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
     with _reporter(len(jobs), request.output) as report:
         results = run_builds(jobs, catalog, workers, report)
     # An index of nothing but failures would be an output written for invalid input.
     if any(r.ok for r in results):
-        _write_index(request.output, results)
+        _write_index(request.output, results, inputs)
     if any(not r.ok for r in results):
         return EXIT_INVALID
     return exit_status((severity for r in results for _, severity in r.open_findings), request.fail_on)

@@ -219,6 +219,27 @@ def load_analysis(
     return load_analyses([model], catalog_dirs, today, allow_unmatched)[0]
 
 
+def input_ids(
+    inputs: Iterable[Path | None], catalog_dirs: Sequence[Path] | None
+) -> frozenset[tuple[int, int]]:
+    """The identities of a command's input files (its model or source, and every catalog file
+    of --catalog): an output must never replace one of them, by any name or link."""
+    from trustmap.write import file_id
+
+    files = [path for path in inputs if path is not None]
+    for directory in catalog_dirs or ():
+        files.extend(directory.rglob("*.yaml") if directory.is_dir() else ())
+    return frozenset(found for path in files if (found := file_id(path)) is not None)
+
+
+def refuse_input_as_output(output: Path | None, inputs: frozenset[tuple[int, int]]) -> None:
+    """Exit 2 when `output` is one of the command's inputs (`diagram m.yaml -o m.yaml`)."""
+    from trustmap.write import file_id
+
+    if output is not None and str(output) != "-" and file_id(output) in inputs:
+        fail(f"{display_path(output)} is an input of this command; write the output elsewhere")
+
+
 def exit_status(open_findings: Iterable[str], fail_on: str | None) -> int:
     """The exit status of a command with --fail-on, from the severities of the open findings."""
     from trustmap.findings import severity_rank

@@ -15,7 +15,9 @@ from trustmap.cli.common import (
     TodayOption,
     exit_status,
     fail,
+    input_ids,
     load_analysis,
+    refuse_input_as_output,
     stdout_write,
 )
 
@@ -65,7 +67,7 @@ def diagram(
     """
     from trustmap.diagrams import DIAGRAM_FORMATS, VIEWS, DiagramOptions, GraphvizError, GraphvizMissingError
     from trustmap.diagrams import diagram as draw
-    from trustmap.write import write_atomic
+    from trustmap.write import UnsafeOutputPathError, write_atomic
 
     if view not in VIEWS:
         fail(f"--view takes {', '.join(VIEWS)}; got '{view}'")
@@ -75,6 +77,8 @@ def diagram(
         fail("--format mermaid is available for --view architecture only")
     if output_format in _BINARY and output is None:
         fail(f"{output_format} is a binary format: name a file with -o FILE")
+    inputs = input_ids([model], catalog_dirs)
+    refuse_input_as_output(output, inputs)
 
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     try:
@@ -87,9 +91,9 @@ def diagram(
         stdout_write(content.decode("utf-8"))
     else:
         try:
-            write_atomic(output, content)
-        except OSError as error:
-            fail(f"cannot write {output}: {error.strerror or error}")
+            write_atomic(output, content, protected=inputs)
+        except (OSError, UnsafeOutputPathError) as error:
+            fail(f"cannot write {output}: {getattr(error, 'strerror', None) or error}")
     raise typer.Exit(exit_status((f.severity for f in analysis.report.open_findings()), fail_on))
 
 
