@@ -122,3 +122,28 @@ def test_a_stem_that_is_the_index_is_refused_before_anything_is_written(here: Pa
     assert code == 2
     assert "would be written to out/index.html/, where the batch index goes; rename it" in output
     assert not (here / "out").exists()
+
+
+def test_one_model_named_twice_is_built_once(here: Path) -> None:
+    """D15: `shop.yaml sub/../shop.yaml` (or a link) was refused as a clash of stems."""
+    (here / "shop.yaml").write_bytes(SHOP)
+    (here / "sub").mkdir()
+    (here / "sub" / "shop.yaml").symlink_to("../shop.yaml")
+    code, output = _run("build", "shop.yaml", "sub/../shop.yaml", "sub/shop.yaml", "-o", "out")
+    assert code == 0, output
+    assert output.count("wrote") == 1
+    (here / "other").mkdir()
+    (here / "other" / "shop.yaml").write_bytes(SHOP)  # another file with the same stem: a clash
+    code, output = _run("build", "shop.yaml", "other/shop.yaml", "-o", "out")
+    assert code == 2 and "would both be written to out/shop" in output
+
+
+def test_diagram_to_a_directory_is_refused_at_once(here: Path) -> None:
+    (here / "shop.yaml").write_bytes(SHOP)
+    (here / "sub").mkdir()
+    code, output = _run("diagram", "shop.yaml", "--format", "dot", "-o", "sub")
+    assert code == 2 and "sub is a directory; name a file" in output
+    assert list((here / "sub").iterdir()) == [] and sorted(p.name for p in here.iterdir()) == [
+        "shop.yaml",
+        "sub",
+    ]

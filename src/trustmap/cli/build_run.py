@@ -58,6 +58,8 @@ def _plan(request: BuildRequest, inputs: tuple[tuple[int, int], ...]) -> list[Bu
         if stem.lower() == INDEX:
             where = request.output / stem
             fail(f"'{path}' would be written to {where}/, where the batch index goes; rename it")
+        if stem in stems and file_id(stems[stem]) == file_id(path) is not None:
+            continue  # one file named twice (`shop.yaml sub/../shop.yaml`, a link): built once
         if stem in stems and stems[stem] != path:
             fail(
                 f"'{path}' and '{stems[stem]}' would both be written to {request.output / stem}; "

@@ -77,6 +77,8 @@ def diagram(
         fail("--format mermaid is available for --view architecture only")
     if output_format in _BINARY and output is None:
         fail(f"{output_format} is a binary format: name a file with -o FILE")
+    if output is not None and output.is_dir():
+        fail(f"{output} is a directory; name a file")
     inputs = input_ids([model], catalog_dirs)
     refuse_input_as_output(output, inputs)
 
