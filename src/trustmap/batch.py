@@ -24,9 +24,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import signal
-import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -101,19 +99,8 @@ def _code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-@functools.cache
-def _graphviz_version(dot: str) -> str | None:
-    """`dot -V` (printed on stderr), or None without Graphviz: layouts change between releases."""
-    if shutil.which(dot) is None:
-        return None
-    try:
-        done = subprocess.run([dot, "-V"], capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return (done.stderr or done.stdout).strip() or None
-
-
 def _manifest(job: BuildJob, raw: bytes, catalog: Catalog) -> dict[str, Any]:
+    from trustmap.diagrams.graphviz import graphviz_version
     from trustmap.outputs import BuildOptions
 
     options = BuildOptions(graphviz_timeout=job.graphviz_timeout)
@@ -126,7 +113,7 @@ def _manifest(job: BuildJob, raw: bytes, catalog: Catalog) -> dict[str, Any]:
             "allow_unmatched": job.allow_unmatched,
             "formats": list(options.formats),
             # Outputs made without Graphviz lack the diagrams: installing it must rebuild them.
-            "graphviz": _graphviz_version(options.dot_binary),
+            "graphviz": graphviz_version(),
         },
         "today": job.today,
         "tool": {"code": _code_digest(), "version": __version__},

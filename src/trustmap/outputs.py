@@ -21,7 +21,6 @@ class BuildOptions:
     """Options that change what is rendered (not where it is written)."""
 
     graphviz_timeout: float = 120.0
-    dot_binary: str = "dot"
     formats: tuple[str, ...] = ("svg", "png")
 
 
@@ -53,7 +52,7 @@ def _diagrams(analysis: Analysis, options: BuildOptions, earlier: Produced) -> P
     """The DOT, Mermaid and image files of every view (images need Graphviz; a note if missing)."""
     from trustmap.diagrams import DiagramOptions, diagram_files
 
-    settings = DiagramOptions(options.dot_binary, options.graphviz_timeout, options.formats)
+    settings = DiagramOptions(options.graphviz_timeout, options.formats)
     made = diagram_files(analysis, settings)
     return Produced(made.files, made.notes, made.failures)
 

@@ -52,13 +52,12 @@ PNG_NODE_LIMIT = 200
 
 @dataclass(frozen=True)
 class DiagramOptions:
-    dot_binary: str = "dot"
     timeout: float = 120.0
     #: image formats a build writes for each view (a subset of svg, png, pdf)
     formats: tuple[str, ...] = ("svg", "png")
 
     def graphviz(self) -> GraphvizOptions:
-        return GraphvizOptions(self.dot_binary, self.timeout)
+        return GraphvizOptions(self.timeout)
 
 
 @dataclass
@@ -110,10 +109,9 @@ def diagram_files(analysis: Analysis, options: DiagramOptions) -> DiagramFiles:
     formats = [fmt for fmt in GRAPHVIZ_FORMATS if fmt in options.formats]
     if not formats:
         return out
-    if find_dot(options.dot_binary) is None:
+    if find_dot() is None:
         out.notes.append(
-            f"{install_hint(options.dot_binary)}. The SVG/PNG images were skipped; "
-            "the .dot and .mmd sources were written"
+            f"{install_hint()}. The SVG/PNG images were skipped; the .dot and .mmd sources were written"
         )
         return out
     for view in views:
