@@ -41,15 +41,15 @@ NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
 )
 _UNWANTED = re.compile(f"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f{NONCHARACTERS}]")
+# What JSON (with ensure_ascii=False) leaves raw although a terminal (C1 controls such as CSI
+# U+009B, DEL) or a JavaScript parser (U+2028, U+2029) takes it for a control, and the
+# noncharacters that XML (SARIF viewers, the OTM tools) refuses.
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f\u2028\u2029{NONCHARACTERS}]")
 #: A display name longer than this is cut, with an ellipsis: names repeat in every checklist
 #: row and diagram label, so one long name would multiply the size of the outputs.
 MAX_NAME_LENGTH = 200
 #: The same for a risk decision's reason, which repeats on every item the decision matches.
 MAX_REASON_LENGTH = 1000
-
-# What JSON (with ensure_ascii=False) leaves raw although a terminal (C1 controls such as CSI
-# U+009B, DEL) or a JavaScript parser (U+2028, U+2029) takes it for a control.
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 def clean_text(text: str) -> str:
@@ -64,7 +64,15 @@ def json_text(encoded: str) -> str:
     leaves raw written as `\\uXXXX` escapes: the same value, and nothing a terminal runs."""
     if encoded.isascii() and "\x7f" not in encoded:
         return encoded
-    return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", encoded)
+    return _RAW_IN_JSON.sub(_json_escape, encoded)
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # beyond the first plane: a surrogate pair, as JSON spells it
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def shorten(text: str, limit: int) -> str:

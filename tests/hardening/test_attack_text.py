@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from tests.conftest import TODAY
 from trustmap.cli import app
 
+pytestmark = pytest.mark.attack
+
 ATTACK = Path(__file__).parent / "attack"
 #: C0 controls except tab and LF, DEL, C1 controls, and every other line separator
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -150,3 +152,15 @@ def test_a_file_name_with_terminal_escapes_is_shown_escaped(
     result = CliRunner().invoke(app, ["build", name, name + "x", "-o", "out", *DAY], color=True)
     assert not UNSAFE.search(result.stderr)
     assert "\\x1b" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["a\ufffeb\uffffc", "x\U0001fffey", "c\x9b[31m", "l\u2028s", "plain é 🔒"])
+def test_json_outputs_escape_what_they_would_carry_raw_and_keep_the_value(value: str) -> None:
+    import json
+
+    from trustmap.free_text import json_text
+
+    text = json_text(json.dumps({"name": value}, ensure_ascii=False))
+    assert json.loads(text) == {"name": value}
+    assert not UNSAFE.search(text)
+    assert ("é" in text) == ("é" in value)  # other characters stay as they are
