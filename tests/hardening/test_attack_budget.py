@@ -21,6 +21,8 @@ from tests.conftest import TODAY
 from trustmap.cli import app
 from trustmap.interop.cfn_yaml import load_template
 
+pytestmark = pytest.mark.attack
+
 ATTACK = Path(__file__).parent / "attack"
 DAY = ("--today", TODAY.isoformat())
 

@@ -36,6 +36,8 @@ from trustmap.batch import MANIFEST_NAME, BuildJob, build_model
 from trustmap.catalog import Catalog
 from trustmap.interrupts import Interrupted, interrupts_raise
 
+pytestmark = pytest.mark.attack
+
 ATTACK = Path(__file__).parent / "attack"
 MODEL = (
     "trustmap: 1\nname: {name}\ncomponents:\n  web: {{service: ec2}}\n  db: {{service: rds}}\n"
@@ -268,7 +270,6 @@ TRIALS = [
 ]
 
 
-@pytest.mark.attack
 @pytest.mark.parametrize(("name", "target", "jobs"), TRIALS, ids=lambda v: str(v))
 @pytest.mark.parametrize("fraction", [0.2, 0.6, 0.95])
 def test_interrupt_sweep(

@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from tests.conftest import EXAMPLES, TODAY
 from trustmap.cli import app
 
+pytestmark = pytest.mark.attack
+
 ATTACK = Path(__file__).parent / "attack"
 SHOP = str(EXAMPLES / "shop.yaml")
 DAY = ("--today", TODAY.isoformat())

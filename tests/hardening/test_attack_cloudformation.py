@@ -13,24 +13,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from tests.hardening.attack_set import mesh
 from trustmap.cli import app
 
+pytestmark = pytest.mark.attack
+
 ATTACK = Path(__file__).parent / "attack"
-
-
-def _mesh(instances: int) -> str:
-    """The template of attack/scale_sgmesh.sh."""
-    text = (
-        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  V:\n    Type: AWS::EC2::VPC\n"
-        "    Properties: {CidrBlock: 10.0.0.0/16}\n  SG:\n    Type: AWS::EC2::SecurityGroup\n"
-        "    Properties:\n"
-        "      GroupDescription: g\n      VpcId: !Ref V\n      SecurityGroupIngress:\n"
-        "        - {IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !Ref SG}\n"
-    )
-    return text + "".join(
-        f"  I{i}:\n    Type: AWS::EC2::Instance\n    Properties:\n      SecurityGroupIds: [!Ref SG]\n"
-        for i in range(instances)
-    )
 
 
 def _import(template: Path, tmp_path: Path) -> tuple[dict[str, object], str]:
@@ -55,14 +43,14 @@ def test_a_group_that_allows_itself_gives_one_flow(instances: int, tmp_path: Pat
 
 def test_two_thousand_members_import_in_seconds(tmp_path: Path) -> None:
     template = tmp_path / "mesh.yaml"
-    template.write_text(_mesh(2000))
+    template.write_text(mesh(2000))
     model, _ = _import(template, tmp_path)
     assert len(model["flows"]) == 1  # type: ignore[arg-type]
 
 
 def test_a_group_of_two_that_allows_itself_gives_one_two_way_flow(tmp_path: Path) -> None:
     template = tmp_path / "pair.yaml"
-    template.write_text(_mesh(2))
+    template.write_text(mesh(2))
     model, stderr = _import(template, tmp_path)
     assert "its 2 members (i0, i1)" in stderr
     assert model["flows"] == [

@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 from trustmap.cli import app
 from trustmap.engine.decisions import Glob
 
+pytestmark = pytest.mark.attack
+
 ATTACK = Path(__file__).parent / "attack"
 REDOS = sorted(ATTACK.glob("redos-*.yaml"))
 

@@ -19,6 +19,8 @@ from typer.testing import CliRunner
 from tests.conftest import TODAY
 from trustmap.cli import app
 
+pytestmark = pytest.mark.attack
+
 ATTACK = Path(__file__).parent / "attack"
 DAY = ("--today", TODAY.isoformat())
 

@@ -25,6 +25,8 @@ from trustmap.input_file import read_input_file
 from trustmap.interop.cfn_yaml import load_template
 from trustmap.interop.otm_read import load_otm
 
+pytestmark = pytest.mark.attack
+
 ATTACK = Path(__file__).parent / "attack"
 SHOP = str(EXAMPLES / "shop.yaml")
 TEMPLATE = str(Path(__file__).parents[1] / "interop" / "templates" / "three-tier.yaml")

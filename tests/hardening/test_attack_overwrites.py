@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from tests.conftest import EXAMPLES, TODAY
 from trustmap.cli import app
 
+pytestmark = pytest.mark.attack
+
 SHOP = (EXAMPLES / "shop.yaml").read_bytes()
 DAY = ("--today", TODAY.isoformat())
 

@@ -139,6 +139,7 @@ def _escape_setup(tmp_path: Path, target: str) -> tuple[Path, Path]:
     return model, tmp_path / "out"
 
 
+@pytest.mark.attack
 @pytest.mark.parametrize("target", ["../victim", "../victim/", "<absolute>", "shop", "elsewhere", "missing"])
 def test_a_link_at_the_model_folder_is_refused_and_nothing_is_written(tmp_path: Path, target: str) -> None:
     """D2 of the 2026-12 attack: every output (and the manifest) went to the link's target."""
