@@ -25,6 +25,7 @@ import json
 import multiprocessing
 import os
 import signal
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from trustmap import __version__
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import format_diagnostic
 from trustmap.interrupts import Interrupted, interrupts_raise
+from trustmap.source import Limits
 
 __all__ = [
     "MANIFEST_FORMAT",
@@ -120,26 +122,46 @@ def _manifest(job: BuildJob, raw: bytes, catalog: Catalog) -> dict[str, Any]:
     }
 
 
+def _read_own(path: Path, limit: int = Limits().max_bytes) -> Any:
+    """JSON that an earlier build wrote into the output folder, or None. Read as an input: a
+    regular file, no link, at most `limit` bytes (a repository can plant a link to /dev/zero
+    or a FIFO at `.trustmap-build.json`)."""
+    from trustmap.input_file import read_input_file
+
+    raw, _ = read_input_file(path, path.name, Limits(max_bytes=limit), follow_links=False)
+    try:
+        return json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
 def _unchanged(folder: Path, expected: dict[str, Any]) -> list[str] | None:
     """The files of the last build when it was made from the same inputs, else None."""
-    try:
-        recorded = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    recorded = _read_own(folder / MANIFEST_NAME)
     if not isinstance(recorded, dict) or {k: v for k, v in recorded.items() if k != "files"} != expected:
         return None
     files = recorded.get("files")
     if not isinstance(files, list) or "report.json" not in files:
         return None
-    if not all(isinstance(name, str) and (folder / name).is_file() for name in files):
+    if not all(isinstance(name, str) and _is_regular_file(folder / name) for name in files):
         return None
     return files
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def _from_report(job: BuildJob, folder: Path, files: list[str]) -> BuildResult:
     """The result of a skipped model, from the report.json of its last build."""
     try:
-        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        # report.json grows with the model (250 MB at 10,000 components): a larger bound
+        report = _read_own(folder / "report.json", limit=4 * 1024**3)
+        if report is None:
+            raise ValueError("not a readable JSON file")
         findings = [(f["key"], f["severity"]) for f in report["findings"] if f["status"] == "open"]
         name = str(report["model"]["name"])
         counts = {str(k): int(v) for k, v in report["summary"]["open"].items()}
@@ -160,10 +182,7 @@ def _from_report(job: BuildJob, folder: Path, files: list[str]) -> BuildResult:
 
 def _recorded_files(folder: Path) -> list[str]:
     """The files that the folder's manifest lists (none when it has no readable manifest)."""
-    try:
-        recorded = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
+    recorded = _read_own(folder / MANIFEST_NAME)
     files = recorded.get("files") if isinstance(recorded, dict) else None
     return [name for name in files if isinstance(name, str)] if isinstance(files, list) else []
 

@@ -35,15 +35,18 @@ def _kind(mode: int) -> str:
 
 
 def read_input_file(
-    path: Path, shown: str, limits: Limits = Limits()
+    path: Path, shown: str, limits: Limits = Limits(), *, follow_links: bool = True
 ) -> tuple[bytes | None, list[Diagnostic]]:
-    """The bytes of the file at `path` (shown as `shown` in messages), or None and why not."""
+    """The bytes of the file at `path` (shown as `shown` in messages), or None and why not.
+
+    `follow_links=False` refuses a symbolic link (for files a build finds in its own output
+    folder, where a link may have been planted)."""
 
     def refused(code: str, message: str) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic(code, message, shown, Span.point(1, 1))]
 
     try:
-        handle = os.open(path, _FLAGS)
+        handle = os.open(path, _FLAGS | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0)))
     except OSError as error:
         return refused("E000", f"cannot read the file: {error.strerror or error}")
     try:

@@ -271,7 +271,7 @@ def _keep_previous(folder: int, name: str) -> str | None:
     try:
         os.link(name, backup, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
     except OSError:  # a file system without hard links: keep a copy of the bytes instead
-        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0), dir_fd=folder)
+        handle = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0), dir_fd=folder)
         with os.fdopen(handle, "rb") as stream:
             backup = _stage_in(folder, name, stream.read())
     return backup

@@ -304,3 +304,36 @@ def test_interrupt_sweep(
         got = _contents(trial / "out" / stem)
         assert got in (refs[f"A/{stem}"], refs[f"B/{stem}"]), f"{stem}: mixed after {name}: {sorted(got)}"
     assert list(scratch.iterdir()) == [], "a Graphviz folder was left behind"
+
+
+@pytest.mark.parametrize("plant", ["link to /dev/zero", "fifo", "link to the model"])
+def test_a_planted_manifest_is_never_followed_or_read_whole(
+    two_builds: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], catalog: Catalog, plant: str
+) -> None:
+    """A repository can commit out/model/.trustmap-build.json as a link or a FIFO: reading it
+    as the previous manifest must neither hang nor fill memory nor follow the link."""
+    model, out, _, _ = two_builds
+    manifest = out / "model" / MANIFEST_NAME
+    manifest.unlink()
+    if plant == "fifo":
+        os.mkfifo(manifest)
+    else:
+        manifest.symlink_to("/dev/zero" if plant == "link to /dev/zero" else model)
+    result = build_model(_job(model, out), catalog)
+    if plant == "fifo":  # not a manifest: set aside like any earlier file, and rebuilt
+        assert result.status == "built" and manifest.is_file() and not manifest.is_symlink()
+    else:
+        assert result.status == "failed" and "is a symbolic link" in (result.error or "")
+    assert model.read_text() == MODEL.format(name="Version B")
+
+
+def test_a_planted_report_is_not_read_for_a_skipped_build(
+    two_builds: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], catalog: Catalog
+) -> None:
+    model, out, old, _ = two_builds
+    model.write_text(MODEL.format(name="Version A"))  # the build in `out` is up to date
+    (out / "model" / "report.json").unlink()
+    os.mkfifo(out / "model" / "report.json")
+    result = build_model(_job(model, out), catalog)  # not unchanged: report.json is no file
+    assert result.status == "built"
+    assert _contents(out / "model") == old
