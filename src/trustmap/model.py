@@ -147,7 +147,7 @@ class _Entry(BaseModel):
 class DataAsset(_Entry):
     name: Name | None = None
     classification: Classification = "internal"
-    regulations: list[str] = Field(default_factory=list)
+    regulations: list[Name] = Field(default_factory=list)  # labels, repeated like names
     description: Text | None = None
 
 

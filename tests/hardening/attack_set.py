@@ -256,6 +256,20 @@ def _big_reason() -> str:
     )
 
 
+def _big_regulation() -> str:
+    """A 4 MB regulation on data that ten components store and nine flows carry (found by the
+    attack set once names were cut: 120 MB of report.json and 670 MB of memory)."""
+    lines = [
+        "trustmap: 1",
+        "name: reg",
+        "data:",
+        f"  pii: {{classification: restricted, regulations: [{'R' * 4_000_000}]}}",
+    ]
+    lines += ["components:", *(f"  c{i}: {{service: ec2, stores: [pii]}}" for i in range(10)), "flows:"]
+    lines += [f"  - {{from: c{i}, to: c{i + 1}, protocol: http, data: [pii]}}" for i in range(9)]
+    return "\n".join(lines) + "\n"
+
+
 def mesh(instances: int) -> str:
     """The template of attack/scale_sgmesh.sh: instances in one group that allows itself."""
     text = (
@@ -403,6 +417,12 @@ CASES: Sequence[Case] = (
         setup=_write("big.yaml", _big_descriptions),
     ),
     Case("D4-8MB-reason", ("build", "r.yaml", "-o", "out", *DAY), (0,), setup=_write("r.yaml", _big_reason)),
+    Case(
+        "D4-4MB-regulation",
+        ("build", "g.yaml", "-o", "out", *DAY),
+        (0,),
+        setup=_write("g.yaml", _big_regulation),
+    ),
     # D5 special files read whole; a FIFO without a writer
     Case("D5-dev-zero", ("validate", "/dev/zero"), (2,), "it is a device"),
     Case("D5-dev-urandom", ("validate", "/dev/urandom"), (2,), "it is a device"),

@@ -94,3 +94,24 @@ def test_a_pattern_longer_than_any_finding_key_is_an_error(tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["validate", str(model), *DAY])
     assert result.exit_code == 2
     assert "m.yaml:9:14: E103 'finding' must be at most 256 characters long" in result.stderr
+
+
+def test_a_long_regulation_is_cut_like_a_name(tmp_path: Path) -> None:
+    """A regulation repeats wherever its data goes: a 4 MB one made 120 MB of report.json."""
+    sizes = {}
+    for stem, regulation in (("reg", "R" * 400_000), ("short", "R" * 200)):
+        model = tmp_path / f"{stem}.yaml"
+        data = f"  pii: {{classification: restricted, regulations: [{regulation}]}}"
+        lines = ["trustmap: 1", "name: reg", "data:", data, "components:"]
+        lines += [f"  c{i}: {{service: ec2, stores: [pii]}}" for i in range(10)]
+        lines += [
+            "flows:",
+            *(f"  - {{from: c{i}, to: c{i + 1}, protocol: http, data: [pii]}}" for i in range(9)),
+        ]
+        model.write_text("\n".join(lines) + "\n")
+        result = CliRunner().invoke(app, ["build", str(model), "-o", str(tmp_path / "out"), *DAY])
+        assert result.exit_code == 0, result.output[-500:]
+        sizes[stem] = sum(p.stat().st_size for p in (tmp_path / "out" / stem).iterdir())
+    # the 400 kB regulation costs what 200 characters do
+    assert abs(sizes["reg"] - sizes["short"]) < 50_000
+    assert "R" * 199 + "…" in (tmp_path / "out" / "reg" / "report.json").read_text()
