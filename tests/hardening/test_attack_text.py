@@ -1,7 +1,7 @@
 """D1 and D13 of the 2026-12 attack: no CSV row or formula can be forged, no terminal control
 reaches a terminal or a text file.
 
-The repros are vendored in `attack/` (see its README): a name holding a lone carriage return
+The repros are vendored in `attack/` (see its SOURCE.md): a name holding a lone carriage return
 followed by a formula, and a name holding terminal escapes (title, clear screen, colour).
 """
 
