@@ -81,6 +81,8 @@ class BuildResult:
     messages: tuple[str, ...] = ()
     #: (key, severity) of every open finding
     open_findings: tuple[tuple[str, str], ...] = ()
+    #: questions no decision answers
+    open_questions: int = 0
     error: str | None = None
     open_counts: dict[str, int] = field(default_factory=dict)
 
@@ -165,6 +167,7 @@ def _from_report(job: BuildJob, folder: Path, files: list[str]) -> BuildResult:
         findings = [(f["key"], f["severity"]) for f in report["findings"] if f["status"] == "open"]
         name = str(report["model"]["name"])
         counts = {str(k): int(v) for k, v in report["summary"]["open"].items()}
+        questions = int(report["summary"].get("questions", {}).get("unanswered", 0))
     except (OSError, ValueError, KeyError, TypeError) as error:
         return BuildResult(
             job.shown, job.stem, "failed", error=f"cannot read the earlier report.json: {error}"
@@ -176,6 +179,7 @@ def _from_report(job: BuildJob, folder: Path, files: list[str]) -> BuildResult:
         name=name,
         files=tuple(files),
         open_findings=tuple(findings),
+        open_questions=questions,
         open_counts=counts,
     )
 
@@ -243,6 +247,7 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
         notes=(*produced.notes, *produced.failures),
         messages=messages,
         open_findings=tuple((f.key, f.severity) for f in analysis.report.open_findings()),
+        open_questions=len(analysis.report.open_questions()),
         open_counts=dict(summary["open"]),
     )
 

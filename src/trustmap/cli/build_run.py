@@ -30,6 +30,7 @@ class BuildRequest:
     output: Path
     today: str
     fail_on: str | None = None
+    fail_on_questions: bool = False
     allow_unmatched: bool = False
     graphviz_timeout: float = 120.0
     allow_missing_diagrams: bool = False
@@ -86,7 +87,8 @@ def _plan(request: BuildRequest, inputs: tuple[tuple[int, int], ...]) -> list[Bu
 def _describe(result: BuildResult, output: Path) -> str:
     counts = result.open_counts
     opened = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITY_ORDER) if counts.get(s, 0))
-    findings = f"({opened or 'no'} open findings)"
+    asked = f"; {result.open_questions} open question{'s' if result.open_questions != 1 else ''}"
+    findings = f"({opened or 'no'} open findings{asked if result.open_questions else ''})"
     if result.status == "built":
         return f"wrote {len(result.files)} files to {output / result.stem} {findings}"
     if result.status == "unchanged":
@@ -169,4 +171,9 @@ def execute_build(request: BuildRequest, catalog: Catalog) -> int:
         _write_index(request.output, results, inputs)
     if any(not r.ok for r in results):
         return EXIT_INVALID
-    return exit_status((severity for r in results for _, severity in r.open_findings), request.fail_on)
+    return exit_status(
+        (severity for r in results for _, severity in r.open_findings),
+        request.fail_on,
+        sum(r.open_questions for r in results),
+        request.fail_on_questions,
+    )

@@ -91,6 +91,16 @@ FailOnOption = Annotated[
 ]
 
 
+FailOnQuestionsOption = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-questions",
+        help="Exit 1 while a question is unanswered: something the model does not say that a threat"
+        " depends on (answer it in the model, or with a decision in `accepted`).",
+    ),
+]
+
+
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     from trustmap.diagnostics import printable
 
@@ -240,10 +250,18 @@ def refuse_input_as_output(output: Path | None, inputs: frozenset[tuple[int, int
         fail(f"{display_path(output)} is an input of this command; write the output elsewhere")
 
 
-def exit_status(open_findings: Iterable[str], fail_on: str | None) -> int:
-    """The exit status of a command with --fail-on, from the severities of the open findings."""
+def exit_status(
+    open_findings: Iterable[str],
+    fail_on: str | None,
+    open_questions: int = 0,
+    fail_on_questions: bool = False,
+) -> int:
+    """The exit status of a command with --fail-on (the severities of the open findings) and
+    --fail-on-questions (the number of unanswered questions)."""
     from trustmap.findings import severity_rank
 
+    if fail_on_questions and open_questions:
+        return EXIT_FINDINGS
     if fail_on is None:
         return EXIT_OK
     floor = severity_rank(fail_on)

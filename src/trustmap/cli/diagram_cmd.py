@@ -11,6 +11,7 @@ from trustmap.cli.common import (
     AllowUnmatchedOption,
     CatalogOption,
     FailOnOption,
+    FailOnQuestionsOption,
     GraphvizTimeoutOption,
     TodayOption,
     exit_status,
@@ -46,6 +47,7 @@ def diagram(
         ),
     ] = None,
     fail_on: FailOnOption = None,
+    fail_on_questions: FailOnQuestionsOption = False,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
@@ -96,7 +98,15 @@ def diagram(
             write_atomic(output, content, protected=inputs)
         except (OSError, UnsafeOutputPathError) as error:
             fail(f"cannot write {output}: {getattr(error, 'strerror', None) or error}")
-    raise typer.Exit(exit_status((f.severity for f in analysis.report.open_findings()), fail_on))
+    report = analysis.report
+    raise typer.Exit(
+        exit_status(
+            (f.severity for f in report.open_findings()),
+            fail_on,
+            len(report.open_questions()),
+            fail_on_questions,
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

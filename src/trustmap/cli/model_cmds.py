@@ -13,6 +13,7 @@ from trustmap.cli.common import (
     AllowUnmatchedOption,
     CatalogOption,
     FailOnOption,
+    FailOnQuestionsOption,
     GraphvizTimeoutOption,
     TodayOption,
     exit_status,
@@ -78,6 +79,7 @@ def build(
         typer.Option("-o", "--output", help="Output directory; each model gets DIR/<model file stem>/."),
     ] = Path("output"),
     fail_on: FailOnOption = None,
+    fail_on_questions: FailOnQuestionsOption = False,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
@@ -104,9 +106,10 @@ def build(
     A model whose file, catalog, options and --today are those of its last build is skipped
     (listed as "unchanged"; --force rebuilds it). Its findings still count for --fail-on.
 
-    Exit status: 0; 1 when --fail-on is given and an open finding is at or above that severity;
-    2 when a model is invalid (nothing is written for it), its files cannot be written, or
-    Graphviz fails on one of its views (see --allow-missing-diagrams).
+    Exit status: 0; 1 when --fail-on is given and an open finding is at or above that severity,
+    or --fail-on-questions is given and a question is unanswered; 2 when a model is invalid
+    (nothing is written for it), its files cannot be written, or Graphviz fails on one of its
+    views (see --allow-missing-diagrams).
 
     Examples:
 
@@ -122,6 +125,7 @@ def build(
         output=output,
         today=parse_today(today).isoformat(),
         fail_on=fail_on,
+        fail_on_questions=fail_on_questions,
         allow_unmatched=allow_unmatched,
         graphviz_timeout=timeout,
         jobs=jobs,
@@ -137,6 +141,7 @@ def checklist(
         str, typer.Option("--format", help="Comma-separated formats: md, json, csv.")
     ] = "md",
     fail_on: FailOnOption = None,
+    fail_on_questions: FailOnQuestionsOption = False,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
@@ -158,7 +163,15 @@ def checklist(
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     for name in formats:
         stdout_write(CHECKLIST_RENDERERS[name](analysis))
-    raise typer.Exit(exit_status((f.severity for f in analysis.report.open_findings()), fail_on))
+    report = analysis.report
+    raise typer.Exit(
+        exit_status(
+            (f.severity for f in report.open_findings()),
+            fail_on,
+            len(report.open_questions()),
+            fail_on_questions,
+        )
+    )
 
 
 def schema(catalog_dirs: CatalogOption = None) -> None:
