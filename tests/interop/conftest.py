@@ -12,11 +12,11 @@ import pytest
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import format_diagnostics
-from trustmap.interop.cfn_mapping import CfnMapping, load_mapping
-from trustmap.interop.cfn_yaml import load_template
-from trustmap.interop.cloudformation import CfnImport, import_template
+from trustmap.interop.mapping import CfnMapping, load_mapping
+from trustmap.interop.cloudformation.reader import load_template
+from trustmap.interop.cloudformation.importer import CfnImport, import_template
 from trustmap.interop.model_writer import render_model
-from trustmap.interop.otm_mapping import OtmTable, load_otm_table
+from trustmap.interop.otm.table import OtmTable, load_otm_table
 from trustmap.model import Model
 from trustmap.validate import load_model
 

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from tests.interop.conftest import TEMPLATES
 from trustmap.catalog import Catalog
 from trustmap.cli import app
-from trustmap.interop.cfn_mapping import CfnMapping, load_mapping
-from trustmap.interop.cfn_paths import PathError, parse_path, references, values_at
+from trustmap.interop.mapping import CfnMapping, load_mapping
+from trustmap.interop.paths import PathError, parse_path, references, values_at
 
 runner = CliRunner()
 

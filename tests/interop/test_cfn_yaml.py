@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.interop.conftest import TEMPLATES
-from trustmap.interop.cfn_yaml import SHORT_FORMS, load_template
+from trustmap.interop.cloudformation.reader import SHORT_FORMS, load_template
 from trustmap.source import Limits
 
 

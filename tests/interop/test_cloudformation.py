@@ -9,9 +9,9 @@ import yaml
 
 from tests.interop.conftest import TEMPLATES, Imported, import_cfn
 from trustmap.catalog import Catalog
-from trustmap.interop.cfn_mapping import CfnMapping
-from trustmap.interop.cfn_yaml import load_template
-from trustmap.interop.cloudformation import import_template
+from trustmap.interop.mapping import CfnMapping
+from trustmap.interop.cloudformation.reader import load_template
+from trustmap.interop.cloudformation.importer import import_template
 from trustmap.interop.model_writer import render_model
 from trustmap.model import Flow
 

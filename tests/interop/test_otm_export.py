@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import EXAMPLE_NAMES
 from trustmap.analysis import Analysis
 from trustmap.interop.layout import Layout, compute_layout, grid_layout
-from trustmap.interop.otm_export import layout_spec, otm_document, render_otm
+from trustmap.interop.otm.exporter import layout_spec, otm_document, render_otm
 
 
 def _document(analysis: Analysis, layout: Layout | None = None) -> dict[str, Any]:

@@ -14,13 +14,13 @@ from tests.conftest import EXAMPLE_NAMES
 from tests.interop.conftest import OTM_FILES, validated
 from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
-from trustmap.interop.cfn_mapping import CfnMapping
+from trustmap.interop.mapping import CfnMapping
 from trustmap.interop.layout import grid_layout
 from trustmap.interop.model_writer import render_model
-from trustmap.interop.otm_export import layout_spec, otm_document, render_otm
-from trustmap.interop.otm_import import OtmImport, import_otm
-from trustmap.interop.otm_mapping import OtmTable
-from trustmap.interop.otm_read import load_otm
+from trustmap.interop.otm.exporter import layout_spec, otm_document, render_otm
+from trustmap.interop.otm.importer import OtmImport, import_otm
+from trustmap.interop.otm.table import OtmTable
+from trustmap.interop.otm.reader import load_otm
 from trustmap.model import Model
 
 

@@ -103,7 +103,7 @@ def export_otm(
         trustmap export otm examples/shop.yaml -o shop.otm.yaml
     """
     from trustmap.interop.layout import compute_layout
-    from trustmap.interop.otm_export import layout_spec, otm_document, render_otm
+    from trustmap.interop.otm.exporter import layout_spec, otm_document, render_otm
 
     chosen = output_format or ("yaml" if output.suffix.lower() in (".yaml", ".yml") else "json")
     if chosen not in ("json", "yaml"):
@@ -183,10 +183,10 @@ def import_otm(
         trustmap import otm threat-model.otm.json -o model.yaml
     """
     from trustmap.diagnostics import has_errors
-    from trustmap.interop.cfn_mapping import load_mapping
-    from trustmap.interop.otm_import import import_otm as run_import
-    from trustmap.interop.otm_mapping import load_otm_table
-    from trustmap.interop.otm_read import load_otm
+    from trustmap.interop.mapping import load_mapping
+    from trustmap.interop.otm.importer import import_otm as run_import
+    from trustmap.interop.otm.table import load_otm_table
+    from trustmap.interop.otm.reader import load_otm
 
     inputs = input_ids([file], catalog_dirs)
     _check_output(output, force, inputs)
@@ -240,9 +240,9 @@ def import_cloudformation(
         trustmap import cloudformation template.yaml -o model.yaml
     """
     from trustmap.diagnostics import has_errors
-    from trustmap.interop.cfn_mapping import load_mapping
-    from trustmap.interop.cfn_yaml import load_template
-    from trustmap.interop.cloudformation import import_template
+    from trustmap.interop.mapping import load_mapping
+    from trustmap.interop.cloudformation.reader import load_template
+    from trustmap.interop.cloudformation.importer import import_template
 
     inputs = input_ids([template, mapping_file], catalog_dirs)
     _check_output(output, force, inputs)

@@ -1,13 +1,15 @@
 """Exchange models with other tools: Open Threat Model export and import, CloudFormation import.
 
-- `otm_export`: an analysed model -> an OTM 0.2.0 document (`layout` places its diagram);
-- `otm_read`, `otm_import`, `otm_values`: an OTM document (JSON or YAML, leniently read) -> a
-  draft model, with the type table `models/otm.yaml` (`otm_mapping`);
-- `cfn_yaml`, `cloudformation`: a CloudFormation template (YAML with short-form tags, or
-  JSON) -> a draft model, through the mapping table `models/cloudformation.yaml`
-  (`cfn_mapping`, `cfn_paths`, `cfn_template`, `cfn_network`, `cfn_build`, `cfn_flows`,
-  `cfn_links`);
-- `model_writer`: a draft -> the commented YAML of a trustmap model.
+- `otm/`: an analysed model -> an OTM 0.2.0 document (`exporter`; `layout` places its
+  diagram), and an OTM document (JSON or YAML, leniently read) -> a draft model (`reader`,
+  `importer`, `values`, with the type table `models/otm.yaml` in `table`);
+- `cloudformation/`: a CloudFormation template (YAML with short-form tags, or JSON) -> a draft
+  model (`reader`, `network`, `importer`), through the mapping table
+  `models/cloudformation.yaml`;
+- shared by the importers of infrastructure code: the mapping-table schema and loader
+  (`mapping`), property paths (`paths`), the resources and the questions asked of them
+  (`resources`), the build of a draft from them (`build`, `flows`, `links`);
+- `model_writer`: a draft -> the commented YAML of a trustmap model; `names`: ids.
 
 Everything here is pure except `layout.compute_layout`, which may run Graphviz. The import
 diagnostics use the E4xx/W4xx range (positioned like every other diagnostic):

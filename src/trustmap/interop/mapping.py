@@ -30,7 +30,7 @@ from pydantic import (
 from trustmap.catalog import Catalog, builtin_catalog_dir
 from trustmap.diagnostics import Diagnostic, did_you_mean
 from trustmap.input_file import read_input_file
-from trustmap.interop.cfn_paths import PathError, parse_path
+from trustmap.interop.paths import PathError, parse_path
 from trustmap.model import EncryptionAtRest, Protocol
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, load_yaml

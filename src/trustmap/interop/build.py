@@ -15,9 +15,9 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic
-from trustmap.interop.cfn_flows import Flows, sg_rule_flows, within_group_note
-from trustmap.interop.cfn_mapping import CfnMapping, ResourceMapping
-from trustmap.interop.cfn_network import (
+from trustmap.interop.flows import Flows, sg_rule_flows, within_group_note
+from trustmap.interop.mapping import CfnMapping, ResourceMapping
+from trustmap.interop.cloudformation.network import (
     SECURITY_GROUP,
     SUBNET,
     VPC,
@@ -27,7 +27,7 @@ from trustmap.interop.cfn_network import (
     read_rules,
     read_subnets,
 )
-from trustmap.interop.cfn_template import Template, test_holds
+from trustmap.interop.resources import Template, test_holds
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
 

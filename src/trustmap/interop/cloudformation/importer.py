@@ -24,10 +24,10 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, has_errors
-from trustmap.interop.cfn_build import ACCOUNT, INTERNET, ON_PREMISES, PROPERTY_ORDER, Build, Component
-from trustmap.interop.cfn_links import add_entry_flows, add_link_flows
-from trustmap.interop.cfn_mapping import CfnMapping
-from trustmap.interop.cfn_template import Template
+from trustmap.interop.build import ACCOUNT, INTERNET, ON_PREMISES, PROPERTY_ORDER, Build, Component
+from trustmap.interop.links import add_entry_flows, add_link_flows
+from trustmap.interop.mapping import CfnMapping
+from trustmap.interop.resources import Template
 from trustmap.interop.model_writer import Draft, Entry
 from trustmap.source import Document
 

@@ -9,9 +9,9 @@ stands for its targets and for the groups that name it. Resources that the table
 
 from __future__ import annotations
 
-from trustmap.interop.cfn_build import Build
-from trustmap.interop.cfn_flows import FlowDraft
-from trustmap.interop.cfn_mapping import Link
+from trustmap.interop.build import Build
+from trustmap.interop.flows import FlowDraft
+from trustmap.interop.mapping import Link
 
 __all__ = ["add_entry_flows", "add_link_flows"]
 

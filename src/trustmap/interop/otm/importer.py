@@ -18,12 +18,12 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, has_errors
-from trustmap.interop.cfn_mapping import CfnMapping
+from trustmap.interop.mapping import CfnMapping
 from trustmap.interop.model_writer import Draft, Entry
 from trustmap.interop.names import IdAllocator, is_model_id, slugify
-from trustmap.interop.otm_mapping import OtmTable
-from trustmap.interop.otm_read import Element, OtmFlow, OtmRecords, read_records
-from trustmap.interop.otm_values import (
+from trustmap.interop.otm.table import OtmTable
+from trustmap.interop.otm.reader import Element, OtmFlow, OtmRecords, read_records
+from trustmap.interop.otm.values import (
     UUID,
     boolean,
     decision_entry,

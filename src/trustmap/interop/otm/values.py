@@ -9,7 +9,7 @@ from typing import Any
 
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import is_model_id, slugify
-from trustmap.interop.otm_read import Element, OtmFlow
+from trustmap.interop.otm.reader import Element, OtmFlow
 from trustmap.model import PROTOCOLS
 
 __all__ = ["UUID", "boolean", "decision_entry", "guess_protocol", "preferred_id", "rating", "tag_map"]

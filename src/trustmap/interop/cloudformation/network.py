@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from trustmap.interop.cfn_paths import UNRESOLVED, literal, references
-from trustmap.interop.cfn_template import Template, stable_key
+from trustmap.interop.paths import UNRESOLVED, literal, references
+from trustmap.interop.resources import Template, stable_key
 
 __all__ = ["Rule", "Subnet", "describe_value", "read_rules", "read_subnets"]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from trustmap.diagnostics import Diagnostic
-from trustmap.interop.cfn_mapping import CfnMapping, Placement, Test
-from trustmap.interop.cfn_paths import UNRESOLVED, literal, references, values_at
+from trustmap.interop.mapping import CfnMapping, Placement, Test
+from trustmap.interop.paths import UNRESOLVED, literal, references, values_at
 from trustmap.source import Document
 
 __all__ = ["MAX_HOPS", "Template", "test_holds"]

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from trustmap.interop.cfn_mapping import CfnMapping
-from trustmap.interop.cfn_network import Rule
+from trustmap.interop.mapping import CfnMapping
+from trustmap.interop.cloudformation.network import Rule
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
 

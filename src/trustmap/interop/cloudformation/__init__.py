@@ -1,0 +1,1 @@
+"""The CloudFormation wing: a template (YAML with short-form tags, or JSON) -> a draft model."""
