@@ -12,9 +12,9 @@ import pytest
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import format_diagnostics
-from trustmap.interop.mapping import CfnMapping, load_mapping
-from trustmap.interop.cloudformation.reader import load_template
 from trustmap.interop.cloudformation.importer import CfnImport, import_template
+from trustmap.interop.cloudformation.reader import load_template
+from trustmap.interop.mapping import ResourceTable, load_mapping
 from trustmap.interop.model_writer import render_model
 from trustmap.interop.otm.table import OtmTable, load_otm_table
 from trustmap.model import Model
@@ -27,7 +27,7 @@ SCHEMA = OTM_FILES / "otm-0.2.0.schema.json"
 
 
 @pytest.fixture(scope="session")
-def mapping(catalog: Catalog) -> CfnMapping:
+def mapping(catalog: Catalog) -> ResourceTable:
     found, problems = load_mapping(catalog)
     assert found is not None, format_diagnostics(problems)
     return found
@@ -62,7 +62,7 @@ def validated(text: str, catalog: Catalog, name: str = "imported.yaml") -> Model
     return loaded.model
 
 
-def import_cfn(path: Path, mapping: CfnMapping, catalog: Catalog) -> Imported:
+def import_cfn(path: Path, mapping: ResourceTable, catalog: Catalog) -> Imported:
     document, problems = load_template(path.name, path.read_bytes())
     assert document is not None, format_diagnostics(problems)
     result = import_template(document, mapping, catalog, name=path.stem)

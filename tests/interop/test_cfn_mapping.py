@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from tests.interop.conftest import TEMPLATES
 from trustmap.catalog import Catalog
 from trustmap.cli import app
-from trustmap.interop.mapping import CfnMapping, load_mapping
+from trustmap.interop.mapping import ResourceTable, load_mapping
 from trustmap.interop.paths import PathError, parse_path, references, values_at
 
 runner = CliRunner()
@@ -62,17 +62,17 @@ REQUIRED = {
 }
 
 
-def test_the_table_maps_the_required_types(mapping: CfnMapping) -> None:
+def test_the_table_maps_the_required_types(mapping: ResourceTable) -> None:
     assert len(mapping.resources) >= 40
     assert {t: mapping.resources[t].service for t in REQUIRED if t in mapping.resources} == REQUIRED
 
 
-def test_aurora_is_chosen_by_engine(mapping: CfnMapping) -> None:
+def test_aurora_is_chosen_by_engine(mapping: ResourceTable) -> None:
     rules = mapping.resources["AWS::RDS::DBCluster"].when
     assert [(r.path, r.starts_with, r.service) for r in rules] == [("Engine", "aurora", "aurora")]
 
 
-def test_the_port_table_covers_the_common_protocols(mapping: CfnMapping) -> None:
+def test_the_port_table_covers_the_common_protocols(mapping: ResourceTable) -> None:
     expected = {
         443: "https",
         80: "http",
@@ -87,7 +87,7 @@ def test_the_port_table_covers_the_common_protocols(mapping: CfnMapping) -> None
     assert {port: mapping.ports[port] for port in expected} == expected
 
 
-def test_every_section_names_each_type_once(mapping: CfnMapping) -> None:
+def test_every_section_names_each_type_once(mapping: ResourceTable) -> None:
     sections = [mapping.resources, mapping.relations, mapping.evidence, mapping.structural, mapping.ignored]
     seen: list[str] = [t for section in sections for t in section]
     assert len(seen) == len(set(seen))
@@ -130,6 +130,7 @@ def test_references_find_ref_getatt_and_sub_placeholders() -> None:
 
 BROKEN = """\
 cloudformation:
+  network: {vpc: AWS::EC2::VPC, subnet: AWS::EC2::Subnet, security_group: AWS::EC2::SecurityGroup}
   defaults:
     subnets: [SubnetId]
   resources:
@@ -155,7 +156,7 @@ def test_a_broken_table_gives_positioned_diagnostics(catalog: Catalog, tmp_path:
     assert found is None
     assert all(p.path == "mapping.yaml" and p.span is not None for p in problems)
     # schema errors first: the cross-checks (unknown service, duplicates) wait until the shape is right
-    assert sorted((p.code, p.line, p.column) for p in problems) == [("E103", 9, 50), ("E103", 12, 17)]
+    assert sorted((p.code, p.line, p.column) for p in problems) == [("E103", 10, 50), ("E103", 13, 17)]
     assert "'value' must be true or false" in problems[0].message
     assert "invalid path 'A..B'" in problems[1].message
 
@@ -167,7 +168,7 @@ def test_cross_checks_point_at_unknown_services_controls_and_duplicates(
     file.write_text(BROKEN.replace("value: yes-please", "value: true").replace('["A..B"]', "[A.B]"))
     found, problems = load_mapping(catalog, file, "mapping.yaml")
     assert found is None
-    assert sorted((p.code, p.line) for p in problems) == [("E204", 6), ("E205", 14), ("E209", 16)]
+    assert sorted((p.code, p.line) for p in problems) == [("E204", 7), ("E205", 15), ("E209", 17)]
     assert "'ec2'" in next(p.message for p in problems if p.code == "E204")  # among the suggestions
 
 
@@ -187,5 +188,5 @@ def test_the_cli_reports_a_broken_table_and_exits_2(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 2
-    assert ":6:" in result.output and "E204 unknown service 'ec3'" in result.output
+    assert ":7:" in result.output and "E204 unknown service 'ec3'" in result.output
     assert not (tmp_path / "m.yaml").exists()

@@ -14,18 +14,18 @@ from tests.conftest import EXAMPLE_NAMES
 from tests.interop.conftest import OTM_FILES, validated
 from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
-from trustmap.interop.mapping import CfnMapping
 from trustmap.interop.layout import grid_layout
+from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.model_writer import render_model
 from trustmap.interop.otm.exporter import layout_spec, otm_document, render_otm
 from trustmap.interop.otm.importer import OtmImport, import_otm
-from trustmap.interop.otm.table import OtmTable
 from trustmap.interop.otm.reader import load_otm
+from trustmap.interop.otm.table import OtmTable
 from trustmap.model import Model
 
 
 def _import(
-    raw: bytes, catalog: Catalog, table: OtmTable, mapping: CfnMapping, path: str = "in.otm.json"
+    raw: bytes, catalog: Catalog, table: OtmTable, mapping: ResourceTable, path: str = "in.otm.json"
 ) -> OtmImport:
     document, problems = load_otm(path, raw)
     assert document is not None, problems
@@ -46,7 +46,7 @@ def test_export_then_import_keeps_the_model(
     example: Callable[[str], Analysis],
     catalog: Catalog,
     otm_table: OtmTable,
-    mapping: CfnMapping,
+    mapping: ResourceTable,
 ) -> None:
     analysis = example(name)
     exported = render_otm(otm_document(analysis, grid_layout(layout_spec(analysis))), output_format)
@@ -80,7 +80,7 @@ def test_export_then_import_keeps_the_model(
     assert {d.finding for d in model.accepted} == {d.finding for d in original.accepted}
 
 
-def test_startleft_documents_are_read(catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping) -> None:
+def test_startleft_documents_are_read(catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable) -> None:
     path = OTM_FILES / "startleft-cloudformation.otm.yaml"
     result = _import(path.read_bytes(), catalog, otm_table, mapping, path.name)
     model, text = _model(result, catalog)
@@ -105,7 +105,7 @@ def test_startleft_documents_are_read(catalog: Catalog, otm_table: OtmTable, map
 
 
 def test_lenient_reading_of_awkward_documents(
-    catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
 ) -> None:
     path = OTM_FILES / "lenient.otm.json"
     result = _import(path.read_bytes(), catalog, otm_table, mapping, path.name)
@@ -154,7 +154,7 @@ def test_lenient_reading_of_awkward_documents(
 
 
 def test_a_document_in_the_published_shape_imports(
-    catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping, otm_schema: dict[str, Any]
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable, otm_schema: dict[str, Any]
 ) -> None:
     """UUID zone ids, null attributes, a code representation and threat instances, as in the
     specification's example (written for these tests: that example carries no licence)."""
@@ -181,7 +181,7 @@ def test_a_document_in_the_published_shape_imports(
     ],
 )
 def test_unusable_documents_are_errors(
-    raw: bytes, code: str, line: int, catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping
+    raw: bytes, code: str, line: int, catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
 ) -> None:
     document, problems = load_otm("bad.json", raw)
     if document is not None:
@@ -213,7 +213,7 @@ flows:
 
 
 def test_models_without_boundaries_round_trip(
-    catalog: Catalog, otm_table: OtmTable, mapping: CfnMapping, otm_schema: dict[str, object]
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable, otm_schema: dict[str, object]
 ) -> None:
     analysis, problems = analyze("tiny.yaml", TINY.encode(), catalog)
     assert analysis is not None, problems

@@ -1,7 +1,13 @@
-"""Commands that exchange models with other tools: `export otm`, `import otm`, `import cloudformation`."""
+"""Commands that exchange models with other tools: `export ...` and `import ...`.
+
+Each importer is a row of `IMPORTERS`: its command name, help, built-in table and the function
+that reads its input into a draft; `_register` turns a row into a `trustmap import` command.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,6 +34,7 @@ from trustmap.cli.common import (
 if TYPE_CHECKING:
     from trustmap.catalog import Catalog
     from trustmap.diagnostics import Diagnostic
+    from trustmap.interop.mapping import ResourceTable
     from trustmap.interop.model_writer import Draft
 
 export_app = typer.Typer(
@@ -156,6 +163,26 @@ def _finish(
     _write(output, text.encode("utf-8"), f"a model with {counts}", inputs)
 
 
+@dataclass(frozen=True)
+class Imported:
+    """What an importer made of its input: a draft (None on errors), diagnostics, source lines."""
+
+    draft: Draft | None
+    diagnostics: list[Diagnostic]
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One `trustmap import` command: a row of `IMPORTERS`."""
+
+    command: str
+    summary: str
+    argument: str
+    table: str  # the built-in table that --mapping replaces
+    run: Callable[[Path, Catalog, Path | None, str | None], Imported]
+
+
 def _read(path: Path) -> tuple[str, bytes]:
     shown, raw, problems = read_input(path)
     if raw is None:
@@ -164,15 +191,56 @@ def _read(path: Path) -> tuple[str, bytes]:
     return shown, raw
 
 
-@import_app.command("otm")
-def import_otm(
-    file: Annotated[Path, typer.Argument(help="OTM document (JSON or YAML).", show_default=False)],
-    output: OutputOption,
-    force: ForceOption = False,
-    name: NameOption = None,
-    catalog_dirs: CatalogOption = None,
-) -> None:
-    """Create a model from an Open Threat Model document (OTM 0.1/0.2, JSON or YAML).
+def _table_or_exit(catalog: Catalog, mapping_file: Path | None, wing: str) -> ResourceTable:
+    from trustmap.interop.mapping import load_mapping
+
+    shown = display_path(mapping_file) if mapping_file else None
+    mapping, problems = load_mapping(catalog, mapping_file, shown, wing)
+    if mapping is None:
+        print_diagnostics(problems)
+        raise typer.Exit(EXIT_INVALID)
+    return mapping
+
+
+def _run_otm(file: Path, catalog: Catalog, table_file: Path | None, name: str | None) -> Imported:
+    from trustmap.diagnostics import has_errors
+    from trustmap.interop.otm.importer import import_otm as run_import
+    from trustmap.interop.otm.reader import load_otm
+    from trustmap.interop.otm.table import load_otm_table
+
+    table, problems = load_otm_table(catalog, table_file)
+    if table is None:
+        print_diagnostics(problems)
+        raise typer.Exit(EXIT_INVALID)
+    mapping = _table_or_exit(catalog, None, "cloudformation")
+    shown, raw = _read(file)
+    document, problems = load_otm(shown, raw)
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    if document is None or has_errors(problems):
+        return Imported(None, problems, lines)
+    result = run_import(document, catalog, table, mapping, name=name)
+    return Imported(result.draft, list(result.diagnostics), lines)
+
+
+def _run_cloudformation(file: Path, catalog: Catalog, table_file: Path | None, name: str | None) -> Imported:
+    from trustmap.diagnostics import has_errors
+    from trustmap.interop.cloudformation.importer import import_template
+    from trustmap.interop.cloudformation.reader import load_template
+
+    mapping = _table_or_exit(catalog, table_file, "cloudformation")
+    shown, raw = _read(file)
+    document, problems = load_template(shown, raw)
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    if document is None or has_errors(problems):
+        return Imported(None, problems, lines)
+    result = import_template(document, mapping, catalog, name=name or file.stem, base=file.parent)
+    return Imported(result.draft, list(result.diagnostics), lines)
+
+
+IMPORTERS: tuple[Importer, ...] = (
+    Importer(
+        "otm",
+        """Create a model from an Open Threat Model document (OTM 0.1/0.2, JSON or YAML).
 
     Trust zones become boundaries, components components (types mapped to catalog services;
     unknown ones become external-system placeholders marked TODO), dataflows flows, assets
@@ -181,87 +249,72 @@ def import_otm(
     Example:
 
         trustmap import otm threat-model.otm.json -o model.yaml
-    """
-    from trustmap.diagnostics import has_errors
-    from trustmap.interop.mapping import load_mapping
-    from trustmap.interop.otm.importer import import_otm as run_import
-    from trustmap.interop.otm.table import load_otm_table
-    from trustmap.interop.otm.reader import load_otm
+    """,
+        "OTM document (JSON or YAML).",
+        "otm",
+        _run_otm,
+    ),
+    Importer(
+        "cloudformation",
+        """Create a model from a CloudFormation template, offline.
 
-    inputs = input_ids([file], catalog_dirs)
-    _check_output(output, force, inputs)
-    catalog = load_catalog_or_exit(catalog_dirs)
-    table, problems = load_otm_table(catalog)
-    mapping, mapping_problems = load_mapping(catalog)
-    if table is None or mapping is None:
-        print_diagnostics([*problems, *mapping_problems])
-        raise typer.Exit(EXIT_INVALID)
-    shown, raw = _read(file)
-    document, problems = load_otm(shown, raw)
-    lines = raw.decode("utf-8", errors="replace").splitlines()
-    if document is None or has_errors(problems):
-        print_diagnostics(problems, lines)
-        raise typer.Exit(EXIT_INVALID)
-    result = run_import(document, catalog, table, mapping, name=name)
-    if result.draft is None:
-        print_diagnostics(result.diagnostics, lines)
-        raise typer.Exit(EXIT_INVALID)
-    _finish(result.draft, list(result.diagnostics), output, catalog, lines, inputs)
-    raise typer.Exit(EXIT_OK)
-
-
-@import_app.command("cloudformation")
-def import_cloudformation(
-    template: Annotated[
-        Path, typer.Argument(help="CloudFormation template (YAML or JSON).", show_default=False)
-    ],
-    output: OutputOption,
-    force: ForceOption = False,
-    name: NameOption = None,
-    mapping_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping",
-            help="A mapping table to use instead of the built-in models/cloudformation.yaml.",
-            show_default=False,
-        ),
-    ] = None,
-    catalog_dirs: CatalogOption = None,
-) -> None:
-    """Create a model from a CloudFormation template, offline.
-
-    Resources become components through the mapping table; VPCs and subnets become boundaries;
-    security-group rules and references between resources become flows. Unmapped resources,
-    nested stacks and everything that needs review are printed and written at the top of the
-    model, which validates as written and is meant to be finished by hand.
+    The template is read as CloudFormation would deploy it with the parameters' defaults
+    (conditions, SAM events, Fn::ForEach, nested stacks from local files); resources become
+    components through the mapping table; VPCs and subnets become boundaries; security-group
+    rules and references between resources become flows. What the template does not state is
+    left out (a question); every resource that is not a component is named in the model, which
+    validates as written and is meant to be finished by hand.
 
     Example:
 
         trustmap import cloudformation template.yaml -o model.yaml
-    """
-    from trustmap.diagnostics import has_errors
-    from trustmap.interop.mapping import load_mapping
-    from trustmap.interop.cloudformation.reader import load_template
-    from trustmap.interop.cloudformation.importer import import_template
+    """,
+        "CloudFormation template (YAML or JSON).",
+        "cloudformation",
+        _run_cloudformation,
+    ),
+)
 
-    inputs = input_ids([template, mapping_file], catalog_dirs)
-    _check_output(output, force, inputs)
-    catalog = load_catalog_or_exit(catalog_dirs)
-    mapping, problems = load_mapping(
-        catalog, mapping_file, display_path(mapping_file) if mapping_file else None
-    )
-    if mapping is None:
-        print_diagnostics(problems)
-        raise typer.Exit(EXIT_INVALID)
-    shown, raw = _read(template)
-    document, problems = load_template(shown, raw)
-    lines = raw.decode("utf-8", errors="replace").splitlines()
-    if document is None or has_errors(problems):
-        print_diagnostics(problems, lines)
-        raise typer.Exit(EXIT_INVALID)
-    result = import_template(document, mapping, catalog, name=name or template.stem)
-    if result.draft is None:
-        print_diagnostics(result.diagnostics, lines)
-        raise typer.Exit(EXIT_INVALID)
-    _finish(result.draft, list(result.diagnostics), output, catalog, lines, inputs)
-    raise typer.Exit(EXIT_OK)
+
+def _register(importer: Importer) -> None:
+    def command(
+        source: Path,
+        output: Path,
+        force: bool = False,
+        name: str | None = None,
+        mapping_file: Path | None = None,
+        catalog_dirs: list[Path] | None = None,
+    ) -> None:
+        inputs = input_ids([source, mapping_file], catalog_dirs)
+        _check_output(output, force, inputs)
+        catalog = load_catalog_or_exit(catalog_dirs)
+        imported = importer.run(source, catalog, mapping_file, name)
+        if imported.draft is None:
+            print_diagnostics(imported.diagnostics, imported.lines)
+            raise typer.Exit(EXIT_INVALID)
+        _finish(imported.draft, imported.diagnostics, output, catalog, imported.lines, inputs)
+        raise typer.Exit(EXIT_OK)
+
+    # the options, per row (annotations are strings under `from __future__ import annotations`)
+    command.__annotations__ = {
+        "source": Annotated[Path, typer.Argument(help=importer.argument, show_default=False)],
+        "output": OutputOption,
+        "force": ForceOption,
+        "name": NameOption,
+        "mapping_file": Annotated[
+            Path | None,
+            typer.Option(
+                "--mapping",
+                help=f"A table to use instead of the built-in models/{importer.table}.yaml.",
+                show_default=False,
+            ),
+        ],
+        "catalog_dirs": CatalogOption,
+        "return": None,
+    }
+    command.__doc__ = importer.summary
+    import_app.command(importer.command)(command)
+
+
+for _importer in IMPORTERS:
+    _register(_importer)

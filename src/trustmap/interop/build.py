@@ -1,9 +1,12 @@
-"""Building a model from a template: components, boundaries, placement, properties and flows.
+"""Building a draft model from resources: components, boundaries, placement, properties and flows.
 
-`Build` holds the state of one import. Its steps run in order (`cloudformation.import_template`
-calls them): classify resources, add boundaries, add components, place them, set their
-properties, then add flows from security-group rules (`cfn_links` adds those from references
-and public entry points).
+Shared by the wings: a wing reads its files into a `Template` (resources in one shape) and a
+`Network` (subnets, security-group rules, routes), and `Build.run` does the rest, through the
+wing's mapping table. What the resources state is written; what they do not say is left out
+(the model format then treats it as unknown, a question), and what cannot be resolved offline
+(a parameter without default, an import, a condition that depends on them) is named in a
+comment next to the component it concerns. Nothing is invented on the internet: the internet
+appears only for an address range a rule states (`0.0.0.0/0`: anyone) and for public endpoints.
 """
 
 from __future__ import annotations
@@ -15,27 +18,20 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic
-from trustmap.interop.flows import Flows, sg_rule_flows, within_group_note
-from trustmap.interop.mapping import CfnMapping, ResourceMapping
-from trustmap.interop.cloudformation.network import (
-    SECURITY_GROUP,
-    SUBNET,
-    VPC,
-    Rule,
-    Subnet,
-    describe_value,
-    read_rules,
-    read_subnets,
-)
-from trustmap.interop.resources import Template, test_holds
+from trustmap.interop.flows import FlowDraft, Flows, sg_rule_flows
+from trustmap.interop.mapping import Link, ResourceMapping, ResourceTable
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
+from trustmap.interop.network import Network, Rule, Subnet
+from trustmap.interop.resources import Template, test_holds
 
 __all__ = ["ACCOUNT", "ANYONE", "INTERNET", "ON_PREMISES", "PROPERTY_ORDER", "Build", "Component"]
 
-NESTED_STACK = "AWS::CloudFormation::Stack"
 ACCOUNT, INTERNET, ON_PREMISES, ANYONE = "account", "internet", "on-premises", "internet-clients"
 PROPERTY_ORDER = ("internet_facing", "encryption_at_rest", "multi_az", "backup", "public_access", "logging")
+#: the usual port of an entry protocol
+ENTRY_PORTS = {"https": 443, "http": 80, "dns": 53, "tls": 443}
+MAX_DEPTH = 3
 
 
 @dataclass
@@ -49,50 +45,78 @@ class Component:
     origins: dict[str, str] = field(default_factory=dict)
     controls: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    zones: list[str] = field(default_factory=list)
+    #: members folded into it (instances of a cluster)
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Build:
     template: Template
-    mapping: CfnMapping
+    mapping: ResourceTable
     catalog: Catalog
+    network: Network
     ids: IdAllocator = field(default_factory=IdAllocator)
     boundaries: dict[str, Entry] = field(default_factory=dict)
-    boundary_of: dict[str, str] = field(default_factory=dict)  # VPC/subnet logical id -> boundary id
-    subnets: dict[str, Subnet] = field(default_factory=dict)
+    boundary_of: dict[str, str] = field(default_factory=dict)  # VPC/subnet resource -> boundary id
     components: dict[str, Component] = field(default_factory=dict)
-    component_of: dict[str, str] = field(default_factory=dict)  # logical id -> component id
+    component_of: dict[str, str] = field(default_factory=dict)  # resource -> component id
     members: dict[str, list[str]] = field(default_factory=dict)  # security group -> component ids
     flows: Flows = field(default_factory=Flows)
     attention: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     model_controls: list[str] = field(default_factory=list)
+    #: resource -> what became of it, for every resource that is not a component
+    fates: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def subnets(self) -> dict[str, Subnet]:
+        return self.network.subnets
+
+    def run(self) -> None:
+        """Every step, in order."""
+        for reserved in (ACCOUNT, INTERNET, ON_PREMISES, ANYONE):
+            self.ids.take(reserved)
+        mapped = self.classify()
+        self.add_boundaries()
+        self.add_components(mapped)
+        self.place_all()
+        self.set_properties()
+        self.add_rule_flows()
+        self.add_route_flows()
+        self.add_link_flows()
+        self.add_entry_flows()
+        self.attention.extend(self.network.notes)
 
     # -- resources ----------------------------------------------------------------------------
 
+    def _source(self, name: str) -> str:
+        return f"{name} ({self.template.type_of(name)})"
+
     def classify(self) -> list[str]:
-        """Mapped resources in template order; warnings for the rest."""
+        """Mapped resources in template order; a fate and warnings for the rest."""
         mapped: list[str] = []
         unmapped: dict[str, list[str]] = {}
-        known = (self.mapping.relations, self.mapping.structural, self.mapping.ignored)
+        network = self.mapping.network
         for name in self.template.resources:
             type_name = self.template.type_of(name)
-            if type_name == NESTED_STACK:
-                self.diagnostics.append(
-                    Diagnostic(
-                        "W401",
-                        f"nested stack '{name}' is not imported; import its template separately",
-                        self.template.document.path,
-                        self.template.key_span(name),
-                    )
-                )
-                self.attention.append(f"nested stack {name} was not imported: import its template separately")
-            elif type_name in self.mapping.resources:
+            if type_name in self.mapping.resources:
                 mapped.append(name)
             elif type_name in self.mapping.evidence:
                 self._model_control(self.mapping.evidence[type_name])
-            elif not any(type_name in section for section in known):
+                self.fates[name] = f"evidence of the control {self.mapping.evidence[type_name]}"
+            elif type_name in (network.vpc, network.subnet):
+                self.fates[name] = "a boundary"
+            elif type_name in self.mapping.structural:
+                self.fates[name] = self.mapping.structural[type_name]
+            elif type_name in self.mapping.relations:
+                relation = self.mapping.relations[type_name]
+                self.fates[name] = relation.note or "read for placement and flows"
+            elif type_name in self.mapping.ignored:
+                self.fates[name] = f"not modelled: {self.mapping.ignored[type_name]}"
+            else:
                 unmapped.setdefault(type_name, []).append(name)
+                self.fates[name] = "not modelled: the mapping table does not know this type"
                 self.diagnostics.append(
                     Diagnostic(
                         "W402",
@@ -118,10 +142,20 @@ class Build:
                 return rule.service
         return entry.service
 
+    def _member_of(self, name: str, entry: ResourceMapping) -> str | None:
+        for holder in self.template.refs(name, entry.member_of):
+            if self.template.type_of(holder) in self.mapping.resources:
+                return holder
+        return None
+
     def add_components(self, mapped: list[str]) -> None:
+        later = []
         for name in mapped:
             type_name = self.template.type_of(name)
             entry = self.mapping.resources[type_name]
+            if entry.member_of and self._member_of(name, entry) is not None:
+                later.append(name)
+                continue
             service = self.service_of(name, entry)
             if entry.singleton:
                 component_id = self.component_of.get(f"singleton:{service}") or self.ids.take(
@@ -138,26 +172,38 @@ class Build:
                     component.comments.append(entry.note)
             component.sources.append((name, type_name))
             self.component_of[name] = component_id
-            condition = self.template.resources[name].get("Condition")
-            if isinstance(condition, str):
-                component.comments.append(f"{name} exists only when condition {condition} holds")
+            self._origin_comments(component, name)
+        for name in later:
+            holder = self._member_of(name, self.mapping.resources[self.template.type_of(name)])
+            component = self.components[self.component_of[str(holder)]]
+            component.members.append(name)
+            self.component_of[name] = component.id
+            self.fates[name] = f"a member of {holder} (counted in its replicas)"
+
+    def _origin_comments(self, component: Component, name: str) -> None:
+        origin = self.template.origin.get(name)
+        if origin:
+            component.comments.append(f"{name} comes from {origin}")
+        conditional = self.template.conditional.get(name)
+        if conditional:
+            component.comments.append(f"{name} {conditional}")
 
     # -- boundaries and placement -----------------------------------------------------------
 
     def add_boundaries(self) -> None:
-        name = "AWS account"
+        source = self.template.source
         self.boundaries[ACCOUNT] = Entry(
-            {"kind": "account", "name": name}, comments=["the account the template deploys into"]
+            {"kind": "account", "name": "AWS account"}, comments=["the account the resources deploy into"]
         )
-        for vpc in self.template.of_type(VPC):
+        vpc_type, subnet_type = self.mapping.network.vpc, self.mapping.network.subnet
+        for vpc in self.template.of_type(vpc_type):
             boundary_id = self.ids.take(slugify(vpc, "vpc"))
             self.boundary_of[vpc] = boundary_id
             fields: dict[str, Any] = {"kind": "vpc", "name": vpc, "parent": ACCOUNT}
-            cidr = self.template.literals(vpc, "CidrBlock")
-            if cidr and isinstance(cidr[0], str):
-                fields["description"] = f"CIDR {cidr[0]}"
-            self.boundaries[boundary_id] = Entry(fields, comments=[f"CloudFormation: {vpc} ({VPC})"])
-        self.subnets = read_subnets(self.template)
+            cidr = self._first_literal(vpc, ["CidrBlock", "cidr_block"])
+            if cidr:
+                fields["description"] = f"CIDR {cidr}"
+            self.boundaries[boundary_id] = Entry(fields, comments=[f"{source}: {vpc} ({vpc_type})"])
         for subnet in self.subnets.values():
             boundary_id = self.ids.take(slugify(subnet.name, "subnet"))
             self.boundary_of[subnet.name] = boundary_id
@@ -167,12 +213,19 @@ class Build:
                 fields["public"] = True
             if subnet.cidr:
                 fields["description"] = f"CIDR {subnet.cidr}"
-            entry = Entry(fields, comments=[f"CloudFormation: {subnet.name} ({SUBNET})"])
+            entry = Entry(fields, comments=[f"{source}: {subnet.name} ({subnet_type})"])
             if subnet.why_public:
                 entry.trailing["public"] = subnet.why_public
             if subnet.vpc is None:
                 self.attention.append(f"subnet {subnet.name} names no VPC of the template; set its parent")
             self.boundaries[boundary_id] = entry
+
+    def _first_literal(self, name: str, paths: list[str]) -> str | None:
+        for path in paths:
+            found = self.template.literals(name, path)
+            if found and isinstance(found[0], str):
+                return found[0]
+        return None
 
     def _place(self, component: Component) -> None:
         names = [n for n, _ in component.sources]
@@ -181,20 +234,23 @@ class Build:
         name = names[0]
         entry = self.mapping.resources[self.template.type_of(name)]
         attached = list(self.template.attached(name, entry.attached_by))
+        subnet_type, vpc_type = self.mapping.network.subnet, self.mapping.network.vpc
         subnets: list[str] = []
         vpcs: list[str] = []
         for source in [name, *attached]:
             subnets.extend(
                 s
-                for s in self.template.placed_in(source, self.mapping, "subnets", SUBNET)
-                if s not in subnets
+                for s in self.template.placed_in(source, self.mapping, "subnets", subnet_type)
+                if s not in subnets and s in self.subnets
             )
-            vpcs.extend(v for v in self.template.placed_in(source, self.mapping, "vpc", VPC) if v not in vpcs)
+            vpcs.extend(
+                v for v in self.template.placed_in(source, self.mapping, "vpc", vpc_type) if v not in vpcs
+            )
         groups = self._groups_of(name, attached)
         if subnets:
             chosen = sorted(subnets, key=lambda s: (not self.subnets[s].public, s))[0]
             component.boundary = self.boundary_of[chosen]
-            if self.template.conditional(name, self.mapping, "subnets"):
+            if self.template.conditional_at(name, self.mapping, "subnets"):
                 self.attention.append(
                     f"{name}'s subnets depend on a condition ({', '.join(subnets)}); "
                     f"placed in {chosen}: check its boundary"
@@ -205,27 +261,44 @@ class Build:
                     self.attention.append(
                         f"{name} spans public and private subnets; placed in public {chosen}"
                     )
-                zones = {self.subnets[s].zone for s in subnets if self.subnets[s].zone is not None}
-                if len(zones) > 1 and "multi_az" not in component.properties:
-                    component.properties["multi_az"] = True
-                    component.origins["multi_az"] = f"subnets in {len(zones)} availability zones"
+                if entry.group:
+                    self._spread(component, [self.subnets[s] for s in subnets])
             return
         vpcs.extend(
-            v for g in groups for v in self.template.placed_in(g, self.mapping, "vpc", VPC) if v not in vpcs
+            v
+            for g in groups
+            for v in self.template.placed_in(g, self.mapping, "vpc", vpc_type)
+            if v not in vpcs
         )
-        if vpcs:
+        if vpcs and vpcs[0] in self.boundary_of:
             component.boundary = self.boundary_of[vpcs[0]]
         if self.template.unresolved_placement(name, self.mapping, "subnets"):
+            component.comments.append(
+                f"question: {name} names subnets outside the template (parameters, imports or data "
+                "sources); its boundary is a guess"
+            )
             self.attention.append(
                 f"{name} names subnets outside the template (parameters or imports); set its boundary by hand"
             )
+
+    def _spread(self, component: Component, subnets: list[Subnet]) -> None:
+        """A group over subnets in several zones: its zones by name, else `multi_az`."""
+        zones = list(dict.fromkeys(s.zone for s in subnets if s.zone is not None))
+        names = list(dict.fromkeys(s.zone_name for s in subnets if s.zone_name is not None))
+        if len(names) == len(zones) and len(names) > 1:
+            component.zones = names
+        elif len(zones) > 1 and "multi_az" not in component.properties:
+            component.properties["multi_az"] = True
+            component.origins["multi_az"] = f"subnets in {len(zones)} availability zones"
 
     def _groups_of(self, name: str, attached: Iterable[str]) -> list[str]:
         groups: list[str] = []
         for source in [name, *attached]:
             groups.extend(
                 g
-                for g in self.template.placed_in(source, self.mapping, "security_groups", SECURITY_GROUP)
+                for g in self.template.placed_in(
+                    source, self.mapping, "security_groups", self.mapping.network.security_group
+                )
                 if g not in groups
             )
         return groups
@@ -251,6 +324,20 @@ class Build:
                 for control_rule in entry.controls:
                     if test_holds(self.template, name, [control_rule, *control_rule.and_]):
                         self._control(component, control_rule.control)
+            for prop, why in self._unknown(component).items():
+                component.comments.append(f"question: {prop} is not known: {why}")
+
+    def _unknown(self, component: Component) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for name, _ in component.sources:
+            for prop, why in self.template.unknown.get(name, {}).items():
+                found.setdefault(prop, why)
+        return found
+
+    def _conditions(self, name: str, path: str) -> str:
+        top = path.split(".")[0].split("[")[0]
+        decided = self.template.decided.get(name, {}).get(top)
+        return f" (conditional: {'; '.join(decided)})" if decided else ""
 
     def _property(self, component: Component, name: str, prop: str, rules: list[Any]) -> None:
         undecided = []
@@ -259,15 +346,16 @@ class Build:
             if holds:
                 if prop not in component.properties or component.origins.get(prop, "").startswith("subnets"):
                     component.properties[prop] = rule.value
-                    component.origins[prop] = f"{name}.{rule.path}"
+                    component.origins[prop] = f"{name}.{rule.path}" + self._conditions(name, rule.path)
                 return
             if holds is None:
                 undecided.append(rule.path)
         if undecided:
-            self.attention.append(
-                f"{name}: {prop} depends on an expression ({', '.join(dict.fromkeys(undecided))}); "
-                "set it by hand"
+            paths = ", ".join(dict.fromkeys(undecided))
+            component.comments.append(
+                f"question: {prop} depends on an expression with no value offline ({name}: {paths})"
             )
+            self.attention.append(f"{name}: {prop} depends on an expression ({paths}); set it by hand")
 
     def _control(self, component: Component, control: str) -> None:
         canonical = self.catalog.canonical_control(control) or control
@@ -277,7 +365,7 @@ class Build:
         elif canonical not in component.controls:
             component.controls.append(canonical)
 
-    # -- flows ----------------------------------------------------------------------------------
+    # -- components outside the account ---------------------------------------------------------
 
     def _outside(self, key: str, service: str, name: str, boundary: str, comment: str) -> str:
         if key in self.components:
@@ -302,38 +390,42 @@ class Build:
         )
 
     def peer_components(self, rule: Rule) -> list[str]:
-        """Components standing for the address range, prefix list or group a rule names."""
+        """Components standing for the address range or resource a rule names; none when the
+        rule names something the template does not resolve (that becomes a question)."""
+        if rule.peer_kind == "resource":
+            return [self.component_of[rule.peer]] if rule.peer in self.component_of else []
         if rule.peer_kind == "cidr" and isinstance(rule.peer, str):
             return self._range(rule.peer, rule)
-        text = describe_value(rule.peer)
-        what = {"prefix-list": "prefix list", "cidr": "address range"}.get(rule.peer_kind, "security group")
-        self.attention.append(
-            f"{rule.origin} allows the {what} {text}: the placeholder component stands for it; replace it"
+        return []
+
+    def _question(self, rule: Rule, targets: list[str], allows: str) -> None:
+        what = rule.peer_text
+        text = (
+            f"question: {rule.origin} lets {what} reach it ({allows}); the template does not say who "
+            "that is: add the flow from the component it stands for"
         )
-        return [
-            self._outside(
-                slugify(f"{what} {text}", "outside"),
-                "external-system",
-                f"{what} {text}",
-                INTERNET,
-                f"TODO: {what} {text} from {rule.origin}; replace with what it really is",
-            )
-        ]
+        for target in targets:
+            comments = self.components[target].comments
+            if text not in comments:
+                comments.append(text)
+        self.attention.append(
+            f"{rule.origin} allows {what}, which the template does not resolve; see its targets"
+        )
 
     def _range(self, cidr: str, rule: Rule) -> list[str]:
         try:
             network = ipaddress.ip_network(cidr, strict=False)
         except ValueError:
-            return self._placeholder_range(cidr, "external-system", INTERNET, rule)
+            return []
         if network.prefixlen == 0:
             return [self.anyone()]
         inside = [s.name for s in self.subnets.values() if s.cidr and _overlaps(network, s.cidr)]
         if inside:
             holders = {self.boundary_of[s] for s in inside}
             return [c.id for c in self.components.values() if c.boundary in holders]
-        for vpc in self.template.of_type(VPC):
-            vpc_cidr = self.template.literals(vpc, "CidrBlock")
-            if vpc_cidr and isinstance(vpc_cidr[0], str) and _overlaps(network, vpc_cidr[0]):
+        for vpc in self.template.of_type(self.mapping.network.vpc):
+            vpc_cidr = self._first_literal(vpc, ["CidrBlock", "cidr_block"])
+            if vpc_cidr and _overlaps(network, vpc_cidr) and vpc in self.boundary_of:
                 return [
                     c.id for c in self.components.values() if self._within(c.boundary, self.boundary_of[vpc])
                 ]
@@ -354,35 +446,186 @@ class Build:
                 service,
                 f"Network {cidr}",
                 boundary,
-                f"TODO: the address range {cidr} allowed by {rule.origin}; say what it is",
+                f"the address range {cidr} that {rule.origin} allows; say what it is",
             )
         ]
 
     def _within(self, boundary: str, ancestor: str) -> bool:
         current: str | None = boundary
-        while current is not None:
+        seen: set[str] = set()
+        while current is not None and current not in seen:
             if current == ancestor:
                 return True
+            seen.add(current)
             parent = self.boundaries[current].fields.get("parent") if current in self.boundaries else None
             current = parent if isinstance(parent, str) else None
         return False
 
+    # -- flows ----------------------------------------------------------------------------------
+
     def add_rule_flows(self) -> None:
-        rules, notes = read_rules(self.template)
-        self.attention.extend(notes)
-        for rule in rules:
-            if rule.direction == "egress" and rule.peer_kind != "group":
+        for rule in self.network.rules:
+            if rule.direction == "egress" and rule.peer_kind not in ("group", "resource"):
                 continue  # outbound address rules are the usual allow-all; they name no peer
+            unresolved = rule.peer_kind in ("unknown", "prefix-list") or (
+                rule.peer_kind == "cidr" and not isinstance(rule.peer, str)
+            )
+            if unresolved:
+                targets = self.members.get(rule.group, []) if rule.direction == "ingress" else []
+                if targets:
+                    from trustmap.interop.flows import rule_protocol
+
+                    self._question(rule, targets, rule_protocol(rule, self.mapping)[2])
+                elif rule.group not in self.members:
+                    self.attention.append(
+                        f"security group {rule.group} has rules but no imported resource uses it"
+                    )
+                continue
             flows = sg_rule_flows(rule, self.members, self.mapping, self.peer_components)
-            members = self.members.get(rule.group, [])
-            if rule.peer_kind == "group" and str(rule.peer) == rule.group and len(members) > 1:
-                self.attention.append(within_group_note(rule.group, members))
             if not flows and rule.group not in self.members:
                 self.attention.append(
                     f"security group {rule.group} has rules but no imported resource uses it"
                 )
             for flow in flows:
                 self.flows.add(flow)
+
+    def add_route_flows(self) -> None:
+        """NAT gateway -> internet gateway: plumbing that carries no data of its own."""
+        for nat, gateway in self.network.routes:
+            if nat in self.component_of and gateway in self.component_of:
+                self.flows.add(
+                    FlowDraft(
+                        self.component_of[nat],
+                        self.component_of[gateway],
+                        "other",
+                        None,
+                        reasons=[f"{nat}'s subnet routes to the internet through {gateway}"],
+                        kind="route",
+                    )
+                )
+
+    def _resolve(self, name: str, depth: int) -> list[str]:
+        """Components a reference stands for: the resource itself, or a relation's members."""
+        if name in self.component_of:
+            return [self.component_of[name]]
+        template = self.template
+        relation = self.mapping.relations.get(template.type_of(name))
+        if relation is None or depth >= MAX_DEPTH:
+            return []
+        found = [c for ref in template.refs(name, relation.targets) for c in self._resolve(ref, depth + 1)]
+        if relation.referenced_by:
+            for other in template.resources:
+                if name in template.refs(other, relation.referenced_by):
+                    found.extend(self._resolve(other, depth + 1))
+        return list(dict.fromkeys(found))
+
+    def _ends(self, name: str, path: str | None) -> list[str]:
+        if path is None:
+            return [self.component_of[name]] if name in self.component_of else []
+        found: list[str] = []
+        for ref in self.template.refs(name, [path]):
+            found.extend(c for c in self._resolve(ref, 0) if c not in found)
+        return found
+
+    def _protocol_and_port(self, name: str, link: Link) -> tuple[str, int | None]:
+        template, mapping = self.template, self.mapping
+        read = name
+        via = {"to": link.to, "from": link.from_}.get(link.read_from)
+        if via is not None:
+            named = template.refs(name, [via])
+            read = named[0] if named else name
+        protocol: str = link.protocol
+        if link.protocol_path:
+            values = [v for v in template.literals(read, link.protocol_path) if isinstance(v, str)]
+            protocol = mapping.protocol_names.get(values[0].lower(), protocol) if values else protocol
+        port = None
+        if link.port_path:
+            port = _port(list(template.literals(read, link.port_path)))
+            if port is not None and protocol == "other":
+                protocol = mapping.ports.get(port, "other")
+        return protocol, port
+
+    def add_link_flows(self) -> None:
+        for name in self.template.resources:
+            type_name = self.template.type_of(name)
+            entry = self.mapping.resources.get(type_name) or self.mapping.relations.get(type_name)
+            for link in entry.links if entry is not None else []:
+                protocol, port = self._protocol_and_port(name, link)
+                origin = self.template.origin.get(name)
+                reason = f"{name} ({type_name}) {link.name or 'refers to'} {link.to or link.from_ or 'it'}"
+                if origin:
+                    reason += f"; {name} comes from {origin}"
+                for source in self._ends(name, link.from_):
+                    for target in self._ends(name, link.to):
+                        self.flows.add(
+                            FlowDraft(source, target, protocol, port, name=link.name, reasons=[reason])
+                        )
+
+    def _listeners(self, name: str, entry: ResourceMapping) -> list[tuple[str, int | None, str]] | None:
+        """(protocol, port, where) of each listener the template states; None when the type
+        has no listeners to read (its entry protocol is the service's own)."""
+        spec = entry.listeners
+        if spec is None:
+            return None
+        holders: list[tuple[str, str]] = []  # (resource, path of one listener)
+        if spec.path is not None:
+            holders.append((name, spec.path))
+        if spec.resource is not None and spec.by is not None:
+            holders.extend(
+                (other, "")
+                for other in self.template.of_type(spec.resource)
+                if name in self.template.refs(other, [spec.by])
+            )
+        found: list[tuple[str, int | None, str]] = []
+        for holder, base in holders:
+            prefix = f"{base}." if base else ""
+            protocols = list(self.template.literals(holder, prefix + spec.protocol))
+            ports = list(self.template.literals(holder, prefix + spec.port))
+            for index, raw in enumerate(protocols or [None] * len(ports)):
+                protocol = (
+                    self.mapping.protocol_names.get(str(raw).lower(), "other")
+                    if isinstance(raw, str)
+                    else "other"
+                )
+                port = _port(ports[index : index + 1])
+                if protocol == "other" and port is not None:
+                    protocol = self.mapping.ports.get(port, "other")
+                found.append((protocol, port, holder))
+        return list(dict.fromkeys(found))
+
+    def add_entry_flows(self) -> None:
+        for component in list(self.components.values()):
+            for name, type_name in component.sources:
+                entry = self.mapping.resources[type_name]
+                if entry.internet_entry is None or component.properties.get("internet_facing") is False:
+                    continue
+                anyone = self.anyone()
+                if self.flows.has_flow_from(anyone, component.id):
+                    continue
+                listeners = self._listeners(name, entry)
+                if listeners is None:
+                    protocol: str = entry.internet_entry
+                    reason = f"{name} is a public endpoint ({type_name})"
+                    self.flows.add(
+                        FlowDraft(anyone, component.id, protocol, ENTRY_PORTS.get(protocol), reasons=[reason])
+                    )
+                    continue
+                if not listeners:
+                    component.comments.append(
+                        f"question: {name}'s listeners are not in the template: the protocol and port of "
+                        "its entry flow are unknown (written as `other`)"
+                    )
+                    listeners = [("other", None, name)]
+                for protocol, port, holder in listeners:
+                    reason = f"{name} is a public endpoint ({type_name}); listener {holder}"
+                    self.flows.add(FlowDraft(anyone, component.id, protocol, port, reasons=[reason]))
+
+
+def _port(values: list[Any]) -> int | None:
+    texts = [str(v) for v in values if isinstance(v, int | str) and not isinstance(v, bool)]
+    if texts and texts[0].isdigit() and 0 < int(texts[0]) < 65536:
+        return int(texts[0])
+    return None
 
 
 def _overlaps(network: ipaddress.IPv4Network | ipaddress.IPv6Network, other: str) -> bool:

@@ -1,13 +1,15 @@
-"""The CloudFormation mapping table (`models/cloudformation.yaml`): its schema and its loader.
+"""The mapping tables of the importers: their schema and one loader for every table.
 
-The table says, per resource type, which catalog service a resource becomes, where it sits
+`models/cloudformation.yaml` and `models/terraform.yaml` share one schema (`ResourceTable`,
+under a root key naming the wing): per resource type, which catalog service a resource becomes, where it sits
 (the property paths that name its subnets, VPC and security groups), which properties carry
 over to the model and how (`properties`: ordered tests over property paths, the first match
 sets the value), which controls it evidences, and which flows its references imply (`links`).
 It also lists the types consumed for boundaries and flows (`structural`), the types left out
 on purpose (`ignored`) and the port-to-protocol table used for security-group rules.
 
-A broken table is reported like a broken model: positioned `path:line:column: CODE message`
+`load_table` reads any of the tables (the OTM table too). A broken table is reported like a
+broken model: positioned `path:line:column: CODE message`
 diagnostics (E1xx from the schema, E204/E205 for unknown services or controls).
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -36,18 +38,24 @@ from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, load_yaml
 
 __all__ = [
-    "CfnMapping",
+    "WINGS",
     "EncryptionRule",
     "FlagRule",
     "Link",
-    "MappingFile",
+    "Listeners",
+    "NetworkTypes",
     "PropertyRules",
     "ResourceMapping",
+    "ResourceTable",
     "Test",
     "check_mapping",
     "default_mapping_path",
     "load_mapping",
+    "load_table",
 ]
+
+#: the wings whose tables share this schema, by their root key (the file is models/<wing>.yaml)
+WINGS = ("cloudformation", "terraform")
 
 Scalar = bool | int | float | str
 
@@ -129,8 +137,8 @@ class Link(_Entry):
     protocol: Protocol = "aws-api"
     protocol_path: PathText | None = None
     port_path: PathText | None = None
-    #: read `protocol_path` and `port_path` on the resource named at `to` (a target group)
-    read_from: Literal["self", "to"] = "self"
+    #: read `protocol_path` and `port_path` on the resource named at `to` (a target group) or `from`
+    read_from: Literal["self", "to", "from"] = "self"
     name: str | None = None
 
 
@@ -140,6 +148,18 @@ class Placement(_Entry):
     subnets: list[PathText] = Field(default_factory=list)
     vpc: list[PathText] = Field(default_factory=list)
     security_groups: list[PathText] = Field(default_factory=list)
+
+
+class Listeners(_Entry):
+    """Where the listeners of a public entry point are written: at `path` on the resource
+    itself, or on resources of type `resource` that name it at `by`; `protocol` and `port` are
+    paths within one listener."""
+
+    path: PathText | None = None
+    resource: str | None = None
+    by: PathText | None = None
+    protocol: PathText
+    port: PathText
 
 
 class ResourceMapping(Placement):
@@ -155,6 +175,13 @@ class ResourceMapping(Placement):
     singleton: bool = False
     #: clients on the internet reach it directly (when it is internet facing)
     internet_entry: Protocol | None = None
+    #: the entry's protocols and ports as its listeners state them (else `internet_entry`)
+    listeners: Listeners | None = None
+    #: a group of members spread over its subnets (an Auto Scaling group): `zones` / `multi_az`
+    group: bool = False
+    #: paths naming the resource this one is a member of (an instance of an Aurora cluster): it
+    #: folds into that component, which counts its members as `replicas`
+    member_of: list[PathText] = Field(default_factory=list)
     note: str | None = None
 
 
@@ -173,7 +200,16 @@ class Relation(Placement):
     note: str | None = None
 
 
-class CfnMapping(_Entry):
+class NetworkTypes(_Entry):
+    """The resource types that are boundaries and security groups rather than components."""
+
+    vpc: str
+    subnet: str
+    security_group: str
+
+
+class ResourceTable(_Entry):
+    network: NetworkTypes
     defaults: Placement
     resources: dict[str, ResourceMapping]
     relations: dict[str, Relation] = Field(default_factory=dict)
@@ -197,15 +233,22 @@ class CfnMapping(_Entry):
         return value
 
 
-class MappingFile(_Entry):
-    cloudformation: CfnMapping
+class _CloudFormationFile(_Entry):
+    cloudformation: ResourceTable
 
 
-def default_mapping_path() -> Path:
-    return builtin_catalog_dir() / "cloudformation.yaml"
+class _TerraformFile(_Entry):
+    terraform: ResourceTable
 
 
-def _types_clash(mapping: CfnMapping, document: Document) -> list[Diagnostic]:
+_FILES: dict[str, type[_Entry]] = {"cloudformation": _CloudFormationFile, "terraform": _TerraformFile}
+
+
+def default_mapping_path(wing: str = "cloudformation") -> Path:
+    return builtin_catalog_dir() / f"{wing}.yaml"
+
+
+def _types_clash(mapping: ResourceTable, document: Document, wing: str) -> list[Diagnostic]:
     sections = ("resources", "relations", "evidence", "structural", "ignored")
     owner: dict[str, str] = {}
     found = []
@@ -217,19 +260,21 @@ def _types_clash(mapping: CfnMapping, document: Document) -> list[Diagnostic]:
                         "E209",
                         f"resource type '{type_name}' is listed in both '{owner[type_name]}' and '{section}'",
                         document.path,
-                        document.source_map.key(("cloudformation", section, type_name)),
+                        document.source_map.key((wing, section, type_name)),
                     )
                 )
             owner[type_name] = section
     return found
 
 
-def check_mapping(mapping: CfnMapping, document: Document, catalog: Catalog) -> list[Diagnostic]:
+def check_mapping(
+    mapping: ResourceTable, document: Document, catalog: Catalog, wing: str = "cloudformation"
+) -> list[Diagnostic]:
     """Cross-checks the schema cannot make: services and controls exist, types appear once."""
-    found = _types_clash(mapping, document)
+    found = _types_clash(mapping, document, wing)
     at = document.source_map
     for type_name, entry in mapping.resources.items():
-        base = ("cloudformation", "resources", type_name)
+        base = (wing, "resources", type_name)
         services: list[tuple[str, tuple[str | int, ...]]] = [(entry.service, (*base, "service"))]
         services += [(rule.service, (*base, "when", i, "service")) for i, rule in enumerate(entry.when)]
         for service, path in services:
@@ -259,27 +304,40 @@ def check_mapping(mapping: CfnMapping, document: Document, catalog: Catalog) -> 
                     "E205",
                     f"unknown control '{control}'{did_you_mean(control, catalog.controls)}",
                     document.path,
-                    at.value(("cloudformation", "evidence", type_name)),
+                    at.value((wing, "evidence", type_name)),
                 )
             )
     return found
 
 
-def load_mapping(
-    catalog: Catalog, path: Path | None = None, shown: str | None = None
-) -> tuple[CfnMapping | None, list[Diagnostic]]:
-    """Read and check a mapping table (the built-in one by default)."""
-    file = path or default_mapping_path()
-    label = shown or ("models/cloudformation.yaml" if path is None else file.as_posix())
+Table = TypeVar("Table", bound=BaseModel)
+
+
+def load_table(
+    file: Path, label: str, schema: type[Table]
+) -> tuple[Table | None, Document | None, list[Diagnostic]]:
+    """Read a YAML table and check it against its schema, with positioned diagnostics."""
     raw, unreadable = read_input_file(file, label)
     if raw is None:
-        return None, unreadable
+        return None, None, unreadable
     document, problems = load_yaml(label, raw)
     if document is None:
-        return None, problems
+        return None, None, problems
     try:
-        mapping = MappingFile.model_validate(document.data).cloudformation
+        return schema.model_validate(document.data), document, problems
     except ValidationError as error:
-        return None, [*problems, *diagnostics_from_validation_error(error, document, MappingFile)]
-    problems.extend(check_mapping(mapping, document, catalog))
+        return None, document, [*problems, *diagnostics_from_validation_error(error, document, schema)]
+
+
+def load_mapping(
+    catalog: Catalog, path: Path | None = None, shown: str | None = None, wing: str = "cloudformation"
+) -> tuple[ResourceTable | None, list[Diagnostic]]:
+    """Read and check the mapping table of a wing (the built-in one by default)."""
+    file = path or default_mapping_path(wing)
+    label = shown or (f"models/{wing}.yaml" if path is None else file.as_posix())
+    found, document, problems = load_table(file, label, _FILES[wing])
+    if found is None or document is None:
+        return None, problems
+    mapping: ResourceTable = getattr(found, wing)
+    problems.extend(check_mapping(mapping, document, catalog, wing))
     return (None if problems else mapping), problems

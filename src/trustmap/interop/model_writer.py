@@ -46,6 +46,8 @@ class Draft:
     controls: list[str] = field(default_factory=list)
     #: risk decisions (the model's `accepted` list)
     accepted: list[Entry] = field(default_factory=list)
+    #: what of the input did not become a component, each named with what became of it
+    left_out: list[str] = field(default_factory=list)
 
 
 def _dump(value: Any, style: str | None) -> str:
@@ -142,6 +144,12 @@ def render_model(draft: Draft) -> str:
         out.append("#")
         out.append("# Needs the architect's attention:")
         for item in draft.attention:
+            wrapped = textwrap.wrap(item, width=96, break_long_words=False, break_on_hyphens=False)
+            out.extend(_comment_lines(["- " + wrapped[0], *("  " + rest for rest in wrapped[1:])], ""))
+    if draft.left_out:
+        out.append("#")
+        out.append("# Not components (every other resource of the input, and what became of it):")
+        for item in draft.left_out:
             wrapped = textwrap.wrap(item, width=96, break_long_words=False, break_on_hyphens=False)
             out.extend(_comment_lines(["- " + wrapped[0], *("  " + rest for rest in wrapped[1:])], ""))
     out.append("")

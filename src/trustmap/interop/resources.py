@@ -1,20 +1,21 @@
-"""A parsed CloudFormation template and the questions the importer asks of it.
+"""The resources an importer reads, and the questions it asks of them.
 
-`Template.read` checks the outline (a `Resources` mapping of resources with a string `Type`)
-and reports what is wrong as E4xx diagnostics; the rest answers questions about references:
-which subnets, VPCs and security groups a resource names (directly, or through a subnet group,
-a launch template or another resource), all following the paths of the mapping table.
+Every wing gives its resources in one shape, CloudFormation's: a mapping of name to
+`{"Type": ..., "Properties": {...}}` where a reference to another resource is `{"Ref": name}`
+(or `Fn::GetAtt`, or a `${name}` in `Fn::Sub`) and a value that cannot be known offline is an
+intrinsic function. `Template` answers questions about references: which subnets, VPCs and
+security groups a resource names (directly, or through a subnet group, a launch template or
+another resource), all following the paths of the mapping table.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from trustmap.diagnostics import Diagnostic
-from trustmap.interop.mapping import CfnMapping, Placement, Test
+from trustmap.interop.mapping import Placement, ResourceTable, Test
 from trustmap.interop.paths import UNRESOLVED, literal, references, values_at
 from trustmap.source import Document
 
@@ -29,50 +30,16 @@ class Template:
     document: Document
     resources: Mapping[str, Mapping[str, Any]]
     parameters: Mapping[str, Any]
-
-    @classmethod
-    def read(cls, document: Document) -> tuple[Template | None, list[Diagnostic]]:
-        """The template's resources, or None with E401 when it has none to read."""
-        data, at = document.data, document.source_map
-        raw = data.get("Resources")
-        if not isinstance(raw, dict) or not raw:
-            what = "no 'Resources' section" if raw is None else "an empty or malformed 'Resources' section"
-            span = at.key(("Resources",)) if "Resources" in data else at.value(())
-            return None, [
-                Diagnostic(
-                    "E401",
-                    f"the template has {what}: expected a mapping of logical id to "
-                    "resource (is this a CloudFormation template?)",
-                    document.path,
-                    span,
-                )
-            ]
-        problems = []
-        resources: dict[str, Mapping[str, Any]] = {}
-        for name, resource in raw.items():
-            if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
-                problems.append(
-                    Diagnostic(
-                        "E402",
-                        f"resource '{name}' needs a 'Type' such as AWS::EC2::Instance",
-                        document.path,
-                        at.key(("Resources", str(name))),
-                    )
-                )
-                continue
-            if "Properties" in resource and not isinstance(resource["Properties"], dict):
-                problems.append(
-                    Diagnostic(
-                        "E402",
-                        f"the 'Properties' of resource '{name}' must be a mapping",
-                        document.path,
-                        at.value(("Resources", str(name), "Properties")),
-                    )
-                )
-                continue
-            resources[str(name)] = resource
-        parameters = data.get("Parameters")
-        return cls(document, resources, parameters if isinstance(parameters, dict) else {}), problems
+    #: what the resources are written in, for comments: "CloudFormation", "Terraform"
+    source: str = "CloudFormation"
+    #: resource -> where it comes from when it is not written as such (a nested stack, a loop)
+    origin: Mapping[str, str] = field(default_factory=dict)
+    #: resource -> the condition it exists under
+    conditional: Mapping[str, str] = field(default_factory=dict)
+    #: resource -> property -> the conditions decided in it
+    decided: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
+    #: resource -> property -> why its value is not known (an unresolved Terraform expression)
+    unknown: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     # -- basic access ---------------------------------------------------------------------
 
@@ -110,13 +77,13 @@ class Template:
 
     # -- placement -------------------------------------------------------------------------
 
-    def _placement_paths(self, name: str, mapping: CfnMapping, kind: str) -> list[str]:
+    def _placement_paths(self, name: str, mapping: ResourceTable, kind: str) -> list[str]:
         type_name = self.type_of(name)
         entry: Placement | None = mapping.resources.get(type_name) or mapping.relations.get(type_name)
         own = list(getattr(entry, kind)) if entry is not None else []
         return [*getattr(mapping.defaults, kind), *own]
 
-    def placed_in(self, name: str, mapping: CfnMapping, kind: str, target_type: str) -> list[str]:
+    def placed_in(self, name: str, mapping: ResourceTable, kind: str, target_type: str) -> list[str]:
         """Resources of `target_type` that `name` is placed in, through up to `MAX_HOPS` others."""
         found: list[str] = []
         seen = {name}
@@ -134,7 +101,7 @@ class Template:
             frontier = following
         return found
 
-    def unresolved_placement(self, name: str, mapping: CfnMapping, kind: str) -> bool:
+    def unresolved_placement(self, name: str, mapping: ResourceTable, kind: str) -> bool:
         """True when a placement path holds a value that names no resource of the template."""
         for path in self._placement_paths(name, mapping, kind):
             for value in values_at(self.props(name), path):
@@ -144,7 +111,7 @@ class Template:
                         return True
         return False
 
-    def conditional(self, name: str, mapping: CfnMapping, kind: str) -> bool:
+    def conditional_at(self, name: str, mapping: ResourceTable, kind: str) -> bool:
         """True when a placement path holds an `Fn::If`: the alternatives are not all used at once."""
         return any(
             "Fn::If" in stable_key(value)
@@ -209,10 +176,27 @@ def _single(test: Test, values: list[Any]) -> bool | None:
     return None if len(known) < len(values) else False
 
 
+def _undecided_choice(values: list[Any]) -> bool:
+    """True when a value is an `Fn::If` whose condition could not be decided."""
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if "Fn::If" in value:
+                return True
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def test_holds(template: Template, name: str, tests: Iterable[Test]) -> bool | None:
     """Whether every test holds for the resource; None when one cannot be decided."""
     undecided = False
     for test in tests:
+        if test.present is not None and _undecided_choice(values_at(template.props(name), test.path)):
+            undecided = True
+            continue
         result = _single(test, template.literals(name, test.path))
         if result is False:
             return False

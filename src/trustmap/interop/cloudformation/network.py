@@ -10,60 +10,20 @@ into flows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from trustmap.interop.network import Direction, Network, PeerKind, Rule, Subnet
 from trustmap.interop.paths import UNRESOLVED, literal, references
 from trustmap.interop.resources import Template, stable_key
 
-__all__ = ["Rule", "Subnet", "describe_value", "read_rules", "read_subnets"]
+__all__ = ["read_network", "read_rules", "read_subnets", "zone_name"]
 
 VPC = "AWS::EC2::VPC"
 SUBNET = "AWS::EC2::Subnet"
 SECURITY_GROUP = "AWS::EC2::SecurityGroup"
 INTERNET_GATEWAY = "AWS::EC2::InternetGateway"
-Direction = Literal["ingress", "egress"]
-
-
-@dataclass(frozen=True)
-class Subnet:
-    name: str
-    vpc: str | None
-    public: bool
-    why_public: str | None
-    zone: str | None  # a stable text form of AvailabilityZone, for telling zones apart
-    cidr: str | None
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One security-group rule: traffic from `peer` into `group` (or out of it, for egress)."""
-
-    group: str
-    direction: Direction
-    peer_kind: Literal["group", "cidr", "prefix-list", "unknown"]
-    peer: Any  # a group's logical id, an address range, or the expression that names it
-    ip_protocol: str
-    from_port: int | None
-    to_port: int | None
-    description: str | None
-    origin: str  # the resource that holds the rule, and where in it
-    origin_path: tuple[str | int, ...]
-
-    @property
-    def peer_text(self) -> str:
-        if self.peer_kind == "group":
-            return f"security group {self.peer}"
-        what = {"cidr": "", "prefix-list": "prefix list "}.get(self.peer_kind, "security group ")
-        return what + describe_value(self.peer)
-
-
-def describe_value(value: Any) -> str:
-    """A short text for a literal or an expression (`parameter X` for a `Ref`)."""
-    if isinstance(value, dict) and len(value) == 1:
-        key, inner = next(iter(value.items()))
-        return f"parameter {inner}" if key == "Ref" else f"{key} {inner}"
-    return str(value) if value is not None and value is not UNRESOLVED else "an expression"
+NAT_GATEWAY = "AWS::EC2::NatGateway"
+CLASSIC_ELB = "AWS::ElasticLoadBalancing::LoadBalancer"
 
 
 def _gateways_routes(template: Template) -> set[str]:
@@ -97,6 +57,8 @@ def read_subnets(template: Template) -> dict[str, Subnet]:
         )
         zone = props.get("AvailabilityZone")
         cidr = literal(props.get("CidrBlock"), template.parameters)
+        if zone is None and "AvailabilityZoneId" in props:
+            zone = props.get("AvailabilityZoneId")
         subnets[name] = Subnet(
             name=name,
             vpc=vpcs[0] if vpcs else None,
@@ -104,6 +66,7 @@ def read_subnets(template: Template) -> dict[str, Subnet]:
             why_public=why,
             zone=stable_key(zone) if zone is not None else None,
             cidr=cidr if isinstance(cidr, str) else None,
+            zone_name=zone_name(zone, template.parameters),
         )
     return subnets
 
@@ -130,14 +93,19 @@ def _rule(
     peer_key = "SourceSecurityGroupId" if direction == "ingress" else "DestinationSecurityGroupId"
     name_key = "SourceSecurityGroupName" if direction == "ingress" else None
     prefix_key = "SourcePrefixListId" if direction == "ingress" else "DestinationPrefixListId"
-    peer_kind: Literal["group", "cidr", "prefix-list", "unknown"] = "unknown"
+    peer_kind: PeerKind = "unknown"
     peer: Any = None
     for key in (peer_key, name_key):
         if key and key in entry:
-            groups = [
-                r for r in references(entry[key], template.resources) if template.type_of(r) == SECURITY_GROUP
-            ]
-            peer_kind, peer = ("group", groups[0]) if groups else ("unknown", entry[key])
+            named = references(entry[key], template.resources)
+            groups = [r for r in named if template.type_of(r) == SECURITY_GROUP]
+            balancers = [r for r in named if template.type_of(r) == CLASSIC_ELB]
+            if groups:
+                peer_kind, peer = "group", groups[0]
+            elif balancers:  # !GetAtt Elb.SourceSecurityGroup.GroupName: the balancer's own group
+                peer_kind, peer = "resource", balancers[0]
+            else:
+                peer_kind, peer = "unknown", entry[key]
             break
     else:
         for key in ("CidrIp", "CidrIpv6"):
@@ -223,3 +191,46 @@ def read_rules(template: Template) -> tuple[list[Rule], list[str]]:
 
 def _is_expression(entry: Mapping[str, Any]) -> bool:
     return len(entry) == 1 and (next(iter(entry)).startswith("Fn::") or next(iter(entry)) == "Ref")
+
+
+def zone_name(value: Any, parameters: Mapping[str, Any]) -> str | None:
+    """The zone's name: a literal (`eu-west-1a`), a parameter's default, or the letter of
+    `!Select [i, !GetAZs ...]` (GetAZs lists a region's zones in alphabetical order)."""
+    resolved = literal(value, parameters)
+    if isinstance(resolved, str) and resolved:
+        return resolved
+    if isinstance(value, dict) and set(value) == {"Fn::Select"}:
+        args = value["Fn::Select"]
+        if (
+            isinstance(args, list)
+            and len(args) == 2
+            and isinstance(args[1], dict)
+            and "Fn::GetAZs" in args[1]
+        ):
+            index = literal(args[0], parameters)
+            if isinstance(index, int | str) and str(index).isdigit() and int(index) < 26:
+                return "abcdefghijklmnopqrstuvwxyz"[int(index)]
+    return None
+
+
+def _nat_routes(template: Template) -> list[tuple[str, str]]:
+    """NAT gateways in a subnet whose route table leads to an internet gateway of the template."""
+    gateways = set(template.of_type(INTERNET_GATEWAY))
+    tables = _gateways_routes(template)
+    routed: set[str] = set()
+    for association in template.of_type("AWS::EC2::SubnetRouteTableAssociation"):
+        props = template.props(association)
+        if tables.intersection(references(props.get("RouteTableId"), template.resources)):
+            routed.update(references(props.get("SubnetId"), template.resources))
+    found: list[tuple[str, str]] = []
+    for nat in template.of_type(NAT_GATEWAY):
+        subnets = references(template.props(nat).get("SubnetId"), template.resources)
+        if routed.intersection(subnets) or (subnets and len(gateways) == 1):
+            found.extend((nat, gateway) for gateway in sorted(gateways))
+    return found
+
+
+def read_network(template: Template) -> Network:
+    """The template's subnets, security-group rules and NAT routes."""
+    rules, notes = read_rules(template)
+    return Network(subnets=read_subnets(template), rules=rules, notes=notes, routes=_nat_routes(template))

@@ -31,7 +31,11 @@ from trustmap.source import (
     yaml_error_diagnostic,
 )
 
-__all__ = ["SHORT_FORMS", "load_template"]
+__all__ = ["RAIN_PREFIX", "SHORT_FORMS", "load_template"]
+
+#: the tags of the Rain CLI (`!Rain::Embed`, `!Rain::Module`, ...), which `rain pkg` expands before
+#: deployment: read as `{"Rain::Embed": value}` and reported per resource, not refused
+RAIN_PREFIX = "!Rain::"
 
 #: Short-form tag -> long-form key. `!GetAtt` also splits its scalar form on the first dot.
 SHORT_FORMS: dict[str, str] = {
@@ -136,6 +140,8 @@ class _Walker:
 
     def _short_form(self, node: yaml.Node, path: Path, depth: int) -> dict[str, Any]:
         long_form = SHORT_FORMS.get(node.tag)
+        if long_form is None and node.tag.startswith(RAIN_PREFIX):
+            long_form = node.tag.removeprefix("!")  # kept as {"Rain::X": value}: reported per resource
         if long_form is None:
             known = ", ".join(sorted(SHORT_FORMS))
             raise _RefusedError(

@@ -18,11 +18,11 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, has_errors
-from trustmap.interop.mapping import CfnMapping
+from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.model_writer import Draft, Entry
 from trustmap.interop.names import IdAllocator, is_model_id, slugify
-from trustmap.interop.otm.table import OtmTable
 from trustmap.interop.otm.reader import Element, OtmFlow, OtmRecords, read_records
+from trustmap.interop.otm.table import OtmTable
 from trustmap.interop.otm.values import (
     UUID,
     boolean,
@@ -57,7 +57,7 @@ class _Build:
     document: Document
     catalog: Catalog
     table: OtmTable
-    cfn: CfnMapping | None
+    cfn: ResourceTable | None
     ids: IdAllocator = field(default_factory=IdAllocator)
     model_id: dict[str, str] = field(default_factory=dict)  # OTM id -> model id (zones, components)
     copies: dict[str, str] = field(default_factory=dict)  # OTM id of a merged copy -> the kept one's
@@ -390,7 +390,7 @@ def import_otm(
     document: Document,
     catalog: Catalog,
     table: OtmTable,
-    cfn: CfnMapping | None = None,
+    cfn: ResourceTable | None = None,
     *,
     name: str | None = None,
 ) -> OtmImport:

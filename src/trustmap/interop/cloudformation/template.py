@@ -1,0 +1,69 @@
+"""The outline of a CloudFormation template: a `Resources` mapping of typed resources.
+
+`read_template` checks the outline of the prepared template (see `prepare`) and reports what
+is wrong as E4xx diagnostics; what passes becomes the shared `Template` of the build.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trustmap.diagnostics import Diagnostic
+from trustmap.interop.cloudformation.prepare import Prepared
+from trustmap.interop.resources import Template
+
+__all__ = ["read_template"]
+
+
+def read_template(prepared: Prepared) -> tuple[Template | None, list[Diagnostic]]:
+    """The template's resources, or None with E401 when it has none to read."""
+    document = prepared.document
+    data, at = document.data, document.source_map
+    raw = data.get("Resources")
+    if not isinstance(raw, dict) or not raw:
+        what = "no 'Resources' section" if raw is None else "an empty or malformed 'Resources' section"
+        span = at.key(("Resources",)) if "Resources" in data else at.value(())
+        return None, [
+            Diagnostic(
+                "E401",
+                f"the template has {what}: expected a mapping of logical id to "
+                "resource (is this a CloudFormation template?)",
+                document.path,
+                span,
+            )
+        ]
+    problems = []
+    resources: dict[str, Any] = {}
+    for name, resource in raw.items():
+        if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+            problems.append(
+                Diagnostic(
+                    "E402",
+                    f"resource '{name}' needs a 'Type' such as AWS::EC2::Instance",
+                    document.path,
+                    at.key(("Resources", str(name))),
+                )
+            )
+            continue
+        if "Properties" in resource and not isinstance(resource["Properties"], dict):
+            problems.append(
+                Diagnostic(
+                    "E402",
+                    f"the 'Properties' of resource '{name}' must be a mapping",
+                    document.path,
+                    at.value(("Resources", str(name), "Properties")),
+                )
+            )
+            continue
+        resources[str(name)] = resource
+    parameters = data.get("Parameters")
+    template = Template(
+        document,
+        resources,
+        parameters if isinstance(parameters, dict) else {},
+        source="CloudFormation",
+        origin=prepared.origin,
+        conditional=prepared.conditional,
+        decided={name: decided.by_property for name, decided in prepared.decided.items()},
+    )
+    return template, problems

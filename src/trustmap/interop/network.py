@@ -1,0 +1,85 @@
+"""The network facts an importer reads from infrastructure code, in one shape for every wing.
+
+A wing (CloudFormation, Terraform) reads its own resources into `Subnet`s and security-group
+`Rule`s; the shared build turns them into boundaries and flows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from trustmap.interop.paths import UNRESOLVED
+
+__all__ = ["Direction", "Network", "PeerKind", "Rule", "Subnet", "describe_value"]
+
+Direction = Literal["ingress", "egress"]
+#: `resource`: a resource of the template stands for the peer (a classic ELB's own source group)
+PeerKind = Literal["group", "cidr", "prefix-list", "resource", "unknown"]
+
+
+@dataclass(frozen=True)
+class Subnet:
+    name: str
+    vpc: str | None
+    public: bool
+    why_public: str | None
+    zone: str | None  # a stable text form of the availability zone, for telling zones apart
+    cidr: str | None
+    #: the zone's name as architects write it (`eu-west-1a`, or `a` for the first of GetAZs)
+    zone_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One security-group rule: traffic from `peer` into `group` (or out of it, for egress)."""
+
+    group: str
+    direction: Direction
+    peer_kind: PeerKind
+    peer: Any  # a group's resource name, an address range, or the expression that names it
+    ip_protocol: str
+    from_port: int | None
+    to_port: int | None
+    description: str | None
+    origin: str  # the resource that holds the rule, and where in it
+    origin_path: tuple[str | int, ...]
+
+    @property
+    def peer_text(self) -> str:
+        if self.peer_kind == "group":
+            return f"security group {self.peer}"
+        if self.peer_kind == "resource":
+            return f"the security group of {self.peer}"
+        what = {"cidr": "", "prefix-list": "prefix list "}.get(self.peer_kind, "security group ")
+        return what + describe_value(self.peer)
+
+
+@dataclass
+class Network:
+    """What a wing read: subnets by resource name, the rules, and notes on what it could not read."""
+
+    subnets: dict[str, Subnet] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: (NAT gateway, internet gateway) resource names joined by routing: route flows
+    routes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def describe_value(value: Any) -> str:
+    """A short text for a literal or an expression (`parameter X` for a `Ref`)."""
+    if isinstance(value, dict) and len(value) == 1:
+        key, inner = next(iter(value.items()))
+        if key == "Ref":
+            return f"parameter {inner}"
+        if key == "Fn::GetAtt" and isinstance(inner, list):
+            return f"{'.'.join(str(i) for i in inner)}"
+        if key == "Fn::ImportValue":
+            return f"the import {describe_value(inner)}"
+        if key == "Fn::Sub":
+            body = inner[0] if isinstance(inner, list) and inner else inner
+            return f"'{body}'"
+        if key == "Unresolved":
+            return str(inner)
+        return f"{key} {inner}"
+    return str(value) if value is not None and value is not UNRESOLVED else "an expression"
