@@ -326,6 +326,20 @@ class Build:
                         self._control(component, control_rule.control)
             for prop, why in self._unknown(component).items():
                 component.comments.append(f"question: {prop} is not known: {why}")
+        for component in self.components.values():
+            self._inherit(component)
+
+    def _inherit(self, component: Component) -> None:
+        """Properties the component does not state, from the resource it inherits them from."""
+        for name, type_name in component.sources:
+            for source in self.template.refs(name, self.mapping.resources[type_name].inherit_from):
+                holder = self.components.get(self.component_of.get(source, ""))
+                if holder is None:
+                    continue
+                for prop, value in holder.properties.items():
+                    if prop == "encryption_at_rest" and prop not in component.properties:
+                        component.properties[prop] = value
+                        component.origins[prop] = f"{source}, which {name} replicates"
 
     def _unknown(self, component: Component) -> dict[str, str]:
         found: dict[str, str] = {}

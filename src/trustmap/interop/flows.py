@@ -43,7 +43,7 @@ def rule_protocol(rule: Rule, mapping: ResourceTable) -> tuple[str, int | None, 
         return "other", None, f"{ip} traffic"
     low, high = rule.from_port, rule.to_port
     if low is None or high is None or low != high:
-        span = f"{low}-{high}" if low is not None and high is not None else "any"
+        span = f"{low}-{high}" if low is not None and high is not None else "unknown (an expression)"
         if low == 0 and high == 65535:
             span = "all"
         return "other", None, f"{ip} ports {span}"

@@ -182,6 +182,9 @@ class ResourceMapping(Placement):
     #: paths naming the resource this one is a member of (an instance of an Aurora cluster): it
     #: folds into that component, which counts its members as `replicas`
     member_of: list[PathText] = Field(default_factory=list)
+    #: paths naming the resource whose properties this one takes where it states none (a read
+    #: replica is encrypted as its source)
+    inherit_from: list[PathText] = Field(default_factory=list)
     note: str | None = None
 
 

@@ -11,6 +11,7 @@ another resource), all following the paths of the mapping table.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -190,11 +191,29 @@ def _undecided_choice(values: list[Any]) -> bool:
     return False
 
 
+def _choice_on_path(props: Mapping[str, Any], path: str) -> bool:
+    """True when the way to `path` passes through an `Fn::If` that could not be decided (the
+    value below it depends on the condition)."""
+    segments = re.split(r"\.(?![^\[]*\])", path)
+    prefixes = []
+    for depth, segment in enumerate(segments):
+        head = ".".join(segments[:depth])
+        key = segment.split("[")[0]
+        if key:
+            prefixes.append(f"{head}.{key}" if head else key)
+        if "[" in segment and depth < len(segments) - 1:
+            prefixes.append(f"{head}.{segment}" if head else segment)
+    return any(isinstance(v, dict) and "Fn::If" in v for prefix in prefixes for v in values_at(props, prefix))
+
+
 def test_holds(template: Template, name: str, tests: Iterable[Test]) -> bool | None:
     """Whether every test holds for the resource; None when one cannot be decided."""
     undecided = False
     for test in tests:
-        if test.present is not None and _undecided_choice(values_at(template.props(name), test.path)):
+        props = template.props(name)
+        if _choice_on_path(props, test.path) or (
+            test.present is not None and _undecided_choice(values_at(props, test.path))
+        ):
             undecided = True
             continue
         result = _single(test, template.literals(name, test.path))

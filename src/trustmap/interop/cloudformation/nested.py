@@ -43,6 +43,33 @@ def _location(resource: dict[str, Any]) -> Any:
     return props.get("TemplateURL", props.get("Location"))
 
 
+def _shown(location: Any) -> str:
+    if isinstance(location, dict) and set(location) == {"Fn::Sub"}:
+        body = location["Fn::Sub"]
+        return str(body[0] if isinstance(body, list) and body else body)
+    return str(location)
+
+
+def _local_copy(location: Any, base: Path | None) -> Path | None:
+    """The local file a location names: a relative path, or the longest tail of a URL (or of an
+    `Fn::Sub` URL) that exists under the parent's folder (a repository's own templates, which
+    its README tells to upload before deploying)."""
+    if base is None:
+        return None
+    text = _shown(location)
+    if not text or text.startswith("{"):
+        return None
+    if not _REMOTE.match(text) and "${" not in text:
+        return Path(text) if (base / text).is_file() else None
+    tail = text.split("?")[0].split("}")[-1]
+    parts = [p for p in tail.split("/") if p and ":" not in p]
+    for start in range(len(parts)):
+        candidate = Path(*parts[start:])
+        if (base / candidate).is_file():
+            return candidate
+    return None
+
+
 def _rename(value: Any, names: dict[str, Any], passed: dict[str, Any]) -> Any:
     """References to the child's resources, conditions and parameters, in the parent's terms."""
     if isinstance(value, dict):
@@ -138,7 +165,12 @@ def _outputs_in(value: Any, outputs: dict[str, dict[str, Any]]) -> Any:
         if set(value) == {"Fn::GetAtt"}:
             inner = value["Fn::GetAtt"]
             parts = inner if isinstance(inner, list) else str(inner).split(".", 1)
-            if len(parts) == 2 and parts[0] in outputs and str(parts[1]).startswith("Outputs."):
+            if (
+                len(parts) == 2
+                and isinstance(parts[0], str)
+                and parts[0] in outputs
+                and str(parts[1]).startswith("Outputs.")
+            ):
                 found = outputs[parts[0]].get(str(parts[1]).removeprefix("Outputs."))
                 if found is not None:
                     return found
@@ -166,14 +198,21 @@ def inline_stacks(
         location = _location(resource)
         why = None
         child: dict[str, Any] | None = None
-        if not isinstance(location, str):
-            why = "its template location is an expression or an application id (remote)"
-        elif _REMOTE.match(location):
-            why = f"its template is remote ({location})"
-        elif base is None or depth >= MAX_DEPTH:
+        local = _local_copy(location, base)
+        if base is None or depth >= MAX_DEPTH:
             why = "nested too deep" if base is not None else "no folder to read its template from"
+        elif local is not None:
+            if local.as_posix() != str(location):
+                inlined.notes.append(
+                    f"nested stack {name}: read the local file {local.as_posix()} for its template "
+                    f"{_shown(location)}; check that it is the one deployed"
+                )
+            child, why = read(base / local)
+            location = local.as_posix()
+        elif not isinstance(location, str | dict):
+            why = "its template location is not a path or URL"
         else:
-            child, why = read(base / location)
+            why = f"its template is remote ({_shown(location)}) and no local copy was found"
         if child is None:
             inlined.left_out.append(
                 (str(name), str(resource.get("Type")), f"nested stack not imported: {why}")

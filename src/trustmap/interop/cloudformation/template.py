@@ -20,6 +20,15 @@ def read_template(prepared: Prepared) -> tuple[Template | None, list[Diagnostic]
     document = prepared.document
     data, at = document.data, document.source_map
     raw = data.get("Resources")
+    if isinstance(raw, dict) and not raw and prepared.left_out:
+        return None, [
+            Diagnostic(
+                "E404",
+                "every resource of the template was left out (see the warnings): nothing to model",
+                document.path,
+                at.key(("Resources",)),
+            )
+        ]
     if not isinstance(raw, dict) or not raw:
         what = "no 'Resources' section" if raw is None else "an empty or malformed 'Resources' section"
         span = at.key(("Resources",)) if "Resources" in data else at.value(())

@@ -1,0 +1,171 @@
+"""Measure `trustmap import` on the staged corpus: import, validate, build a sample, count.
+
+Usage: python -m tests.interop.corpus.measure CORPUS [--build-every N] [--markdown]
+
+CORPUS is a folder staged by scripts/stage_corpus.py. For every entry of the manifest this
+imports the file (or .tf folder), validates the written model, builds every Nth one (analysis,
+findings), and checks the done-when figures of docs/interop.md: the share that imports into a
+valid model, the share of models with two or more components that have flows, that no component
+is invented on the internet (every component in the `internet` boundary stands for a public
+endpoint's clients or for an address range a rule states), and that every resource of the input
+is named in the written model. Exits 1 when a figure misses its mark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from trustmap.analysis import analyze
+from trustmap.catalog import Catalog, load_catalog
+from trustmap.interop.cloudformation.importer import import_template
+from trustmap.interop.cloudformation.reader import load_template
+from trustmap.interop.mapping import ResourceTable, load_mapping
+from trustmap.interop.model_writer import Draft, render_model
+from trustmap.validate import load_model
+
+MANIFEST = Path(__file__).resolve().parent / "manifest.yaml"
+TODAY = dt.date(2026, 12, 1)
+
+
+@dataclass
+class Outcome:
+    entry: str
+    kind: str
+    imported: bool = False
+    valid: bool = False
+    built: bool | None = None
+    components: int = 0
+    flows: int = 0
+    unmapped: list[str] = field(default_factory=list)
+    invented: list[str] = field(default_factory=list)
+    unnamed: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def _resources(data: Any) -> list[str]:
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    return [str(name) for name in resources] if isinstance(resources, dict) else []
+
+
+def _invented(text: str) -> list[str]:
+    """Components in the internet boundary that stand for neither anyone nor a stated range."""
+    model = yaml.safe_load(text)
+    found = []
+    for cid, component in (model.get("components") or {}).items():
+        if (
+            component.get("boundary") == "internet"
+            and cid != "internet-clients"
+            and not cid.startswith("network-")
+        ):
+            found.append(cid)
+    return found
+
+
+def _cloudformation(
+    path: Path, shown: str, mapping: ResourceTable, catalog: Catalog
+) -> tuple[Draft | None, list[str], str]:
+    document, problems = load_template(shown, path.read_bytes())
+    if document is None:
+        return None, [], "; ".join(f"{p.code} {p.message}" for p in problems)
+    result = import_template(document, mapping, catalog, name=path.stem, base=path.parent)
+    unmapped = sorted(
+        {d.message.split(" of type ")[1].split(" ")[0] for d in result.diagnostics if d.code == "W402"}
+    )
+    if result.draft is None:
+        return (
+            None,
+            unmapped,
+            "; ".join(f"{p.code} {p.message}" for p in result.diagnostics if p.level == "error"),
+        )
+    return result.draft, unmapped, ""
+
+
+def measure(root: Path, build_every: int) -> list[Outcome]:
+    catalog = load_catalog()
+    mapping, _ = load_mapping(catalog)
+    assert mapping is not None
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    outcomes = []
+    for index, entry in enumerate(manifest["cloudformation"]):
+        repo, _, relative = entry.partition(":")
+        path = root / repo.replace("/", "+") / relative
+        outcome = Outcome(entry, "cloudformation")
+        outcomes.append(outcome)
+        try:
+            draft, outcome.unmapped, outcome.error = _cloudformation(path, relative, mapping, catalog)
+        except Exception as error:  # a crash is a bug to report, not a reason to stop measuring
+            outcome.error = f"CRASH {type(error).__name__}: {error}"
+            continue
+        if draft is None:
+            continue
+        outcome.imported = True
+        text = render_model(draft)
+        loaded, problems = load_model(relative, text.encode(), catalog, today=TODAY)
+        outcome.valid = loaded is not None
+        if loaded is None:
+            outcome.error = "; ".join(f"{p.code} {p.message}" for p in problems[:3])
+            continue
+        outcome.components = len(loaded.model.components)
+        outcome.flows = len(loaded.model.flows)
+        outcome.invented = _invented(text)
+        template, _ = load_template(relative, path.read_bytes())
+        names = _resources(template.data) if template is not None else []
+        outcome.unnamed = [n for n in names if not re.search(rf"\b{re.escape(n)}\b", text)]
+        if build_every and index % build_every == 0:
+            analysis, problems = analyze(relative, text.encode(), catalog, today=TODAY)
+            outcome.built = analysis is not None
+    return outcomes
+
+
+def report(outcomes: list[Outcome]) -> tuple[list[str], bool]:
+    lines = [
+        "| file | imported | valid | built | components | flows | unmapped types |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for o in outcomes:
+        built = "—" if o.built is None else ("yes" if o.built else "NO")
+        lines.append(
+            f"| `{o.entry.split(':', 1)[1]}` | {'yes' if o.imported else 'NO: ' + o.error[:80]} | "
+            f"{'yes' if o.valid else ('NO' if o.imported else '—')} | {built} | {o.components} | {o.flows} | "
+            f"{', '.join(o.unmapped) or '—'} |"
+        )
+    total = len(outcomes)
+    valid = sum(o.valid for o in outcomes)
+    several = [o for o in outcomes if o.valid and o.components >= 2]
+    with_flows = sum(o.flows > 0 for o in several)
+    invented = [f"{o.entry}: {c}" for o in outcomes for c in o.invented]
+    unnamed = [f"{o.entry}: {n}" for o in outcomes for n in o.unnamed]
+    share_valid = valid / total if total else 1.0
+    share_flows = with_flows / len(several) if several else 1.0
+    lines += [
+        "",
+        f"- imported into valid models: {valid} of {total} ({share_valid:.0%}; mark 95 %)",
+        f"- models with two or more components that have flows: {with_flows} of {len(several)} "
+        f"({share_flows:.0%}; mark 85 %)",
+        f"- components invented on the internet: {len(invented)} {invented[:5] if invented else ''}",
+        f"- resources not named in the written model: {len(unnamed)} {unnamed[:5] if unnamed else ''}",
+    ]
+    ok = share_valid >= 0.95 and share_flows >= 0.85 and not invented and not unnamed
+    return lines, ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--build-every", type=int, default=1, help="build every Nth entry (0: none)")
+    args = parser.parse_args()
+    lines, ok = report(measure(args.corpus, args.build_every))
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""CloudFormation imported as it would deploy with the defaults: each defect class of the review.
+
+The templates under templates/faithful/ were written for these tests; each reproduces a
+construct of the public templates the 2026-12 review imported (docs/interop.md).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.interop.conftest import TEMPLATES, Imported, validated
+from trustmap.catalog import Catalog
+from trustmap.interop.cloudformation.importer import import_template
+from trustmap.interop.cloudformation.reader import load_template
+from trustmap.interop.mapping import ResourceTable
+from trustmap.interop.model_writer import render_model
+
+FAITHFUL = TEMPLATES / "faithful"
+
+
+def _import(path: Path, mapping: ResourceTable, catalog: Catalog) -> Imported:
+    document, problems = load_template(path.name, path.read_bytes())
+    assert document is not None, problems
+    result = import_template(document, mapping, catalog, name=path.stem, base=path.parent)
+    assert result.draft is not None, result.diagnostics
+    text = render_model(result.draft)
+    return Imported(result, text, validated(text, catalog))
+
+
+def _flows(imported: Imported) -> set[tuple[str, str, str, int | None]]:
+    return {(f.source, f.target, f.protocol, f.port) for f in imported.model.flows}
+
+
+def _logical_ids(path: Path) -> list[str]:
+    document, _ = load_template(path.name, path.read_bytes())
+    assert document is not None
+    return [str(name) for name in document.data["Resources"]]
+
+
+# -- conditions ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def conditions(mapping: ResourceTable, catalog: Catalog) -> Imported:
+    return _import(FAITHFUL / "conditions.yaml", mapping, catalog)
+
+
+def test_a_conditional_key_is_not_read_as_a_customer_key(conditions: Imported) -> None:
+    cluster = conditions.component("Cluster")
+    # KmsKeyArn defaults to "": HasKmsKey is false, KmsKeyId is AWS::NoValue, StorageEncrypted false
+    assert cluster.encryption_at_rest == "none"
+    assert "(conditional: condition HasKmsKey is false with the parameter defaults)" in conditions.text
+
+
+def test_cluster_instances_are_members_not_databases(conditions: Imported) -> None:
+    cluster = conditions.component("Cluster")
+    assert conditions.result.components["ClusterA"] == conditions.result.components["Cluster"]
+    assert cluster.replicas == 2
+    assert sum(c.service == "aurora" for c in conditions.model.components.values()) == 1
+
+
+def test_a_read_replica_is_encrypted_as_its_source(conditions: Imported) -> None:
+    assert conditions.component("Replica").encryption_at_rest == "aws-managed"
+    assert ("source", "replica") in {(s, t) for s, t, _, _ in _flows(conditions)}
+
+
+def test_resources_under_a_false_condition_are_left_out_and_named(conditions: Imported) -> None:
+    assert "DevBucket" not in conditions.result.components
+    assert (
+        "DevBucket (AWS::S3::Bucket): condition IsDev is false with the parameter defaults" in conditions.text
+    )
+    assert "ProdQueue" in conditions.result.components
+    assert "ProdQueue exists only when condition IsProd holds (it does" in conditions.text
+    # a condition on a parameter without default: kept, and said to be unknown
+    assert "IrishTable exists only when condition InIreland holds (unknown" in conditions.text
+
+
+def test_an_undecided_choice_is_a_question_not_a_value(conditions: Imported) -> None:
+    logs = conditions.component("Logs")
+    assert logs.encryption_at_rest is None
+    assert "question: encryption_at_rest depends on an expression" in conditions.text
+
+
+def test_find_in_map_gives_the_port(conditions: Imported) -> None:
+    assert ("app", "db", "postgres", 5432) in _flows(conditions)
+
+
+# -- SAM -------------------------------------------------------------------------------------
+
+
+def test_sam_events_become_flows_with_the_implicit_apis(mapping: ResourceTable, catalog: Catalog) -> None:
+    imported = _import(FAITHFUL / "sam.yaml", mapping, catalog)
+    pairs = {(s, t) for s, t, _, _ in _flows(imported)}
+    rest, http = (
+        imported.result.components["ServerlessRestApi"],
+        imported.result.components["ServerlessHttpApi"],
+    )
+    assert imported.model.components[rest].service == "api-gateway"
+    assert {
+        ("internet-clients", rest),
+        ("internet-clients", http),
+        (rest, "handler"),
+        (http, "handler"),
+        ("uploads", "handler"),  # S3 notification
+        ("handler", "queue"),  # event source mappings: the function polls
+        ("handler", "stream"),
+        ("handler", "orders"),  # the DynamoDB stream, and the policy template
+        ("topic", "handler"),  # SNS subscription
+        ("handler", "table"),  # Globals: the environment names the table
+    } <= pairs
+    rules = [c for c in imported.model.components.values() if c.service == "eventbridge"]
+    assert len(rules) == 2  # the schedule and the pattern rule, each a rule that triggers the function
+
+
+# -- entry points, gateways, groups ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def edges(mapping: ResourceTable, catalog: Catalog) -> Imported:
+    return _import(FAITHFUL / "edges.yaml", mapping, catalog)
+
+
+def test_listeners_are_read_as_written(edges: Imported) -> None:
+    flows = _flows(edges)
+    assert ("internet-clients", "alb", "http", 80) in flows  # not an invented https:443
+    assert ("internet-clients", "classic", "http", 80) in flows
+    assert ("internet-clients", "bare", "other", None) in flows
+    assert "question: Bare's listeners are not in the template" in edges.text
+
+
+def test_a_classic_elb_reaches_the_group_that_names_it(edges: Imported) -> None:
+    assert ("classic", "web", "http", 8080) in _flows(edges)
+
+
+def test_nat_to_internet_gateway_is_a_route(edges: Imported) -> None:
+    routes = [f for f in edges.model.flows if f.kind == "route"]
+    assert [(f.source, f.target) for f in routes] == [("nat", "igw")]
+
+
+def test_a_group_over_two_zones_names_them(edges: Imported) -> None:
+    assert edges.component("Web").zones == ["a", "b"]
+    assert edges.component("Alb").zones is None  # not a group: a load balancer is multi-AZ by service
+
+
+# -- peers the template does not resolve -----------------------------------------------------
+
+
+def test_unresolved_peers_are_questions_not_internet_parties(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    imported = _import(FAITHFUL / "peers.yaml", mapping, catalog)
+    outside = {cid: c for cid, c in imported.model.components.items() if c.boundary == "internet"}
+    # the only party on the internet is the range the rule states
+    assert list(outside) == ["network-198-51-100-0-24"]
+    questions = re.findall(r"# question: Group\.SecurityGroupIngress\[(\d)\]", imported.text)
+    assert questions == ["0", "1", "2", "3"]
+    assert [f.source for f in imported.model.flows] == ["network-198-51-100-0-24"]
+
+
+def test_every_resource_is_named_in_the_model(mapping: ResourceTable, catalog: Catalog) -> None:
+    for name in ("peers.yaml", "edges.yaml", "conditions.yaml", "sam.yaml", "rain.yaml", "foreach.yaml"):
+        imported = _import(FAITHFUL / name, mapping, catalog)
+        missing = [n for n in _logical_ids(FAITHFUL / name) if not re.search(rf"\b{n}\b", imported.text)]
+        assert missing == [], name
+    imported = _import(FAITHFUL / "peers.yaml", mapping, catalog)
+    assert "Policy (AWS::IAM::Policy): not modelled: permissions (review them by hand)" in imported.text
+    assert "Address (AWS::EC2::EIP): not modelled: an address" in imported.text
+
+
+# -- constructs that used to refuse the whole template -----------------------------------------
+
+
+def test_rain_tags_are_reported_per_resource(mapping: ResourceTable, catalog: Catalog) -> None:
+    imported = _import(FAITHFUL / "rain.yaml", mapping, catalog)
+    assert set(imported.result.components) == {"Fn", "Bucket"}
+    warnings = [(d.code, d.message) for d in imported.result.diagnostics]
+    assert [code for code, _ in warnings] == ["W403", "W403"]
+    assert "Site (Rain module): a Rain module" in imported.text
+
+
+def test_for_each_is_expanded(mapping: ResourceTable, catalog: Catalog) -> None:
+    imported = _import(FAITHFUL / "foreach.yaml", mapping, catalog)
+    assert {"OrdersTable", "UsersTable"} <= set(imported.result.components)
+    assert imported.component("UsersTable").encryption_at_rest == "aws-managed"
+    assert ("reader", "orders-table") in {(s, t) for s, t, _, _ in _flows(imported)}
+    assert "Fn::ForEach::Unknown (Fn::ForEach): its collection has no static value" in imported.text
+
+
+def test_local_nested_stacks_are_merged_and_remote_ones_named(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    imported = _import(FAITHFUL / "nested" / "parent.yaml", mapping, catalog)
+    # the child's resources, prefixed; the parameter passed down and the output passed across
+    assert imported.model.boundaries["network-vpc"].description == "CIDR 10.8.0.0/16"
+    assert imported.component("AppServer").boundary == "network-private"
+    assert [d.code for d in imported.result.diagnostics] == ["W401"]
+    assert (
+        "Shared (AWS::CloudFormation::Stack): nested stack not imported: its template is remote"
+        in imported.text
+    )
+
+
+def test_nested_stacks_without_a_folder_are_named_not_refused(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    path = FAITHFUL / "nested" / "parent.yaml"
+    document, _ = load_template(path.name, path.read_bytes())
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="p")
+    assert result.draft is None  # nothing else to import: E404, with the stacks named as W401
+    assert [d.code for d in result.diagnostics] == ["W401", "W401", "W401", "E404"]
