@@ -237,6 +237,21 @@ def _run_cloudformation(file: Path, catalog: Catalog, table_file: Path | None, n
     return Imported(result.draft, list(result.diagnostics), lines)
 
 
+def _run_terraform(source: Path, catalog: Catalog, table_file: Path | None, name: str | None) -> Imported:
+    from trustmap.interop.terraform.importer import import_terraform
+
+    mapping = _table_or_exit(catalog, table_file, "terraform")
+    if not source.exists():
+        _read(source)  # the usual "cannot read" diagnostic and exit
+    shown = display_path(source)
+    stem = source.stem if source.is_file() else source.resolve().name
+    result = import_terraform(source, shown, mapping, catalog, name=name or stem)
+    lines: list[str] = []
+    if source.is_file():
+        lines = source.read_bytes().decode("utf-8", errors="replace").splitlines()
+    return Imported(result.draft, list(result.diagnostics), lines)
+
+
 IMPORTERS: tuple[Importer, ...] = (
     Importer(
         "otm",
@@ -272,6 +287,27 @@ IMPORTERS: tuple[Importer, ...] = (
         "CloudFormation template (YAML or JSON).",
         "cloudformation",
         _run_cloudformation,
+    ),
+    Importer(
+        "terraform",
+        """Create a model from Terraform: a plan or state, or .tf files, offline.
+
+    Give the output of `terraform show -json` (a plan or a state: values computed, modules
+    expanded), or, where no plan is at hand, a folder of .tf files or one file (read with
+    python-hcl2; local modules followed, variables at their defaults; what does not resolve
+    becomes a question). Resources become components through models/terraform.yaml; VPCs and
+    subnets boundaries; security-group rules and references flows; count and for_each instances
+    one component with `replicas`.
+
+    Examples:
+
+        terraform show -json plan.out > plan.json && trustmap import terraform plan.json -o model.yaml
+
+        trustmap import terraform infra/ -o model.yaml
+    """,
+        "A `terraform show -json` file, a .tf file or a folder of them.",
+        "terraform",
+        _run_terraform,
     ),
 )
 

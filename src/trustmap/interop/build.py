@@ -48,6 +48,8 @@ class Component:
     zones: list[str] = field(default_factory=list)
     #: members folded into it (instances of a cluster)
     members: list[str] = field(default_factory=list)
+    #: instances it stands for (a Terraform `count`)
+    replicas: int | None = None
 
 
 @dataclass
@@ -164,10 +166,11 @@ class Build:
                 self.component_of[f"singleton:{service}"] = component_id
                 component = self.components.setdefault(component_id, Component(component_id, service, []))
             else:
-                component_id = self.ids.take(slugify(name, "resource"))
+                component_id = self.ids.take(slugify(self.template.labels.get(name, name), "resource"))
                 component = self.components.setdefault(
                     component_id, Component(component_id, service, [], name=name)
                 )
+                component.replicas = self.template.replicas.get(name)
                 if entry.note:
                     component.comments.append(entry.note)
             component.sources.append((name, type_name))
@@ -197,7 +200,7 @@ class Build:
         )
         vpc_type, subnet_type = self.mapping.network.vpc, self.mapping.network.subnet
         for vpc in self.template.of_type(vpc_type):
-            boundary_id = self.ids.take(slugify(vpc, "vpc"))
+            boundary_id = self.ids.take(slugify(self.template.labels.get(vpc, vpc), "vpc"))
             self.boundary_of[vpc] = boundary_id
             fields: dict[str, Any] = {"kind": "vpc", "name": vpc, "parent": ACCOUNT}
             cidr = self._first_literal(vpc, ["CidrBlock", "cidr_block"])
@@ -205,7 +208,7 @@ class Build:
                 fields["description"] = f"CIDR {cidr}"
             self.boundaries[boundary_id] = Entry(fields, comments=[f"{source}: {vpc} ({vpc_type})"])
         for subnet in self.subnets.values():
-            boundary_id = self.ids.take(slugify(subnet.name, "subnet"))
+            boundary_id = self.ids.take(slugify(self.template.labels.get(subnet.name, subnet.name), "subnet"))
             self.boundary_of[subnet.name] = boundary_id
             parent = self.boundary_of.get(subnet.vpc or "", ACCOUNT)
             fields = {"kind": "subnet", "name": subnet.name, "parent": parent}
@@ -328,6 +331,19 @@ class Build:
                 component.comments.append(f"question: {prop} is not known: {why}")
         for component in self.components.values():
             self._inherit(component)
+        for name in self.template.resources:
+            relation = self.mapping.relations.get(self.template.type_of(name))
+            if relation is None or relation.applies_to is None:
+                continue
+            for target in self.template.refs(name, [relation.applies_to]):
+                configured = self.components.get(self.component_of.get(target, ""))
+                if configured is None:
+                    continue
+                for prop, rules in relation.properties.items():
+                    self._property(configured, name, prop, rules)
+                for control_rule in relation.controls:
+                    if test_holds(self.template, name, [control_rule, *control_rule.and_]):
+                        self._control(configured, control_rule.control)
 
     def _inherit(self, component: Component) -> None:
         """Properties the component does not state, from the resource it inherits them from."""

@@ -45,6 +45,9 @@ def _component_entry(component: Component, catalog: Catalog, source: str) -> Ent
     if component.members:
         fields["replicas"] = len(component.members)
         entry.trailing["replicas"] = "members: " + ", ".join(component.members)
+    elif component.replicas is not None:
+        fields["replicas"] = component.replicas
+        entry.trailing["replicas"] = "instances of count / for_each"
     sources = [f"{logical} ({type_name})" for logical, type_name in component.sources]
     if sources:
         entry.comments.append(f"{source}: " + ", ".join(sources))

@@ -200,6 +200,11 @@ class Relation(Placement):
     targets: list[PathText] = Field(default_factory=list)
     referenced_by: list[PathText] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
+    #: the path naming the resource this one configures (Terraform's aws_s3_bucket_logging
+    #: names its bucket): its `properties` and `controls` are set on that resource's component
+    applies_to: PathText | None = None
+    properties: PropertyRules = PropertyRules()
+    controls: list[ControlRule] = Field(default_factory=list)
     note: str | None = None
 
 

@@ -79,7 +79,8 @@ def describe_value(value: Any) -> str:
         if key == "Fn::Sub":
             body = inner[0] if isinstance(inner, list) and inner else inner
             return f"'{body}'"
-        if key == "Unresolved":
-            return str(inner)
+        if key == "Fn::Unresolved":
+            text = inner[0] if isinstance(inner, list) and inner else inner
+            return f"the expression {text}"
         return f"{key} {inner}"
     return str(value) if value is not None and value is not UNRESOLVED else "an expression"

@@ -41,6 +41,10 @@ class Template:
     decided: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
     #: resource -> property -> why its value is not known (an unresolved Terraform expression)
     unknown: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: resource -> how many instances it stands for (`count`, `for_each`), when more than one
+    replicas: Mapping[str, int] = field(default_factory=dict)
+    #: resource -> the text its component id is made from (default: its name)
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     # -- basic access ---------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from trustmap.interop.cloudformation.importer import import_template
 from trustmap.interop.cloudformation.reader import load_template
 from trustmap.interop.mapping import ResourceTable, load_mapping
 from trustmap.interop.model_writer import Draft, render_model
+from trustmap.interop.terraform.importer import import_terraform
 from trustmap.validate import load_model
 
 MANIFEST = Path(__file__).resolve().parent / "manifest.yaml"
@@ -88,19 +89,49 @@ def _cloudformation(
     return result.draft, unmapped, ""
 
 
+def _terraform(
+    path: Path, shown: str, mapping: ResourceTable, catalog: Catalog
+) -> tuple[Draft | None, list[str], str]:
+    result = import_terraform(path, shown, mapping, catalog, name=path.stem)
+    unmapped = sorted(
+        {d.message.split(" of type ")[1].split(" ")[0] for d in result.diagnostics if d.code == "W402"}
+    )
+    if result.draft is None:
+        errors = [f"{p.code} {p.message}" for p in result.diagnostics if p.level == "error"]
+        return None, unmapped, "; ".join(errors)
+    return result.draft, unmapped, ""
+
+
+def _input_names(path: Path, relative: str, kind: str, draft: Draft) -> list[str]:
+    """The resources of the input, as the model must name them."""
+    if kind == "cloudformation":
+        template, _ = load_template(relative, path.read_bytes())
+        return _resources(template.data) if template is not None else []
+    from trustmap.interop.terraform.importer import read_input
+
+    found, _ = read_input(path, relative)
+    if found is None:
+        return []
+    return [*found.resources, *(name for name, _, _ in found.left_out)]
+
+
 def measure(root: Path, build_every: int) -> list[Outcome]:
     catalog = load_catalog()
-    mapping, _ = load_mapping(catalog)
-    assert mapping is not None
+    tables = {wing: load_mapping(catalog, wing=wing)[0] for wing in ("cloudformation", "terraform")}
     manifest = yaml.safe_load(MANIFEST.read_text())
     outcomes = []
-    for index, entry in enumerate(manifest["cloudformation"]):
+    entries = [("cloudformation", e) for e in manifest["cloudformation"]]
+    entries += [("terraform", e) for e in manifest["terraform"]]
+    for index, (kind, entry) in enumerate(entries):
         repo, _, relative = entry.partition(":")
         path = root / repo.replace("/", "+") / relative
-        outcome = Outcome(entry, "cloudformation")
+        outcome = Outcome(entry, kind)
         outcomes.append(outcome)
+        mapping = tables[kind]
+        assert mapping is not None
+        importer = _cloudformation if kind == "cloudformation" else _terraform
         try:
-            draft, outcome.unmapped, outcome.error = _cloudformation(path, relative, mapping, catalog)
+            draft, outcome.unmapped, outcome.error = importer(path, relative, mapping, catalog)
         except Exception as error:  # a crash is a bug to report, not a reason to stop measuring
             outcome.error = f"CRASH {type(error).__name__}: {error}"
             continue
@@ -116,9 +147,8 @@ def measure(root: Path, build_every: int) -> list[Outcome]:
         outcome.components = len(loaded.model.components)
         outcome.flows = len(loaded.model.flows)
         outcome.invented = _invented(text)
-        template, _ = load_template(relative, path.read_bytes())
-        names = _resources(template.data) if template is not None else []
-        outcome.unnamed = [n for n in names if not re.search(rf"\b{re.escape(n)}\b", text)]
+        names = _input_names(path, relative, kind, draft)
+        outcome.unnamed = [n for n in names if not re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", text)]
         if build_every and index % build_every == 0:
             analysis, problems = analyze(relative, text.encode(), catalog, today=TODAY)
             outcome.built = analysis is not None
@@ -126,6 +156,18 @@ def measure(root: Path, build_every: int) -> list[Outcome]:
 
 
 def report(outcomes: list[Outcome]) -> tuple[list[str], bool]:
+    return tables(outcomes), _shares(outcomes)[1]
+
+
+def tables(outcomes: list[Outcome]) -> list[str]:
+    lines = []
+    for kind in ("cloudformation", "terraform"):
+        lines += table([o for o in outcomes if o.kind == kind])
+        lines.append("")
+    return [*lines, *figures(outcomes)]
+
+
+def table(outcomes: list[Outcome]) -> list[str]:
     lines = [
         "| file | imported | valid | built | components | flows | unmapped types |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -133,10 +175,23 @@ def report(outcomes: list[Outcome]) -> tuple[list[str], bool]:
     for o in outcomes:
         built = "—" if o.built is None else ("yes" if o.built else "NO")
         lines.append(
-            f"| `{o.entry.split(':', 1)[1]}` | {'yes' if o.imported else 'NO: ' + o.error[:80]} | "
+            f"| `{o.entry.split('/', 1)[1]}` | {'yes' if o.imported else 'NO: ' + o.error[:80]} | "
             f"{'yes' if o.valid else ('NO' if o.imported else '—')} | {built} | {o.components} | {o.flows} | "
             f"{', '.join(o.unmapped) or '—'} |"
         )
+    return lines
+
+
+def figures(outcomes: list[Outcome]) -> list[str]:
+    lines: list[str] = []
+    for kind in ("cloudformation", "terraform", "all"):
+        chosen = [o for o in outcomes if kind in ("all", o.kind)]
+        lines += [f"{kind}:", *_shares(chosen)[0]]
+    return lines
+
+
+def _shares(outcomes: list[Outcome]) -> tuple[list[str], bool]:
+    lines: list[str] = []
     total = len(outcomes)
     valid = sum(o.valid for o in outcomes)
     several = [o for o in outcomes if o.valid and o.components >= 2]
@@ -146,7 +201,6 @@ def report(outcomes: list[Outcome]) -> tuple[list[str], bool]:
     share_valid = valid / total if total else 1.0
     share_flows = with_flows / len(several) if several else 1.0
     lines += [
-        "",
         f"- imported into valid models: {valid} of {total} ({share_valid:.0%}; mark 95 %)",
         f"- models with two or more components that have flows: {with_flows} of {len(several)} "
         f"({share_flows:.0%}; mark 85 %)",

@@ -1,0 +1,137 @@
+"""Importing Terraform: a `terraform show -json` plan, and a folder of .tf files with a local module.
+
+Both inputs under terraform/ were written for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.interop.conftest import HERE, validated
+from trustmap.catalog import Catalog
+from trustmap.cli import app
+from trustmap.interop.mapping import ResourceTable, load_mapping
+from trustmap.interop.model_writer import render_model
+from trustmap.interop.terraform.importer import TfImport, import_terraform, label
+from trustmap.model import Model
+
+TERRAFORM = HERE / "terraform"
+
+
+@pytest.fixture(scope="module")
+def table(catalog: Catalog) -> ResourceTable:
+    found, problems = load_mapping(catalog, wing="terraform")
+    assert found is not None, problems
+    return found
+
+
+def _import(path: Path, table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    result = import_terraform(path, path.name, table, catalog, name=path.stem)
+    assert result.draft is not None, result.diagnostics
+    text = render_model(result.draft)
+    return result, validated(text, catalog), text
+
+
+def _flows(model: Model) -> set[tuple[str, str, str, int | None]]:
+    return {(f.source, f.target, f.protocol, f.port) for f in model.flows}
+
+
+def test_the_table_maps_at_least_forty_aws_types(table: ResourceTable) -> None:
+    components = [t for t in table.resources if t.startswith("aws_")]
+    assert len(components) >= 40
+    known = {*table.resources, *table.relations, *table.structural, *table.ignored, *table.evidence}
+    assert len([t for t in known if t.startswith("aws_")]) >= 150
+
+
+@pytest.fixture(scope="module")
+def plan(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    return _import(TERRAFORM / "plan.json", table, catalog)
+
+
+def test_a_plan_flattens_modules_and_keeps_subnet_instances_apart(plan: tuple[TfImport, Model, str]) -> None:
+    _, model, _ = plan
+    assert model.boundaries["net-vpc"].kind == "vpc"
+    assert {b for b, v in model.boundaries.items() if v.kind == "subnet"} == {
+        "net-private-0",
+        "net-private-1",
+    }
+    assert model.components["web"].zones == ["eu-west-1a", "eu-west-1b"]
+    assert model.components["web"].boundary == "net-private-0"
+
+
+def test_a_plan_gives_flows_from_rules_listeners_and_references(plan: tuple[TfImport, Model, str]) -> None:
+    _, model, _ = plan
+    flows = _flows(model)
+    assert ("internet-clients", "front", "http", 80) in flows  # the rule (0.0.0.0/0) and the listener
+    assert ("front", "web", "http", 8080) in flows  # listener -> target group -> the group naming it
+    assert ("front", "orders", "http", 8080) in flows  # aws_security_group_rule with a source group
+
+
+def test_a_plan_carries_properties_and_split_bucket_settings(plan: tuple[TfImport, Model, str]) -> None:
+    _, model, text = plan
+    orders = model.components["orders"]
+    assert (orders.encryption_at_rest, orders.multi_az, orders.internet_facing) == ("none", True, False)
+    assert model.components["assets"].encryption_at_rest == "aws-managed"  # from its own SSE resource
+    assert orders.backup is False and "backup" not in text.split("orders:")[1].split("\n  #")[0]
+
+
+def test_a_plan_names_what_it_leaves_out(plan: tuple[TfImport, Model, str]) -> None:
+    _, _, text = plan
+    assert "random_id.suffix (random): not an AWS resource (provider random)" in text
+    assert "aws_lb_listener.http (aws_lb_listener): a listener of its load balancer" in text
+    assert "aws_caller_identity" not in text  # a data source is read, not deployed
+
+
+@pytest.fixture(scope="module")
+def config(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    return _import(TERRAFORM / "config", table, catalog)
+
+
+def test_tf_files_follow_local_modules_with_their_inputs(config: tuple[TfImport, Model, str]) -> None:
+    result, model, _ = config
+    assert model.boundaries["net-vpc"].description == "CIDR 10.2.0.0/16"  # the input, not the default
+    assert model.boundaries["net-app"].public is True
+    assert model.components["app"].boundary == "net-app"  # subnet_id = module.net.subnet_id
+    assert result.components["aws_instance.app"] == "app"
+
+
+def test_tf_files_count_instances_and_drop_what_counts_zero(config: tuple[TfImport, Model, str]) -> None:
+    _, model, text = config
+    assert model.components["app"].replicas == 3
+    assert "debug" not in model.components
+    assert "aws_instance.debug (aws_instance): count or for_each is 0 with the defaults" in text
+
+
+def test_unresolved_expressions_become_questions(config: tuple[TfImport, Model, str]) -> None:
+    _, model, text = config
+    assert "question: aws_security_group.app.ingress[1] lets the expression var.office_range reach it" in text
+    assert [c for c, v in model.components.items() if v.boundary == "internet"] == ["internet-clients"]
+    assert ("internet-clients", "app", "https", 443) in _flows(model)
+    assert ("worker", "jobs") in {(f.source, f.target) for f in model.flows}
+
+
+def test_labels_make_readable_ids() -> None:
+    assert label("module.vpc.aws_subnet.public") == "vpc-public"
+    assert label("aws_vpc.this") == "vpc"
+    assert label("module.a.module.b.aws_db_instance.this") == "b-db_instance"  # slugged when used
+
+
+def test_the_cli_imports_a_plan_and_a_folder(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for source in (TERRAFORM / "plan.json", TERRAFORM / "config"):
+        target = tmp_path / f"{source.stem}.yaml"
+        result = runner.invoke(app, ["import", "terraform", str(source), "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        assert target.read_text().startswith("# Generated by `trustmap import terraform`")
+
+
+def test_the_cli_refuses_json_that_is_not_terraform(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"a": 1}')
+    result = CliRunner().invoke(app, ["import", "terraform", str(bad), "-o", str(tmp_path / "m.yaml")])
+    assert result.exit_code == 2
+    assert "E422" in result.output
+    assert not (tmp_path / "m.yaml").exists()
