@@ -7,7 +7,7 @@ import sys
 import typer
 
 from trustmap import __version__
-from trustmap.cli import catalog_cmd, diagram_cmd, diff_cmd, interop_cmd, model_cmds
+from trustmap.cli import catalog_cmd, diagram_cmd, diff_cmd, interop_cmd, model_cmds, verify_cmd
 
 app = typer.Typer(
     name="trustmap",
@@ -45,6 +45,7 @@ def _root(
 model_cmds.register(app)
 diff_cmd.register(app)
 diagram_cmd.register(app)
+verify_cmd.register(app)
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(interop_cmd.export_app, name="export")
 app.add_typer(interop_cmd.import_app, name="import")
