@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-from trustmap.interop import layout as layout_module
 from trustmap.interop.layout import Box, LayoutSpec, compute_layout, dot_source, grid_layout, read_dot_json
 
 SPEC = LayoutSpec(
@@ -72,7 +71,12 @@ def test_read_dot_json_converts_to_top_left_origin() -> None:
 
 
 def test_without_graphviz_the_grid_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout_module.shutil, "which", lambda _: None)
+    from trustmap.diagrams import graphviz
+
+    def missing(*_: object, **__: object) -> dict[str, bytes]:
+        raise graphviz.GraphvizMissingError("no dot here")
+
+    monkeypatch.setattr(graphviz, "run_dot", missing)
     assert compute_layout(SPEC) == grid_layout(SPEC)
     assert compute_layout(SPEC, use_graphviz=False) == grid_layout(SPEC)
 

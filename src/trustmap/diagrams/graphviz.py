@@ -36,7 +36,8 @@ __all__ = [
     "run_dot",
 ]
 
-GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
+#: json: the layout itself (positions and sizes), for the OTM and Threat Dragon exports
+GRAPHVIZ_FORMATS = ("svg", "png", "pdf", "json")
 assert set(GRAPHVIZ_FORMATS) <= graphviz.FORMATS
 
 

@@ -1,7 +1,8 @@
 """Positions and sizes of zones and components for the OTM diagram representation.
 
 When the Graphviz `dot` program is installed, a small DOT graph (one cluster per zone, one box
-per component, one edge per flow) is laid out with `dot -Tjson` under a timeout, and the
+per component, one edge per flow) is laid out as JSON by `trustmap.diagrams.graphviz` (the
+project's one way of running Graphviz) under a timeout, and the
 clusters' and nodes' boxes are read back. Without Graphviz, or when it fails or times out, a
 deterministic grid layout is used instead, silently: the OTM stays valid and importers still
 get one box per element. Boxes are absolute, in points, with the origin at the top left.
@@ -11,8 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -159,16 +158,14 @@ def grid_layout(spec: LayoutSpec) -> Layout:
 
 
 def _run_dot(source: str, timeout: float) -> str | None:
-    executable = shutil.which("dot")
-    if executable is None:
-        return None
+    """dot's JSON layout through the project's one Graphviz runner; None when it fails."""
+    from trustmap.diagrams.graphviz import GraphvizError, GraphvizOptions, run_dot
+
     try:
-        done = subprocess.run(
-            [executable, "-Tjson"], input=source.encode(), capture_output=True, timeout=timeout, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
+        found = run_dot(source, ["json"], {}, GraphvizOptions(timeout=timeout), "exported diagram")
+    except GraphvizError:
         return None
-    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
+    return found["json"].decode("utf-8", errors="replace")
 
 
 def compute_layout(spec: LayoutSpec, *, timeout: float = 30.0, use_graphviz: bool = True) -> Layout:
