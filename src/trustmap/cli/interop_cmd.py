@@ -124,6 +124,84 @@ def export_otm(
     raise typer.Exit(EXIT_OK)
 
 
+def _export_json(
+    model: Path,
+    output: Path,
+    force: bool,
+    graphviz_timeout: float,
+    catalog_dirs: list[Path] | None,
+    today: str | None,
+    allow_unmatched: bool,
+    what: str,
+) -> None:
+    """Analyse the model, lay it out and write one of the JSON exports."""
+    from trustmap.interop.layout import compute_layout
+    from trustmap.interop.otm.exporter import layout_spec
+    from trustmap.interop.threat_composer import render_threat_composer, threat_composer_document
+    from trustmap.interop.threat_dragon import render_threat_dragon, threat_dragon_document
+
+    inputs = input_ids([model], catalog_dirs)
+    _check_output(output, force, inputs)
+    analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
+    layout = compute_layout(layout_spec(analysis), timeout=graphviz_timeout)
+    if what == "threat-composer":
+        content = render_threat_composer(threat_composer_document(analysis, layout))
+        _write(output, content, "a Threat Composer workspace", inputs)
+    else:
+        content = render_threat_dragon(threat_dragon_document(analysis, layout))
+        _write(output, content, "a Threat Dragon v2 model", inputs)
+    raise typer.Exit(EXIT_OK)
+
+
+@export_app.command("threat-composer")
+def export_threat_composer(
+    model: Annotated[Path, typer.Argument(help="Model file (YAML).", show_default=False)],
+    output: OutputOption,
+    force: ForceOption = False,
+    graphviz_timeout: GraphvizTimeoutOption = 30.0,
+    catalog_dirs: CatalogOption = None,
+    today: TodayOption = None,
+    allow_unmatched: AllowUnmatchedOption = False,
+) -> None:
+    """Write the model and its findings as a Threat Composer workspace (.tc.json).
+
+    Findings become threats in Threat Composer's grammar with STRIDE, priority and status;
+    their controls mitigations linked to them; questions assumptions; the boundaries,
+    components and flows the architecture and dataflow sections, with a picture.
+
+    Example:
+
+        trustmap export threat-composer examples/shop.yaml -o shop.tc.json
+    """
+    _export_json(
+        model, output, force, graphviz_timeout, catalog_dirs, today, allow_unmatched, "threat-composer"
+    )
+
+
+@export_app.command("threat-dragon")
+def export_threat_dragon(
+    model: Annotated[Path, typer.Argument(help="Model file (YAML).", show_default=False)],
+    output: OutputOption,
+    force: ForceOption = False,
+    graphviz_timeout: GraphvizTimeoutOption = 30.0,
+    catalog_dirs: CatalogOption = None,
+    today: TodayOption = None,
+    allow_unmatched: AllowUnmatchedOption = False,
+) -> None:
+    """Write the model and its findings as an OWASP Threat Dragon v2 model (JSON).
+
+    One STRIDE diagram: boundaries as trust-boundary boxes, components as actors, processes
+    and stores, flows as data flows; each finding a threat on its component or flow.
+
+    Example:
+
+        trustmap export threat-dragon examples/shop.yaml -o shop.td.json
+    """
+    _export_json(
+        model, output, force, graphviz_timeout, catalog_dirs, today, allow_unmatched, "threat-dragon"
+    )
+
+
 #: What a faithful import of a large or deep input can break: size (E007), nesting (E212).
 _LIMITS = frozenset({"E007", "E212"})
 
