@@ -164,8 +164,8 @@ def threat_composer_document(analysis: Analysis, layout: Layout) -> dict[str, An
     threats = [_threat(analysis, f, i) for i, f in enumerate(findings, 1)]
     by_control: dict[str, list[Finding]] = {}
     for finding in findings:
-        for control in finding.controls:
-            by_control.setdefault(control, []).append(finding)
+        for control_id in finding.controls:
+            by_control.setdefault(control_id, []).append(finding)
     mitigations, links = [], []
     for number, control_id in enumerate(sorted(by_control), 1):
         control = analysis.catalog.controls.get(control_id)
