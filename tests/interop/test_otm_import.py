@@ -10,10 +10,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import EXAMPLE_NAMES
-from tests.interop.conftest import OTM_FILES, validated
+from tests.conftest import EXAMPLE_NAMES, TODAY
+from tests.interop.conftest import OTM_FILES, TEMPLATES, import_cfn, validated
 from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
+from trustmap.diff import diff_analyses
 from trustmap.interop.layout import grid_layout
 from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.model_writer import render_model
@@ -235,3 +236,112 @@ def test_models_without_boundaries_round_trip(
     assert model.name == analysis.graph.model.name
     assert model.components["queue"].tags == {"team": "a:b"}
     assert model.components["user"].name == "Ünïcode user"
+
+
+def _round_trip(analysis: Analysis, catalog: Catalog, table: OtmTable, mapping: ResourceTable) -> Analysis:
+    exported = render_otm(otm_document(analysis, grid_layout(layout_spec(analysis))), "json")
+    _, text = _model(_import(exported, catalog, table, mapping), catalog)
+    again, problems = analyze("again.yaml", text.encode(), catalog, today=TODAY)
+    assert again is not None, problems
+    return again
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_the_round_trip_is_lossless_for_what_both_formats_hold(
+    name: str,
+    example: Callable[[str], Analysis],
+    catalog: Catalog,
+    otm_table: OtmTable,
+    mapping: ResourceTable,
+) -> None:
+    """The project's own diff sees no change: components (internet_facing: false, zones,
+    replicas, forwards included), boundaries, flows (names, ids, kinds), findings, questions."""
+    analysis = example(name)
+    changes = diff_analyses(analysis, _round_trip(analysis, catalog, otm_table, mapping))
+    assert changes.entries == () and changes.findings == () and changes.questions == ()
+    original = analysis.graph.model
+    again = {f.flow_id: f for f in _round_trip(analysis, catalog, otm_table, mapping).graph.model.flows}
+    assert {f.flow_id: (f.name, f.kind) for f in original.flows} == {
+        i: (f.name, f.kind) for i, f in again.items()
+    }
+
+
+@pytest.mark.parametrize("template", ["three-tier.yaml", "faithful/edges.yaml", "faithful/sam.yaml"])
+def test_imported_models_round_trip_too(
+    template: str, catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    imported = import_cfn(TEMPLATES / template, mapping, catalog)
+    analysis, problems = analyze("imported.yaml", imported.text.encode(), catalog, today=TODAY)
+    assert analysis is not None, problems
+    changes = diff_analyses(analysis, _round_trip(analysis, catalog, otm_table, mapping))
+    assert changes.entries == () and changes.findings == ()
+
+
+def test_a_document_without_otm_version_is_not_otm(
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    raw = b'{"project": {"name": "x", "id": "x"}, "components": [{"id": "a", "name": "A", "type": "s3"}]}'
+    document, _ = load_otm("x.json", raw)
+    assert document is not None
+    result = import_otm(document, catalog, otm_table, mapping)
+    assert result.draft is None
+    assert [d.code for d in result.diagnostics] == ["E410"]
+    assert "no 'otmVersion'" in result.diagnostics[0].message
+
+
+def test_startleft_copies_do_not_double_their_flows(
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    """StartLeft writes a resource once per subnet, and each copy's flows (written for this test)."""
+    component = {"name": "Service", "type": "elastic-container-service", "tags": ["AWS::ECS::Service"]}
+    document = {
+        "otmVersion": "0.1.0",
+        "project": {"name": "copies", "id": "copies"},
+        "trustZones": [{"id": "cloud", "name": "Public Cloud", "risk": {"trustRating": 10}}],
+        "components": [
+            {
+                "id": "vpc",
+                "name": "VPC",
+                "type": "vpc",
+                "parent": {"trustZone": "cloud"},
+                "tags": ["AWS::EC2::VPC"],
+            },
+            {
+                "id": "a",
+                "name": "A",
+                "type": "empty-component",
+                "parent": {"component": "vpc"},
+                "tags": ["AWS::EC2::Subnet"],
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "type": "empty-component",
+                "parent": {"component": "vpc"},
+                "tags": ["AWS::EC2::Subnet"],
+            },
+            {"id": "lb", "name": "LB", "type": "elastic-load-balancer", "parent": {"trustZone": "cloud"}},
+            {"id": "s-a", "parent": {"component": "a"}, **component},
+            {"id": "s-b", "parent": {"component": "b"}, **component},
+        ],
+        "dataflows": [
+            {
+                "id": "lb-to-s-a",
+                "name": "LB -> Service",
+                "source": "lb",
+                "destination": "s-a",
+                "tags": ["tcp", "80"],
+            },
+            {
+                "id": "lb-to-s-b",
+                "name": "LB -> Service",
+                "source": "lb",
+                "destination": "s-b",
+                "tags": ["tcp", "80"],
+            },
+        ],
+    }
+    raw = json.dumps(document).encode()
+    model, text = _model(_import(raw, catalog, otm_table, mapping, "copies.otm.json"), catalog)
+    assert [(f.source, f.target) for f in model.flows] == [("lb", "s-a")]  # one flow, to the kept copy
+    assert "repeated a flow between merged copies" in text

@@ -24,6 +24,7 @@ Output is deterministic: sorted keys, stable order, no timestamps or generated i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -169,13 +170,29 @@ def _trust_zones(
     return found
 
 
-def _component_attributes(component: ComponentInfo) -> dict[str, str]:
+#: the model keys a component may state; `trustmap_stated` lists those it does, so that `import otm`
+#: writes back what the model said and no default it did not
+STATED_KEYS = (
+    "internet_facing",
+    "encryption_at_rest",
+    "multi_az",
+    "backup",
+    "public_access",
+    "logging",
+    "zones",
+    "replicas",
+    "forwards",
+)
+
+
+def _component_attributes(component: ComponentInfo, stated: Iterable[str]) -> dict[str, str]:
     """Every reported fact of the component as text, and its responsibility split."""
     names = [name for name in reported_fields(ComponentInfo) if name not in _OWN_KEYS]
     found = {
         _ATTRIBUTE_NAMES.get(name, name): _text(value)
         for name, value in field_values(component, names).items()
     }
+    found["trustmap_stated"] = _text([key for key in STATED_KEYS if key in stated])
     split = component.responsibility
     for owner in ("aws", "customer", "shared", "third-party"):
         found[f"responsibility_{owner}"] = _text([layer for layer, who in split.items() if who == owner])
@@ -232,7 +249,9 @@ def _components(
             "type": component.service,
             "parent": {"trustZone": parent},
             "tags": [f"{k}:{v}" for k, v in component.tags.items()],
-            "attributes": _component_attributes(component),
+            "attributes": _component_attributes(
+                component, graph.model.components[component.id].model_fields_set
+            ),
             "assets": {
                 "stored": list(component.stores),
                 "processed": sorted(processed.get(component.id, set()) - set(component.stores)),
@@ -268,6 +287,8 @@ def _dataflows(analysis: Analysis, flow_otm: dict[str, str]) -> list[dict[str, A
             ],
             "attributes": {
                 "trustmap_id": flow.id,
+                "trustmap_name": flow.name or "",
+                "kind": flow.kind,
                 "protocol": flow.protocol,
                 "port": _text(flow.port),
                 "encrypted": _text(flow.encrypted),

@@ -268,9 +268,13 @@ class _Build:
         return entry
 
     def _properties(self, element: Element, service_id: str) -> dict[str, Any]:
-        """Properties stated in our attributes, when they differ from the service's defaults."""
-        service = self.catalog.service(service_id)
+        """Properties stated in our attributes: exactly those the model stated when the document
+        says which (`trustmap_stated`, written by `trustmap export otm`), else those that differ
+        from the service's defaults."""
         attrs = element.attributes
+        if "trustmap_stated" in attrs:
+            return _stated(attrs)
+        service = self.catalog.service(service_id)
         found: dict[str, Any] = {}
         defaults = {
             "internet_facing": bool(service and service.defaults.internet_facing),
@@ -335,10 +339,20 @@ class _Build:
     def add_flows(self) -> None:
         pairs: dict[tuple[str, str], int] = {}
         resolved = []
+        seen: set[tuple[str, str, str, tuple[str, ...]]] = set()
         for flow in self.records.flows:
             source, target = self._end(flow, flow.source), self._end(flow, flow.destination)
             if source is None or target is None:
                 continue
+            copied = flow.source in self.copies or flow.destination in self.copies
+            key = (source, target, flow.name or "", tuple(sorted(flow.tags)))
+            if copied and key in seen:
+                self.attention.append(
+                    f"dataflow '{flow.name or flow.otm_id}' repeated a flow between merged copies; "
+                    "merged with it"
+                )
+                continue
+            seen.add(key)
             if source == target:
                 self.attention.append(
                     f"dataflow '{flow.name or flow.otm_id}' skipped: it loops on '{source}'"
@@ -358,8 +372,9 @@ class _Build:
             fields["id"] = self.ids.take(
                 slugify(flow.otm_id if not UUID.fullmatch(flow.otm_id) else f"{source}-to-{target}", "flow")
             )
-        if flow.name and not flow.attributes.get("trustmap_id"):
-            fields["name"] = flow.name
+        own_name = flow.attributes.get("trustmap_name") if own else flow.name
+        if own_name:
+            fields["name"] = own_name
         protocol, port = self._protocol(flow)
         fields["protocol"] = protocol
         if port is not None:
@@ -367,8 +382,9 @@ class _Build:
         encrypted = boolean(flow.attributes.get("encrypted"))
         if encrypted is not None and encrypted != (protocol in ENCRYPTED_PROTOCOLS):
             fields["encrypted"] = encrypted
-        if boolean(flow.attributes.get("authenticated")):
-            fields["authenticated"] = True
+        authenticated = boolean(flow.attributes.get("authenticated"))
+        if authenticated is not None and authenticated != (protocol == "aws-api"):
+            fields["authenticated"] = authenticated  # what differs from the protocol's default
         data = [self.data_id[a] for a in flow.assets if a in self.data_id]
         if data:
             fields["data"] = data
@@ -376,6 +392,9 @@ class _Build:
             fields["bidirectional"] = True
         if flow.description:
             fields["description"] = flow.description
+        if flow.attributes.get("kind") == "route":
+            fields["kind"] = "route"
+            fields.pop("data", None)  # plumbing carries no data of its own
         return Entry(fields)
 
     def _protocol(self, flow: OtmFlow) -> tuple[str, int | None]:
@@ -450,3 +469,24 @@ def _draft(build: _Build, document: Document, name: str | None) -> Draft:
         controls=controls,
         accepted=[decision_entry(d) for d in build.records.decisions],
     )
+
+
+def _stated(attrs: dict[str, str]) -> dict[str, Any]:
+    """The component keys a trustmap export says the model stated, with their values."""
+    found: dict[str, Any] = {}
+    for key in attrs["trustmap_stated"].split(","):
+        value = attrs.get(key, "")
+        if key in ("internet_facing", "multi_az", "backup", "public_access", "logging"):
+            flag = boolean(value)
+            if flag is not None:
+                found[key] = flag
+        elif key == "encryption_at_rest" and value in ENCRYPTIONS_AT_REST:
+            found[key] = value
+        elif key == "zones" and value:
+            found[key] = value.split(",")
+        elif key == "replicas" and value.isdigit():
+            found[key] = int(value)
+        elif key == "forwards":
+            flag = boolean(value)
+            found[key] = flag if flag is not None else [d for d in value.split(",") if d]
+    return found

@@ -203,11 +203,12 @@ class _Reader:
 def read_records(document: Document) -> tuple[OtmRecords | None, list[Diagnostic]]:
     """The document's elements as records; None (E410) when it is not an OTM document."""
     data = document.data
-    if not any(key in data for key in ("otmVersion", "project", "trustZones", "components")):
+    if "otmVersion" not in data:
         return None, [
             Diagnostic(
                 "E410",
-                "not an Open Threat Model document: expected 'otmVersion', 'project' and 'components'",
+                "not an Open Threat Model document: it has no 'otmVersion' (expected 'otmVersion', "
+                "'project' and 'components')",
                 document.path,
                 document.source_map.value(()),
             )
