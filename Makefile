@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
-.PHONY: run test attack install install-test graphviz lint typecheck pytest bench judge clean
+.PHONY: run test attack install install-test graphviz lint typecheck pytest bench judge corpus clean
 
 run: install graphviz
 	$(BIN)/trustmap build $(EXAMPLES) -o output
@@ -52,6 +52,14 @@ bench: install graphviz
 # precision, recall and severity agreement on tests/judged and the six examples (docs/judgement.md)
 judge: install-test
 	$(BIN)/python -m tests.judged.judge --details
+
+# the interop corpus (docs/interop.md): the public files of tests/interop/corpus/manifest.yaml,
+# staged from local clones of their repositories (MIRRORS), imported, checked and measured
+CORPUS ?= build/interop-corpus
+MIRRORS ?= /work/.mirror
+corpus: install-test graphviz
+	$(BIN)/python scripts/stage_corpus.py $(CORPUS) --mirrors $(MIRRORS)
+	$(BIN)/python -m tests.interop.corpus.measure $(CORPUS)
 
 clean:
 	rm -rf output/*/ build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,10 +1,12 @@
 """Measure `trustmap import` on the staged corpus: import, validate, build a sample, count.
 
-Usage: python -m tests.interop.corpus.measure CORPUS [--build-every N] [--markdown]
+Usage: python -m tests.interop.corpus.measure CORPUS [--build-every N]
 
 CORPUS is a folder staged by scripts/stage_corpus.py. For every entry of the manifest this
-imports the file (or .tf folder), validates the written model, builds every Nth one (analysis,
-findings), and checks the done-when figures of docs/interop.md: the share that imports into a
+imports the file (or .tf folder), validates and analyses the written model, exports it to OTM
+and imports it back (the round trip must change nothing the project's diff sees), exports it
+to Threat Composer and Threat Dragon and validates both against the published schemas, runs
+`trustmap build` on every Nth model, and checks the done-when figures of docs/interop.md: the share that imports into a
 valid model, the share of models with two or more components that have flows, that no component
 is invented on the internet (every component in the `internet` boundary stands for a public
 endpoint's clients or for an address range a rule states), and that every resource of the input
@@ -15,21 +17,33 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
 
-from trustmap.analysis import analyze
+from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog, load_catalog
+from trustmap.diff import diff_analyses
 from trustmap.interop.cloudformation.importer import import_template
 from trustmap.interop.cloudformation.reader import load_template
+from trustmap.interop.layout import grid_layout
 from trustmap.interop.mapping import ResourceTable, load_mapping
 from trustmap.interop.model_writer import Draft, render_model
+from trustmap.interop.otm.exporter import layout_spec, otm_document, render_otm
+from trustmap.interop.otm.importer import import_otm
+from trustmap.interop.otm.reader import load_otm
+from trustmap.interop.otm.table import load_otm_table
 from trustmap.interop.terraform.importer import import_terraform
+from trustmap.interop.threat_composer import threat_composer_document
+from trustmap.interop.threat_dragon import threat_dragon_document
 from trustmap.validate import load_model
 
 MANIFEST = Path(__file__).resolve().parent / "manifest.yaml"
@@ -43,6 +57,8 @@ class Outcome:
     imported: bool = False
     valid: bool = False
     built: bool | None = None
+    round_trip: bool | None = None
+    schema_errors: int = 0
     components: int = 0
     flows: int = 0
     unmapped: list[str] = field(default_factory=list)
@@ -115,10 +131,74 @@ def _input_names(path: Path, relative: str, kind: str, draft: Draft) -> list[str
     return [*found.resources, *(name for name, _, _ in found.left_out)]
 
 
+def _schemas(root: Path, manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = {}
+    for name, entry in (manifest.get("schemas") or {}).items():
+        repo, _, relative = str(entry).partition(":")
+        path = root / repo.replace("/", "+") / relative
+        if path.is_file():
+            found[name] = json.loads(path.read_text())
+    return found
+
+
+def _schema_errors(analysis: Analysis, schemas: dict[str, dict[str, Any]]) -> int:
+    """Errors of the Threat Composer and Threat Dragon exports against the published schemas."""
+    layout = grid_layout(layout_spec(analysis))
+    documents = {
+        "threat-composer": threat_composer_document(analysis, layout),
+        "threat-dragon": threat_dragon_document(analysis, layout),
+    }
+    errors = 0
+    for name, document in documents.items():
+        schema = schemas.get(name)
+        if schema is not None:
+            validator = jsonschema.validators.validator_for(schema)(schema)
+            errors += sum(1 for _ in validator.iter_errors(document))
+    return errors
+
+
+def _round_trip(analysis: Analysis, catalog: Catalog, mapping: ResourceTable | None) -> bool:
+    """Export to OTM and import back: does the project's diff see any change?"""
+    table, _ = load_otm_table(catalog)
+    assert table is not None
+    raw = render_otm(otm_document(analysis, grid_layout(layout_spec(analysis))), "json")
+    document, _ = load_otm("round.otm.json", raw)
+    if document is None:
+        return False
+    result = import_otm(document, catalog, table, mapping)
+    if result.draft is None:
+        return False
+    again, _ = analyze("again.yaml", render_model(result.draft).encode(), catalog, today=TODAY)
+    if again is None:
+        return False
+    changes = diff_analyses(analysis, again)
+    return not changes.entries and not changes.findings
+
+
+def _build(text: str) -> bool:
+    """`trustmap build` on the model, in a temporary folder: every output written."""
+    with tempfile.TemporaryDirectory(prefix="corpus-build-") as folder:
+        model = Path(folder) / "model.yaml"
+        model.write_text(text)
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "trustmap"),
+                "build",
+                str(model),
+                "-o",
+                str(Path(folder) / "out"),
+            ],
+            capture_output=True,
+            check=False,
+        )
+        return done.returncode == 0
+
+
 def measure(root: Path, build_every: int) -> list[Outcome]:
     catalog = load_catalog()
     tables = {wing: load_mapping(catalog, wing=wing)[0] for wing in ("cloudformation", "terraform")}
     manifest = yaml.safe_load(MANIFEST.read_text())
+    schemas = _schemas(root, manifest)
     outcomes = []
     entries = [("cloudformation", e) for e in manifest["cloudformation"]]
     entries += [("terraform", e) for e in manifest["terraform"]]
@@ -149,9 +229,14 @@ def measure(root: Path, build_every: int) -> list[Outcome]:
         outcome.invented = _invented(text)
         names = _input_names(path, relative, kind, draft)
         outcome.unnamed = [n for n in names if not re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", text)]
+        analysis, _ = analyze(relative, text.encode(), catalog, today=TODAY)
+        if analysis is None:
+            outcome.error = "the model does not analyse"
+            continue
+        outcome.round_trip = _round_trip(analysis, catalog, tables["cloudformation"])
+        outcome.schema_errors = _schema_errors(analysis, schemas)
         if build_every and index % build_every == 0:
-            analysis, problems = analyze(relative, text.encode(), catalog, today=TODAY)
-            outcome.built = analysis is not None
+            outcome.built = _build(text)
     return outcomes
 
 
@@ -169,14 +254,16 @@ def tables(outcomes: list[Outcome]) -> list[str]:
 
 def table(outcomes: list[Outcome]) -> list[str]:
     lines = [
-        "| file | imported | valid | built | components | flows | unmapped types |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| file | imported | valid | OTM round trip | built | components | flows | unmapped types |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for o in outcomes:
         built = "—" if o.built is None else ("yes" if o.built else "NO")
+        lossless = "—" if o.round_trip is None else ("lossless" if o.round_trip else "CHANGED")
         lines.append(
             f"| `{o.entry.split('/', 1)[1]}` | {'yes' if o.imported else 'NO: ' + o.error[:80]} | "
-            f"{'yes' if o.valid else ('NO' if o.imported else '—')} | {built} | {o.components} | {o.flows} | "
+            f"{'yes' if o.valid else ('NO' if o.imported else '—')} | {lossless} | {built} | "
+            f"{o.components} | {o.flows} | "
             f"{', '.join(o.unmapped) or '—'} |"
         )
     return lines
@@ -207,17 +294,49 @@ def _shares(outcomes: list[Outcome]) -> tuple[list[str], bool]:
         f"- components invented on the internet: {len(invented)} {invented[:5] if invented else ''}",
         f"- resources not named in the written model: {len(unnamed)} {unnamed[:5] if unnamed else ''}",
     ]
-    ok = share_valid >= 0.95 and share_flows >= 0.85 and not invented and not unnamed
+    changed = [o.entry for o in outcomes if o.round_trip is False]
+    schema_errors = sum(o.schema_errors for o in outcomes)
+    lines += [
+        f"- OTM round trips that changed the model: {len(changed)} {changed[:5] if changed else ''}",
+        f"- Threat Composer and Threat Dragon exports: {schema_errors} errors against the published schemas",
+    ]
+    ok = (
+        share_valid >= 0.95
+        and share_flows >= 0.85
+        and not invented
+        and not unnamed
+        and not changed
+        and not schema_errors
+    )
     return lines, ok
+
+
+def examples(root: Path) -> list[str]:
+    """The project's examples: OTM round trips and exports against the published schemas."""
+    catalog = load_catalog()
+    mapping, _ = load_mapping(catalog)
+    schemas = _schemas(root, yaml.safe_load(MANIFEST.read_text()))
+    folder = Path(__file__).resolve().parents[3] / "examples"
+    lines = []
+    for path in sorted(folder.glob("*.yaml")):
+        analysis, _ = analyze(path.name, path.read_bytes(), catalog, today=TODAY)
+        assert analysis is not None
+        lossless = _round_trip(analysis, catalog, mapping)
+        errors = _schema_errors(analysis, schemas)
+        lines.append(
+            f"- example {path.stem}: OTM round trip {'lossless' if lossless else 'CHANGED'}, "
+            f"{errors} errors of its Threat Composer and Threat Dragon exports"
+        )
+    return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--build-every", type=int, default=1, help="build every Nth entry (0: none)")
+    parser.add_argument("--build-every", type=int, default=5, help="build every Nth entry (0: none)")
     args = parser.parse_args()
     lines, ok = report(measure(args.corpus, args.build_every))
-    print("\n".join(lines))
+    print("\n".join([*lines, "", *examples(args.corpus)]))
     return 0 if ok else 1
 
 
