@@ -6,11 +6,11 @@ CORPUS is a folder staged by scripts/stage_corpus.py. For every entry of the man
 imports the file (or .tf folder), validates and analyses the written model, exports it to OTM
 and imports it back (the round trip must change nothing the project's diff sees), exports it
 to Threat Composer and Threat Dragon and validates both against the published schemas, runs
-`trustmap build` on every Nth model, and checks the done-when figures of docs/interop.md: the share that imports into a
-valid model, the share of models with two or more components that have flows, that no component
-is invented on the internet (every component in the `internet` boundary stands for a public
-endpoint's clients or for an address range a rule states), and that every resource of the input
-is named in the written model. Exits 1 when a figure misses its mark.
+`trustmap build` on every Nth model, and checks the done-when figures of docs/interop.md: the
+share that imports into a valid model, the share of models with two or more components that
+have flows, that no component is invented on the internet (every component in the `internet`
+boundary stands for a public endpoint's clients or for an address range a rule states), and
+that every resource of the input is named in the written model. Exits 1 when a figure misses its mark.
 """
 
 from __future__ import annotations
