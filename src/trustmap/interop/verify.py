@@ -96,6 +96,7 @@ def _matches(design: Model, code: Model) -> dict[str, str]:
         for resource in component.tags.get("code", "").split(","):
             if resource.strip():
                 named[resource.strip()] = design_id
+
     def same_id(code_id: str, component: Component, design_id: str, design: Component) -> bool:
         return code_id == design_id
 
