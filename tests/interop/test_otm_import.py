@@ -345,3 +345,54 @@ def test_startleft_copies_do_not_double_their_flows(
     model, text = _model(_import(raw, catalog, otm_table, mapping, "copies.otm.json"), catalog)
     assert [(f.source, f.target) for f in model.flows] == [("lb", "s-a")]  # one flow, to the kept copy
     assert "repeated a flow between merged copies" in text
+
+
+def test_startleft_terraform_types_are_recognised(
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    """StartLeft's Terraform output tags components with aws_* types (written for this test)."""
+    from trustmap.interop.mapping import load_mapping
+
+    terraform, _ = load_mapping(catalog, wing="terraform")
+    assert terraform is not None
+    document = {
+        "otmVersion": "0.1.0",
+        "project": {"name": "tf", "id": "tf"},
+        "trustZones": [{"id": "b61d6911-338d-46a8-9f39-8dcd24abfe91", "name": "Public Cloud"}],
+        "components": [
+            {
+                "id": "b61d6911-338d-46a8-9f39-8dcd24abfe91.aws_vpc.main",
+                "name": "main",
+                "type": "empty-component",
+                "parent": {"trustZone": "b61d6911-338d-46a8-9f39-8dcd24abfe91"},
+                "tags": ["aws_vpc"],
+            },
+            {
+                "id": "b61d6911-338d-46a8-9f39-8dcd24abfe91.aws_vpc.main.aws_subnet.private",
+                "name": "private",
+                "type": "empty-component",
+                "parent": {"component": "b61d6911-338d-46a8-9f39-8dcd24abfe91.aws_vpc.main"},
+                "tags": ["aws_subnet"],
+            },
+            {
+                "id": "fn",
+                "name": "worker",
+                "type": "empty-component",
+                "tags": ["aws_lambda_function"],
+                "parent": {
+                    "component": "b61d6911-338d-46a8-9f39-8dcd24abfe91.aws_vpc.main.aws_subnet.private"
+                },
+            },
+        ],
+    }
+    raw = json.dumps(document).encode()
+    loaded, problems = load_otm("tf.otm.json", raw)
+    assert loaded is not None, problems
+    result = import_otm(loaded, catalog, otm_table, mapping, more=(terraform,))
+    model, _ = _model(result, catalog)
+    assert {b: v.kind for b, v in model.boundaries.items()} == {
+        "public-cloud": "aws-cloud",
+        "main": "vpc",
+        "private": "subnet",
+    }
+    assert (model.components["fn"].service, model.components["fn"].boundary) == ("lambda", "private")

@@ -291,12 +291,13 @@ def _run_otm(file: Path, catalog: Catalog, table_file: Path | None, name: str | 
         print_diagnostics(problems)
         raise typer.Exit(EXIT_INVALID)
     mapping = _table_or_exit(catalog, None, "cloudformation")
+    terraform = _table_or_exit(catalog, None, "terraform")
     shown, raw = _read(file)
     document, problems = load_otm(shown, raw)
     lines = raw.decode("utf-8", errors="replace").splitlines()
     if document is None or has_errors(problems):
         return Imported(None, problems, lines)
-    result = run_import(document, catalog, table, mapping, name=name)
+    result = run_import(document, catalog, table, mapping, name=name, more=(terraform,))
     return Imported(result.draft, list(result.diagnostics), lines)
 
 

@@ -58,6 +58,8 @@ class _Build:
     catalog: Catalog
     table: OtmTable
     cfn: ResourceTable | None
+    #: more infrastructure tables whose resource types StartLeft writes as tags (Terraform's)
+    more: tuple[ResourceTable, ...] = ()
     ids: IdAllocator = field(default_factory=IdAllocator)
     model_id: dict[str, str] = field(default_factory=dict)  # OTM id -> model id (zones, components)
     copies: dict[str, str] = field(default_factory=dict)  # OTM id of a merged copy -> the kept one's
@@ -208,9 +210,9 @@ class _Build:
         mapped = self.table.component_types.get(element.type.lower())
         if mapped is not None:
             return mapped, None
-        if self.cfn is not None:
-            for tag in element.tags:
-                entry = self.cfn.resources.get(tag)
+        for mapping in [self.cfn, *self.more]:
+            for tag in element.tags if mapping is not None else []:
+                entry = mapping.resources.get(tag) if mapping is not None else None
                 if entry is not None:
                     return entry.service, None
         return "external-system", f"TODO: OTM type '{element.type}' has no catalog service; set `service`"
@@ -412,12 +414,14 @@ def import_otm(
     cfn: ResourceTable | None = None,
     *,
     name: str | None = None,
+    more: tuple[ResourceTable, ...] = (),
 ) -> OtmImport:
-    """A draft model from a parsed OTM document."""
+    """A draft model from a parsed OTM document; `cfn` and `more` are the infrastructure tables
+    whose resource types name components among the tags (StartLeft writes them)."""
     records, problems = read_records(document)
     if records is None or has_errors(problems):
         return OtmImport(None, problems)
-    build = _Build(records, document, catalog, table, cfn)
+    build = _Build(records, document, catalog, table, cfn, more)
     build.by_otm_id = {e.otm_id: e for e in [*records.zones, *records.components]}
     containers = build.containers()
     leaves = build.merge_copies(containers)

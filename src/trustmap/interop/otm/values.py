@@ -29,8 +29,9 @@ def preferred_id(element: Element, fallback: str) -> str:
     own = element.attributes.get("trustmap_id", "")
     if is_model_id(own):
         return own
-    if UUID.fullmatch(element.otm_id.lower()) or sum(c.isalpha() for c in element.otm_id) < 2:
-        return slugify(element.name, fallback)  # generated or numeric ids say less than the name
+    generated = UUID.search(element.otm_id.lower()) is not None or len(element.otm_id) > 40
+    if generated or sum(c.isalpha() for c in element.otm_id) < 2:
+        return slugify(element.name, fallback)  # generated, path-like or numeric ids say less than the name
     return element.otm_id if is_model_id(element.otm_id) else slugify(element.otm_id, fallback)
 
 
