@@ -212,3 +212,41 @@ def test_nested_stacks_without_a_folder_are_named_not_refused(
     result = import_template(document, mapping, catalog, name="p")
     assert result.draft is None  # nothing else to import: E404, with the stacks named as W401
     assert [d.code for d in result.diagnostics] == ["W401", "W401", "W401", "E404"]
+
+
+def test_a_bucket_policy_open_to_anyone_makes_its_bucket_public(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    text = b"""Resources:
+  Site: {Type: AWS::S3::Bucket}
+  Logs: {Type: AWS::S3::Bucket}
+  SitePolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Site
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: "*", Action: "s3:GetObject", Resource: !Sub "${Site.Arn}/*"}
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: "*", Action: "s3:*", Condition: {Bool: {"aws:SecureTransport": false}}}
+          - Effect: Allow
+            Principal: {AWS: "*"}
+            Action: "s3:PutObject"
+            Condition: {StringEquals: {"aws:SourceAccount": "1"}}
+"""
+    document, _ = load_template("t.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    model = validated(render_model(result.draft), catalog)
+    assert model.components["site"].public_access is True
+    assert "public_access" not in model.components["logs"].model_fields_set  # a condition: not stated
+    assert (
+        "public_access: true  # from SitePolicy.PolicyDocument.Statement[Effect=Allow].Principal"
+        in render_model(result.draft)
+    )
