@@ -15,7 +15,7 @@ from trustmap.interop.layout import Box, Layout
 
 __all__ = ["data_url", "picture_svg"]
 
-MAX_LABEL = 28
+MAX_LABEL = 20
 
 
 def _label(text: str) -> str:
@@ -25,6 +25,19 @@ def _label(text: str) -> str:
 
 def _centre(box: Box) -> tuple[float, float]:
     return box.x + box.width / 2, box.y + box.height / 2
+
+
+def _edge(box: Box, towards: tuple[float, float]) -> tuple[float, float]:
+    """Where the line from the box's centre towards a point leaves the box (arrows stay visible)."""
+    cx, cy = _centre(box)
+    dx, dy = towards[0] - cx, towards[1] - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scale = min(
+        box.width / 2 / abs(dx) if dx else float("inf"),
+        box.height / 2 / abs(dy) if dy else float("inf"),
+    )
+    return cx + dx * min(scale, 1.0), cy + dy * min(scale, 1.0)
 
 
 def picture_svg(
@@ -37,7 +50,7 @@ def picture_svg(
     width, height = round(layout.width) + 32, round(layout.height) + 32
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">',
         '<defs><marker id="a" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
         'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
@@ -55,7 +68,7 @@ def picture_svg(
         a, b = layout.boxes.get(source), layout.boxes.get(target)
         if a is None or b is None:
             continue
-        (x1, y1), (x2, y2) = _centre(a), _centre(b)
+        (x1, y1), (x2, y2) = _edge(a, _centre(b)), _edge(b, _centre(a))
         parts.append(
             f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="#555" '
             'marker-end="url(#a)"/>'
