@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from trustmap.catalog import Catalog, builtin_catalog_dir
 from trustmap.diagnostics import Diagnostic, did_you_mean
-from trustmap.input_file import read_input_file
+from trustmap.interop.mapping import load_table
 from trustmap.model import BoundaryKind, Classification
-from trustmap.schema_errors import diagnostics_from_validation_error
-from trustmap.source import load_yaml
 
 __all__ = ["OtmTable", "ZoneKind", "load_otm_table"]
 
@@ -61,16 +59,10 @@ def load_otm_table(catalog: Catalog, path: Path | None = None) -> tuple[OtmTable
     """Read and check the table (the built-in `models/otm.yaml` by default)."""
     file = path or builtin_catalog_dir() / "otm.yaml"
     label = "models/otm.yaml" if path is None else file.as_posix()
-    raw, unreadable = read_input_file(file, label)
-    if raw is None:
-        return None, unreadable
-    document, problems = load_yaml(label, raw)
-    if document is None:
+    found, document, problems = load_table(file, label, OtmFile)
+    if found is None or document is None:
         return None, problems
-    try:
-        table = OtmFile.model_validate(document.data).otm
-    except ValidationError as error:
-        return None, [*problems, *diagnostics_from_validation_error(error, document, OtmFile)]
+    table = found.otm
     for type_name, service in table.component_types.items():
         if catalog.canonical_service(service) is None:
             problems.append(
