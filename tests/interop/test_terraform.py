@@ -135,3 +135,11 @@ def test_the_cli_refuses_json_that_is_not_terraform(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "E422" in result.output
     assert not (tmp_path / "m.yaml").exists()
+
+
+def test_for_each_over_a_module_input_gives_each_instance_its_references(
+    config: tuple[TfImport, Model, str],
+) -> None:
+    _, model, _ = config
+    polls = {(f.source, f.target) for f in model.flows if f.name == "polls"}
+    assert polls == {("consumer-lambda-function", "jobs"), ("consumer-lambda-function", "audit")}

@@ -167,7 +167,7 @@ def _expression(text: str, scope: Scope, prefix: str) -> Any:
     simple = _SIMPLE.fullmatch(text)
     if simple is not None and not text.startswith("data."):
         return {"Ref": prefix + simple.group(1)}
-    name = re.fullmatch(r"(var|local|module\.[\w-]+)\.[\w-]+", text)
+    name = re.fullmatch(r"(var|local|module\.[\w-]+)\.[\w-]+|each\.key|each\.value(\.[\w-]+)*", text)
     if name is not None:
         found = scope(text)
         return found if found is not None else {UNRESOLVED_KEY: [text]}
@@ -176,7 +176,7 @@ def _expression(text: str, scope: Scope, prefix: str) -> Any:
         if value is not UNKNOWN:
             return value
     # names (variables, locals, module outputs) inside a larger expression lend their references
-    for inner in re.findall(r"(?:var|local|module\.[\w-]+)\.[\w-]+", text):
+    for inner in re.findall(r"(?:var|local|module\.[\w-]+)\.[\w-]+|each\.value(?:\.[\w-]+)*", text):
         found = scope(inner)
         refs.extend(r for r in _references(found) if r not in refs)
     return {UNRESOLVED_KEY: [text, *({"Ref": r} for r in refs)]}

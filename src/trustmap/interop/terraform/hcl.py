@@ -11,6 +11,7 @@ left out and named. Data sources are read, not deployed: they are not resources 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,12 @@ from typing import Any
 from trustmap.diagnostics import Diagnostic, Span
 from trustmap.interop.terraform.expressions import UNRESOLVED_KEY, evaluate, unquote
 
-__all__ = ["Configuration", "TfResources", "read_configuration"]
+__all__ = ["Configuration", "TfResources", "merge_instances", "read_configuration"]
 
 MAX_MODULE_DEPTH = 5
+#: the instances of a `for_each` read for references (the others count, unread)
+MAX_INSTANCES = 50
+_IDENTITY_FOR = re.compile(r"\$\{\{\s*for\s+(\w+)\s*,\s*(\w+)\s+in\s+([\w.-]+)\s*:\s*\1\s*=>\s*\2\b.*\}\}")
 #: meta-arguments: how Terraform manages a resource, not what the resource is
 _META = frozenset(
     {"count", "for_each", "lifecycle", "provider", "depends_on", "timeouts", "provisioner", "connection"}
@@ -49,6 +53,30 @@ class Configuration:
     resources: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     modules: dict[str, dict[str, Any]] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
+
+
+def _has_ref(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "Ref" in value or any(_has_ref(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_ref(v) for v in value)
+    return False
+
+
+def merge_instances(instances: list[dict[str, Any]]) -> dict[str, Any]:
+    """The properties of a resource's instances as one: the first instance's values, except that
+    an argument naming other resources names those of every instance (each may name its own)."""
+    if not instances:
+        return {}
+    merged = dict(instances[0])
+    for key in dict.fromkeys(k for instance in instances for k in instance):
+        values = [instance.get(key) for instance in instances if key in instance]
+        distinct = list({repr(v): v for v in values}.values())
+        if len(distinct) > 1 and any(_has_ref(v) for v in distinct):
+            merged[key] = distinct
+        elif key not in merged:
+            merged[key] = values[0]
+    return merged
 
 
 def _blocks(parsed: dict[str, Any], kind: str) -> Iterator[dict[str, Any]]:
@@ -113,6 +141,8 @@ class _Module:
     depth: int
     children: dict[str, _Module | None] = field(default_factory=dict)
     evaluating: set[str] = field(default_factory=set)
+    #: (each.key, each.value) while the body of a `for_each` resource is evaluated
+    each: tuple[Any, Any] | None = None
 
     def scope(self, name: str) -> Any:
         if name in self.evaluating:
@@ -125,6 +155,16 @@ class _Module:
 
     def _lookup(self, name: str) -> Any:
         kind, _, rest = name.partition(".")
+        if kind == "each" and self.each is not None:
+            key, value = self.each
+            if rest == "key":
+                return key
+            found: Any = value
+            for part in rest.split(".")[1:] if rest.startswith("value") else [None]:
+                if part is None or not isinstance(found, dict):
+                    return None
+                found = found.get(part)
+            return found
         if kind == "var":
             if rest in self.inputs:
                 return self.inputs[rest]
@@ -171,6 +211,23 @@ class _Module:
         self.children[name] = child
         return child
 
+    def each_items(self, body: dict[str, Any]) -> list[tuple[Any, Any]]:
+        """(each.key, each.value) of a `for_each` that decides, else nothing."""
+        if "for_each" not in body:
+            return []
+        each = evaluate(body["for_each"], self.scope, self.prefix)
+        raw = body["for_each"]
+        filtered = _IDENTITY_FOR.fullmatch(raw) if isinstance(raw, str) else None
+        if filtered is not None:
+            # `{for k, v in X : k => v if COND}`: X's items, the filter read as holding (a module's
+            # usual `if local.create`); the instances say what they name, the count stays a question
+            each = self.scope(filtered.group(3))
+        if isinstance(each, dict) and UNRESOLVED_KEY not in each:
+            return list(each.items())[:MAX_INSTANCES]
+        if isinstance(each, list):
+            return [(item, item) for item in each[:MAX_INSTANCES]]
+        return []
+
     def instances(self, body: dict[str, Any], address: str) -> int | None:
         """How many instances `count` / `for_each` make; None when it does not decide."""
         if "count" in body:
@@ -194,11 +251,19 @@ class _Module:
             if count == 0:
                 self.found.left_out.append((address, type_name, "count or for_each is 0 with the defaults"))
                 continue
-            props = {
-                str(k): evaluate(v, self.scope, self.prefix)
-                for k, v in body.items()
-                if k not in _META and k != "dynamic" and k != "__is_block__"
-            }
+            items = self.each_items(body)
+            instances = []
+            for item in items or [None]:
+                self.each = item
+                instances.append(
+                    {
+                        str(k): evaluate(v, self.scope, self.prefix)
+                        for k, v in body.items()
+                        if k not in _META and k != "dynamic" and k != "__is_block__"
+                    }
+                )
+            self.each = None
+            props = merge_instances(instances)
             for dynamic in body.get("dynamic", []) or []:
                 for block_name in dynamic:
                     if block_name == "__is_block__":

@@ -51,7 +51,7 @@ def label(address: str) -> str:
     modules = [parts[i + 1] for i, p in enumerate(parts[:-2]) if p == "module" and i + 1 < len(parts) - 2]
     type_name, name = parts[-2], parts[-1]
     own = type_name.removeprefix("aws_") if name in _GENERIC else name
-    return "-".join([*modules[-1:], own])
+    return "-".join([*(m for m in modules[-1:] if m != own), own])
 
 
 def read_input(path: Path, shown: str) -> tuple[TfResources | None, list[Diagnostic]]:

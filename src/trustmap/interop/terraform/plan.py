@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from trustmap.interop.terraform.hcl import TfResources
+from trustmap.interop.terraform.hcl import TfResources, merge_instances
 
 __all__ = ["is_terraform_json", "read_plan"]
 
@@ -184,7 +184,7 @@ def read_plan(data: dict[str, Any]) -> TfResources:
     for base, group in sorted(instances.items()):
         first = group[0]
         type_name = str(first.get("type", ""))
-        values = first.get("values") if isinstance(first.get("values"), dict) else {}
+        values = merge_instances([i["values"] for i in group if isinstance(i.get("values"), dict)])
         own = _base(base)
         prefix = own[: len(own) - len(f"{type_name}.{first.get('name')}")]
         configured = config.resource(own) or {}

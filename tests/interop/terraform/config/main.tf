@@ -54,3 +54,14 @@ resource "aws_lambda_function" "worker" {
     }
   }
 }
+
+resource "aws_sqs_queue" "audit" {
+}
+
+module "consumer" {
+  source = "./modules/consumer"
+  queues = {
+    jobs  = { arn = aws_sqs_queue.jobs.arn }
+    audit = { arn = aws_sqs_queue.audit.arn }
+  }
+}
