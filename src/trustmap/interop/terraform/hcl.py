@@ -251,9 +251,9 @@ class _Module:
             if count == 0:
                 self.found.left_out.append((address, type_name, "count or for_each is 0 with the defaults"))
                 continue
-            items = self.each_items(body)
+            items: list[tuple[Any, Any] | None] = [*self.each_items(body)] or [None]
             instances = []
-            for item in items or [None]:
+            for item in items:
                 self.each = item
                 instances.append(
                     {
