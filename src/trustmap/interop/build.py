@@ -18,7 +18,7 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic
-from trustmap.interop.flows import FlowDraft, Flows, sg_rule_flows
+from trustmap.interop.flows import FlowDraft, Flows, sg_rule_flows, within_group_note
 from trustmap.interop.mapping import Link, ResourceMapping, ResourceTable
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
@@ -512,6 +512,9 @@ class Build:
                     )
                 continue
             flows = sg_rule_flows(rule, self.members, self.mapping, self.peer_components)
+            members = self.members.get(rule.group, [])
+            if rule.peer_kind == "group" and str(rule.peer) == rule.group and len(members) > 1:
+                self.attention.append(within_group_note(rule.group, members))
             if not flows and rule.group not in self.members:
                 self.attention.append(
                     f"security group {rule.group} has rules but no imported resource uses it"

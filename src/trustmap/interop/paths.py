@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["UNRESOLVED", "PathError", "is_intrinsic", "literal", "parse_path", "references", "values_at"]
@@ -43,6 +44,7 @@ class _Unresolved:
 UNRESOLVED: Any = _Unresolved()
 
 
+@lru_cache(maxsize=4096)
 def parse_path(path: str) -> tuple[_Step, ...]:
     if not path or path.startswith(".") or path.endswith(".") or ".." in path:
         raise PathError(f"invalid path '{path}'")

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from trustmap.interop.mapping import Placement, ResourceTable, Test
@@ -55,7 +56,17 @@ class Template:
         found = self.resources[name].get("Properties")
         return found if isinstance(found, dict) else {}
 
+    @cached_property
+    def _by_type(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for name, resource in self.resources.items():
+            found.setdefault(str(resource["Type"]), []).append(name)
+        return found
+
     def of_type(self, *types: str) -> list[str]:
+        """Resources of these types, in template order."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], []))
         return [name for name, resource in self.resources.items() if resource["Type"] in types]
 
     def refs(self, name: str, paths: Iterable[str]) -> list[str]:
