@@ -343,3 +343,23 @@ def test_a_rule_naming_the_vpc_range_reaches_its_components(mapping: ResourceTab
     assert result.draft is not None
     assert [(e.fields["from"], e.fields["to"]) for e in result.draft.flows] == [("jump", "host")]
     assert "on-premises" not in render_model(result.draft)
+
+
+def test_a_group_that_allows_itself_gives_one_two_way_flow(mapping: ResourceTable, catalog: Catalog) -> None:
+    members = "".join(
+        f"  I{i}: {{Type: AWS::EC2::Instance, Properties: {{SecurityGroupIds: [!Ref Sg]}}}}\n"
+        for i in range(50)
+    )
+    text = (
+        "Resources:\n  Sg: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: m, "
+        "SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, "
+        "SourceSecurityGroupId: !Ref Sg}]}}\n" + members
+    ).encode()
+    document, _ = load_template("mesh.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="mesh")
+    assert result.draft is not None
+    assert [e.fields for e in result.draft.flows] == [
+        {"from": "i0", "to": "i1", "protocol": "https", "port": 443, "bidirectional": True}
+    ]
+    assert any("allows itself: its 50 members" in item for item in result.draft.attention)
