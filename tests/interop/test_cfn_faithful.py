@@ -135,9 +135,12 @@ def test_a_classic_elb_reaches_the_group_that_names_it(edges: Imported) -> None:
     assert ("classic", "web", "http", 8080) in _flows(edges)
 
 
-def test_nat_to_internet_gateway_is_a_route(edges: Imported) -> None:
+def test_nat_gateways_per_zone_are_one_group_routed_to_the_internet_gateway(edges: Imported) -> None:
+    nat = edges.component("Nat")
+    assert edges.result.components["NatB"] == edges.result.components["Nat"] == "nat-gateways"
+    assert (nat.zones, nat.boundary) == (["a", "b"], "public-a")
     routes = [f for f in edges.model.flows if f.kind == "route"]
-    assert [(f.source, f.target) for f in routes] == [("nat", "igw")]
+    assert [(f.source, f.target) for f in routes] == [("nat-gateways", "igw")]
 
 
 def test_a_group_over_two_zones_names_them(edges: Imported) -> None:

@@ -50,6 +50,8 @@ class Component:
     members: list[str] = field(default_factory=list)
     #: instances it stands for (a Terraform `count`)
     replicas: int | None = None
+    #: one component for the resources of a type in one VPC (`fold_per_vpc`)
+    folded: bool = False
 
 
 @dataclass
@@ -159,7 +161,9 @@ class Build:
                 later.append(name)
                 continue
             service = self.service_of(name, entry)
-            if entry.singleton:
+            if entry.fold_per_vpc:
+                component = self._folded(name, type_name, service)
+            elif entry.singleton:
                 component_id = self.component_of.get(f"singleton:{service}") or self.ids.take(
                     slugify(service)
                 )
@@ -174,7 +178,7 @@ class Build:
                 if entry.note:
                     component.comments.append(entry.note)
             component.sources.append((name, type_name))
-            self.component_of[name] = component_id
+            self.component_of[name] = component.id
             self._origin_comments(component, name)
         for name in later:
             holder = self._member_of(name, self.mapping.resources[self.template.type_of(name)])
@@ -182,6 +186,23 @@ class Build:
             component.members.append(name)
             self.component_of[name] = component.id
             self.fates[name] = f"a member of {holder} (counted in its replicas)"
+
+    def _folded(self, name: str, type_name: str, service: str) -> Component:
+        """The one component of the VPC's resources of this type (NAT gateways, one per zone)."""
+        subnets = self.template.placed_in(name, self.mapping, "subnets", self.mapping.network.subnet)
+        vpcs = [self.subnets[s].vpc for s in subnets if s in self.subnets and self.subnets[s].vpc]
+        vpcs += self.template.placed_in(name, self.mapping, "vpc", self.mapping.network.vpc)
+        key = f"fold:{type_name}:{vpcs[0] if vpcs else ''}"
+        if key in self.component_of:
+            return self.components[self.component_of[key]]
+        found = self.catalog.service(service)
+        title = f"{found.name}s" if found is not None else f"{service}s"
+        component_id = self.ids.take(slugify(title, "resource"))
+        self.component_of[key] = component_id
+        component = Component(component_id, service, [], name=title, folded=True)
+        component.comments.append(f"one component for the {title} of the VPC, a group over their zones")
+        self.components[component_id] = component
+        return component
 
     def _origin_comments(self, component: Component, name: str) -> None:
         origin = self.template.origin.get(name)
@@ -230,7 +251,27 @@ class Build:
                 return found[0]
         return None
 
+    def _place_folded(self, component: Component) -> None:
+        subnets: list[str] = []
+        for name, _ in component.sources:
+            subnets.extend(
+                s
+                for s in self.template.placed_in(name, self.mapping, "subnets", self.mapping.network.subnet)
+                if s in self.subnets and s not in subnets
+            )
+        if not subnets:
+            return
+        chosen = sorted(subnets, key=lambda s: (not self.subnets[s].public, s))[0]
+        component.boundary = self.boundary_of[chosen]
+        if len(subnets) > 1:
+            members = ", ".join(f"{n} in {s}" for (n, _), s in zip(component.sources, subnets, strict=False))
+            component.comments.append(f"members: {members}; placed in {chosen}")
+            self._spread(component, [self.subnets[s] for s in subnets])
+
     def _place(self, component: Component) -> None:
+        if component.folded:
+            self._place_folded(component)
+            return
         names = [n for n, _ in component.sources]
         if len(names) > 1:  # singletons are account-wide
             return

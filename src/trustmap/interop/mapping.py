@@ -179,6 +179,9 @@ class ResourceMapping(Placement):
     listeners: Listeners | None = None
     #: a group of members spread over its subnets (an Auto Scaling group): `zones` / `multi_az`
     group: bool = False
+    #: every resource of the type in one VPC is one component, a group over their zones (a NAT
+    #: gateway per zone)
+    fold_per_vpc: bool = False
     #: paths naming the resource this one is a member of (an instance of an Aurora cluster): it
     #: folds into that component, which counts its members as `replicas`
     member_of: list[PathText] = Field(default_factory=list)
