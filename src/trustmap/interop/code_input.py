@@ -7,17 +7,18 @@ JSON file with Terraform's `format_version` is a plan or state, anything else a 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from trustmap.catalog import Catalog
-from trustmap.diagnostics import Diagnostic, Span
+from trustmap.diagnostics import Diagnostic
+from trustmap.input_file import read_input_file
 from trustmap.interop.cloudformation.importer import import_template
 from trustmap.interop.cloudformation.reader import load_template
 from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.model_writer import Draft
 from trustmap.interop.terraform.importer import import_terraform
 from trustmap.interop.terraform.plan import is_terraform_json
+from trustmap.source import load_json
 
 __all__ = ["code_kind", "import_code"]
 
@@ -27,11 +28,12 @@ def code_kind(path: Path) -> str:
     if path.is_dir() or path.suffix.lower() == ".tf":
         return "terraform"
     if path.suffix.lower() == ".json":
+        raw, _ = read_input_file(path, path.name)
         try:
-            head = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            return "cloudformation"
-        return "terraform" if is_terraform_json(head) else "cloudformation"
+            data, problem = load_json(path.name, raw.decode("utf-8")) if raw is not None else (None, None)
+        except UnicodeDecodeError:
+            return "cloudformation"  # its import says why it cannot be read
+        return "terraform" if problem is None and is_terraform_json(data) else "cloudformation"
     return "cloudformation"
 
 
@@ -42,12 +44,9 @@ def import_code(
     if code_kind(path) == "terraform":
         result = import_terraform(path, shown, tables["terraform"], catalog, name=path.stem)
         return result.draft, result.diagnostics
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [
-            Diagnostic("E000", f"cannot read the file: {error.strerror or error}", shown, Span.point(1, 1))
-        ]
+    raw, unreadable = read_input_file(path, shown)
+    if raw is None:
+        return None, unreadable
     document, problems = load_template(shown, raw)
     if document is None:
         return None, problems

@@ -27,6 +27,7 @@ from typing import Any
 
 from trustmap.analysis import Analysis
 from trustmap.findings import Finding
+from trustmap.free_text import json_text
 from trustmap.interop.layout import Layout
 from trustmap.interop.otm.exporter import layout_spec
 from trustmap.interop.picture import data_url, picture_svg
@@ -209,4 +210,4 @@ def threat_composer_document(analysis: Analysis, layout: Layout) -> dict[str, An
 
 
 def render_threat_composer(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n").encode("utf-8")

@@ -22,6 +22,7 @@ from typing import Any
 
 from trustmap.analysis import Analysis
 from trustmap.findings import Finding
+from trustmap.free_text import json_text
 from trustmap.interop.layout import Box, Layout
 
 __all__ = ["render_threat_dragon", "threat_dragon_document"]
@@ -209,4 +210,4 @@ def threat_dragon_document(analysis: Analysis, layout: Layout) -> dict[str, Any]
 
 
 def render_threat_dragon(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n").encode("utf-8")

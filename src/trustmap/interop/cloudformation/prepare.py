@@ -53,13 +53,13 @@ def _rain(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _read_child(limits: Limits) -> Any:
+    from trustmap.input_file import read_input_file
     from trustmap.interop.cloudformation.reader import load_template
 
     def read(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            return None, f"cannot read {path.name}: {error.strerror or error}"
+        raw, unreadable = read_input_file(path, path.name, limits)
+        if raw is None:
+            return None, unreadable[0].message if unreadable else f"cannot read {path.name}"
         document, problems = load_template(path.name, raw, limits)
         if document is None or not isinstance(document.data, dict):
             first = problems[0].message if problems else "not a template"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from trustmap.diagnostics import Diagnostic, Span
+from trustmap.input_file import read_input_file
 from trustmap.interop.terraform.expressions import UNRESOLVED_KEY, evaluate, unquote
 
 __all__ = ["Configuration", "TfResources", "merge_instances", "read_configuration"]
@@ -100,8 +101,12 @@ def parse_folder(path: Path, shown: str) -> tuple[Configuration | None, list[Dia
     problems: list[Diagnostic] = []
     for file in files:
         label = f"{shown}/{file.name}" if path.is_dir() else shown
+        raw, unreadable = read_input_file(file, label)
+        if raw is None:
+            problems.extend(unreadable)
+            continue
         try:
-            parsed = hcl2.loads(file.read_text(encoding="utf-8"))
+            parsed = hcl2.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             problems.append(Diagnostic("E004", "the file is not valid UTF-8", label, Span.point(1, 1)))
             continue

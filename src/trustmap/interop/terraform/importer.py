@@ -15,12 +15,12 @@ Diagnostics of the import (besides the shared ones):
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, Span, has_errors
+from trustmap.input_file import read_input_file
 from trustmap.interop.build import Build
 from trustmap.interop.draft import draft_of
 from trustmap.interop.mapping import ResourceTable
@@ -29,7 +29,7 @@ from trustmap.interop.resources import Template
 from trustmap.interop.terraform.hcl import TfResources, read_configuration
 from trustmap.interop.terraform.network import read_network
 from trustmap.interop.terraform.plan import is_terraform_json, read_plan
-from trustmap.source import Document, SourceMap
+from trustmap.source import Document, SourceMap, load_json
 
 __all__ = ["TfImport", "import_terraform", "label"]
 
@@ -57,11 +57,16 @@ def label(address: str) -> str:
 def read_input(path: Path, shown: str) -> tuple[TfResources | None, list[Diagnostic]]:
     """The resources of a plan/state JSON, a .tf file or a folder of them."""
     if path.is_file() and path.suffix.lower() == ".json":
+        raw, unreadable = read_input_file(path, shown)
+        if raw is None:
+            return None, unreadable
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-            where = Span.point(error.lineno, error.colno) if isinstance(error, json.JSONDecodeError) else None
-            return None, [Diagnostic("E001", f"cannot read the JSON: {error}", shown, where)]
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None, [Diagnostic("E004", "the file is not valid UTF-8", shown, Span.point(1, 1))]
+        data, problem = load_json(shown, text)
+        if problem is not None:
+            return None, [problem]
         if not is_terraform_json(data):
             return None, [
                 Diagnostic(
