@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import TODAY
 from trustmap.cli import app
-from trustmap.interop.cfn_yaml import load_template
+from trustmap.interop.cloudformation.reader import load_template
 
 pytestmark = pytest.mark.attack
 

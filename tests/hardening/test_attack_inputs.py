@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from tests.conftest import EXAMPLES, TODAY
 from trustmap.cli import app
 from trustmap.input_file import read_input_file
-from trustmap.interop.cfn_yaml import load_template
-from trustmap.interop.otm_read import load_otm
+from trustmap.interop.cloudformation.reader import load_template
+from trustmap.interop.otm.reader import load_otm
 
 pytestmark = pytest.mark.attack
 
