@@ -31,7 +31,13 @@ def _script(folder: Path, body: str) -> str:
 
 def test_without_graphviz_the_sources_are_still_written(example: Callable[[str], Analysis]) -> None:
     made = diagram_files(example("shop"), DiagramOptions(dot_binary="/nonexistent/dot"))
-    assert set(made.files) == {"architecture.dot", "dataflow.dot", "responsibility.dot", "diagram.mmd"}
+    assert set(made.files) == {
+        "architecture.dot",
+        "dataflow.dot",
+        "responsibility.dot",
+        "diagram.mmd",
+        "dataflow.mmd",
+    }
     (note,) = made.notes
     assert "apt-get install graphviz" in note and "brew install graphviz" in note
     assert "https://graphviz.org/download/" in note

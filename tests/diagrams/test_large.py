@@ -1,4 +1,4 @@
-"""Large models get one architecture view per VPC and per top-level boundary."""
+"""Models of more than 20 components get an architecture and a data-flow view per unit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.conftest import analysed
 from tests.diagrams.conftest import needs_dot
 from trustmap.catalog import Catalog
 from trustmap.diagrams import DiagramOptions, diagram_files
-from trustmap.diagrams.split import LARGE_MODEL, file_stem, units
+from trustmap.diagrams.split import MAX_UNIT, PER_BOUNDARY_FROM, file_stem, units
 from trustmap.diagrams.stagger import island_chain
 
 
@@ -45,32 +45,44 @@ def landing_zone(vpcs: int, per_subnet: int) -> str:
 def test_units_partition_the_bounded_components(catalog: Catalog) -> None:
     analysis = analysed(catalog, "model.yaml", landing_zone(vpcs=4, per_subnet=8).encode())
     found = units(analysis.graph)
-    assert [u.boundary.id for u in found] == ["acct", "internet", "vpc-0", "vpc-1", "vpc-2", "vpc-3"]
+    # the internet holds one component: too few for a view of its own
+    assert [u.key for u in found] == ["acct", "vpc-0", "vpc-1", "vpc-2", "vpc-3"]
     members = [m for unit in found for m in unit.members]
-    assert len(members) == len(set(members)) == len(analysis.graph.components())
-    assert found[2].members == {f"{s}-0-{i}" for s in ("pub", "app") for i in range(8)}
+    assert len(members) == len(set(members)) == len(analysis.graph.components()) - 1
+    assert found[1].members == {f"{s}-0-{i}" for s in ("pub", "app") for i in range(8)}
+
+
+def test_large_units_are_cut_along_child_boundaries(catalog: Catalog) -> None:
+    analysis = analysed(catalog, "model.yaml", landing_zone(vpcs=1, per_subnet=MAX_UNIT // 2 + 2).encode())
+    found = units(analysis.graph)
+    assert [u.key for u in found] == ["acct-part-1", "app-0", "pub-0"] or [u.key for u in found] == [
+        "app-0",
+        "pub-0",
+    ]
+    assert all(len(u.members) <= MAX_UNIT for u in found)
 
 
 def test_large_models_get_per_boundary_views(catalog: Catalog) -> None:
     analysis = analysed(catalog, "model.yaml", landing_zone(vpcs=4, per_subnet=8).encode())
-    assert len(analysis.graph.components()) > LARGE_MODEL
+    assert len(analysis.graph.components()) > PER_BOUNDARY_FROM
     files = diagram_files(analysis, DiagramOptions(formats=())).files
     for unit in units(analysis.graph):
-        source = files[f"{file_stem(unit.boundary.id)}.dot"].decode("utf-8")
-        drawn = set(re.findall(r'^\s*"c_([a-z0-9_-]+)" \[', source, re.MULTILINE))
-        assert unit.members <= drawn
-    assert "architecture.dot" in files
+        for view in ("architecture", "dataflow"):
+            source = files[f"{file_stem(view, unit.key)}.dot"].decode("utf-8")
+            drawn = set(re.findall(r'^\s*"c_([a-z0-9_-]+)" \[', source, re.MULTILINE))
+            assert unit.members <= drawn
+    assert "architecture.dot" in files and "dataflow.mmd" in files
 
 
 def test_small_models_get_no_per_boundary_views(catalog: Catalog) -> None:
     analysis = analysed(catalog, "model.yaml", landing_zone(vpcs=1, per_subnet=2).encode())
     files = diagram_files(analysis, DiagramOptions(formats=())).files
-    assert not [name for name in files if name.startswith("architecture-")]
+    assert not [name for name in files if name.startswith(("architecture-", "dataflow-"))]
 
 
 def test_file_stems_are_safe() -> None:
-    assert file_stem("vpc-1_a") == "architecture-vpc-1_a"
-    assert file_stem("../x") == "architecture-___x"
+    assert file_stem("architecture", "vpc-1_a") == "architecture-vpc-1_a"
+    assert file_stem("dataflow", "../x") == "dataflow-___x"
 
 
 @pytest.mark.graphviz
@@ -82,7 +94,7 @@ def test_a_large_model_builds_in_reasonable_time(catalog: Catalog) -> None:
     made = diagram_files(analysis, DiagramOptions())
     elapsed = time.perf_counter() - started
     assert elapsed < 60, elapsed
-    for stem in ("architecture", "dataflow", "responsibility", "architecture-vpc-0", "architecture-acct"):
+    for stem in ("architecture", "dataflow", "responsibility", "architecture-vpc-0", "dataflow-acct"):
         assert f"{stem}.svg" in made.files
     assert "architecture-vpc-2.png" in made.files
     assert made.notes == []
