@@ -6,12 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
-.PHONY: run test install install-test graphviz lint typecheck pytest bench judge clean
+.PHONY: run test install install-test graphviz chromium lint typecheck pytest bench judge screenshot clean
 
 run: install graphviz
 	$(BIN)/trustmap build $(EXAMPLES) -o output
 
-test: install-test graphviz lint typecheck pytest
+test: install-test graphviz chromium lint typecheck pytest
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "trustmap needs Python 3.11 or newer")'
@@ -26,6 +26,10 @@ install-test: $(BIN)/python
 
 graphviz:
 	@sh scripts/ensure-graphviz.sh
+
+# Debian's Chromium for the browser tests of report.html (tests/browser)
+chromium:
+	@sh scripts/ensure-chromium.sh
 
 lint:
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
