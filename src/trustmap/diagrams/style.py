@@ -11,12 +11,14 @@ Three vocabularies, three disjoint palettes (docs/outputs.md, "Colours"):
 
 Flows are ink-coloured; an unencrypted flow is dashed, a flow that crosses a boundary is heavier.
 Colour is never the only signal: every mark also has a word, a line style or a symbol.
-The HTML pages read the same values (`render.html` writes them as CSS variables).
+Severity and owner colours live in `trustmap.colours`, which the HTML pages read too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from trustmap.colours import OWNER_INK, OWNER_STYLES, SEVERITY_COLOURS, SEVERITY_TINTS
 
 __all__ = [
     "BADGE_MEANING",
@@ -79,24 +81,6 @@ def boundary_style(kind: str, public: bool) -> BoundaryStyle:
     return BOUNDARY_STYLES.get(kind, BOUNDARY_STYLES["custom"])
 
 
-# Owner of a duty: (strong colour, tint). The strong colour fills matrix cells and badges.
-OWNER_STYLES: dict[str, tuple[str, str]] = {
-    "customer": ("#1F5FA8", "#DCE9F7"),
-    "aws": ("#5B45B0", "#E9E4F7"),
-    "shared": ("#0D7A70", "#D8F0EC"),
-    "third-party": ("#7A5A2E", "#F1E9DD"),
-    # the layer does not exist for the service (a NAT gateway has no guest OS to secure)
-    "none": ("#9AA1A9", "#F3F4F6"),
-}
-OWNER_INK: dict[str, str] = {
-    "customer": "#FFFFFF",
-    "aws": "#FFFFFF",
-    "shared": "#FFFFFF",
-    "third-party": "#FFFFFF",
-    "none": "#1F2328",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Badge:
     text: str
@@ -136,22 +120,6 @@ def responsibility_badge(service_model: str, os_owner: str | None = None) -> Bad
         return RESPONSIBILITY_BADGES["network"]
     return RESPONSIBILITY_BADGES.get(service_model, RESPONSIBILITY_BADGES["external"])
 
-
-# Severity of open findings, highest first: (strong colour, tint).
-SEVERITY_COLOURS: dict[str, str] = {
-    "critical": "#7A0916",
-    "high": "#C21A1A",
-    "medium": "#C2570C",
-    "low": "#8F6A00",
-    "info": "#5F6670",
-}
-SEVERITY_TINTS: dict[str, str] = {
-    "critical": "#F9DCDF",
-    "high": "#FDE3E1",
-    "medium": "#FDEBDD",
-    "low": "#FBF1CF",
-    "info": "#EEF0F2",
-}
 
 EDGE_PLAIN = "#6B7682"
 EDGE_CROSSING = INK

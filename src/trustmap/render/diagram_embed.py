@@ -1,6 +1,8 @@
 """The build's diagrams, packed for report.html: checked, icons once, compressed.
 
-Every view of `view_plan` whose SVG the build made is checked by `inline_svg` (no script, no
+The producer of report.html passes the list of views the build drew (`DiagramView`, from the
+diagrams' view plan: render and diagrams do not import each other). Every view whose SVG the
+build made is checked by `inline_svg` (no script, no
 handler, nothing outside itself), its ids are prefixed so that views cannot collide, and its
 icons are taken out: each icon is stored once for the whole page in a hidden sprite, where the
 views' `<use>` references find it. The SVG text is then gzip-compressed (mtime 0, so the bytes
@@ -13,21 +15,29 @@ from __future__ import annotations
 import base64
 import gzip
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trustmap.diagrams.plan import view_plan
-from trustmap.graph import ModelGraph
 from trustmap.render.inline_svg import UnsafeSvgError, inline_svg
 
-__all__ = ["PackedDiagrams", "pack_diagrams"]
+__all__ = ["DiagramView", "PackedDiagrams", "pack_diagrams"]
 
 _ICON_DEFS = re.compile(
     r'\n?<defs>\n((?:<symbol id="tm-icon-[^"]*"[^>]*>.*?</symbol>\n?)+)</defs>', re.DOTALL
 )
 _SYMBOL = re.compile(r'<symbol id="(tm-icon-[^"]*)"[^>]*>.*?</symbol>', re.DOTALL)
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+@dataclass(frozen=True)
+class DiagramView:
+    """A view the build drew: its file stem, kind, title, and unit (None: the whole model)."""
+
+    name: str
+    kind: str
+    title: str
+    unit: str | None = None
 
 
 @dataclass
@@ -61,16 +71,16 @@ def _pack(text: str) -> str:
     return base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
 
 
-def pack_diagrams(graph: ModelGraph, earlier: Mapping[str, bytes]) -> PackedDiagrams:
-    """The views the build drew, in plan order; a view without its SVG gets a note instead."""
+def pack_diagrams(views: Sequence[DiagramView], earlier: Mapping[str, bytes]) -> PackedDiagrams:
+    """The views, in the order given; a view without its SVG gets a note instead."""
     packed = PackedDiagrams()
-    for number, spec in enumerate(view_plan(graph)):
+    for number, spec in enumerate(views):
         content = earlier.get(f"{spec.name}.svg")
         entry: dict[str, Any] = {
             "kind": spec.kind,
             "name": spec.name,
             "title": spec.title,
-            "unit": spec.unit.key if spec.unit is not None else None,
+            "unit": spec.unit,
         }
         if content is None:
             packed.notes.append(spec.title)

@@ -11,7 +11,7 @@ styles, the vendored svg-pan-zoom (BSD-2-Clause, licence in the page) and icons 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -23,14 +23,9 @@ from markupsafe import Markup
 from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.catalog.schema import OWNER_WORDS, owner_label
-from trustmap.diagrams.style import (
-    OWNER_INK,
-    OWNER_STYLES,
-    SEVERITY_COLOURS,
-    SEVERITY_TINTS,
-)
+from trustmap.colours import OWNER_INK, OWNER_STYLES, SEVERITY_COLOURS, SEVERITY_TINTS
 from trustmap.findings import SEVERITY_ORDER, STATUSES, Subject
-from trustmap.render.diagram_embed import pack_diagrams
+from trustmap.render.diagram_embed import DiagramView, pack_diagrams
 from trustmap.render.report_data import decision_rows, json_for_script, report_data
 from trustmap.render.views import category_order, category_title
 
@@ -90,7 +85,7 @@ def css_string(text: str) -> Markup:
 
 
 def palette_css() -> Markup:
-    """The one colour language as CSS variables, from `diagrams.style` (no second copy)."""
+    """The one colour language as CSS variables, from `trustmap.colours` (no second copy)."""
     lines = [f"--sev-{s}: {c}; --sev-{s}-bg: {SEVERITY_TINTS[s]};" for s, c in SEVERITY_COLOURS.items()]
     lines += [
         f"--own-{o}: {strong}; --own-{o}-bg: {tint}; --own-{o}-ink: {OWNER_INK[o]};"
@@ -273,9 +268,11 @@ def _data_assets(analysis: Analysis) -> list[dict[str, Any]]:
     return rows
 
 
-def report_context(analysis: Analysis, earlier: Mapping[str, bytes]) -> dict[str, Any]:
+def report_context(
+    analysis: Analysis, earlier: Mapping[str, bytes], views: Sequence[DiagramView] = ()
+) -> dict[str, Any]:
     """Everything the template shows, as plain values (escaping is the template's job)."""
-    packed = pack_diagrams(analysis.graph, earlier)
+    packed = pack_diagrams(views, earlier)
     decisions = [{**row, "ticket_href": ticket_link(row["ticket"])} for row in decision_rows(analysis)]
     identity = _identity(analysis)
     return {
@@ -304,7 +301,8 @@ def report_context(analysis: Analysis, earlier: Mapping[str, bytes]) -> dict[str
     }
 
 
-def render_html(analysis: Analysis, earlier: Mapping[str, bytes]) -> str:
-    """The report page; `earlier` holds the files produced before it (the diagrams' SVG)."""
+def render_html(analysis: Analysis, earlier: Mapping[str, bytes], views: Sequence[DiagramView] = ()) -> str:
+    """The report page; `earlier` holds the files produced before it, among them the SVG of
+    `views`, the diagrams the build drew (none: a page without diagrams)."""
     template = template_environment().get_template("report.html.j2")
-    return template.render(report_context(analysis, earlier))
+    return template.render(report_context(analysis, earlier, views))
