@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 from benchmarks.synthetic import synthetic, trustmap_yaml
-from tests.conftest import EXAMPLES, TODAY
 
+from tests.conftest import EXAMPLES, TODAY
 from trustmap.analysis import analyze
 from trustmap.catalog import load_catalog
 from trustmap.outputs import BuildOptions, produce_all
