@@ -194,7 +194,7 @@ def test_print_styles_and_no_clipping(example: Callable[[str], Analysis]) -> Non
     css = "\n".join(_parse(html).styles)
     assert "@media print" in css and "break-before: page" in css and "size: A4 landscape" in css
     # Nothing clips content in print: only diagrams are bounded, and an SVG scales to its box.
-    assert re.findall(r"max-height: [^;]+;", css) == ["max-height: 170mm;"]
+    assert re.findall(r"max-height: [^;]+;", css) == ["max-height: 170mm;", "max-height: 245mm;"]
     assert "svg { width: 100%; height: auto; max-height: 170mm;" in css
 
 

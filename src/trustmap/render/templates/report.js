@@ -94,15 +94,20 @@
   function detailRow(f) {
     var rule = D.rules[f.rule] || {};
     var dl = el("dl");
-    function add(t, v) { if (v == null || v === "") return; dl.appendChild(el("dt", { text: t })); dl.appendChild(v.nodeType ? el("dd", null, [v]) : el("dd", { text: v })); }
+    // "extra" lines are on screen only: a printout keeps why, the fix and the decision
+    function add(t, v, extra) {
+      if (v == null || v === "") return;
+      dl.appendChild(el("dt", { text: t, cls: extra ? "extra" : "" }));
+      dl.appendChild(v.nodeType ? el("dd", { cls: extra ? "extra" : "" }, [v]) : el("dd", { text: v, cls: extra ? "extra" : "" }));
+    }
     add("Why it fired", f.why);
-    add("Severity", f.severity + ": impact " + f.impact + ", likelihood " + f.likelihood + (f.severity_reasons.length ? " (" + f.severity_reasons.join("; ") + ")" : ""));
+    add("Severity", f.severity + ": impact " + f.impact + ", likelihood " + f.likelihood + (f.severity_reasons.length ? " (" + f.severity_reasons.join("; ") + ")" : ""), true);
     add("Fix", rule.remediation);
-    add("Threat", "STRIDE: " + f.stride.join(", ") + " · owner: " + (owners[f.owner] || f.owner) + (rule.controls && rule.controls.length ? " · mitigated by " + rule.controls.join(", ") : ""));
-    if (rule.compliance && rule.compliance.length) add("Compliance", rule.compliance.map(function (c) { return c[0] + ": " + c[1].join(", "); }).join("; "));
-    if (rule.references && rule.references.length) add("References", rule.references.join("; "));
-    if (f.covers.length) add("Stands for", f.covers.join(", "));
-    add("Key", f.key + " at " + f.location);
+    add("Threat", "STRIDE: " + f.stride.join(", ") + " · owner: " + (owners[f.owner] || f.owner) + (rule.controls && rule.controls.length ? " · mitigated by " + rule.controls.join(", ") : ""), true);
+    if (rule.compliance && rule.compliance.length) add("Compliance", rule.compliance.map(function (c) { return c[0] + ": " + c[1].join(", "); }).join("; "), true);
+    if (rule.references && rule.references.length) add("References", rule.references.join("; "), true);
+    if (f.covers.length) add("Stands for", f.covers.join(", "), true);
+    add("Key", f.key + " at " + f.location, true);
     if (f.decision) add("Decision", decisionLine(f.decision));
     var row = el("tr", { cls: "detail", id: "detail-" + f.key.replace(/[^A-Za-z0-9_-]/g, "_") }, [el("td", { colspan: "6" }, [dl])]);
     row.hidden = true;
@@ -459,7 +464,9 @@
         svg.querySelectorAll("[id]").forEach(function (e) { e.removeAttribute("id"); });
         svg.removeAttribute("height");
         svg.setAttribute("width", "100%");
-        box.appendChild(el("figure", { cls: "print-diagram" }, [el("figcaption", { text: v.title }), svg]));
+        // a diagram taller than wide prints on a portrait page, a wide one on a landscape page
+        var tall = v.height > v.width * 0.9;
+        box.appendChild(el("figure", { cls: "print-diagram" + (tall ? " tall" : "") }, [el("figcaption", { text: v.title }), svg]));
       });
     });
     return printed;
@@ -469,8 +476,9 @@
     limits.findings = limits.questions = limits.flows = Infinity;
     if (redraw) { renderFindings(); renderQuestions(); renderFlows(); }
     rows.forEach(function (r) { if (!r.detail) { r.detail = detailRow(r.f); if (r.row.parentNode) r.row.after(r.detail); } });
+    // AWS's inherited duties print as their one-line summaries (they are the same for every
+    // component of a service model and evidenced by AWS's reports, not by this review)
     entries.forEach(function (e) { e._fill(true); e.open = true; });
-    document.querySelectorAll("details.inherited").forEach(function (d) { d.open = true; });
     return printDiagrams();
   }
   window.addEventListener("beforeprint", preparePrint);
