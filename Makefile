@@ -50,5 +50,9 @@ bench: install graphviz
 judge: install-test
 	$(BIN)/python -m tests.judged.judge --details
 
+# the README's screenshots of report.html (docs/images/), taken in headless Chromium
+screenshot: install-test graphviz chromium
+	$(BIN)/python scripts/screenshot.py
+
 clean:
 	rm -rf output/*/ build dist .pytest_cache .mypy_cache .ruff_cache

@@ -418,6 +418,21 @@
     $("v-clear").hidden = true;
   }
   $("v-clear").addEventListener("click", clearHighlight);
+  // Zoom and pan so that the given elements fill most of the stage.
+  function zoomTo(elements) {
+    if (!zoom || !elements.length) return;
+    zoom.resize(); zoom.fit(); zoom.center();
+    var box = null;
+    elements.forEach(function (e) {
+      var r = e.getBoundingClientRect();
+      box = box ? { l: Math.min(box.l, r.left), t: Math.min(box.t, r.top), r: Math.max(box.r, r.right), b: Math.max(box.b, r.bottom) } : { l: r.left, t: r.top, r: r.right, b: r.bottom };
+    });
+    var s = stage.getBoundingClientRect();
+    var factor = Math.min(8, 0.85 * Math.min(s.width / Math.max(box.r - box.l, 1), s.height / Math.max(box.b - box.t, 1)));
+    var cx = (box.l + box.r) / 2 - s.left, cy = (box.t + box.b) / 2 - s.top;
+    if (factor > 1) zoom.zoomAtPointBy(factor, { x: cx, y: cy });
+    zoom.panBy({ x: s.width / 2 - cx, y: s.height / 2 - cy });
+  }
   function highlightPath(p, li) {
     var index = views.findIndex(function (v) { return v.name === "dataflow"; });
     if (index < 0) index = 0;
@@ -431,6 +446,7 @@
       li.classList.add("active");
       $("v-clear").hidden = false;
       $("diagrams").scrollIntoView();
+      zoomTo(stage.querySelectorAll(".hl"));
     });
   }
   // The first view is drawn when the viewer comes near the screen: a 300-component diagram
