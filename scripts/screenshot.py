@@ -48,9 +48,8 @@ def main() -> int:
         page.goto((Path(folder) / "report.html").as_uri())
         page.wait_for_selector("html[data-ready='1']")
         page.screenshot(path=IMAGES / "report-triage.png")
-        hops = page.evaluate(
-            "JSON.parse(document.getElementById('report-data').textContent).attack_paths.map(p => p.hops.length)"
-        )
+        data = "JSON.parse(document.getElementById('report-data').textContent)"
+        hops = page.evaluate(f"{data}.attack_paths.map(p => p.hops.length)")
         page.locator("#paths-list li button").nth(hops.index(max(hops))).click()
         page.wait_for_selector("#v-stage.dim")
         page.evaluate("document.getElementById('diagrams').scrollIntoView()")
