@@ -124,15 +124,11 @@ def test_diagram_click_through_opens_the_panel(name: str, open_report: Any) -> N
     page.wait_for_selector("#panel:not([hidden])")
     assert "From → to" in page.inner_text("#panel")
     page.click("#panel-close")
-    # zoom and full screen
-    before = page.get_attribute("#v-stage svg .svg-pan-zoom_viewport", "transform") or page.get_attribute(
-        "#v-stage svg .svg-pan-zoom_viewport", "style"
-    )
+    # zoom (svg-pan-zoom applies it on the next animation frame) and full screen
+    transform = "document.querySelector('#v-stage svg .svg-pan-zoom_viewport').getAttribute('transform')"
+    before = page.evaluate(transform)
     page.click("#v-in")
-    after = page.get_attribute("#v-stage svg .svg-pan-zoom_viewport", "transform") or page.get_attribute(
-        "#v-stage svg .svg-pan-zoom_viewport", "style"
-    )
-    assert before != after
+    page.wait_for_function(f"{transform} !== {before!r}", timeout=5_000)
     page.click("#v-full")
     assert page.evaluate("document.getElementById('viewer').classList.contains('full')")
     page.click("#v-full")
