@@ -192,7 +192,12 @@ def architecture_view(
         name,
         graph_attrs,
         {"shape": "plain", "fontname": FONT, "fontsize": 10},
-        {"fontname": FONT, "fontsize": 9, "arrowsize": 0.7},
+        {
+            "fontname": FONT,
+            "fontsize": 9,
+            "arrowsize": 0.7,
+            "decorate": True,
+        },  # a line ties each label to its edge
         body,
         comments=_ICON_COMMENT,
     )
