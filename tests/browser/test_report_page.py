@@ -167,6 +167,8 @@ def test_attack_path_is_highlighted_on_the_diagram(open_report: Any) -> None:
 def test_axe_finds_no_serious_or_critical_violation(name: str, open_report: Any) -> None:
     page = open_report(name).page
     _stage_svg(page)
+    page.locator("#v-stage svg g.node[role='button']").first.dispatch_event("click")  # the panel too
+    page.wait_for_selector("#panel:not([hidden])")
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         "axe.run(document, {resultTypes: ['violations'], rules: {'color-contrast': {enabled: true}}})"
@@ -197,7 +199,7 @@ def test_print_fits_in_few_a4_pages_with_a_running_header(name: str, open_report
 
 
 @pytest.mark.parametrize("name", ["shop", "serverless-api", SYNTHETIC])
-def test_phone_layout_has_no_one_letter_columns(name: str, open_report: Any) -> None:
+def test_phone_layout_has_no_one_letter_columns_and_passes_axe(name: str, open_report: Any) -> None:
     page = open_report(name, width=390, height=844).page
     # lay out every section (those off screen are skipped until scrolled to)
     page.evaluate(
@@ -216,3 +218,9 @@ def test_phone_layout_has_no_one_letter_columns(name: str, open_report: Any) -> 
            }).map(c => c.innerText.trim().slice(0, 20))"""
     )
     assert narrow == [], narrow[:10]
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id))"
+    )
+    assert result == []

@@ -253,7 +253,7 @@
       if (it[4]) { reason.appendChild(el("br")); reason.appendChild(decisionLine(it[4])); }
       body.appendChild(el("tr", null, [el("td", { cls: "mono", text: c[0] }), el("td", null, [c[1], el("br"), el("span", { cls: "muted", text: cats[c[2]] || c[2] })]), el("td", null, [badge("st", it[1])]), reason]));
     });
-    return el("div", { cls: "scroll" }, [el("table", { cls: "compact" }, [el("thead", null, [el("tr", null, [el("th", { scope: "col", text: "Code" }), el("th", { scope: "col", text: "Duty" }), el("th", { scope: "col", text: "Status" }), el("th", { scope: "col", text: "Reason" })])]), body])]);
+    return el("div", { cls: "scroll", tabindex: "0", role: "region", "aria-label": "Checklist items" }, [el("table", { cls: "compact" }, [el("thead", null, [el("tr", null, [el("th", { scope: "col", text: "Code" }), el("th", { scope: "col", text: "Duty" }), el("th", { scope: "col", text: "Status" }), el("th", { scope: "col", text: "Reason" })])]), body])]);
   }
   function factList(pairs) {
     var dl = el("dl", { cls: "meta" });
@@ -463,6 +463,16 @@
       show(first);
     }
   }
+
+  // A table that may scroll sideways (on a phone) can be reached and scrolled with the keyboard.
+  document.querySelectorAll("main .scroll").forEach(function (box) {
+    if (box.hasAttribute("tabindex")) return;
+    var section = box.closest("section");
+    var heading = section && section.querySelector("h2");
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", (heading ? heading.textContent + ": " : "") + "table");
+  });
 
   // ---- print: every whole-model diagram on its own page, the appendix filled ---------------------
   // The printed copies are made right after loading for a model of up to 60 components (so that
