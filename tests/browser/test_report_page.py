@@ -82,8 +82,9 @@ def test_filters_search_and_sort(open_report: Any) -> None:
         for t in page.eval_on_selector_all("#findings-body tr.row", "rs => rs.map(r => r.innerText)")
     )
     page.fill("#f-search", "")
-    page.click("th button[data-sort='severity']")  # again: descending becomes ascending
     assert page.get_attribute("#findings-table th:first-child", "aria-sort") == "descending"
+    page.click("th button[data-sort='severity']")  # again: least severe first
+    assert page.get_attribute("#findings-table th:first-child", "aria-sort") == "ascending"
     assert _severities(page) == list(reversed(everything)) or _severities(page) == sorted(
         everything, key=order.index, reverse=True
     )

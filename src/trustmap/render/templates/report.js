@@ -163,7 +163,10 @@
     $("f-count").textContent = shown.length + " of " + F.length + " findings match" + (visible.length < shown.length ? ", the first " + visible.length + " shown" : "");
     document.querySelectorAll("#findings-table th").forEach(function (th) {
       var b = th.querySelector("button");
-      th.setAttribute("aria-sort", b.getAttribute("data-sort") === state.sort ? (state.dir > 0 ? "ascending" : "descending") : "none");
+      // severity and likelihood sort by rank (0 is the worst): rank order is descending severity
+      var ranked = state.sort === "severity" || state.sort === "likelihood";
+      var ascending = (state.dir > 0) !== ranked;
+      th.setAttribute("aria-sort", b.getAttribute("data-sort") === state.sort ? (ascending ? "ascending" : "descending") : "none");
     });
   }
   Object.keys(filters).forEach(function (k) { $("f-" + k).addEventListener("change", renderFindings); });
