@@ -11,6 +11,7 @@ styles, the vendored svg-pan-zoom (BSD-2-Clause, licence in the page) and icons 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -155,6 +156,11 @@ def _top_rules(analysis: Analysis) -> list[dict[str, Any]]:
     return ordered[:10]
 
 
+def _natural(text: str) -> list[tuple[int, str]]:
+    """`c2` before `c10`: names of generated models read in their numeric order."""
+    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]
+
+
 def _matrix(analysis: Analysis) -> dict[str, Any]:
     """The responsibility split, one row per service and split (components listed in it)."""
     layers = [{"id": layer_id, "title": entry.title} for layer_id, entry in analysis.catalog.layers.items()]
@@ -169,10 +175,12 @@ def _matrix(analysis: Analysis) -> dict[str, Any]:
     for (model, service, split), members in sorted(
         groups.items(), key=lambda item: (order.index(item[0][0]) if item[0][0] in order else 99, item[0][1])
     ):
+        ordered = sorted(members, key=lambda m: _natural(m[1]))
         rows.append(
             {
                 "cells": [(owner, owner_label(owner) if owner else "—") for owner in split],
-                "members": [{"anchor": f"component-{cid}", "name": name} for cid, name in members],
+                "count": len(members),
+                "members": [{"anchor": f"component-{cid}", "name": name} for cid, name in ordered],
                 "service": service,
                 "service_model": model,
             }

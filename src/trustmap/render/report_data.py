@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,7 +124,9 @@ def _flow(analysis: Analysis, flow: FlowInfo, controls: _Table, reasons: _Table)
     }
 
 
-def _places(analysis: Analysis, subject: Subject) -> tuple[list[str], list[str]]:
+def _places(
+    analysis: Analysis, subject: Subject, flows: Mapping[str, FlowInfo]
+) -> tuple[list[str], list[str]]:
     """The components and boundaries a finding is about: its component, a flow's two ends (and
     the boundaries it crosses), the boundary itself; the model is about nothing in particular."""
     graph = analysis.graph
@@ -133,7 +135,7 @@ def _places(analysis: Analysis, subject: Subject) -> tuple[list[str], list[str]]
     if subject.kind == "component" and subject.id in graph.component_records:
         components = [subject.id]
     elif subject.kind == "flow":
-        flow = next((f for f in graph.flows() if f.id == subject.id), None)
+        flow = flows.get(subject.id)
         if flow is not None:
             components = sorted({flow.source, flow.target})
             boundaries.update(flow.crosses)
@@ -144,8 +146,8 @@ def _places(analysis: Analysis, subject: Subject) -> tuple[list[str], list[str]]
     return components, sorted(boundaries)
 
 
-def _finding(analysis: Analysis, finding: Finding) -> dict[str, Any]:
-    components, boundaries = _places(analysis, finding.subject)
+def _finding(analysis: Analysis, finding: Finding, flows: Mapping[str, FlowInfo]) -> dict[str, Any]:
+    components, boundaries = _places(analysis, finding.subject, flows)
     return {
         "boundaries": boundaries,
         "category": finding.category,
@@ -300,6 +302,7 @@ def report_data(analysis: Analysis, diagrams: list[dict[str, Any]]) -> dict[str,
     reasons = _Table()
     components = [_component(analysis, c, controls, reasons) for c in graph.components()]
     flows = [_flow(analysis, f, controls, reasons) for f in graph.flows()]
+    by_id = {f.id: f for f in graph.flows()}
     model_items = analysis.report.checklists.get(Subject("model", "model"), ())
     inherited = _inherited(analysis, controls)
     model_checklist = _items(_customer_items(model_items), controls, reasons)
@@ -326,7 +329,7 @@ def report_data(analysis: Analysis, diagrams: list[dict[str, Any]]) -> dict[str,
             for data_id, asset in sorted(graph.model.data.items())
         ],
         "diagrams": diagrams,
-        "findings": [_finding(analysis, f) for f in analysis.report.findings],
+        "findings": [_finding(analysis, f, by_id) for f in analysis.report.findings],
         "flows": flows,
         "inherited": inherited,
         "layers": [[layer_id, entry.title, entry.side] for layer_id, entry in catalog.layers.items()],
