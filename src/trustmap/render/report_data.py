@@ -3,7 +3,8 @@
 A review page of 300 components must stay under 3 MB and load in under 2 s, so nothing is
 repeated: each control and each reason text is stored once and referred to by index, a rule's
 remediation and references once per rule, and AWS's inherited duties once per service model
-(components keep only the customer's and shared items). Keys and lists are sorted where order
+(components keep only the customer's and shared items; the page lists AWS's once per service
+model in its markup). Keys and lists are sorted where order
 is not meaningful, so the JSON is byte-identical from run to run.
 """
 
@@ -193,32 +194,6 @@ def _rules(findings: Sequence[Finding]) -> dict[str, Any]:
     return rules
 
 
-def _inherited(analysis: Analysis, controls: _Table) -> list[dict[str, Any]]:
-    """AWS's duties once per service model: each control with how many components inherit it."""
-    by_model: dict[str, dict[str, int]] = {}
-    members: dict[str, int] = {}
-    for component in analysis.graph.components():
-        items = analysis.report.checklists.get(Subject("component", component.id), ())
-        model = component.service_model
-        members[model] = members.get(model, 0) + 1
-        for item in items:
-            if item.owner == "aws":
-                counts = by_model.setdefault(model, {})
-                counts[item.id] = counts.get(item.id, 0) + 1
-    order = list(analysis.catalog.service_models)
-    found = []
-    for model in sorted(by_model, key=lambda m: (order.index(m) if m in order else len(order), m)):
-        entry = analysis.catalog.service_models.get(model)
-        found.append(
-            {
-                "components": members[model],
-                "controls": [[controls.ref(c), n] for c, n in sorted(by_model[model].items())],
-                "model": model,
-                "title": entry.title if entry is not None else model,
-            }
-        )
-    return found
-
 
 def _questions(analysis: Analysis) -> list[dict[str, Any]]:
     ordered = sorted(
@@ -304,7 +279,6 @@ def report_data(analysis: Analysis, diagrams: list[dict[str, Any]]) -> dict[str,
     flows = [_flow(analysis, f, controls, reasons) for f in graph.flows()]
     by_id = {f.id: f for f in graph.flows()}
     model_items = analysis.report.checklists.get(Subject("model", "model"), ())
-    inherited = _inherited(analysis, controls)
     model_checklist = _items(_customer_items(model_items), controls, reasons)
     catalog = analysis.catalog
     return {
@@ -331,7 +305,6 @@ def report_data(analysis: Analysis, diagrams: list[dict[str, Any]]) -> dict[str,
         "diagrams": diagrams,
         "findings": [_finding(analysis, f, by_id) for f in analysis.report.findings],
         "flows": flows,
-        "inherited": inherited,
         "layers": [[layer_id, entry.title, entry.side] for layer_id, entry in catalog.layers.items()],
         "model_items": model_checklist,
         "questions": _questions(analysis),
