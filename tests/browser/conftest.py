@@ -22,6 +22,7 @@ from tests.conftest import EXAMPLES, TODAY
 from trustmap.analysis import analyze
 from trustmap.catalog import load_catalog
 from trustmap.outputs import BuildOptions, produce_all
+from trustmap.render.index_html import IndexEntry, render_index
 from trustmap.write import write_files
 
 CHROMIUM = os.environ.get("TRUSTMAP_CHROMIUM", "/usr/bin/chromium")
@@ -47,10 +48,14 @@ def _build(folder: Path) -> None:
         name: ((EXAMPLES / f"{name}.yaml").read_bytes(), f"examples/{name}.yaml") for name in EXAMPLE_NAMES
     }
     sources[SYNTHETIC] = (trustmap_yaml(synthetic(300)).encode(), f"{SYNTHETIC}.yaml")
+    entries = []
     for name, (raw, shown) in sources.items():
         analysis, diagnostics = analyze(shown, raw, catalog, today=TODAY)
         assert analysis is not None, [d.headline() for d in diagnostics]
         write_files(folder / name, produce_all(analysis, BuildOptions()).files)
+        counts = analysis.report.summary()["open"]
+        entries.append(IndexEntry(name, shown, "built", analysis.graph.model.name, counts, has_report=True))
+    (folder / "index.html").write_text(render_index(entries), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

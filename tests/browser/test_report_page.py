@@ -225,3 +225,19 @@ def test_phone_layout_has_no_one_letter_columns_and_passes_axe(name: str, open_r
         ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id))"
     )
     assert result == []
+
+
+def test_index_page_reads_on_a_phone(browser: Any, built: Path) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    watched = Watched(page, built)
+    page.goto((built / "index.html").as_uri())
+    assert watched.problems == [] and watched.requests == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("a[href$='report.html']").count() == len(ALL_PAGES)
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id))"
+    )
+    assert result == []
+    page.close()
