@@ -468,13 +468,16 @@
   }
 
   // A table that may scroll sideways (on a phone) can be reached and scrolled with the keyboard.
+  var regionNames = {};
   document.querySelectorAll("main .scroll").forEach(function (box) {
     if (box.hasAttribute("tabindex")) return;
     var section = box.closest("section");
     var heading = section && section.querySelector("h2");
+    var name = (heading ? heading.textContent + ": " : "") + "table";
+    regionNames[name] = (regionNames[name] || 0) + 1;
     box.setAttribute("tabindex", "0");
     box.setAttribute("role", "region");
-    box.setAttribute("aria-label", (heading ? heading.textContent + ": " : "") + "table");
+    box.setAttribute("aria-label", name + (regionNames[name] > 1 ? " " + regionNames[name] : ""));
   });
 
   // ---- print: every whole-model diagram on its own page, the appendix filled ---------------------
