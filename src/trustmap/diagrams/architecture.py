@@ -2,7 +2,7 @@
 
 Each component is a small card: the service icon, its name, the service, and a coloured
 badge (also its border colour) for the responsibility split of its service model. Flows are
-labelled with their name or protocol and port; clear-text flows are red and dashed, flows that
+labelled with their name or protocol and port; clear-text flows are dashed, flows that
 cross a trust boundary are drawn heavier. A key at the top explains the marks.
 """
 
