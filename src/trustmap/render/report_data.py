@@ -194,7 +194,6 @@ def _rules(findings: Sequence[Finding]) -> dict[str, Any]:
     return rules
 
 
-
 def _questions(analysis: Analysis) -> list[dict[str, Any]]:
     ordered = sorted(
         analysis.report.questions, key=lambda q: (q.subject.kind != "model", q.control, q.subject.id)
