@@ -207,10 +207,11 @@ def _skeleton(text: str) -> list[str]:
     return [_QUOTED.sub('""', line) for line in text.splitlines()]
 
 
-def test_mermaid_labels_stay_inside_their_quotes(builds: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize("name", ["diagram.mmd", "dataflow.mmd"])
+def test_mermaid_labels_stay_inside_their_quotes(builds: tuple[Path, Path], name: str) -> None:
     hostile_out, benign_out = builds
-    hostile = (hostile_out / "model" / "diagram.mmd").read_text("utf-8")
-    benign = (benign_out / "model" / "diagram.mmd").read_text("utf-8")
+    hostile = (hostile_out / "model" / name).read_text("utf-8")
+    benign = (benign_out / "model" / name).read_text("utf-8")
     assert _skeleton(hostile) == _skeleton(benign)
     for line in _skeleton(hostile):
         if line.startswith("%%"):
