@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from benchmarks.synthetic import synthetic, trustmap_yaml
 
-from tests.conftest import EXAMPLES, TODAY
+from tests.conftest import EXAMPLES, ROOT, TODAY
 from trustmap.analysis import analyze
 from trustmap.catalog import load_catalog
 from trustmap.outputs import BuildOptions, produce_all
@@ -39,6 +39,8 @@ HERE = Path(__file__).resolve().parent
 AXE = HERE / "vendor" / "axe.min.js"
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
 SYNTHETIC = "synth-300"
+#: tests/reports/hostile.yaml: model text made to break out of every format
+HOSTILE = "hostile"
 ALL_PAGES = [*EXAMPLE_NAMES, SYNTHETIC]
 
 
@@ -48,6 +50,7 @@ def _build(folder: Path) -> None:
         name: ((EXAMPLES / f"{name}.yaml").read_bytes(), f"examples/{name}.yaml") for name in EXAMPLE_NAMES
     }
     sources[SYNTHETIC] = (trustmap_yaml(synthetic(300)).encode(), f"{SYNTHETIC}.yaml")
+    sources[HOSTILE] = ((ROOT / "tests" / "reports" / "hostile.yaml").read_bytes(), "hostile.yaml")
     entries = []
     for name, (raw, shown) in sources.items():
         analysis, diagnostics = analyze(shown, raw, catalog, today=TODAY)

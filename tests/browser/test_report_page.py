@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ALL_PAGES, AXE, EXAMPLE_NAMES, SYNTHETIC, Watched
+from tests.browser.conftest import ALL_PAGES, AXE, EXAMPLE_NAMES, HOSTILE, SYNTHETIC, Watched
 
 MAX_HTML = 3_000_000
 MAX_CHECKLIST_MD = 512_000
@@ -233,11 +233,37 @@ def test_index_page_reads_on_a_phone(browser: Any, built: Path) -> None:
     page.goto((built / "index.html").as_uri())
     assert watched.problems == [] and watched.requests == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.locator("a[href$='report.html']").count() == len(ALL_PAGES)
+    assert page.locator("a[href$='report.html']").count() == len(ALL_PAGES) + 1  # and the hostile model
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         "axe.run(document, {resultTypes: ['violations']})"
         ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id))"
     )
     assert result == []
+    page.close()
+
+
+def test_hostile_text_stays_text_in_every_part_the_script_draws(browser: Any, built: Path) -> None:
+    """Names that try to run script (`<img onerror>`, `<svg onload>`, `</script>`) are shown
+    as text in the table, panel, paths and appendix: no dialog opens, no element is injected."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    watched = Watched(page, built / HOSTILE)
+    page.goto((built / HOSTILE / "report.html").as_uri())
+    page.wait_for_selector("html[data-ready='1']")
+    page.evaluate("window.trustmapPreparePrint()")  # draws the appendix and every detail row
+    page.locator("#findings-body tr.row button.expand").first.click()
+    for link in page.locator("a.subject-link[data-kind='component']").all()[:6]:
+        link.dispatch_event("click")
+        page.wait_for_selector("#panel:not([hidden])")
+    page.locator("#v-stage").scroll_into_view_if_needed()
+    page.wait_for_selector("#v-stage svg g.node[role='button']", timeout=20_000)
+    page.locator("#v-stage svg g.node[role='button']").first.dispatch_event("click")
+    assert dialogs == [] and watched.problems == [] and watched.requests == []
+    injected = page.evaluate(
+        "document.querySelectorAll('main img, main script, #panel img, [onload], [onerror]').length"
+    )
+    assert injected == 0
+    assert "Web <img src=x onerror=alert('web')>" in page.inner_text("main")
     page.close()
