@@ -34,7 +34,7 @@ def diagram(
         str,
         typer.Option(
             "--format",
-            help="svg, png, pdf (need Graphviz), dot (Graphviz source) or mermaid (architecture and dataflow views).",
+            help="svg, png, pdf (need Graphviz), dot (Graphviz source) or mermaid (architecture, dataflow).",
         ),
     ] = "svg",
     output: Annotated[
