@@ -456,7 +456,15 @@
   // takes a second to lay out, which the page's first paint must not wait for.
   var shown0 = Promise.resolve();
   if (views.length) {
-    var first = views.length > 3 && D.components.length > 60 ? 3 : 0;
+    // a large model opens on its first VPC or subnet view: the whole is too dense to read
+    var first = 0;
+    if (D.components.length > 60) {
+      first = views.findIndex(function (v) {
+        var b = v.unit && D.boundaries[v.unit];
+        return v.kind === "architecture" && b && (b.kind === "vpc" || b.kind === "subnet");
+      });
+      if (first < 0) first = 0;
+    }
     if (window.IntersectionObserver) {
       var watch = new IntersectionObserver(function (seen) {
         if (seen.some(function (s) { return s.isIntersecting; })) { watch.disconnect(); if (!current) show(first); }
