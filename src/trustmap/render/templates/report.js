@@ -347,6 +347,11 @@
   var views = D.diagrams, select = $("v-select"), stage = $("v-stage"), current = null, zoom = null, cache = {};
   function unpack(view) {
     if (cache[view.name]) return Promise.resolve(cache[view.name]);
+    if (!window.DecompressionStream) {
+      // browsers before 2023 cannot unpack gzip: say where the same diagrams are
+      stage.textContent = "This browser cannot unpack the diagrams; open " + view.name + ".svg beside this report.";
+      return Promise.reject(new Error("no DecompressionStream"));
+    }
     var bytes = Uint8Array.from(atob(view.svg), function (c) { return c.charCodeAt(0); });
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).text().then(function (t) { cache[view.name] = t; return t; });
