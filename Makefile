@@ -1,12 +1,13 @@
 # Two commands from a fresh machine:
 #   make run    install everything and build the bundled examples into output/
 #   make test   install what the tests need and run them (lint, types, tests)
+#   make attack the attack set alone (tests marked `attack`)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
-.PHONY: run test install install-test graphviz chromium lint typecheck pytest bench judge screenshot clean
+.PHONY: run test attack install install-test graphviz chromium lint typecheck pytest bench judge screenshot clean
 
 run: install graphviz
 	$(BIN)/trustmap build $(EXAMPLES) -o output
@@ -41,6 +42,12 @@ typecheck:
 
 pytest:
 	$(BIN)/python -m pytest -q -n auto
+
+# Every repro of the 2026-12 attack, in child processes limited to 500 MB and 10 s of CPU
+# (tests/hardening/attack_set.py), the interrupt sweep and the other attack regression tests.
+# `make test` runs them too.
+attack: install-test graphviz
+	$(BIN)/python -m pytest -q -n auto -m attack
 
 bench: install graphviz
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -135,7 +135,7 @@ def _render(analysis: Any, layout: bool, timeout: float) -> dict[str, Any]:
     failed = []
     for view in views:
         try:
-            render_view(view, ["svg"], GraphvizOptions("dot", timeout))
+            render_view(view, ["svg"], GraphvizOptions(timeout))
         except GraphvizError as error:
             reason = re.sub(r"\s+", " ", str(error)).split(": ", 1)[-1]
             failed.append(f"{view.name} failed: {reason[:60]}")

@@ -71,7 +71,8 @@ class Diagnostic:
         return self.span.column if self.span else 1
 
     def headline(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        path = self.path if self.path.isprintable() else printable(self.path, len(self.path))
+        return f"{path}:{self.line}:{self.column}: {self.code} {self.message}"
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)

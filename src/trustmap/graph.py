@@ -236,12 +236,18 @@ class ModelGraph:
 def _boundary_infos(loaded: LoadedModel) -> dict[str, BoundaryInfo]:
     model, at = loaded.model, loaded.document.source_map
     infos: dict[str, BoundaryInfo] = {}
+    # Each path is its parent's plus itself: a walk up stops at the first boundary whose path
+    # is known, so the paths cost one step per boundary, however deep the nesting.
+    paths: dict[str, tuple[str, ...]] = {}
     for boundary_id in sorted(model.boundaries):
         chain: list[str] = []
         current: str | None = boundary_id
-        while current is not None:
+        while current is not None and current not in paths:
             chain.append(current)
             current = model.boundaries[current].parent
+        path = paths[current] if current is not None else ()
+        for step in reversed(chain):
+            path = paths[step] = (*path, step)
         boundary = model.boundaries[boundary_id]
         infos[boundary_id] = BoundaryInfo(
             id=boundary_id,
@@ -250,7 +256,7 @@ def _boundary_infos(loaded: LoadedModel) -> dict[str, BoundaryInfo]:
             trust=boundary.rating(),
             public=boundary.public,
             parent=boundary.parent,
-            path=tuple(reversed(chain)),
+            path=paths[boundary_id],
             description=boundary.description,
             span=at.key(("boundaries", boundary_id)),
         )

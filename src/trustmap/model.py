@@ -11,7 +11,9 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from trustmap.free_text import MAX_NAME_LENGTH, MAX_REASON_LENGTH, shorten
 
 __all__ = [
     "BOUNDARY_KINDS",
@@ -40,7 +42,19 @@ _ID = r"[a-z][a-z0-9_-]{0,63}"
 ID_PATTERN = f"^{_ID}$"
 _ID_REGEX = re.compile(_ID)
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+#: Free text, kept as written; each output escapes it for its format.
 Text = str
+#: A display name: free text, cut at 200 characters (names repeat in every checklist row and
+#: diagram label, so a long one would multiply the size of the outputs).
+Name = Annotated[str, AfterValidator(lambda text: shorten(text, MAX_NAME_LENGTH))]
+#: A decision's reason, cut at 1,000 characters: it repeats on every item the decision matches.
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(lambda text: shorten(text, MAX_REASON_LENGTH)),
+]
+#: A decision's pattern: at most 256 characters, more than the longest finding key.
+Pattern = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 Classification = Literal["public", "internal", "confidential", "restricted"]
 CLASSIFICATIONS: tuple[Classification, ...] = ("public", "internal", "confidential", "restricted")
@@ -79,6 +93,9 @@ DEFAULT_TRUST: dict[str, int] = {
     "custom": 50,
 }
 PUBLIC_SUBNET_TRUST = 40
+#: How deep boundaries may nest through `parent:` (E212): an organization, accounts, regions,
+#: VPCs, zones, subnets and security groups need about ten levels.
+MAX_BOUNDARY_DEPTH = 32
 
 Protocol = Literal[
     "https",
@@ -128,16 +145,16 @@ class _Entry(BaseModel):
 
 
 class DataAsset(_Entry):
-    name: Text | None = None
+    name: Name | None = None
     classification: Classification = "internal"
-    regulations: list[str] = Field(default_factory=list)
+    regulations: list[Name] = Field(default_factory=list)  # labels, repeated like names
     description: Text | None = None
 
 
 class Boundary(_Entry):
     kind: BoundaryKind
     parent: Id | None = None
-    name: Text | None = None
+    name: Name | None = None
     trust: Annotated[int, Field(ge=0, le=100)] | None = None
     public: bool = False
     description: Text | None = None
@@ -153,7 +170,7 @@ class Boundary(_Entry):
 
 class Component(_Entry):
     service: str
-    name: Text | None = None
+    name: Name | None = None
     boundary: Id | None = None
     description: Text | None = None
     stores: list[Id] = Field(default_factory=list)
@@ -176,7 +193,7 @@ class Flow(_Entry):
     source: Id = Field(alias="from")
     target: Id = Field(alias="to")
     id: Id | None = None
-    name: Text | None = None
+    name: Name | None = None
     protocol: Protocol
     port: Annotated[int, Field(ge=1, le=65535)] | None = None
     encrypted: bool | None = None
@@ -198,17 +215,17 @@ class Flow(_Entry):
 
 
 class Decision(_Entry):
-    finding: Annotated[str, StringConstraints(min_length=1)]
+    finding: Pattern
     status: DecisionStatus
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-    owner: Text | None = None
+    reason: Reason
+    owner: Name | None = None
     expires: dt.date | None = None
-    ticket: Text | None = None
+    ticket: Name | None = None
 
 
 class Model(_Entry):
     trustmap: Literal[1]
-    name: Text
+    name: Name
     description: Text | None = None
     owner: Text | None = None
     region: Text | None = None

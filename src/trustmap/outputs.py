@@ -21,7 +21,6 @@ class BuildOptions:
     """Options that change what is rendered (not where it is written)."""
 
     graphviz_timeout: float = 120.0
-    dot_binary: str = "dot"
     formats: tuple[str, ...] = ("svg", "png")
 
 
@@ -29,12 +28,15 @@ class BuildOptions:
 class Produced:
     files: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: outputs that could not be made (a diagram Graphviz failed on): the build is incomplete
+    failures: list[str] = field(default_factory=list)
 
     def add(self, other: Produced) -> None:
         overlap = set(self.files) & set(other.files)
         assert not overlap, f"two producers write {sorted(overlap)}"
         self.files.update(other.files)
         self.notes.extend(other.notes)
+        self.failures.extend(other.failures)
 
 
 Producer = Callable[[Analysis, BuildOptions, Produced], Produced]
@@ -50,9 +52,9 @@ def _diagrams(analysis: Analysis, options: BuildOptions, earlier: Produced) -> P
     """The DOT, Mermaid and image files of every view (images need Graphviz; a note if missing)."""
     from trustmap.diagrams import DiagramOptions, diagram_files
 
-    settings = DiagramOptions(options.dot_binary, options.graphviz_timeout, options.formats)
+    settings = DiagramOptions(options.graphviz_timeout, options.formats)
     made = diagram_files(analysis, settings)
-    return Produced(made.files, made.notes)
+    return Produced(made.files, made.notes, made.failures)
 
 
 def _checklist_md(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:

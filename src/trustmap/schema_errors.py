@@ -12,6 +12,7 @@ stable across pydantic releases:
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 from collections.abc import Iterable
@@ -21,9 +22,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from trustmap.diagnostics import Diagnostic, did_you_mean, printable
-from trustmap.source import Document, Path
+from trustmap.source import Document, Path, key_segment
 
-__all__ = ["diagnostics_from_validation_error"]
+__all__ = ["diagnostics_from_validation_error", "not_text_key"]
 
 _TYPE_NAMES = {
     "string_type": "a string",
@@ -141,10 +142,27 @@ def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
         return "E106", f"'{name}' is {value}, out of range ({error['msg'].lower()})"
     if kind in ("too_short", "string_too_short"):
         return "E108", f"'{name}' must not be empty"
+    if kind == "string_too_long":
+        return "E103", f"'{name}' must be at most {ctx.get('max_length')} characters long"
     expected_type = _TYPE_NAMES.get(kind)
     if expected_type is not None:
         return "E103", f"'{name}' must be {expected_type}, not {_describe(value)}"
     return "E103", f"'{name}': {error['msg']}"
+
+
+def not_text_key(key: Any) -> str:
+    """The E103 message for a mapping key that YAML did not read as text."""
+    if key is None:
+        kind, written = "null", "~"
+    elif isinstance(key, bool):
+        kind, written = f"the boolean {str(key).lower()}", str(key).lower()
+    elif isinstance(key, int | float):
+        kind, written = f"the number {key}", str(key)
+    elif isinstance(key, dt.date):
+        kind, written = f"the date {key.isoformat()}", key.isoformat()
+    else:
+        kind, written = f"a {type(key).__name__}", printable(str(key))
+    return f"a key must be text, not {kind}: quote it ('{written}') if it is text"
 
 
 def diagnostics_from_validation_error(
@@ -154,6 +172,13 @@ def diagnostics_from_validation_error(
     found: list[Diagnostic] = []
     for item in error.errors(include_url=False):
         loc, is_key = _clean_loc(tuple(item["loc"]))
+        key = item.get("input")
+        if item["type"] == "invalid_key" or (is_key and not isinstance(key, str)):
+            # A key that YAML read as a number, boolean, null or date: pydantic's `loc` holds
+            # some text for it; the key itself says where it is written.
+            span = document.source_map.key((*prefix, *loc[:-1], key_segment(key)))
+            found.append(Diagnostic("E103", not_text_key(key), document.path, span))
+            continue
         path: Path = (*prefix, *loc)
         code, message = _message(item, loc, is_key, root)
         if code == "E101":

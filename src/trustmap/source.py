@@ -7,7 +7,9 @@ data itself, iteratively, so that:
 - duplicate keys are errors instead of silently keeping the last value;
 - deep nesting cannot exhaust the Python stack;
 - aliases are shared, never copied, and the size that a document *would* expand to is counted
-  as it is read, so a "billion laughs" document is refused quickly with bounded memory.
+  as it is read (values, and characters of text: an alias of a long string counts its whole
+  length each time), so a "billion laughs" document, or one that repeats a megabyte string
+  in every name, is refused quickly with bounded memory.
 
 Positions live in a side table (`SourceMap`) keyed by the path of each value, never in the
 data itself.
@@ -15,6 +17,7 @@ data itself.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +28,18 @@ from yaml.resolver import Resolver
 from trustmap.diagnostics import Diagnostic, Span, printable
 from trustmap.gc_pause import paused_gc
 
-__all__ = ["Document", "Limits", "Path", "SourceMap", "load_yaml", "root_problem", "yaml_error_diagnostic"]
+__all__ = [
+    "Document",
+    "Limits",
+    "Path",
+    "SourceMap",
+    "key_segment",
+    "load_json",
+    "load_yaml",
+    "root_problem",
+    "too_large",
+    "yaml_error_diagnostic",
+]
 
 Path = tuple[str | int, ...]
 
@@ -53,6 +67,10 @@ class Limits:
     #: benchmark model (119,000). Reading costs a few microseconds and ~300 bytes per value,
     #: so this bounds any file to seconds and a few hundred MB before a model is even built.
     max_expanded: int = 500_000
+    #: characters of text (keys and values) with every alias expanded: an alias counts the
+    #: whole length of what it repeats, each time. A file without aliases holds less text
+    #: than its size, so only aliases can reach this.
+    max_text: int = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -126,6 +144,7 @@ class _Frame:
         "merges",
         "path",
         "pending_key",
+        "size",
         "span",
         "weight",
     )
@@ -138,6 +157,7 @@ class _Frame:
         self.span = span
         self.anchor = anchor
         self.weight = 1
+        self.size = 0
         self.pending_key: Any = None
         self.has_key = False
         self.merges: list[tuple[dict[Any, Any], Span]] | None = None
@@ -158,9 +178,11 @@ class _Builder:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.source_map = SourceMap()
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        #: anchor -> (value, values it expands to, characters of text it expands to)
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.stack: list[_Frame] = []
         self.expanded = 0
+        self.text = 0
         self.documents = 0
         self.root: Any = None
         self.root_seen = False
@@ -219,46 +241,51 @@ class _Builder:
         start, end = event.start_mark, event.end_mark
         span: Span = _new_span(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
         value, is_merge = self._scalar(event, span)
+        size = len(event.value)
         stack = self.stack
         parent = stack[-1] if stack else None
         merging = parent is not None and parent.has_key and parent.pending_key is _MERGE
         if parent is None or merging:
-            self._add_weight(1, span)
-            self._place(value, 1, self._child_path(), span, event.anchor)
+            self._add_weight(1, size, span)
+            self._place(value, 1, size, self._child_path(), span, event.anchor)
             return
         container = parent.container
+        parent.size += size
         if parent.key_spans is not None:
             if not parent.has_key:
+                self._add_weight(0, size, span)
                 self._take_key(parent, _MERGE if is_merge else value, span)
                 if event.anchor is not None:
-                    self.anchors[event.anchor] = (value, 1)
+                    self.anchors[event.anchor] = (value, 1, size)
                 return
             key = parent.pending_key
-            path = (*parent.path, key if type(key) is str else _key_segment(key))
+            path = (*parent.path, key if type(key) is str else key_segment(key))
             container[key] = value
             parent.has_key = False
         else:
             path = (*parent.path, len(container))
             container.append(value)  # type: ignore[union-attr]
         parent.weight += 1
-        self._add_weight(1, span)
+        self._add_weight(1, size, span)
         self.source_map.values.setdefault(path, span)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, size)
 
     def _on_alias(self, event: Any) -> None:
         span = _span(event)
         if event.anchor not in self.anchors:
             raise _RefusedError("E001", f"unknown alias '*{printable(event.anchor)}'", span)
-        value, weight = self.anchors[event.anchor]
+        value, weight, size = self.anchors[event.anchor]
         parent = self.stack[-1] if self.stack else None
         if parent is not None and parent.key_spans is not None and not parent.has_key:
             if isinstance(value, dict | list):
                 raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
+            self._add_weight(0, size, span)
+            parent.size += size
             self._take_key(parent, value, span)
             return
-        self._add_weight(weight, span)
-        self._place(value, weight, self._child_path(), span, None)
+        self._add_weight(weight, size, span)
+        self._place(value, weight, size, self._child_path(), span, None)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -321,16 +348,27 @@ class _Builder:
         if key is not _MERGE:
             if isinstance(key, bytes):
                 raise _RefusedError("E003", "a mapping key must be a plain scalar", span)
-            first = key_spans.get(key)
-            if first is not None:
+            # YAML tells `1`, `1.0` and `true` apart; Python's dict does not.
+            slot = key if type(key) is str else (type(key), key)
+            first = key_spans.get(slot)
+            if first is None and key in parent.container:
+                # `1` then `true`: two keys to YAML, one to Python (1 == True == 1.0)
+                other = next(s for s in key_spans if not isinstance(s, str) and s[1] == key)
+                shown = [printable(str(key_segment(k))) for k in (key, other[1])]
+                message = (
+                    f"the key '{shown[0]}' is the key '{shown[1]}' of line {key_spans[other].line} once read "
+                    "as a number; write keys as text"
+                )
+                self.duplicates.append(Diagnostic("E002", message, "", span))
+            elif first is not None:
                 message = (
                     f"duplicate key '{printable(str(key))}' (first defined at line {first.line}); "
                     "YAML would silently keep only the last value"
                 )
                 self.duplicates.append(Diagnostic("E002", message, "", span))
             else:
-                key_spans[key] = span
-            self.source_map.keys.setdefault((*parent.path, _key_segment(key)), span)
+                key_spans[slot] = span
+            self.source_map.keys.setdefault((*parent.path, key_segment(key)), span)
         parent.pending_key = key
         parent.has_key = True
 
@@ -341,7 +379,7 @@ class _Builder:
         if parent.key_spans is None:
             return (*parent.path, len(parent.container))
         key = parent.pending_key
-        return (*parent.path, "<<" if key is _MERGE else _key_segment(key))
+        return (*parent.path, "<<" if key is _MERGE else key_segment(key))
 
     def _open(self, event: Any, container: dict[Any, Any] | list[Any]) -> None:
         span = _span(event)
@@ -352,23 +390,24 @@ class _Builder:
             raise _RefusedError(
                 "E007", f"the document is nested more than {self.limits.max_depth} levels deep", span
             )
-        self._add_weight(1, span)
+        self._add_weight(1, 0, span)
         self.stack.append(_Frame(container, self._child_path(), span, event.anchor))
 
     def _close(self, frame: _Frame) -> None:
         start = frame.span
         span = Span(start.line, start.column, start.line, start.column + 1)
-        self._place(frame.container, frame.weight, frame.path, span, frame.anchor)
+        self._place(frame.container, frame.weight, frame.size, frame.path, span, frame.anchor)
 
-    def _place(self, value: Any, weight: int, path: Path, span: Span, anchor: str | None) -> None:
+    def _place(self, value: Any, weight: int, size: int, path: Path, span: Span, anchor: str | None) -> None:
         if anchor is not None:
-            self.anchors[anchor] = (value, weight)
+            self.anchors[anchor] = (value, weight, size)
         self.source_map.values.setdefault(path, span)
         if not self.stack:
             self.root, self.root_seen = value, True
             return
         parent = self.stack[-1]
         parent.weight += weight
+        parent.size += size
         container = parent.container
         if parent.key_spans is None:
             container.append(value)  # type: ignore[union-attr]
@@ -389,8 +428,9 @@ class _Builder:
                 parent.merges = []
             parent.merges.append((source, span))
 
-    def _add_weight(self, weight: int, span: Span) -> None:
+    def _add_weight(self, weight: int, size: int, span: Span) -> None:
         self.expanded += weight
+        self.text += size
         if self.expanded > self.limits.max_expanded:
             raise _RefusedError(
                 "E007",
@@ -398,16 +438,25 @@ class _Builder:
                 "(too large, or aliases expanding exponentially)",
                 span,
             )
+        if self.text > self.limits.max_text:
+            raise _RefusedError(
+                "E007",
+                f"the document expands to more than {self.limits.max_text // 1024 // 1024} MiB of text "
+                "(aliases repeating long strings)",
+                span,
+            )
 
 
 def _decimal(text: str, span: Span) -> int:
     try:
         return int(text)
-    except ValueError as error:  # more digits than Python converts (sys.int_info)
-        raise _RefusedError("E001", f"cannot read the value '{printable(text)}': {error}", span) from None
+    except ValueError:  # more digits than Python converts (sys.int_info)
+        message = f"cannot read the number '{printable(text, 20)}': it has {len(text):,} digits"
+        raise _RefusedError("E001", message, span) from None
 
 
-def _key_segment(key: Any) -> str | int:
+def key_segment(key: Any) -> str | int:
+    """The segment of a source-map path that stands for the mapping key `key`."""
     if isinstance(key, bool) or key is None:
         return str(key).lower() if key is not None else "null"
     if isinstance(key, int):
@@ -434,9 +483,7 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
     rest of the file can be checked in the same run.
     """
     if len(raw) > limits.max_bytes:
-        size = f"{len(raw) / 1024 / 1024:.1f} MiB"
-        message = f"the file is {size}, more than the {limits.max_bytes // 1024 // 1024} MiB limit"
-        return None, [Diagnostic("E007", message, path, Span.point(1, 1))]
+        return None, [Diagnostic("E007", too_large(len(raw), limits), path, Span.point(1, 1))]
     text, bad = _decode(raw)
     if text is None:
         return None, [Diagnostic("E004", "the file is not valid UTF-8", path, bad)]
@@ -462,6 +509,67 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
     if problem is not None:
         return None, [problem]
     return Document(path, root, builder.source_map, lines), duplicates
+
+
+def too_large(size: int, limits: Limits) -> str:
+    """The E007 message for a file of `size` bytes."""
+    limit = limits.max_bytes // 1024 // 1024
+    return f"the file is {size / 1024 / 1024:.1f} MiB, more than the {limit} MiB limit"
+
+
+class _BigNumberError(ValueError):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _json_int(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # more digits than Python converts (sys.int_info)
+        raise _BigNumberError(digits) from None
+
+
+def load_json(path: str, text: str, limits: Limits = Limits()) -> tuple[Any, Diagnostic | None]:
+    """JSON data with the loader's limits (nesting, values), or a positioned diagnostic.
+
+    For the readers that take JSON as such (CloudFormation and OTM documents): a syntax error
+    or an integer of more digits than Python converts is E001 at its place, a document nested
+    too deeply or holding too many values E007.
+    """
+    if len(text) > limits.max_bytes:
+        return None, Diagnostic("E007", too_large(len(text.encode("utf-8")), limits), path, Span.point(1, 1))
+    try:
+        data = json.loads(text, parse_int=_json_int)
+    except json.JSONDecodeError as error:
+        at = Span.point(error.lineno, error.colno)
+        return None, Diagnostic("E001", f"JSON syntax error: {error.msg}", path, at)
+    except _BigNumberError as error:
+        offset = max(text.find(error.digits), 0)
+        shown = printable(error.digits, 20)
+        message = f"cannot read the number '{shown}': it has {len(error.digits):,} digits"
+        return None, Diagnostic("E001", message, path, _offset_span(text, offset))
+    except RecursionError:
+        return None, Diagnostic("E007", "the document is nested too deeply", path, Span.point(1, 1))
+    problem = _json_limits(data, limits)
+    return (None, Diagnostic("E007", problem, path, Span.point(1, 1))) if problem else (data, None)
+
+
+def _json_limits(data: Any, limits: Limits) -> str | None:
+    """Why `data` breaks the loader's limits, or None; walked without recursion."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    values = 0
+    while stack:
+        value, depth = stack.pop()
+        values += 1
+        if values > limits.max_expanded:
+            return f"the document holds more than {limits.max_expanded:,} values"
+        if isinstance(value, dict | list):
+            if depth >= limits.max_depth:
+                return f"the document is nested more than {limits.max_depth} levels deep"
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def yaml_error_diagnostic(error: yaml.YAMLError, text: str, path: str) -> Diagnostic:

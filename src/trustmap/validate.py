@@ -16,9 +16,19 @@ from pydantic import BaseModel, Field, ValidationError
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
 from trustmap.gc_pause import paused_gc
-from trustmap.model import Boundary, Component, DataAsset, Decision, Flow, Model, is_id
-from trustmap.schema_errors import diagnostics_from_validation_error
-from trustmap.source import Document, Limits, Path, load_yaml
+from trustmap.model import (
+    MAX_BOUNDARY_DEPTH,
+    Boundary,
+    Component,
+    DataAsset,
+    Decision,
+    Flow,
+    Model,
+    Name,
+    is_id,
+)
+from trustmap.schema_errors import diagnostics_from_validation_error, not_text_key
+from trustmap.source import Document, Limits, Path, key_segment, load_yaml
 
 __all__ = ["KNOWN_REGULATIONS", "LoadedModel", "load_model"]
 
@@ -43,7 +53,7 @@ class LoadedModel:
 class _Header(BaseModel):
     model_config = Model.model_config
     trustmap: int
-    name: str
+    name: Name  # the model's name, cut like every display name
     description: str | None = None
     owner: str | None = None
     region: str | None = None
@@ -189,7 +199,11 @@ def _validate_mapping(
     problems: list[Diagnostic] = []
     for entry_id, entry in value.items():
         path: Path = (key, str(entry_id))
-        if not isinstance(entry_id, str) or not is_id(entry_id):
+        if not isinstance(entry_id, str):
+            at = document.source_map.key((key, key_segment(entry_id)))
+            problems.append(Diagnostic("E103", not_text_key(entry_id), document.path, at))
+            continue
+        if not is_id(entry_id):
             problems.append(
                 Diagnostic(
                     "E105",
@@ -264,7 +278,7 @@ def _check_references(
     `load_model` sorts)."""
     yield from _check_shared_ids(model, document)
     yield from _check_boundaries(model, document, declared)
-    yield from _check_cycles(model, document)
+    yield from _check_nesting(model, document)
     yield from _check_components(model, document, catalog, declared)
     for index, control in enumerate(model.controls):
         yield from _check_control(control, catalog, document, ("controls", index))
@@ -418,18 +432,18 @@ def _check_shared_ids(model: Model, document: Document) -> Iterator[Diagnostic]:
                 owners[entry_id] = section
 
 
-def _check_cycles(model: Model, document: Document) -> Iterator[Diagnostic]:
-    reported: set[str] = set()
+def _check_nesting(model: Model, document: Document) -> Iterator[Diagnostic]:
+    """E206 for boundary parents that form a cycle, E212 for a boundary nested deeper than
+    `MAX_BOUNDARY_DEPTH`. One walk up from each boundary that stops at the first boundary
+    already measured, so the cost is linear in the number of boundaries, however deep."""
+    depths: dict[str, int] = {}  # 1 for a boundary without a parent; 0: on or under a cycle
     for start in sorted(model.boundaries):
         chain: list[str] = []
+        on_chain: dict[str, int] = {}
         current: str | None = start
-        while current is not None and current in model.boundaries and current not in chain:
-            chain.append(current)
-            current = model.boundaries[current].parent
-        if current is not None and current in chain:
-            cycle = chain[chain.index(current) :]
-            if not reported.intersection(cycle):
-                reported.update(cycle)
+        while current is not None and current in model.boundaries and current not in depths:
+            if current in on_chain:
+                cycle = chain[on_chain[current] :]
                 first = min(cycle)
                 loop = " -> ".join([*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first])
                 yield Diagnostic(
@@ -438,6 +452,26 @@ def _check_cycles(model: Model, document: Document) -> Iterator[Diagnostic]:
                     document.path,
                     document.source_map.value(("boundaries", first, "parent")),
                 )
+                depths.update(dict.fromkeys(chain, 0))
+                break
+            on_chain[current] = len(chain)
+            chain.append(current)
+            current = model.boundaries[current].parent
+        else:  # stopped at the top (no parent, or an unknown one) or at a boundary measured before
+            known = current is not None and current in depths
+            depth = depths[current] if known and current is not None else 0
+            under_cycle = known and depth == 0
+            for boundary_id in reversed(chain):
+                depth = 0 if under_cycle else depth + 1
+                depths[boundary_id] = depth
+                if depth == MAX_BOUNDARY_DEPTH + 1:  # reported once, at the top of the part too deep
+                    yield Diagnostic(
+                        "E212",
+                        f"boundary '{boundary_id}' is nested {depth} levels deep through its parents, "
+                        f"more than {MAX_BOUNDARY_DEPTH}; nest fewer boundaries",
+                        document.path,
+                        document.source_map.value(("boundaries", boundary_id, "parent")),
+                    )
 
 
 # -- warnings ---------------------------------------------------------------------------

@@ -1,21 +1,71 @@
-"""Write output files atomically, never outside the output directory."""
+"""Write output files atomically, never outside the output directory.
+
+A model's outputs go into one folder, `DIR/<stem>/`. That folder is opened once, without
+following a symbolic link (a repository can commit `output/shop -> ../../elsewhere`), and
+every file is then created, renamed and removed relative to the open folder, so no link at
+or below it is ever followed, whatever appears there while the build runs.
+
+Writing a folder is one transaction, with the folder locked (`flock`) against other trustmap
+runs: temporaries that an earlier run left behind (it was killed) are removed, every file is
+staged, and then, with SIGINT and SIGTERM held back, the old marker file (the build manifest)
+is set aside first, the files are swapped in, the files of the earlier run that this one does
+not write are set aside, and the new marker is written last. Any failure puts everything
+back. So a folder that holds a marker holds exactly the files that the marker describes.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
-import tempfile
-from collections.abc import Mapping
+import secrets
+import stat
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["UnsafeOutputPathError", "safe_stem", "write_atomic", "write_files"]
+from trustmap.interrupts import interrupts_deferred
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, one run at a time
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = [
+    "FileId",
+    "UnsafeOutputPathError",
+    "file_id",
+    "is_plain_name",
+    "safe_stem",
+    "write_atomic",
+    "write_files",
+]
+
+#: what makes a file itself, whatever path leads to it (device, inode): an output must never
+#: be one of the run's inputs, by any name or link
+FileId = tuple[int, int]
+
+
+def file_id(path: Path) -> FileId | None:
+    """The identity of the file at `path` (links followed), or None when there is none."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino)
+
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+#: the temporaries of `_stage_in` and `tempfile.mkstemp`: `.<name>.<8 characters>.tmp`
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+_DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+_NEW_FILE_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 class UnsafeOutputPathError(ValueError):
-    """A file name would leave the output directory."""
+    """A file name would leave the output directory, or a link sits where an output goes."""
 
 
 def safe_stem(name: str) -> str:
@@ -25,72 +75,257 @@ def safe_stem(name: str) -> str:
     return cleaned or "model"
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
-    temporary = _stage(path, content)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+def write_atomic(path: Path, content: bytes, protected: Collection[FileId] = ()) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`.
 
-
-def _stage(path: Path, content: bytes) -> Path:
-    """`content` in a temporary file beside `path` (same directory, so a rename is atomic)."""
+    A link at `path` is replaced by the file, never written through; a file whose identity is
+    in `protected` (an input) is refused. Temporaries of `path` that a killed run left behind
+    are removed first, with the folder locked.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
+    folder = os.open(path.parent, _DIRECTORY_FLAGS)
+    try:
+        with _locked(folder):
+            if file_id(path) in protected:
+                raise UnsafeOutputPathError(
+                    f"refusing to write over {path}: it is an input of this run; write the output elsewhere"
+                )
+            _remove_stale_temporaries(folder, path.name)
+            temporary = _stage_in(folder, path.name, content)
+            try:
+                os.replace(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+            except BaseException:
+                _unlink(folder, temporary)
+                raise
+    finally:
+        os.close(folder)
+
+
+def is_plain_name(name: str) -> bool:
+    """A file name that stays in its folder: no separator, not `.` or `..`, not empty."""
+    return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
+
+
+def _check_name(name: str, directory: Path) -> None:
+    if not is_plain_name(name):
+        raise UnsafeOutputPathError(f"refusing to write '{name}' outside {directory}: not a plain file name")
+
+
+def _check_not_input(folder: int, name: str, shown: Path, protected: Collection[FileId]) -> None:
+    try:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if (info.st_dev, info.st_ino) in protected:
+        raise UnsafeOutputPathError(
+            f"refusing to write over {shown}: it is an input of this run; choose another output folder"
+        )
+
+
+@contextlib.contextmanager
+def _open_folder(directory: Path) -> Iterator[int]:
+    """A descriptor of `directory` (created if missing), opened without following a link."""
+    absolute = Path(os.path.abspath(directory))
+    absolute.parent.mkdir(parents=True, exist_ok=True)  # the -o folder: where it leads is the user's choice
+    parent = os.open(absolute.parent, _DIRECTORY_FLAGS)
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(absolute.name, 0o777, dir_fd=parent)
+        try:
+            folder = os.open(absolute.name, _DIRECTORY_FLAGS | getattr(os, "O_NOFOLLOW", 0), dir_fd=parent)
+        except OSError as error:
+            if error.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(absolute.name, parent):
+                raise UnsafeOutputPathError(
+                    f"{directory} is a symbolic link: trustmap never writes through a link in its output "
+                    "folder; remove the link or choose another -o"
+                ) from None
+            raise
+    finally:
+        os.close(parent)
+    try:
+        yield folder
+    finally:
+        os.close(folder)
+
+
+def _is_regular(name: str, folder: int) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _is_link(name: str, folder: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _stage_in(folder: int, name: str, content: bytes) -> str:
+    """`content` in a new temporary file of the open folder; its name."""
+    while True:
+        temporary = f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            handle = os.open(temporary, _NEW_FILE_FLAGS, 0o644, dir_fd=folder)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()
+            os.fchmod(stream.fileno(), 0o644)
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _unlink(folder, temporary)
         raise
     return temporary
 
 
-def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
+def _unlink(folder: int, name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder)
+
+
+@contextlib.contextmanager
+def _locked(folder: int) -> Iterator[None]:
+    """The folder locked against other trustmap runs writing into it (advisory, `flock`)."""
+    if fcntl is None:
+        yield
+        return
+    fcntl.flock(folder, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(folder, fcntl.LOCK_UN)
+
+
+def _remove_stale_temporaries(folder: int, of: str | None = None) -> None:
+    """Temporaries left by a run that was killed (of the file `of`, or of any): with the folder
+    locked, none is in use."""
+    for name in os.listdir(folder):
+        if _TEMPORARY.fullmatch(name) and (of is None or name.startswith(f".{of}.")):
+            with contextlib.suppress(OSError):  # a regular file only, never a link or a folder
+                if stat.S_ISREG(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode):
+                    os.unlink(name, dir_fd=folder)
+
+
+def write_files(
+    directory: Path,
+    files: Mapping[str, bytes],
+    *,
+    marker: tuple[str, bytes] | None = None,
+    remove: Collection[str] = (),
+    protected: Collection[FileId] = (),
+) -> list[Path]:
     """Write every file into `directory` (created if needed), all or nothing.
 
-    Each name must stay inside the directory. Every file is first written to a temporary file;
-    only when all are written are they renamed into place. If a rename fails half-way, the
-    files already replaced get their previous content back, so a failed run leaves the
-    earlier outputs as they were and no temporary file behind.
+    Names are plain file names. Every file is first written to a temporary file; only when all
+    are written are they renamed into place. If a rename fails half-way, the files already
+    replaced get their previous content back, so a failed run leaves the earlier outputs as
+    they were and no temporary file behind. A link at `directory` or at one of the files is
+    refused, never followed.
+
+    `marker` (a name and its content) is written after every other file and the previous one
+    is set aside before any, so it is only ever beside a complete set; the names in `remove`
+    (files of an earlier run that this one does not make) go in the same transaction. No file
+    whose identity is in `protected` (the run's inputs) is ever replaced or removed.
     """
-    root = directory.resolve()
-    targets: list[tuple[Path, bytes]] = []
-    for name, content in sorted(files.items()):
-        target = (root / name).resolve()
-        if root not in target.parents:
-            raise UnsafeOutputPathError(f"refusing to write '{name}' outside {directory}")
-        targets.append((target, content))
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, content in targets:
-            staged.append((_stage(target, content), target))
-        _swap_in(staged)
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-    return [target for target, _ in targets]
+    names = [*files, *remove, *([marker[0]] if marker else [])]
+    for name in names:
+        _check_name(name, directory)
+    with _open_folder(directory) as folder, _locked(folder):
+        _remove_stale_temporaries(folder)
+        for name in sorted(names):
+            if _is_link(name, folder):
+                raise UnsafeOutputPathError(
+                    f"{directory / name} is a symbolic link: trustmap never writes through a link in its "
+                    "output folder; remove it"
+                )
+            _check_not_input(folder, name, directory / name, protected)
+        staged: list[tuple[str, str]] = []
+        try:
+            for name in sorted(files):
+                staged.append((_stage_in(folder, name, files[name]), name))
+            new_marker = (_stage_in(folder, marker[0], marker[1]), marker[0]) if marker else None
+            if new_marker is not None:
+                staged.append(new_marker)
+            with interrupts_deferred():
+                gone = sorted(n for n in set(remove) - set(files) if _is_regular(n, folder))
+                _swap_in(folder, staged[: len(files)], gone, new_marker)
+            os.fsync(folder)
+        finally:
+            for temporary, _ in staged:
+                _unlink(folder, temporary)
+    return [directory / name for name in sorted(files)]
 
 
-def _swap_in(staged: list[tuple[Path, Path]]) -> None:
-    """Rename each temporary file over its target; undo them all if one fails."""
-    replaced: list[tuple[Path, bytes | None]] = []
+def _keep_previous(folder: int, name: str) -> str | None:
+    """A hard link to the current file `name` (None when there is none), to restore it from."""
     try:
-        for temporary, target in staged:
-            previous = target.read_bytes() if target.is_file() else None
-            replaced.append((target, previous))
-            os.replace(temporary, target)
+        os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    backup = f".{name}.{secrets.token_hex(4)}.tmp"
+    try:
+        os.link(name, backup, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+    except OSError:  # a file system without hard links: keep a copy of the bytes instead
+        handle = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0), dir_fd=folder)
+        with os.fdopen(handle, "rb") as stream:
+            backup = _stage_in(folder, name, stream.read())
+    return backup
+
+
+def _set_aside(folder: int, name: str) -> str | None:
+    """Rename the file `name` to a hidden backup (None when there is no such file)."""
+    backup = f".{name}.{secrets.token_hex(4)}.tmp"
+    try:
+        os.rename(name, backup, src_dir_fd=folder, dst_dir_fd=folder)
+    except FileNotFoundError:
+        return None
+    return backup
+
+
+def _swap_in(
+    folder: int, staged: list[tuple[str, str]], remove: list[str], marker: tuple[str, str] | None
+) -> None:
+    """The transaction: the old marker aside, each staged file over its target, the files to
+    remove aside, the new marker in; undone entirely if any step fails."""
+    done: list[tuple[str, str | None]] = []
+    try:
+        if marker is not None:
+            done.append((marker[1], _set_aside(folder, marker[1])))
+        for temporary, name in staged:
+            done.append((name, _keep_previous(folder, name)))
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        for name in remove:
+            done.append((name, _set_aside(folder, name)))
+        if marker is not None:
+            os.replace(marker[0], marker[1], src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        for target, previous in reversed(replaced):
-            with contextlib.suppress(OSError):  # best effort: the first error is the one to report
-                if previous is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    write_atomic(target, previous)
+        _undo(folder, done, marker_first=marker is not None)
         raise
+    for _, backup in done:
+        if backup is not None:
+            _unlink(folder, backup)
+
+
+def _undo(folder: int, done: list[tuple[str, str | None]], *, marker_first: bool) -> None:
+    """Put the previous files back (best effort: the first error is the one to report; a
+    previous file that cannot be put back stays in its hidden backup, and then the previous
+    marker stays aside too, since it would no longer describe the folder)."""
+    complete = True
+    for index, (name, backup) in enumerate(reversed(done)):
+        if marker_first and index == len(done) - 1 and not complete:
+            _unlink(folder, name)
+            break
+        try:
+            if backup is None:
+                _unlink(folder, name)
+            else:
+                os.replace(backup, name, src_dir_fd=folder, dst_dir_fd=folder)
+                # A rename between two links to one file does nothing: drop the backup's name.
+                _unlink(folder, backup)
+        except OSError:
+            complete = False

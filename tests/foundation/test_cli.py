@@ -116,6 +116,31 @@ def test_fail_on_severity(tmp_path: Path) -> None:
     assert runner.invoke(app, [*args, "--fail-on", "bogus"]).exit_code == 2
 
 
+DAY = ("--today", "2026-11-28")
+FAIL_ON_COMMANDS = {
+    "build": ["build", SHOP, "-o", "{tmp}/out"],
+    "checklist": ["checklist", SHOP],
+    "diagram": ["diagram", SHOP, "--format", "dot"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(FAIL_ON_COMMANDS))
+def test_fail_on_behaves_the_same_in_every_command(command: str, tmp_path: Path) -> None:
+    args = [a.format(tmp=tmp_path) for a in FAIL_ON_COMMANDS[command]] + ["--today", "2026-11-28"]
+    wrong = runner.invoke(app, [*args, "--fail-on", "severe"])
+    assert wrong.exit_code == 2
+    assert "--fail-on takes info, low, medium, high, critical; got 'severe'" in wrong.stderr
+    summary = json.loads(runner.invoke(app, ["checklist", SHOP, "--format", "json", *DAY]).stdout)["summary"]
+    severities = ["info", "low", "medium", "high", "critical"]
+    highest = max((s for s in severities if summary["open"].get(s)), key=severities.index)
+    assert runner.invoke(app, [*args, "--fail-on", highest]).exit_code == 1
+    assert runner.invoke(app, [*args, "--fail-on", "info"]).exit_code == 1
+    if highest != "critical":
+        above = severities[severities.index(highest) + 1]
+        assert runner.invoke(app, [*args, "--fail-on", above]).exit_code == 0
+    assert runner.invoke(app, args).exit_code == 0
+
+
 def test_catalog_listings_one_entry_per_line() -> None:
     services = runner.invoke(app, ["catalog", "services"]).stdout.splitlines()
     controls = runner.invoke(app, ["catalog", "controls"]).stdout.splitlines()

@@ -117,7 +117,7 @@ def test_interrupting_a_write_leaves_no_temporary(tmp_path: Path, monkeypatch: p
     target = tmp_path / "report.json"
     target.write_bytes(b"old")
 
-    def interrupted(*args: Any) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(write.os, "replace", interrupted)

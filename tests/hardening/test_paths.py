@@ -113,7 +113,7 @@ def test_two_models_with_one_stem_are_refused_before_anything_is_written(tmp_pat
     assert not (tmp_path / "out").exists()
 
 
-def test_a_link_planted_in_the_output_directory_is_not_followed(tmp_path: Path) -> None:
+def test_a_link_planted_in_the_output_directory_is_refused(tmp_path: Path) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("precious\n")
     folder = tmp_path / "out" / "model"
@@ -121,11 +121,47 @@ def test_a_link_planted_in_the_output_directory_is_not_followed(tmp_path: Path) 
     (folder / "report.json").symlink_to(outside)
     model = tmp_path / "model.yaml"
     model.write_text(MODEL)
+    before = _snapshot(tmp_path)
     code, output = _build(str(model), "-o", str(tmp_path / "out"))
-    assert outside.read_text() == "precious\n"
-    assert code in (0, 2), output
-    if code == 0:  # the link itself was replaced by the new file
-        assert not (folder / "report.json").is_symlink()
+    assert code == 2, output
+    assert "report.json is a symbolic link" in output
+    assert _snapshot(tmp_path) == before
+
+
+def _escape_setup(tmp_path: Path, target: str) -> tuple[Path, Path]:
+    """attack/stem-symlink-escape.sh: `out/shop -> ../victim`, as a repository could commit it."""
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "victim" / "report.json").write_text("keep me\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "shop").symlink_to(target)
+    model = tmp_path / "shop.yaml"
+    model.write_text(MODEL)
+    return model, tmp_path / "out"
+
+
+@pytest.mark.attack
+@pytest.mark.parametrize("target", ["../victim", "../victim/", "<absolute>", "shop", "elsewhere", "missing"])
+def test_a_link_at_the_model_folder_is_refused_and_nothing_is_written(tmp_path: Path, target: str) -> None:
+    """D2 of the 2026-12 attack: every output (and the manifest) went to the link's target."""
+    absolute = str(tmp_path / "victim")
+    model, out = _escape_setup(tmp_path, absolute if target == "<absolute>" else target)
+    (out / "elsewhere").mkdir()
+    before = _snapshot(tmp_path)
+    code, output = _build(str(model), "-o", str(out))
+    assert code == 2, output
+    assert "out/shop is a symbolic link" in output and "never writes through a link" in output
+    assert _snapshot(tmp_path) == before
+    assert (tmp_path / "victim" / "report.json").read_text() == "keep me\n"
+
+
+def test_a_link_at_the_output_directory_itself_is_the_users_choice(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "real")
+    model = tmp_path / "shop.yaml"
+    model.write_text(MODEL)
+    code, output = _build(str(model), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert (tmp_path / "real" / "shop" / "report.json").is_file()
 
 
 @pytest.mark.parametrize(

@@ -54,10 +54,17 @@ def test_line_endings_are_lf(example: Callable[[str], Analysis]) -> None:
     assert "\r" not in text and text.endswith("\n")
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", " =", "\u00a0+", "\u3000@"])
 def test_safe_cell_defuses_formulas(start: str) -> None:
     assert safe_cell(f"{start}SUM(A1)") == f"'{start}SUM(A1)"
     assert safe_cell(f"a{start}b") == f"a{start}b"
+
+
+@pytest.mark.parametrize("start", ["\t", "\r", "\n", "\x0b"])
+def test_safe_cell_defuses_formulas_after_tabs_and_line_breaks(start: str) -> None:
+    cell = safe_cell(f"{start}=SUM(A1)")
+    assert "\r" not in cell and "\t" not in cell
+    assert all(not line.lstrip().startswith("=") for line in cell.split("\n"))
 
 
 def test_no_cell_of_a_hostile_model_runs_as_a_formula(hostile: Analysis) -> None:

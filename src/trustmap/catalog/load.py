@@ -27,6 +27,7 @@ from trustmap.catalog.schema import (
     ThreatFile,
 )
 from trustmap.diagnostics import Diagnostic, Span, did_you_mean, format_diagnostics, has_errors
+from trustmap.input_file import read_input_file
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import Document, load_yaml
 from trustmap.source import Path as DataPath
@@ -137,7 +138,10 @@ class _Reader:
     def read(self, file: Path, shown: str, schema: type[_M]) -> tuple[_M, Document] | None:
         import hashlib
 
-        raw = file.read_bytes()
+        raw, unreadable = read_input_file(file, shown)
+        if raw is None:
+            self.diagnostics.extend(unreadable)
+            return None
         self.hashes.append(shown + ":" + hashlib.sha256(raw).hexdigest())
         document, problems = load_yaml(shown, raw)
         self.diagnostics.extend(problems)
@@ -177,9 +181,9 @@ def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
     state = _Merged()
     for label, directory in layers.items():
         if not directory.is_dir():
-            reader.diagnostics.append(
-                Diagnostic("E001", f"the catalog directory '{label}' does not exist", label, None)
-            )
+            problem = "is not a directory" if directory.exists() else "does not exist"
+            message = f"the catalog directory '{label}' {problem}"
+            reader.diagnostics.append(Diagnostic("E001", message, label, None))
             continue
         state.read_dir(reader, directory, label)
     if not has_errors(reader.diagnostics):

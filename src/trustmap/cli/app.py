@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from trustmap import __version__
@@ -49,4 +51,22 @@ app.add_typer(interop_cmd.import_app, name="import")
 
 
 def main() -> None:
-    app()
+    """The `trustmap` command. Ctrl-C and SIGTERM (from `timeout`, `docker stop`, a cancelled CI
+    job) stop it the same way: every cleanup runs, outputs not yet swapped in are left as they
+    were, and it exits with 128 + the signal number, as a shell reports a signal."""
+    from trustmap.interrupts import Interrupted, interrupts_raise
+
+    # Messages quote names as written: in an ASCII-only locale they are escaped, not a
+    # UnicodeEncodeError (documents on standard output are written as UTF-8, see stdout_write).
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    try:
+        with interrupts_raise():
+            app()
+    except Interrupted as stop:
+        typer.echo(
+            f"trustmap: interrupted ({stop}); outputs not written yet were left as they were", err=True
+        )
+        sys.exit(128 + stop.signum)

@@ -18,11 +18,10 @@ import typer
 
 from trustmap.batch import BuildJob, BuildResult, run_builds
 from trustmap.catalog import Catalog
-from trustmap.cli.common import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, display_path, fail
+from trustmap.cli.common import EXIT_INVALID, display_path, exit_status, fail
+from trustmap.findings import SEVERITY_ORDER
 
 __all__ = ["BuildRequest", "execute_build"]
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
 @dataclass(frozen=True)
@@ -31,18 +30,37 @@ class BuildRequest:
     output: Path
     today: str
     fail_on: str | None = None
+    fail_on_questions: bool = False
     allow_unmatched: bool = False
     graphviz_timeout: float = 120.0
+    allow_missing_diagrams: bool = False
     jobs: int = 1
     force: bool = False
 
 
-def _plan(request: BuildRequest) -> list[BuildJob]:
-    from trustmap.write import safe_stem
+INDEX = "index.html"
 
+
+def _inputs(request: BuildRequest) -> tuple[tuple[int, int], ...]:
+    """The identities of the model files: no output may replace one (by any name or link)."""
+    from trustmap.write import file_id
+
+    return tuple(sorted({found for path in request.models if (found := file_id(path)) is not None}))
+
+
+def _plan(request: BuildRequest, inputs: tuple[tuple[int, int], ...]) -> list[BuildJob]:
+    from trustmap.write import file_id, safe_stem
+
+    if file_id(request.output / INDEX) in inputs:
+        fail(f"{request.output / INDEX} is one of the models and would be replaced by the batch index")
     stems: dict[str, Path] = {}
     for path in request.models:
         stem = safe_stem(path.stem)
+        if stem.lower() == INDEX:
+            where = request.output / stem
+            fail(f"'{path}' would be written to {where}/, where the batch index goes; rename it")
+        if stem in stems and file_id(stems[stem]) == file_id(path) is not None:
+            continue  # one file named twice (`shop.yaml sub/../shop.yaml`, a link): built once
         if stem in stems and stems[stem] != path:
             fail(
                 f"'{path}' and '{stems[stem]}' would both be written to {request.output / stem}; "
@@ -58,17 +76,19 @@ def _plan(request: BuildRequest) -> list[BuildJob]:
             today=request.today,
             allow_unmatched=request.allow_unmatched,
             graphviz_timeout=request.graphviz_timeout,
+            allow_missing_diagrams=request.allow_missing_diagrams,
             force=request.force,
+            inputs=inputs,
         )
         for stem, path in stems.items()
     ]
 
 
 def _describe(result: BuildResult, output: Path) -> str:
-    opened = ", ".join(
-        f"{result.open_counts.get(s, 0)} {s}" for s in reversed(SEVERITIES) if result.open_counts.get(s, 0)
-    )
-    findings = f"({opened or 'no'} open findings)"
+    counts = result.open_counts
+    opened = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITY_ORDER) if counts.get(s, 0))
+    asked = f"; {result.open_questions} open question{'s' if result.open_questions != 1 else ''}"
+    findings = f"({opened or 'no'} open findings{asked if result.open_questions else ''})"
     if result.status == "built":
         return f"wrote {len(result.files)} files to {output / result.stem} {findings}"
     if result.status == "unchanged":
@@ -116,9 +136,9 @@ def _reporter(total: int, output: Path) -> Iterator[Callable[[BuildResult], None
         yield bar
 
 
-def _write_index(output: Path, results: Sequence[BuildResult]) -> None:
+def _write_index(output: Path, results: Sequence[BuildResult], inputs: tuple[tuple[int, int], ...]) -> None:
     from trustmap.render.index_html import IndexEntry, render_index
-    from trustmap.write import write_atomic
+    from trustmap.write import UnsafeOutputPathError, write_atomic
 
     entries = [
         IndexEntry(
@@ -132,24 +152,28 @@ def _write_index(output: Path, results: Sequence[BuildResult]) -> None:
         for r in results
     ]
     try:
-        write_atomic(output / "index.html", render_index(entries).encode())
+        write_atomic(output / INDEX, render_index(entries).encode(), protected=inputs)
+    except UnsafeOutputPathError as error:
+        fail(str(error))
     except OSError as error:
-        fail(f"cannot write {output / 'index.html'}: {error}")
+        fail(f"cannot write {output / INDEX}: {error}")
 
 
 def execute_build(request: BuildRequest, catalog: Catalog) -> int:
     """Build every model; the exit status of the command."""
-    jobs = _plan(request)
+    inputs = _inputs(request)
+    jobs = _plan(request, inputs)
     workers = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
     with _reporter(len(jobs), request.output) as report:
         results = run_builds(jobs, catalog, workers, report)
     # An index of nothing but failures would be an output written for invalid input.
     if any(r.ok for r in results):
-        _write_index(request.output, results)
+        _write_index(request.output, results, inputs)
     if any(not r.ok for r in results):
         return EXIT_INVALID
-    if request.fail_on is None:
-        return EXIT_OK
-    floor = SEVERITIES.index(request.fail_on)
-    failing = any(SEVERITIES.index(s) >= floor for r in results for _, s in r.open_findings)
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return exit_status(
+        (severity for r in results for _, severity in r.open_findings),
+        request.fail_on,
+        sum(r.open_questions for r in results),
+        request.fail_on_questions,
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Annotated, NoReturn
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -15,6 +16,9 @@ from trustmap.cli.common import (
     stdout_write,
 )
 
+if TYPE_CHECKING:
+    from trustmap.catalog import Catalog
+
 app = typer.Typer(
     help="List or explain the catalog: services, controls and threats.",
     no_args_is_help=True,
@@ -25,58 +29,54 @@ IdArgument = Annotated[
 ]
 
 
-@app.command()
-def services(entry_id: IdArgument = None, catalog_dirs: CatalogOption = None) -> None:
-    """List services (one per line: id, service model, name) or explain one.
+Lister = Callable[["Catalog"], str]
+Explainer = Callable[["Catalog", str], "str | None"]
 
-    Example: trustmap catalog services rds
-    """
-    from trustmap.render.catalog_text import explain_service, list_services
-
-    catalog = load_catalog_or_exit(catalog_dirs)
-    if entry_id is None:
-        stdout_write(list_services(catalog))
-        return
-    text = explain_service(catalog, entry_id)
-    if text is None:
-        _unknown("service", entry_id, catalog.services)
-    stdout_write(text)
+#: The three listings: (command, kind, the columns of a listing line, example id).
+_LISTINGS = (
+    ("services", "service", "id, service model, name", "rds"),
+    ("controls", "control", "id, category, owner, title", "imdsv2"),
+    ("threats", "threat", "id, STRIDE, severity, title", "unencrypted-flow-crosses-boundary"),
+)
 
 
-@app.command()
-def controls(entry_id: IdArgument = None, catalog_dirs: CatalogOption = None) -> None:
-    """List controls (one per line: id, category, owner, title) or explain one.
+def _renderers(command: str) -> tuple[Lister, Explainer]:
+    # Imported here: the catalog and the engine's phrases are not needed to start the command line.
+    from trustmap.render import catalog_text as text
 
-    Example: trustmap catalog controls imdsv2
-    """
-    from trustmap.render.catalog_text import explain_control, list_controls
-
-    catalog = load_catalog_or_exit(catalog_dirs)
-    if entry_id is None:
-        stdout_write(list_controls(catalog))
-        return
-    text = explain_control(catalog, entry_id)
-    if text is None:
-        _unknown("control", entry_id, catalog.controls)
-    stdout_write(text)
+    return {
+        "services": (text.list_services, text.explain_service),
+        "controls": (text.list_controls, text.explain_control),
+        "threats": (text.list_threats, text.explain_threat),
+    }[command]
 
 
-@app.command()
-def threats(entry_id: IdArgument = None, catalog_dirs: CatalogOption = None) -> None:
-    """List threats (one per line: id, STRIDE, severity, title) or explain one.
+def _entries(catalog: Catalog, command: str) -> Iterable[str]:
+    return {"services": catalog.services, "controls": catalog.controls, "threats": catalog.threats}[command]
 
-    Example: trustmap catalog threats unencrypted-flow-crosses-boundary
-    """
-    from trustmap.render.catalog_text import explain_threat, list_threats
 
-    catalog = load_catalog_or_exit(catalog_dirs)
-    if entry_id is None:
-        stdout_write(list_threats(catalog))
-        return
-    text = explain_threat(catalog, entry_id)
-    if text is None:
-        _unknown("threat", entry_id, catalog.threats)
-    stdout_write(text)
+def _list_or_explain(command: str, kind: str) -> Callable[[str | None, list[Path] | None], None]:
+    """The command that lists the entries of `command`, or explains the one named."""
+
+    def list_or_explain(entry_id: IdArgument = None, catalog_dirs: CatalogOption = None) -> None:
+        lister, explainer = _renderers(command)
+        catalog = load_catalog_or_exit(catalog_dirs)
+        if entry_id is None:
+            stdout_write(lister(catalog))
+            return
+        text = explainer(catalog, entry_id)
+        if text is None:
+            _unknown(kind, entry_id, _entries(catalog, command))
+        stdout_write(text)
+
+    return list_or_explain
+
+
+for _command, _kind, _columns, _example in _LISTINGS:
+    _help = f"List {_command} (one per line: {_columns}) or explain one."
+    app.command(_command, help=f"{_help}\n\nExample: trustmap catalog {_command} {_example}")(
+        _list_or_explain(_command, _kind)
+    )
 
 
 @app.command()

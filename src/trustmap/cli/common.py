@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -46,30 +49,100 @@ AllowUnmatchedOption = Annotated[
 ]
 
 
+#: a day: a layout that needs longer is not going to finish
+MAX_GRAPHVIZ_TIMEOUT = 86_400.0
+
+
+def _check_timeout(value: float) -> float:
+    if not (math.isfinite(value) and 0 < value <= MAX_GRAPHVIZ_TIMEOUT):
+        raise typer.BadParameter(
+            f"--graphviz-timeout takes a number of seconds above 0 and at most {MAX_GRAPHVIZ_TIMEOUT:g}, "
+            f"not {value:g}"
+        )
+    return value
+
+
+GraphvizTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--graphviz-timeout",
+        help="Seconds allowed for each Graphviz run (above 0, at most a day).",
+        callback=_check_timeout,
+    ),
+]
+
+
+def _check_severity(value: str | None) -> str | None:
+    from trustmap.findings import SEVERITY_ORDER  # here: the findings module is not needed to start
+
+    if value is not None and value not in SEVERITY_ORDER:
+        raise typer.BadParameter(f"--fail-on takes {', '.join(SEVERITY_ORDER)}; got '{value}'")
+    return value
+
+
+FailOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when an open finding is at or above this severity (info, low, medium, high, critical).",
+        callback=_check_severity,
+        show_default=False,
+    ),
+]
+
+
+FailOnQuestionsOption = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-questions",
+        help="Exit 1 while a question is unanswered: something the model does not say that a threat"
+        " depends on (answer it in the model, or with a decision in `accepted`).",
+    ),
+]
+
+
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    typer.echo(f"trustmap: {message}", err=True)
+    from trustmap.diagnostics import printable
+
+    # Messages quote paths and values as given: escaped, so that they cannot drive the terminal.
+    typer.echo(f"trustmap: {printable(message, limit=len(message))}", err=True)
     raise typer.Exit(code)
 
 
 def display_path(path: Path) -> str:
-    """The path as reports show it: relative to the working directory, POSIX separators."""
+    """The path as reports and messages show it: relative to the working directory, POSIX
+    separators, control characters escaped (a file name must not drive the terminal)."""
+    from trustmap.diagnostics import printable
+
     if not path.is_absolute():
-        return path.as_posix()
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.name
+        shown = path.as_posix()
+    else:
+        try:
+            shown = path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            shown = path.name
+    return printable(shown, limit=len(shown))
 
 
 def parse_today(value: str | None) -> dt.date:
+    """--today (YYYY-MM-DD only), else SOURCE_DATE_EPOCH, else today."""
     if value is not None:
         try:
-            return dt.date.fromisoformat(value)
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                return dt.date.fromisoformat(value)
         except ValueError:
-            fail(f"--today expects a date as YYYY-MM-DD, not '{value}'")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+            pass
+        fail(f"--today expects a date as YYYY-MM-DD, not '{value}'")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch:
+        # reproducible-builds.org: an integer count of seconds; a malformed value is an error.
+        try:
+            if re.fullmatch(r"[0-9]{1,12}", epoch):
+                return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            pass
+        shown = epoch if len(epoch) <= 40 else epoch[:40] + "…"
+        fail(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970 before the year 10000, not '{shown}'")
     return dt.date.today()
 
 
@@ -90,19 +163,13 @@ def load_catalog_or_exit(extra: Sequence[Path] | None) -> Catalog:
 
 
 def read_input(path: Path) -> tuple[str, bytes | None, list[Diagnostic]]:
-    """The bytes of a model file, or a positioned E000 diagnostic when it cannot be read."""
-    from trustmap.diagnostics import Diagnostic, Span
+    """The bytes of an input file, or a positioned E000 or E007 diagnostic when it cannot be
+    read: a regular file of at most 16 MiB (see `trustmap.input_file`)."""
+    from trustmap.input_file import read_input_file
 
     shown = display_path(path)
-    try:
-        return shown, path.read_bytes(), []
-    except OSError as error:
-        reason = error.strerror or str(error)
-        return (
-            shown,
-            None,
-            [Diagnostic("E000", f"cannot read the file: {reason}", shown, Span.point(1, 1))],
-        )
+    raw, problems = read_input_file(path, shown)
+    return shown, raw, problems
 
 
 def print_diagnostics(
@@ -114,7 +181,7 @@ def print_diagnostics(
         if as_json:
             import json
 
-            typer.echo(json.dumps(diagnostic.to_json(), sort_keys=True), err=False)
+            stdout_write(json.dumps(diagnostic.to_json(), sort_keys=True) + "\n")
         else:
             typer.echo(format_diagnostic(diagnostic, lines), err=True)
 
@@ -141,6 +208,95 @@ def analyze_file(
     return analysis
 
 
+def load_analyses(
+    models: Sequence[Path], catalog_dirs: Sequence[Path] | None, today: str | None, allow_unmatched: bool
+) -> list[Analysis]:
+    """The prelude of the commands that read analysed models: the catalog, the date, each model
+    analysed with its diagnostics printed; exit 2 (after every model was checked) when any is invalid."""
+    catalog = load_catalog_or_exit(catalog_dirs)
+    day = parse_today(today)
+    analyses = [analyze_file(model, catalog, day, allow_unmatched=allow_unmatched) for model in models]
+    valid = [analysis for analysis in analyses if analysis is not None]
+    if len(valid) < len(analyses):
+        raise typer.Exit(EXIT_INVALID)
+    return valid
+
+
+def load_analysis(
+    model: Path, catalog_dirs: Sequence[Path] | None, today: str | None, allow_unmatched: bool
+) -> Analysis:
+    """`load_analyses` for one model."""
+    return load_analyses([model], catalog_dirs, today, allow_unmatched)[0]
+
+
+def input_ids(
+    inputs: Iterable[Path | None], catalog_dirs: Sequence[Path] | None
+) -> frozenset[tuple[int, int]]:
+    """The identities of a command's input files (its model or source, and every catalog file
+    of --catalog): an output must never replace one of them, by any name or link."""
+    from trustmap.write import file_id
+
+    files = [path for path in inputs if path is not None]
+    for directory in catalog_dirs or ():
+        files.extend(directory.rglob("*.yaml") if directory.is_dir() else ())
+    return frozenset(found for path in files if (found := file_id(path)) is not None)
+
+
+def refuse_input_as_output(output: Path | None, inputs: frozenset[tuple[int, int]]) -> None:
+    """Exit 2 when `output` is one of the command's inputs (`diagram m.yaml -o m.yaml`)."""
+    from trustmap.write import file_id
+
+    if output is not None and str(output) != "-" and file_id(output) in inputs:
+        fail(f"{display_path(output)} is an input of this command; write the output elsewhere")
+
+
+def exit_status(
+    open_findings: Iterable[str],
+    fail_on: str | None,
+    open_questions: int = 0,
+    fail_on_questions: bool = False,
+) -> int:
+    """The exit status of a command with --fail-on (the severities of the open findings) and
+    --fail-on-questions (the number of unanswered questions)."""
+    from trustmap.findings import severity_rank
+
+    if fail_on_questions and open_questions:
+        return EXIT_FINDINGS
+    if fail_on is None:
+        return EXIT_OK
+    floor = severity_rank(fail_on)
+    return EXIT_FINDINGS if any(severity_rank(s) >= floor for s in open_findings) else EXIT_OK
+
+
 def stdout_write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """Print a document (a checklist, a diagram, a model): UTF-8 whatever the locale, as in the
+    files `build` writes. A reader that went away (`| head`) ends the command quietly; standard
+    output closed or full is a message and exit 2, never a traceback."""
+    stream = sys.stdout
+    try:
+        if stream is None:
+            raise OSError(errno.EBADF, "standard output is closed")
+        binary = getattr(stream, "buffer", None)
+        if binary is None:
+            stream.write(text)
+            stream.flush()
+        else:
+            stream.flush()
+            binary.write(text.encode("utf-8"))
+            binary.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_OK) from None
+    except OSError as error:
+        _silence_stdout()
+        fail(f"cannot write to standard output: {error.strerror or error}")
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        sys.stdout = None

@@ -8,19 +8,19 @@ from typing import Annotated
 import typer
 
 from trustmap.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_INVALID,
-    EXIT_OK,
     AllowUnmatchedOption,
     CatalogOption,
+    FailOnOption,
+    FailOnQuestionsOption,
+    GraphvizTimeoutOption,
     TodayOption,
-    analyze_file,
+    exit_status,
     fail,
-    load_catalog_or_exit,
-    parse_today,
+    input_ids,
+    load_analysis,
+    refuse_input_as_output,
     stdout_write,
 )
-from trustmap.findings import SEVERITY_ORDER, severity_rank
 
 _BINARY = ("png", "pdf")
 
@@ -46,21 +46,12 @@ def diagram(
             show_default=False,
         ),
     ] = None,
-    fail_on: Annotated[
-        str | None,
-        typer.Option(
-            "--fail-on",
-            help="Exit 1 when an open finding is at or above this severity "
-            "(info, low, medium, high, critical).",
-            show_default=False,
-        ),
-    ] = None,
+    fail_on: FailOnOption = None,
+    fail_on_questions: FailOnQuestionsOption = False,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
-    timeout: Annotated[
-        float, typer.Option("--graphviz-timeout", help="Seconds allowed for the Graphviz run.")
-    ] = 120.0,
+    timeout: GraphvizTimeoutOption = 120.0,
 ) -> None:
     """Draw one diagram of a model: the architecture, the data flows or the responsibility matrix.
 
@@ -78,7 +69,7 @@ def diagram(
     """
     from trustmap.diagrams import DIAGRAM_FORMATS, VIEWS, DiagramOptions, GraphvizError, GraphvizMissingError
     from trustmap.diagrams import diagram as draw
-    from trustmap.write import write_atomic
+    from trustmap.write import UnsafeOutputPathError, write_atomic
 
     if view not in VIEWS:
         fail(f"--view takes {', '.join(VIEWS)}; got '{view}'")
@@ -88,13 +79,12 @@ def diagram(
         fail("--format mermaid is available for --view architecture and dataflow only")
     if output_format in _BINARY and output is None:
         fail(f"{output_format} is a binary format: name a file with -o FILE")
-    if fail_on is not None and fail_on not in SEVERITY_ORDER:
-        fail(f"--fail-on takes {', '.join(SEVERITY_ORDER)}; got '{fail_on}'")
+    if output is not None and output.is_dir():
+        fail(f"{output} is a directory; name a file")
+    inputs = input_ids([model], catalog_dirs)
+    refuse_input_as_output(output, inputs)
 
-    catalog = load_catalog_or_exit(catalog_dirs)
-    analysis = analyze_file(model, catalog, parse_today(today), allow_unmatched=allow_unmatched)
-    if analysis is None:
-        raise typer.Exit(EXIT_INVALID)
+    analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     try:
         content = draw(analysis, view, output_format, DiagramOptions(timeout=timeout))
     except GraphvizMissingError as error:
@@ -105,13 +95,18 @@ def diagram(
         stdout_write(content.decode("utf-8"))
     else:
         try:
-            write_atomic(output, content)
-        except OSError as error:
-            fail(f"cannot write {output}: {error.strerror or error}")
-    failing = fail_on is not None and any(
-        severity_rank(f.severity) >= severity_rank(fail_on) for f in analysis.report.open_findings()
+            write_atomic(output, content, protected=inputs)
+        except (OSError, UnsafeOutputPathError) as error:
+            fail(f"cannot write {output}: {getattr(error, 'strerror', None) or error}")
+    report = analysis.report
+    raise typer.Exit(
+        exit_status(
+            (f.severity for f in report.open_findings()),
+            fail_on,
+            len(report.open_questions()),
+            fail_on_questions,
+        )
     )
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
 def register(app: typer.Typer) -> None:

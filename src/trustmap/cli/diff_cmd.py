@@ -9,15 +9,12 @@ import typer
 
 from trustmap.cli.common import (
     EXIT_FINDINGS,
-    EXIT_INVALID,
     EXIT_OK,
     AllowUnmatchedOption,
     CatalogOption,
     TodayOption,
-    analyze_file,
     fail,
-    load_catalog_or_exit,
-    parse_today,
+    load_analyses,
     stdout_write,
 )
 
@@ -49,12 +46,7 @@ def diff(
 
     if output_format not in DIFF_RENDERERS:
         fail(f"--format takes {', '.join(DIFF_RENDERERS)}; got '{output_format}'")
-    catalog = load_catalog_or_exit(catalog_dirs)
-    day = parse_today(today)
-    before = analyze_file(old, catalog, day, allow_unmatched=allow_unmatched)
-    after = analyze_file(new, catalog, day, allow_unmatched=allow_unmatched)
-    if before is None or after is None:
-        raise typer.Exit(EXIT_INVALID)
+    before, after = load_analyses([old, new], catalog_dirs, today, allow_unmatched)
     changes = diff_analyses(before, after)
     stdout_write(DIFF_RENDERERS[output_format](changes))
     raise typer.Exit(EXIT_FINDINGS if changes.opens_findings else EXIT_OK)

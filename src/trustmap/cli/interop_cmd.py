@@ -12,14 +12,16 @@ from trustmap.cli.common import (
     EXIT_OK,
     AllowUnmatchedOption,
     CatalogOption,
+    GraphvizTimeoutOption,
     TodayOption,
-    analyze_file,
     display_path,
     fail,
+    input_ids,
+    load_analysis,
     load_catalog_or_exit,
-    parse_today,
     print_diagnostics,
     read_input,
+    refuse_input_as_output,
     stdout_write,
 )
 
@@ -49,23 +51,24 @@ NameOption = Annotated[
 ]
 
 
-def _check_output(output: Path, force: bool) -> None:
+def _check_output(output: Path, force: bool, inputs: frozenset[tuple[int, int]]) -> None:
+    refuse_input_as_output(output, inputs)  # even with --force
     if str(output) != "-" and output.exists() and not force:
         fail(f"{display_path(output)} exists; pass --force to overwrite it")
     if str(output) != "-" and output.is_dir():
         fail(f"{display_path(output)} is a directory; name a file")
 
 
-def _write(output: Path, content: bytes, what: str) -> None:
-    from trustmap.write import write_atomic
+def _write(output: Path, content: bytes, what: str, inputs: frozenset[tuple[int, int]]) -> None:
+    from trustmap.write import UnsafeOutputPathError, write_atomic
 
     if str(output) == "-":
         stdout_write(content.decode("utf-8"))
         return
     try:
-        write_atomic(output, content)
-    except OSError as error:
-        fail(f"cannot write {display_path(output)}: {error.strerror or error}")
+        write_atomic(output, content, protected=inputs)
+    except (OSError, UnsafeOutputPathError) as error:
+        fail(f"cannot write {display_path(output)}: {getattr(error, 'strerror', None) or error}")
     typer.echo(f"wrote {what} to {display_path(output)}", err=True)
 
 
@@ -82,9 +85,7 @@ def export_otm(
         ),
     ] = None,
     force: ForceOption = False,
-    graphviz_timeout: Annotated[
-        float, typer.Option("--graphviz-timeout", help="Seconds allowed for the Graphviz layout.")
-    ] = 30.0,
+    graphviz_timeout: GraphvizTimeoutOption = 30.0,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
@@ -107,19 +108,26 @@ def export_otm(
     chosen = output_format or ("yaml" if output.suffix.lower() in (".yaml", ".yml") else "json")
     if chosen not in ("json", "yaml"):
         fail(f"--format must be json or yaml, not '{chosen}'")
-    _check_output(output, force)
-    catalog = load_catalog_or_exit(catalog_dirs)
-    analysis = analyze_file(model, catalog, parse_today(today), allow_unmatched=allow_unmatched)
-    if analysis is None:
-        raise typer.Exit(EXIT_INVALID)
+    inputs = input_ids([model], catalog_dirs)
+    _check_output(output, force, inputs)
+    analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     layout = compute_layout(layout_spec(analysis), timeout=graphviz_timeout)
     document = otm_document(analysis, layout)
-    _write(output, render_otm(document, chosen), f"an OTM {document['otmVersion']} document")
+    _write(output, render_otm(document, chosen), f"an OTM {document['otmVersion']} document", inputs)
     raise typer.Exit(EXIT_OK)
 
 
+#: What a faithful import of a large or deep input can break: size (E007), nesting (E212).
+_LIMITS = frozenset({"E007", "E212"})
+
+
 def _finish(
-    draft: Draft, warnings: list[Diagnostic], output: Path, catalog: Catalog, source_lines: list[str]
+    draft: Draft,
+    warnings: list[Diagnostic],
+    output: Path,
+    catalog: Catalog,
+    source_lines: list[str],
+    inputs: frozenset[tuple[int, int]],
 ) -> None:
     """Check the generated model, print what needs attention, write it."""
     from trustmap.diagnostics import format_diagnostics, has_errors
@@ -129,6 +137,11 @@ def _finish(
     text = render_model(draft)
     shown = display_path(output) if str(output) != "-" else "<stdout>"
     _, problems = load_model(shown, text.encode("utf-8"), catalog)
+    errors = [problem for problem in problems if problem.level == "error"]
+    if errors and all(problem.code in _LIMITS for problem in errors):
+        for problem in errors:
+            typer.echo(f"{problem.code} {problem.message}", err=True)
+        fail("the model made from the input would be beyond trustmap's limits (above); nothing was written")
     if has_errors(problems):
         typer.echo(format_diagnostics(problems, text.splitlines()), err=True)
         fail("the generated model does not validate: this is a trustmap bug, please report it with the input")
@@ -140,7 +153,7 @@ def _finish(
     counts = (
         f"{len(draft.components)} components, {len(draft.boundaries)} boundaries, {len(draft.flows)} flows"
     )
-    _write(output, text.encode("utf-8"), f"a model with {counts}")
+    _write(output, text.encode("utf-8"), f"a model with {counts}", inputs)
 
 
 def _read(path: Path) -> tuple[str, bytes]:
@@ -175,7 +188,8 @@ def import_otm(
     from trustmap.interop.otm_mapping import load_otm_table
     from trustmap.interop.otm_read import load_otm
 
-    _check_output(output, force)
+    inputs = input_ids([file], catalog_dirs)
+    _check_output(output, force, inputs)
     catalog = load_catalog_or_exit(catalog_dirs)
     table, problems = load_otm_table(catalog)
     mapping, mapping_problems = load_mapping(catalog)
@@ -192,7 +206,7 @@ def import_otm(
     if result.draft is None:
         print_diagnostics(result.diagnostics, lines)
         raise typer.Exit(EXIT_INVALID)
-    _finish(result.draft, list(result.diagnostics), output, catalog, lines)
+    _finish(result.draft, list(result.diagnostics), output, catalog, lines, inputs)
     raise typer.Exit(EXIT_OK)
 
 
@@ -230,7 +244,8 @@ def import_cloudformation(
     from trustmap.interop.cfn_yaml import load_template
     from trustmap.interop.cloudformation import import_template
 
-    _check_output(output, force)
+    inputs = input_ids([template, mapping_file], catalog_dirs)
+    _check_output(output, force, inputs)
     catalog = load_catalog_or_exit(catalog_dirs)
     mapping, problems = load_mapping(
         catalog, mapping_file, display_path(mapping_file) if mapping_file else None
@@ -248,5 +263,5 @@ def import_cloudformation(
     if result.draft is None:
         print_diagnostics(result.diagnostics, lines)
         raise typer.Exit(EXIT_INVALID)
-    _finish(result.draft, list(result.diagnostics), output, catalog, lines)
+    _finish(result.draft, list(result.diagnostics), output, catalog, lines, inputs)
     raise typer.Exit(EXIT_OK)

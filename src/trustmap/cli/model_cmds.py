@@ -8,14 +8,17 @@ from typing import Annotated
 import typer
 
 from trustmap.cli.common import (
-    EXIT_FINDINGS,
     EXIT_INVALID,
     EXIT_OK,
     AllowUnmatchedOption,
     CatalogOption,
+    FailOnOption,
+    FailOnQuestionsOption,
+    GraphvizTimeoutOption,
     TodayOption,
-    analyze_file,
+    exit_status,
     fail,
+    load_analysis,
     load_catalog_or_exit,
     parse_today,
     print_diagnostics,
@@ -23,26 +26,8 @@ from trustmap.cli.common import (
     stdout_write,
 )
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
 ModelsArgument = Annotated[
     list[Path], typer.Argument(help="Model files (YAML).", show_default=False, metavar="MODEL...")
-]
-
-
-def _check_severity(value: str | None) -> str | None:
-    if value is not None and value not in SEVERITIES:
-        raise typer.BadParameter(f"'{value}' is not a severity; choose from {', '.join(SEVERITIES)}")
-    return value
-
-
-FailOnOption = Annotated[
-    str | None,
-    typer.Option(
-        "--fail-on",
-        help="Exit 1 when an open finding is at or above this severity (info, low, medium, high, critical).",
-        callback=_check_severity,
-        show_default=False,
-    ),
 ]
 
 
@@ -87,13 +72,6 @@ def validate(
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 
-def _fails(analysis_findings: list[tuple[str, str]], threshold: str | None) -> bool:
-    if threshold is None:
-        return False
-    floor = SEVERITIES.index(threshold)
-    return any(SEVERITIES.index(severity) >= floor for _, severity in analysis_findings)
-
-
 def build(
     models: ModelsArgument,
     output: Annotated[
@@ -101,12 +79,11 @@ def build(
         typer.Option("-o", "--output", help="Output directory; each model gets DIR/<model file stem>/."),
     ] = Path("output"),
     fail_on: FailOnOption = None,
+    fail_on_questions: FailOnQuestionsOption = False,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
-    timeout: Annotated[
-        float, typer.Option("--graphviz-timeout", help="Seconds allowed for each Graphviz run.")
-    ] = 120.0,
+    timeout: GraphvizTimeoutOption = 120.0,
     jobs: Annotated[
         int,
         typer.Option("-j", "--jobs", min=0, help="Models built in parallel processes (0: one per CPU)."),
@@ -115,14 +92,24 @@ def build(
         bool,
         typer.Option("--force", help="Rebuild models whose inputs did not change since the last build."),
     ] = False,
+    allow_missing_diagrams: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing-diagrams",
+            help="When Graphviz fails or times out on a view, write the other outputs without its "
+            "images (a note says which) instead of failing the model's build.",
+        ),
+    ] = False,
 ) -> None:
     """Write every output for each model into DIR/<model file stem>/, and DIR/index.html.
 
     A model whose file, catalog, options and --today are those of its last build is skipped
     (listed as "unchanged"; --force rebuilds it). Its findings still count for --fail-on.
 
-    Exit status: 0; 1 when --fail-on is given and an open finding is at or above that severity;
-    2 when a model is invalid (nothing is written for it) or its files cannot be written.
+    Exit status: 0; 1 when --fail-on is given and an open finding is at or above that severity,
+    or --fail-on-questions is given and a question is unanswered; 2 when a model is invalid
+    (nothing is written for it), its files cannot be written, or Graphviz fails on one of its
+    views (see --allow-missing-diagrams).
 
     Examples:
 
@@ -138,10 +125,12 @@ def build(
         output=output,
         today=parse_today(today).isoformat(),
         fail_on=fail_on,
+        fail_on_questions=fail_on_questions,
         allow_unmatched=allow_unmatched,
         graphviz_timeout=timeout,
         jobs=jobs,
         force=force,
+        allow_missing_diagrams=allow_missing_diagrams,
     )
     raise typer.Exit(execute_build(request, catalog))
 
@@ -152,6 +141,7 @@ def checklist(
         str, typer.Option("--format", help="Comma-separated formats: md, json, csv.")
     ] = "md",
     fail_on: FailOnOption = None,
+    fail_on_questions: FailOnQuestionsOption = False,
     catalog_dirs: CatalogOption = None,
     today: TodayOption = None,
     allow_unmatched: AllowUnmatchedOption = False,
@@ -170,14 +160,18 @@ def checklist(
     unknown = [f for f in formats if f not in CHECKLIST_RENDERERS]
     if unknown or not formats:
         fail(f"--format takes {', '.join(CHECKLIST_RENDERERS)}; got '{output_format}'")
-    catalog = load_catalog_or_exit(catalog_dirs)
-    analysis = analyze_file(model, catalog, parse_today(today), allow_unmatched=allow_unmatched)
-    if analysis is None:
-        raise typer.Exit(EXIT_INVALID)
+    analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     for name in formats:
         stdout_write(CHECKLIST_RENDERERS[name](analysis))
-    opened = [(f.key, f.severity) for f in analysis.report.open_findings()]
-    raise typer.Exit(EXIT_FINDINGS if _fails(opened, fail_on) else EXIT_OK)
+    report = analysis.report
+    raise typer.Exit(
+        exit_status(
+            (f.severity for f in report.open_findings()),
+            fail_on,
+            len(report.open_questions()),
+            fail_on_questions,
+        )
+    )
 
 
 def schema(catalog_dirs: CatalogOption = None) -> None:

@@ -1,18 +1,28 @@
 """Run Graphviz `dot` once per view, for every format at once, in a temporary folder.
 
-One layout serves all formats (`dot -Tsvg -o a.svg -Tpng -o a.png ...`). The icons are copied
-under their keys into the temporary folder, which is dot's working directory, so that neither
-the outputs nor the DOT source depend on where Python packages are installed.
+This is the one place where the program runs Graphviz, and it does so through the `graphviz`
+Python package: which binary (`graphviz.backend.DOT_BINARY`, `dot` on PATH), which formats it
+knows, how the process is run and its failures reported (`run_check`: `ExecutableNotFound`,
+`CalledProcessError` with dot's messages, and the time limit passed on to `subprocess`), and
+its version (`graphviz.version()`). The package's `render` and `pipe` make one layout per
+format; one layout serves all formats here (`dot -Tsvg -o a.svg -Tpng -o a.png ...`), which
+halves the time of a build. The icons are copied under their keys into the temporary folder,
+which is dot's working directory, so that neither the outputs nor the DOT source depend on
+where Python packages are installed.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+import graphviz
+from graphviz.backend.execute import run_check
 
 __all__ = [
     "GRAPHVIZ_FORMATS",
@@ -21,16 +31,17 @@ __all__ = [
     "GraphvizOptions",
     "GraphvizTimeoutError",
     "find_dot",
+    "graphviz_version",
     "install_hint",
     "run_dot",
 ]
 
 GRAPHVIZ_FORMATS = ("svg", "png", "pdf")
+assert set(GRAPHVIZ_FORMATS) <= graphviz.FORMATS
 
 
 @dataclass(frozen=True)
 class GraphvizOptions:
-    dot_binary: str = "dot"
     timeout: float = 120.0
 
 
@@ -46,16 +57,29 @@ class GraphvizTimeoutError(GraphvizError):
     pass
 
 
-def install_hint(dot_binary: str) -> str:
+def install_hint() -> str:
     return (
-        f"Graphviz '{dot_binary}' was not found, so no images can be drawn; install Graphviz with "
-        "'apt-get install graphviz' (Debian, Ubuntu), 'brew install graphviz' (macOS) or from "
-        "https://graphviz.org/download/ (Windows and others)"
+        f"Graphviz '{graphviz.backend.DOT_BINARY}' was not found, so no images can be drawn; install "
+        "Graphviz with 'apt-get install graphviz' (Debian, Ubuntu), 'brew install graphviz' (macOS) or "
+        "from https://graphviz.org/download/ (Windows and others)"
     )
 
 
-def find_dot(dot_binary: str) -> str | None:
-    return shutil.which(dot_binary)
+def find_dot() -> str | None:
+    """Where the `dot` that the graphviz package runs is, or None when it is not installed."""
+    binary: str | Path = graphviz.backend.DOT_BINARY
+    return shutil.which(binary)
+
+
+@functools.cache
+def graphviz_version() -> str | None:
+    """The version of that `dot` (`2.43.0`), or None without a working Graphviz (asked once
+    per process: a build of many models records it in each manifest)."""
+    try:
+        version: tuple[int, ...] = graphviz.version()
+        return ".".join(map(str, version))
+    except (graphviz.ExecutableNotFound, subprocess.CalledProcessError, RuntimeError, OSError):
+        return None
 
 
 def _stage_icons(folder: Path, icons: Mapping[str, bytes]) -> None:
@@ -84,31 +108,28 @@ def run_dot(
         raise ValueError(f"unsupported Graphviz formats: {unknown}")
     if not formats:
         return {}
-    binary = find_dot(options.dot_binary)
-    if binary is None:
-        raise GraphvizMissingError(install_hint(options.dot_binary))
     with tempfile.TemporaryDirectory(prefix="trustmap-dot-") as temporary:
         folder = Path(temporary)
         _stage_icons(folder, icons)
         (folder / "view.dot").write_text(source, encoding="utf-8")
-        command = [binary]
+        command: list[str | Path] = [graphviz.backend.DOT_BINARY]
         for fmt in formats:
             command.extend([f"-T{fmt}", "-o", f"view.{fmt}"])
         command.append("view.dot")
         try:
-            done = subprocess.run(
-                command, cwd=folder, capture_output=True, timeout=options.timeout, check=False
-            )
+            run_check(command, cwd=folder, capture_output=True, quiet=True, timeout=options.timeout)
+        except graphviz.ExecutableNotFound:
+            raise GraphvizMissingError(install_hint()) from None
         except subprocess.TimeoutExpired:
             raise GraphvizTimeoutError(
                 f"Graphviz took longer than {options.timeout:g} s to lay out the {what}; "
                 "raise --graphviz-timeout, or split the model into smaller boundaries"
             ) from None
-        except OSError as error:
-            raise GraphvizError(f"cannot run Graphviz '{binary}': {error}") from None
-        if done.returncode != 0:
-            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        except subprocess.CalledProcessError as failed:
+            detail = (failed.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
             raise GraphvizError(
-                f"Graphviz failed on the {what} (exit status {done.returncode}): " + " | ".join(detail)
-            )
+                f"Graphviz failed on the {what} (exit status {failed.returncode}): " + " | ".join(detail)
+            ) from None
+        except OSError as error:
+            raise GraphvizError(f"cannot run Graphviz '{graphviz.backend.DOT_BINARY}': {error}") from None
         return {fmt: (folder / f"view.{fmt}").read_bytes() for fmt in formats}

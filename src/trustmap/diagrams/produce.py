@@ -1,8 +1,9 @@
 """Every diagram file of a build, and single diagrams for `trustmap diagram`.
 
 The DOT and Mermaid sources are always made. Images come from one Graphviz run per view; when
-`dot` is missing, or a run fails or times out, the images of that view are left out and a note
-says why, and the rest of the build goes on.
+`dot` is missing, the images are left out and a note says why. When a run fails or times out,
+the images of that view are left out and the failure is reported as such: a build does not
+go on without them unless asked to (`trustmap build --allow-missing-diagrams`).
 """
 
 from __future__ import annotations
@@ -53,19 +54,20 @@ PNG_NODE_LIMIT = 200
 
 @dataclass(frozen=True)
 class DiagramOptions:
-    dot_binary: str = "dot"
     timeout: float = 120.0
     #: image formats a build writes for each view (a subset of svg, png, pdf)
     formats: tuple[str, ...] = ("svg", "png")
 
     def graphviz(self) -> GraphvizOptions:
-        return GraphvizOptions(self.dot_binary, self.timeout)
+        return GraphvizOptions(self.timeout)
 
 
 @dataclass
 class DiagramFiles:
     files: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: views whose images Graphviz could not make (error or time limit), and why
+    failures: list[str] = field(default_factory=list)
 
 
 def view_source(analysis: Analysis, view: str, outside_labels: bool = False) -> DotView:
@@ -150,17 +152,16 @@ def diagram_files(analysis: Analysis, options: DiagramOptions) -> DiagramFiles:
     formats = [fmt for fmt in GRAPHVIZ_FORMATS if fmt in options.formats]
     if not formats:
         return out
-    if find_dot(options.dot_binary) is None:
+    if find_dot() is None:
         out.notes.append(
-            f"{install_hint(options.dot_binary)}. The SVG/PNG images were skipped; "
-            "the .dot and .mmd sources were written"
+            f"{install_hint()}. The SVG/PNG images were skipped; the .dot and .mmd sources were written"
         )
         return out
     for spec in plan:
         try:
             rendered = _render_spec(analysis, spec, formats, options, out.notes)
         except GraphvizError as error:
-            out.notes.append(str(error))
+            out.failures.append(str(error))
             continue
         out.files.update({f"{spec.name}.{fmt}": content for fmt, content in rendered.items()})
     return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from trustmap.free_text import NONCHARACTERS
+
 __all__ = [
     "clean",
     "dot_id",
@@ -20,9 +22,10 @@ __all__ = [
     "wrap",
 ]
 
-# C0/C1 controls other than tab and newline are not allowed in XML 1.0 (Graphviz parses HTML
-# labels with expat, and SVG is XML), so they are shown as U+FFFD.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls other than tab and newline, and the noncharacters U+FFFE and U+FFFF, are not
+# allowed in XML 1.0 (Graphviz parses HTML labels with expat, and SVG is XML: one of them made
+# Graphviz refuse every view), so they are shown as U+FFFD, as are the other noncharacters.
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{NONCHARACTERS}]")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029")
 
 

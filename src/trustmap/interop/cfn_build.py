@@ -15,7 +15,7 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic
-from trustmap.interop.cfn_flows import Flows, sg_rule_flows
+from trustmap.interop.cfn_flows import Flows, sg_rule_flows, within_group_note
 from trustmap.interop.cfn_mapping import CfnMapping, ResourceMapping
 from trustmap.interop.cfn_network import (
     SECURITY_GROUP,
@@ -374,6 +374,9 @@ class Build:
             if rule.direction == "egress" and rule.peer_kind != "group":
                 continue  # outbound address rules are the usual allow-all; they name no peer
             flows = sg_rule_flows(rule, self.members, self.mapping, self.peer_components)
+            members = self.members.get(rule.group, [])
+            if rule.peer_kind == "group" and str(rule.peer) == rule.group and len(members) > 1:
+                self.attention.append(within_group_note(rule.group, members))
             if not flows and rule.group not in self.members:
                 self.attention.append(
                     f"security group {rule.group} has rules but no imported resource uses it"

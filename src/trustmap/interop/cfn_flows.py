@@ -2,7 +2,9 @@
 
 A rule of security group T that allows security group S becomes a flow from every component
 using S to every component using T; a rule that allows an address range becomes a flow from the
-component standing for that range (see `cloudformation._Build.peer_components`). The protocol
+component standing for that range (see `cloudformation._Build.peer_components`). A group that
+allows itself lets every member reach every other: that becomes one two-way flow between its
+first two members that stands for them all (N members would otherwise make N*(N-1) flows). The protocol
 is guessed from the port through the mapping table's `ports`; the port is kept. Flows between
 the same pair with the same protocol and port are merged, and pairs joined by several flows get
 explicit ids, as the model format requires.
@@ -18,7 +20,7 @@ from trustmap.interop.cfn_network import Rule
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
 
-__all__ = ["FlowDraft", "Flows", "rule_protocol"]
+__all__ = ["FlowDraft", "Flows", "rule_protocol", "sg_rule_flows", "within_group_note"]
 
 
 @dataclass
@@ -30,6 +32,7 @@ class FlowDraft:
     name: str | None = None
     description: str | None = None
     reasons: list[str] = field(default_factory=list)
+    bidirectional: bool = False
 
 
 def rule_protocol(rule: Rule, mapping: CfnMapping) -> tuple[str, int | None, str]:
@@ -57,6 +60,7 @@ class Flows:
     """Flows collected in the order they are found, merged by (source, target, protocol, port)."""
 
     items: dict[tuple[str, str, str, int | None], FlowDraft] = field(default_factory=dict)
+    pairs: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, flow: FlowDraft) -> None:
         if flow.source == flow.target:
@@ -65,11 +69,13 @@ class Flows:
         existing = self.items.get(key)
         if existing is None:
             self.items[key] = flow
+            self.pairs.add((flow.source, flow.target))
             return
         existing.reasons.extend(r for r in flow.reasons if r not in existing.reasons)
+        existing.bidirectional = existing.bidirectional or flow.bidirectional
 
     def has_flow_from(self, source: str, target: str) -> bool:
-        return any(k[0] == source and k[1] == target for k in self.items)
+        return (source, target) in self.pairs
 
     def entries(self, ids: IdAllocator) -> list[Entry]:
         """Model flow entries, with explicit ids for pairs joined more than once."""
@@ -86,6 +92,8 @@ class Flows:
             fields["protocol"] = protocol
             if port is not None:
                 fields["port"] = port
+            if flow.bidirectional:
+                fields["bidirectional"] = True
             if flow.description:
                 fields["description"] = flow.description
             out.append(Entry(fields, comments=list(flow.reasons)))
@@ -108,6 +116,8 @@ def sg_rule_flows(
     reason = f"security group {rule.group} {rule.direction}: {allows} {verb} {peer_text} ({rule.origin})"
     if rule.description:
         reason += f" - {rule.description}"
+    if rule.peer_kind == "group" and str(rule.peer) == rule.group:
+        return _within_group(own, protocol, port, allows, reason)
     return [
         FlowDraft(
             source,
@@ -120,4 +130,34 @@ def sg_rule_flows(
         for source in sources
         for target in targets
         if source != target
+    ]
+
+
+def within_group_note(group: str, members: list[str]) -> str:
+    """The attention item for a group that allows itself."""
+    shown = ", ".join(members[:5]) + (f" and {len(members) - 5} more" if len(members) > 5 else "")
+    return (
+        f"security group {group} allows itself: its {len(members)} members ({shown}) may all reach each "
+        f"other; one two-way flow between {members[0]} and {members[1]} stands for that traffic, add the "
+        "flows that matter"
+    )
+
+
+def _within_group(
+    members: list[str], protocol: str, port: int | None, allows: str, reason: str
+) -> list[FlowDraft]:
+    """One two-way flow between the first two members, for the traffic among all of them."""
+    if len(members) < 2:
+        return []
+    among = f"stands for the traffic among all {len(members)} members of the group"
+    return [
+        FlowDraft(
+            members[0],
+            members[1],
+            protocol,
+            port,
+            description=allows if protocol == "other" else None,
+            reasons=[f"{reason}; {among}"],
+            bidirectional=True,
+        )
     ]

@@ -29,6 +29,7 @@ from pydantic import (
 
 from trustmap.catalog import Catalog, builtin_catalog_dir
 from trustmap.diagnostics import Diagnostic, did_you_mean
+from trustmap.input_file import read_input_file
 from trustmap.interop.cfn_paths import PathError, parse_path
 from trustmap.model import EncryptionAtRest, Protocol
 from trustmap.schema_errors import diagnostics_from_validation_error
@@ -270,12 +271,9 @@ def load_mapping(
     """Read and check a mapping table (the built-in one by default)."""
     file = path or default_mapping_path()
     label = shown or ("models/cloudformation.yaml" if path is None else file.as_posix())
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        return None, [
-            Diagnostic("E000", f"cannot read the mapping table: {error.strerror or error}", label, None)
-        ]
+    raw, unreadable = read_input_file(file, label)
+    if raw is None:
+        return None, unreadable
     document, problems = load_yaml(label, raw)
     if document is None:
         return None, problems

@@ -13,7 +13,6 @@ unknown tags and object-building tags as positioned diagnostics, never exception
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +20,16 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from trustmap.diagnostics import Diagnostic, Span
-from trustmap.source import Document, Limits, Path, SourceMap, root_problem, yaml_error_diagnostic
+from trustmap.source import (
+    Document,
+    Limits,
+    Path,
+    SourceMap,
+    load_json,
+    root_problem,
+    too_large,
+    yaml_error_diagnostic,
+)
 
 __all__ = ["SHORT_FORMS", "load_template"]
 
@@ -52,6 +60,7 @@ SHORT_FORMS: dict[str, str] = {
 _CORE = "tag:yaml.org,2002:"
 _SAFE_SCALARS = frozenset(_CORE + t for t in ("null", "bool", "int", "float", "str", "timestamp"))
 _MERGE = _CORE + "merge"
+_COLLECTIONS = frozenset({_CORE + "map", _CORE + "seq"})
 
 
 class _RefusedError(Exception):
@@ -71,6 +80,7 @@ class _Walker:
     source_map: SourceMap = field(default_factory=SourceMap)
     duplicates: list[tuple[str, Span]] = field(default_factory=list)
     expanded: int = 0
+    text: int = 0  # characters of scalars walked, an alias's counted each time it is walked
     constructor: SafeConstructor = field(default_factory=SafeConstructor)
 
     def value(self, node: yaml.Node, path: Path, depth: int) -> Any:
@@ -86,10 +96,26 @@ class _Walker:
                 "(aliases expanding exponentially?)",
                 None,
             )
+        if isinstance(node, yaml.ScalarNode):
+            self.text += len(node.value)
+            if self.text > self.limits.max_text:
+                raise _RefusedError(
+                    "E007",
+                    f"the template expands to more than {self.limits.max_text // 1024 // 1024} MiB of text "
+                    "(aliases repeating long strings)",
+                    _span(node),
+                )
         self.source_map.values.setdefault(path, _span(node))
         tag = node.tag
         if tag.startswith("!"):
             return self._short_form(node, path, depth)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and tag not in _COLLECTIONS:
+            # `Tags: !!python/object/apply:os.system [...]`: nothing is ever built from a tag,
+            # and a tag that would build an object is refused, on a collection as on a scalar.
+            written = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+            raise _RefusedError(
+                "E003", f"the YAML tag '{written}' is not allowed: only plain data is read", _span(node)
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -170,24 +196,29 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic("E004", "the file is not valid UTF-8", path, Span.point(line, column))]
 
 
-def _compose(text: str) -> yaml.Node | None:
-    loader = yaml.SafeLoader(text)
+#: libyaml when PyYAML has it: composing a large template in pure Python took 46 s and 1 GB.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _compose(text: str, limits: Limits) -> yaml.Node | None:
+    """The template's node tree. A first pass counts the nodes in the parser's events (no node
+    is built, an alias counts once: a lower bound of what the walk counts), so a template over
+    the value limit is refused before a tree of a million nodes takes seconds and a gigabyte."""
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _NODE_EVENTS):
+            count += 1
+            if count > limits.max_expanded:
+                message = f"the template holds more than {limits.max_expanded:,} values"
+                mark = event.start_mark
+                at = Span.point(mark.line + 1, mark.column + 1) if mark is not None else None
+                raise _RefusedError("E007", message, at)
+    loader = _Loader(text)
     try:
-        return loader.get_single_node()
+        return loader.get_single_node()  # type: ignore[no-any-return]
     finally:
         loader.dispose()
-
-
-def _read_json(path: str, text: str) -> tuple[Diagnostic | None, Any]:
-    """The JSON data, or a positioned syntax error (duplicate keys come from the YAML pass)."""
-    try:
-        return None, json.loads(text)
-    except json.JSONDecodeError as error:
-        return Diagnostic(
-            "E001", f"JSON syntax error: {error.msg}", path, Span.point(error.lineno, error.colno)
-        ), None
-    except RecursionError:
-        return Diagnostic("E007", "the document is nested too deeply", path, None), None
 
 
 def load_template(
@@ -199,26 +230,20 @@ def load_template(
     keys are reported but the document is still returned.
     """
     if len(raw) > limits.max_bytes:
-        return None, [
-            Diagnostic(
-                "E007",
-                f"the file is larger than {limits.max_bytes // 1024 // 1024} MiB",
-                path,
-                Span.point(1, 1),
-            )
-        ]
+        return None, [Diagnostic("E007", too_large(len(raw), limits), path, Span.point(1, 1))]
     text, problems = _decode(path, raw)
     if text is None:
         return None, problems
     if text.lstrip().startswith(("{", "[")):
         # JSON is read as JSON (CloudFormation refuses the YAML-only leniencies, such as a
-        # trailing comma); the YAML pass below only adds positions.
-        json_problem, json_data = _read_json(path, text)
+        # trailing comma), with the loader's limits; the YAML pass below only adds positions
+        # (duplicate keys come from it).
+        json_data, json_problem = load_json(path, text, limits)
         if json_problem is not None:
             return None, [json_problem]
         walker = _Walker(limits)
         try:
-            node = _compose(text)
+            node = _compose(text, limits)
             data = walker.value(node, (), 0) if node is not None else json_data
         except (_RefusedError, yaml.YAMLError, RecursionError):
             walker, data = _Walker(limits), json_data
@@ -226,7 +251,7 @@ def load_template(
     else:
         walker = _Walker(limits)
         try:
-            node = _compose(text)
+            node = _compose(text, limits)
             data = walker.value(node, (), 0) if node is not None else None
         except _RefusedError as refused:
             return None, [Diagnostic(refused.code, refused.message, path, refused.span)]

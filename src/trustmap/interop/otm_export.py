@@ -31,6 +31,7 @@ import yaml
 from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.findings import ChecklistItem, Finding, Subject
+from trustmap.free_text import json_text
 from trustmap.graph import ComponentInfo, field_values, reported_fields
 from trustmap.interop.layout import Box, Layout, LayoutSpec
 from trustmap.interop.names import IdAllocator, slugify
@@ -429,4 +430,4 @@ def render_otm(document: dict[str, Any], output_format: str = "json") -> bytes:
     """The document as JSON (default) or YAML text, keys sorted."""
     if output_format == "yaml":
         return yaml.safe_dump(document, sort_keys=True, allow_unicode=True, width=100).encode()
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    return (json_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)) + "\n").encode()

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trustmap.catalog import Catalog, builtin_catalog_dir
 from trustmap.diagnostics import Diagnostic, did_you_mean
+from trustmap.input_file import read_input_file
 from trustmap.model import BoundaryKind, Classification
 from trustmap.schema_errors import diagnostics_from_validation_error
 from trustmap.source import load_yaml
@@ -60,12 +61,9 @@ def load_otm_table(catalog: Catalog, path: Path | None = None) -> tuple[OtmTable
     """Read and check the table (the built-in `models/otm.yaml` by default)."""
     file = path or builtin_catalog_dir() / "otm.yaml"
     label = "models/otm.yaml" if path is None else file.as_posix()
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        return None, [
-            Diagnostic("E000", f"cannot read the OTM table: {error.strerror or error}", label, None)
-        ]
+    raw, unreadable = read_input_file(file, label)
+    if raw is None:
+        return None, unreadable
     document, problems = load_yaml(label, raw)
     if document is None:
         return None, problems

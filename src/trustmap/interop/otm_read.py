@@ -17,12 +17,11 @@ Diagnostics of the OTM import:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from trustmap.diagnostics import Diagnostic, Span
-from trustmap.source import Document, Path, SourceMap, load_yaml
+from trustmap.source import Document, Path, SourceMap, load_json, load_yaml
 
 __all__ = ["Element", "OtmFlow", "OtmRecords", "load_otm", "read_records"]
 
@@ -73,19 +72,28 @@ class OtmRecords:
 
 
 def load_otm(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse the file with positions (YAML, which JSON mostly is); plain JSON as a fallback."""
+    """Parse the file with positions (YAML, which JSON mostly is); plain JSON as a fallback.
+
+    The fallback reads JSON that the YAML reader refuses (tabs, odd escapes) with the same
+    limits (`source.load_json`): a document that is too large, too deep or holds a number
+    Python cannot read is refused either way, with the YAML reader's positioned diagnostic.
+    """
     document, problems = load_yaml(path, raw)
     if document is not None:
         return document, problems
+    if any(problem.code == "E007" for problem in problems):
+        return None, problems  # beyond a limit: JSON would be too
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
         return None, problems
+    data, json_problem = load_json(path, text)
+    if json_problem is not None and json_problem.code == "E007":
+        return None, [json_problem]
     if not isinstance(data, dict):
         return None, problems
-    # JSON that the YAML reader refuses (tabs, odd escapes): no positions, but readable.
-    lines = tuple(raw.decode("utf-8").splitlines())
-    return Document(path, data, SourceMap(values={(): Span.point(1, 1)}), lines), []
+    # no positions, but readable
+    return Document(path, data, SourceMap(values={(): Span.point(1, 1)}), tuple(text.splitlines())), []
 
 
 def _text(value: Any) -> str | None:

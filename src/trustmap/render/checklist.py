@@ -20,6 +20,8 @@ def render_checklist_json(analysis: Analysis) -> str:
             {"checklist": c["checklist"], "id": c["id"], "name": c["name"]} for c in document["components"]
         ],
         "findings": document["findings"],
+        "questions": document["questions"],
+        "attack_paths": document["attack_paths"],
         "flows": [{"checklist": f["checklist"], "id": f["id"]} for f in document["flows"]],
         "format": "trustmap-checklist/1",
         "model": {

@@ -2,8 +2,13 @@
 
 Rows come in report order: the model's account-wide items, then each component (sorted by id),
 then each flow (in YAML order). The first columns are a stable contract; new columns are only
-ever appended. Quoting follows RFC 4180 (the csv module, LF line endings), and no cell starts
-with a character that a spreadsheet would run as a formula.
+ever appended. Quoting follows RFC 4180 (the csv module, LF line endings).
+
+No cell can forge a row or run as a formula, whatever the model's names hold: terminal
+controls are removed, every line break (a lone CR, NEL, U+2028...) becomes LF, which the
+writer always quotes, tabs become spaces, and each line of a cell that a spreadsheet or a
+line-by-line reader would take for a formula (=, +, -, @, after any leading whitespace) gets a
+leading `'` (OWASP's advice).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Sequence
 
 from trustmap.analysis import Analysis
 from trustmap.findings import ChecklistItem
+from trustmap.free_text import clean_text
 from trustmap.render.views import SubjectView, subject_views
 
 __all__ = ["CSV_COLUMNS", "render_checklist_csv", "safe_cell"]
@@ -48,13 +54,19 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 #: A cell starting with one of these runs as a formula in Excel, LibreOffice or Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _inert(line: str) -> str:
+    return "'" + line if line.lstrip().startswith(_FORMULA_START) else line
 
 
 def safe_cell(value: object) -> str:
-    """The cell's text; a leading `'` keeps a would-be formula as text (OWASP's advice)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """The cell's text, made inert: see the module docstring."""
+    text = clean_text("" if value is None else str(value)).replace("\t", " ")
+    if "\n" not in text:
+        return _inert(text)
+    return "\n".join(_inert(line) for line in text.split("\n"))
 
 
 def _join(values: Sequence[str]) -> str:

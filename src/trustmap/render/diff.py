@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trustmap.diff import EntryChange, FindingChange, ModelDiff
+from trustmap.free_text import json_text
 from trustmap.render.markdown import code, md_cell, md_text, table
 
 __all__ = ["DIFF_FORMAT", "DIFF_RENDERERS", "render_diff_json", "render_diff_md", "render_diff_text"]
@@ -216,7 +217,7 @@ def diff_document(diff: ModelDiff) -> dict[str, Any]:
 
 
 def render_diff_json(diff: ModelDiff) -> str:
-    return json.dumps(diff_document(diff), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(diff_document(diff), indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 DIFF_RENDERERS: dict[str, Callable[[ModelDiff], str]] = {

@@ -26,6 +26,7 @@ from trustmap.analysis import Analysis
 from trustmap.catalog.schema import OWNER_WORDS, owner_label
 from trustmap.colours import OWNER_INK, OWNER_STYLES, SEVERITY_COLOURS, SEVERITY_TINTS
 from trustmap.findings import SEVERITY_ORDER, STATUSES, Subject
+from trustmap.free_text import clean_text
 from trustmap.render.diagram_embed import DiagramView, pack_diagrams
 from trustmap.render.report_data import decision_rows, json_for_script, report_data
 from trustmap.render.views import category_order, category_title
@@ -51,11 +52,17 @@ class _Asset:
     text: str
 
 
+def _printed(value: object) -> object:
+    """Every text the templates print loses terminal controls (`free_text`); markup is ours."""
+    return clean_text(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def template_environment() -> Environment:
     """The Jinja2 environment of trustmap's HTML templates (packaged with the wheel)."""
     return Environment(
         loader=PackageLoader("trustmap.render", "templates"),
         autoescape=True,
+        finalize=_printed,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -20,6 +20,8 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Backslash first so that the escapes added for the others are not escaped again.
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~#@$])")
 _NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+# C0 and C1 controls (terminal escapes among them), DEL, and what XML cannot carry.
+_CONTROLS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def md_text(text: object) -> str:
@@ -36,7 +38,7 @@ def _escape(text: str, newline: str) -> str:
     escaped = "".join(_ENTITIES.get(ch, ch) for ch in text)
     escaped = _PUNCTUATION.sub(r"\\\1", escaped)
     # Other control characters would be dropped or shown as boxes; a space keeps words apart.
-    escaped = "".join(" " if (ord(ch) < 32 and ch not in "\r\n") or ord(ch) == 127 else ch for ch in escaped)
+    escaped = _CONTROLS.sub(" ", escaped)
     lines = [line.strip() for line in _NEWLINES.split(escaped)]
     return newline.join(line for line in lines if line) if len(lines) > 1 else escaped.strip()
 

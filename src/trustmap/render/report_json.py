@@ -8,6 +8,7 @@ from typing import Any
 from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.findings import Subject
+from trustmap.free_text import json_text
 from trustmap.graph import Record, field_values, reported_fields
 
 __all__ = ["REPORT_FORMAT", "dump_by_element", "render_report_json", "report_document"]
@@ -107,7 +108,7 @@ def _controls(analysis: Analysis) -> dict[str, Any]:
 
 
 def _line(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return json_text(json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
 def render_report_json(analysis: Analysis) -> str:

@@ -18,6 +18,7 @@ from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.catalog.schema import Control, Threat
 from trustmap.findings import Finding, Question, fingerprint, severity_rank
+from trustmap.free_text import json_text
 from trustmap.render.markdown import md_text
 from trustmap.render.views import compliance_text
 
@@ -273,4 +274,5 @@ def sarif_document(analysis: Analysis) -> dict[str, Any]:
 
 
 def render_sarif(analysis: Analysis) -> str:
-    return json.dumps(sarif_document(analysis), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    encoded = json.dumps(sarif_document(analysis), indent=2, sort_keys=True, ensure_ascii=False)
+    return json_text(encoded) + "\n"
