@@ -7,12 +7,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLES := $(sort $(wildcard examples/*.yaml))
 
-.PHONY: run test attack install install-test graphviz lint typecheck pytest bench judge corpus clean
+.PHONY: run test attack install install-test graphviz chromium lint typecheck pytest bench judge corpus screenshot clean
 
 run: install graphviz
 	$(BIN)/trustmap build $(EXAMPLES) -o output
 
-test: install-test graphviz lint typecheck pytest
+test: install-test graphviz chromium lint typecheck pytest
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "trustmap needs Python 3.11 or newer")'
@@ -27,6 +27,10 @@ install-test: $(BIN)/python
 
 graphviz:
 	@sh scripts/ensure-graphviz.sh
+
+# Debian's Chromium for the browser tests of report.html (tests/browser)
+chromium:
+	@sh scripts/ensure-chromium.sh
 
 lint:
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
@@ -60,6 +64,10 @@ MIRRORS ?= /work/.mirror
 corpus: install-test graphviz
 	$(BIN)/python scripts/stage_corpus.py $(CORPUS) --mirrors $(MIRRORS)
 	$(BIN)/python -m tests.interop.corpus.measure $(CORPUS)
+
+# the README's screenshots of report.html (docs/images/), taken in headless Chromium
+screenshot: install-test graphviz chromium
+	$(BIN)/python scripts/screenshot.py
 
 clean:
 	rm -rf output/*/ build dist .pytest_cache .mypy_cache .ruff_cache

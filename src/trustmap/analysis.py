@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from trustmap.catalog import Catalog
@@ -26,6 +27,10 @@ class Analysis:
     report: Report
     diagnostics: tuple[Diagnostic, ...]
     catalog: Catalog
+    #: the date decisions expired against (`--today`), and the SHA-256 of the model file's
+    #: bytes: what a signed review page names so that it identifies what was reviewed
+    today: dt.date | None = None
+    model_sha256: str = ""
 
 
 def analyze(
@@ -42,7 +47,10 @@ def analyze(
     loaded, diagnostics = load_model(path, raw, catalog, limits=limits, today=today)
     if loaded is None:
         return None, diagnostics
-    return _evaluated(loaded, diagnostics, catalog, today, allow_unmatched)
+    analysis, diagnostics = _evaluated(loaded, diagnostics, catalog, today, allow_unmatched)
+    if analysis is None:
+        return None, diagnostics
+    return replace(analysis, today=today, model_sha256=hashlib.sha256(raw).hexdigest()), diagnostics
 
 
 def check(

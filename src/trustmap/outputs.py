@@ -76,10 +76,16 @@ def _sarif(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Prod
 
 
 def _report_html(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:
-    """After the diagrams: the page inlines their SVG from `earlier`."""
+    """After the diagrams: the page embeds the SVG of every view of the plan from `earlier`."""
+    from trustmap.diagrams.plan import view_plan
+    from trustmap.render.diagram_embed import DiagramView
     from trustmap.render.html import render_html
 
-    return Produced({"report.html": render_html(analysis, earlier.files).encode()})
+    views = [
+        DiagramView(spec.name, spec.kind, spec.title, spec.unit.key if spec.unit else None)
+        for spec in view_plan(analysis.graph)
+    ]
+    return Produced({"report.html": render_html(analysis, earlier.files, views).encode()})
 
 
 PRODUCERS: tuple[tuple[str, Producer], ...] = (

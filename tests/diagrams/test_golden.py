@@ -18,7 +18,7 @@ from tests.diagrams.conftest import GOLDEN
 from trustmap.analysis import Analysis
 from trustmap.diagrams import DiagramOptions, diagram_files
 
-SOURCES = ("architecture.dot", "dataflow.dot", "responsibility.dot", "diagram.mmd")
+SOURCES = ("architecture.dot", "dataflow.dot", "responsibility.dot", "diagram.mmd", "dataflow.mmd")
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

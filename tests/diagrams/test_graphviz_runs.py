@@ -45,7 +45,13 @@ def no_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("no_dot")
 def test_without_graphviz_the_sources_are_still_written(example: Callable[[str], Analysis]) -> None:
     made = diagram_files(example("shop"), DiagramOptions())
-    assert set(made.files) == {"architecture.dot", "dataflow.dot", "responsibility.dot", "diagram.mmd"}
+    assert set(made.files) == {
+        "architecture.dot",
+        "dataflow.dot",
+        "responsibility.dot",
+        "diagram.mmd",
+        "dataflow.mmd",
+    }
     (note,) = made.notes
     assert "apt-get install graphviz" in note and "brew install graphviz" in note
     assert "https://graphviz.org/download/" in note

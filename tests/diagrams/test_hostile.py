@@ -18,13 +18,14 @@ def test_sources_escape_every_name(hostile: Analysis) -> None:
         assert "<<trust boundary>>" not in text
         assert "<script>" not in text and "<i>" not in text and "<tag>" not in text
         assert "&lt;&lt;trust boundary&gt;&gt;" in text
-    mermaid = files["diagram.mmd"].decode("utf-8")
-    for line in mermaid.splitlines()[2:]:
-        labels = re.findall(r'"([^"]*)"', line)
-        assert all("<" not in label.replace("<br/>", "") for label in labels), line
-        # quotes only delimit labels: an even number on every line
-        assert line.count('"') % 2 == 0, line
-    assert "<script>" not in mermaid
+    for name in ("diagram.mmd", "dataflow.mmd"):
+        mermaid = files[name].decode("utf-8")
+        for line in mermaid.splitlines()[2:]:
+            labels = re.findall(r'"([^"]*)"', line)
+            assert all("<" not in label.replace("<br/>", "") for label in labels), line
+            # quotes only delimit labels: an even number on every line
+            assert line.count('"') % 2 == 0, line
+        assert "<script>" not in mermaid
 
 
 @pytest.mark.graphviz

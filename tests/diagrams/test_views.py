@@ -89,7 +89,8 @@ def test_dataflow_notation_and_numbering(example: Callable[[str], Analysis]) -> 
         edge = _statement(source, f'"c_{flow.source}" -> "c_{flow.target}"')
         assert f"<B>{number}</B>" in edge
     assert source.count('style="dashed,rounded";') == len(analysis.graph.boundaries)
-    assert len(re.findall(r'^\s*color="#D13212";$', source, re.MULTILINE)) == len(analysis.graph.boundaries)
+    # boundaries are neutral grey: red and orange belong to severities alone
+    assert len(re.findall(r'^\s*color="#5F6B7A";$', source, re.MULTILINE)) == len(analysis.graph.boundaries)
 
 
 def _finding(kind: str, subject: str, severity: str, status: str = "open") -> Any:

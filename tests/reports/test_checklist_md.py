@@ -15,7 +15,6 @@ from trustmap.cli import app
 from trustmap.render.checklist import CHECKLIST_RENDERERS
 from trustmap.render.checklist_md import render_checklist_md
 from trustmap.render.markdown import code, md_cell, md_text
-from trustmap.render.views import category_order
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
@@ -44,20 +43,43 @@ def test_every_link_has_its_anchor_and_every_component_a_section(
         assert f"]({image})" in text
 
 
-def test_categories_follow_the_catalog_order_and_aws_duties_are_listed(
+def test_aws_duties_are_listed_once_per_service_model_not_per_component(
     example: Callable[[str], Analysis],
 ) -> None:
     analysis = example("shop")
     text = render_checklist_md(analysis)
-    section = text.split('<a id="component-web"></a>')[1].split("## Flows")[0]
-    titles = re.findall(r"^#### (.+)$", section, flags=re.M)
+    inherited = text.split("## Inherited AWS duties")[1].split("## Account-wide checklist")[0]
+    components = text.split("## Components")[1].split("## Flows")[0]
+    for model in {c.service_model for c in analysis.graph.components() if c.aws}:
+        assert f"### {analysis.catalog.service_models[model].title} (" in inherited
+    aws_items = {
+        item.code or item.id
+        for items in analysis.report.checklists.values()
+        for item in items
+        if item.owner == "aws"
+    }
+    assert all(f"`{code_}`" in inherited for code_ in aws_items)
+    assert not any(f"| `{code_}` |" in components for code_ in aws_items), "an AWS duty listed per component"
+    assert "inherited from AWS" in components
+
+
+def test_the_summary_comes_first_and_rolls_up_by_rule(example: Callable[[str], Analysis]) -> None:
+    text = render_checklist_md(example("shop"))
     order = [
-        analysis.catalog.categories[c].title
-        for c in category_order(analysis)
-        if c in analysis.catalog.categories
+        text.index(h)
+        for h in (
+            "## Summary",
+            "## Top open risks by rule",
+            "## Risk decisions to review",
+            "## Questions",
+            "## Attack paths",
+            "## Findings",
+            "## Components",
+        )
     ]
-    assert titles == [t for t in order if t in titles]
-    assert "| AWS | inherited |" in section and "| Customer |" in section
+    assert order == sorted(order)
+    assert "SHA-256" in text and "Evaluated on | 2026-11-28" in text
+    assert "| medium | No access logs at the edge<br>`edge-requests-not-logged` | 2 | `cdn`, `lb` |" in text
 
 
 def test_tables_keep_their_shape_with_hostile_text(hostile: Analysis) -> None:

@@ -2,7 +2,7 @@
 
 Each component is a small card: the service icon, its name, the service, and a coloured
 badge (also its border colour) for the responsibility split of its service model. Flows are
-labelled with their name or protocol and port; clear-text flows are red and dashed, flows that
+labelled with their name or protocol and port; clear-text flows are dashed, flows that
 cross a trust boundary are drawn heavier. A key at the top explains the marks.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from trustmap.diagrams import dot
 from trustmap.diagrams.clusters import boundaries_for, nest
 from trustmap.diagrams.icons import icon_key
-from trustmap.diagrams.stagger import island_chain, layout_attrs
+from trustmap.diagrams.stagger import island_chain, labels_outside, layout_attrs
 from trustmap.diagrams.style import (
     BADGE_MEANING,
     EDGE_CROSSING,
@@ -59,7 +59,7 @@ def _cluster_attrs(boundary: BoundaryInfo) -> dot.Attrs:
 
 
 def _card(component: ComponentInfo, icon: str | None, context: bool) -> dot.Html:
-    badge = responsibility_badge(component.service_model)
+    badge = responsibility_badge(component.service_model, component.responsibility.get("os"))
     rows = []
     if icon is not None:
         rows.append(
@@ -134,6 +134,8 @@ def _legend(title: str) -> dot.Html:
         _key_cell("↔", "two-way arrow: responses carry data too"),
     ]
     cells = [*badges, *lines]
+    if len(cells) % 2:
+        cells.append("<TD></TD><TD></TD>")
     rows = "".join(f"<TR>{cells[i]}{cells[i + 1]}</TR>" for i in range(0, len(cells), 2))
     return dot.Html(
         '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
@@ -147,6 +149,7 @@ def architecture_view(
     members: frozenset[str] | None = None,
     name: str = "architecture",
     subtitle: str = "architecture",
+    outside_labels: bool = False,
 ) -> DotView:
     """The architecture view of the whole model, or of `members` and their direct neighbours.
 
@@ -174,17 +177,27 @@ def architecture_view(
     if members is None:
         include = set(graph.boundaries)
     body = nest(graph, include, placed, _cluster_attrs)
-    body.extend(dot.edge(node_id(f.source), node_id(f.target), _edge_attrs(f, name)) for f in flows)
+    body.extend(
+        dot.edge(node_id(f.source), node_id(f.target), labels_outside(_edge_attrs(f, name), outside_labels))
+        for f in flows
+    )
     links = island_chain(drawn, [(f.source, f.target) for f in flows])
     body.extend(dot.edge(node_id(tail), node_id(head), {"style": "invis"}) for tail, head in links)
 
     title = f"{shorten(graph.model.name)} — {subtitle}"
-    graph_attrs = layout_attrs(_legend(title), chained=bool(links), nodes=len(drawn))
+    graph_attrs = layout_attrs(
+        _legend(title), chained=bool(links), nodes=len(drawn), outside_labels=outside_labels
+    )
     source = dot.graph(
         name,
         graph_attrs,
         {"shape": "plain", "fontname": FONT, "fontsize": 10},
-        {"fontname": FONT, "fontsize": 9, "arrowsize": 0.7},
+        {
+            "fontname": FONT,
+            "fontsize": 9,
+            "arrowsize": 0.7,
+            "decorate": True,
+        },  # a line ties each label to its edge
         body,
         comments=_ICON_COMMENT,
     )

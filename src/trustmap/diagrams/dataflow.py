@@ -1,10 +1,12 @@
 """The data-flow view in threat-model notation.
 
 External entities are rectangles, processes are ellipses, data stores are open-ended boxes
-(a line above and below); trust boundaries are dashed red clusters. Flows are numbered in the
-order the model lists them, and the number is in the label, so that a checklist or a review can
-refer to "flow 7". Flows and components with open findings are drawn in the colour of their
-worst open finding, with a warning mark and the count.
+(a line above and below); trust boundaries are dashed grey clusters (grey: boundaries are
+neutral in the one colour language of `style`). Flows are numbered in the order the model lists
+them, and the number is in the label, so that a checklist or a review can refer to "flow 7".
+Flows and components with open findings are drawn in the colour of their worst open finding,
+with a warning mark, the count and the severity in words. A per-boundary view draws the members
+of one unit and, greyed, the components outside it that they exchange data with.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from trustmap.diagrams import dot
-from trustmap.diagrams.clusters import nest
-from trustmap.diagrams.stagger import island_chain, layout_attrs
-from trustmap.diagrams.style import FONT, SEVERITY_COLOURS
+from trustmap.diagrams.clusters import boundaries_for, nest
+from trustmap.diagrams.stagger import island_chain, labels_outside, layout_attrs
+from trustmap.diagrams.style import FONT, INK, MUTED, SEVERITY_COLOURS
 from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView, open_findings_by_subject, protocol_text, worst_severity
 from trustmap.findings import Report
@@ -22,11 +24,13 @@ from trustmap.graph import BoundaryInfo, ComponentInfo, FlowInfo, ModelGraph
 
 __all__ = ["dataflow_view"]
 
-BOUNDARY_RED = "#D13212"
-INK = "#232F3E"
+BOUNDARY_GREY = "#5F6B7A"
+CONTEXT_GREY = "#9CA3AF"
 
 
-def _cluster_attrs(boundary: BoundaryInfo, open_by: Mapping[tuple[str, str], list[str]]) -> dot.Attrs:
+def _cluster_attrs(
+    boundary: BoundaryInfo, open_by: Mapping[tuple[str, str], list[str]], view: str = "dataflow"
+) -> dot.Attrs:
     left = '<BR ALIGN="LEFT"/>'
     name = html_lines(wrap(boundary.name, 40, max_lines=2), left)
     facts = f"{boundary.kind} · trust {boundary.trust}"
@@ -34,11 +38,11 @@ def _cluster_attrs(boundary: BoundaryInfo, open_by: Mapping[tuple[str, str], lis
     if severities:
         facts += f" · ⚠ {len(severities)} open"
     return {
-        "id": f"dataflow-b-{boundary.id}",
+        "id": f"{view}-b-{boundary.id}",
         "label": dot.Html(f'<B>{name}</B>{left}<FONT POINT-SIZE="9">{html(facts)}</FONT>{left}'),
         "labeljust": "l",
-        "color": BOUNDARY_RED,
-        "fontcolor": BOUNDARY_RED,
+        "color": BOUNDARY_GREY,
+        "fontcolor": BOUNDARY_GREY,
         "style": "dashed,rounded",
         "penwidth": 1.4,
         "margin": 14,
@@ -55,15 +59,20 @@ def _finding_note(severities: list[str] | None) -> tuple[str, str | None]:
     return f'<BR/><FONT POINT-SIZE="8" COLOR="{colour}"><B>⚠ {count} ({worst})</B></FONT>', colour
 
 
-def _node_attrs(component: ComponentInfo, severities: list[str] | None) -> dict[str, dot.Value]:
-    note, colour = _finding_note(severities)
+def _node_attrs(
+    component: ComponentInfo, severities: list[str] | None, context: bool = False
+) -> dict[str, dot.Value]:
+    note, colour = _finding_note(None if context else severities)
+    if context:
+        note = '<BR/><FONT POINT-SIZE="8" COLOR="#6B7280"><I>outside this view</I></FONT>'
+
     name = html_lines(wrap(component.name, 18, max_lines=3))
     service = ""
     if component.service_name != component.name:
         service = html_lines(wrap(component.service_name, 22, max_lines=2))
-    service_line = f'<BR/><FONT POINT-SIZE="8" COLOR="#545B64">{service}</FONT>' if service else ""
+    service_line = f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{service}</FONT>' if service else ""
     text = f"<B>{name}</B>{service_line}{note}"
-    border = colour or INK
+    border = colour or (CONTEXT_GREY if context else INK)
     penwidth = 2.4 if colour else 1.2
     kind = component.dfd
     if kind == "datastore":
@@ -84,15 +93,15 @@ def _node_attrs(component: ComponentInfo, severities: list[str] | None) -> dict[
     }
 
 
-def _edge_attrs(flow: FlowInfo, severities: list[str] | None) -> dot.Attrs:
+def _edge_attrs(flow: FlowInfo, severities: list[str] | None, view: str = "dataflow") -> dot.Attrs:
     number = flow.index + 1
     title = flow.name or protocol_text(flow)
     text = f"<B>{number}</B>&nbsp;{html_lines(wrap(title, 24, max_lines=2))}"
     if flow.name:
-        text += f'<BR/><FONT POINT-SIZE="8" COLOR="#545B64">{html(protocol_text(flow))}</FONT>'
+        text += f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{html(protocol_text(flow))}</FONT>'
     note, colour = _finding_note(severities)
     attrs: dict[str, dot.Value] = {
-        "id": f"dataflow-f-{number}",
+        "id": f"{view}-f-{number}",
         "label": dot.label_box(text + note),
         "color": colour or INK,
         "penwidth": 2.4 if colour else 1.1,
@@ -114,7 +123,7 @@ def _legend(title: str) -> dot.Html:
         '<TD BORDER="1" BGCOLOR="#F3F4F6" CELLPADDING="3"><FONT POINT-SIZE="8">external entity</FONT></TD>'
         '<TD BORDER="1" STYLE="rounded" CELLPADDING="3"><FONT POINT-SIZE="8">process</FONT></TD>'
         '<TD BORDER="1" SIDES="TB" CELLPADDING="3"><FONT POINT-SIZE="8">data store</FONT></TD>'
-        f'<TD><FONT POINT-SIZE="9" COLOR="{BOUNDARY_RED}">╍╍╍</FONT></TD>'
+        f'<TD><FONT POINT-SIZE="9" COLOR="{BOUNDARY_GREY}">╍╍╍</FONT></TD>'
         '<TD ALIGN="LEFT"><FONT POINT-SIZE="8">trust boundary</FONT></TD>'
         f'<TD><FONT POINT-SIZE="9" COLOR="{INK}">╍╍╍</FONT></TD>'
         '<TD ALIGN="LEFT"><FONT POINT-SIZE="8">unencrypted flow</FONT></TD>'
@@ -130,33 +139,52 @@ def _legend(title: str) -> dot.Html:
     )
 
 
-def dataflow_view(graph: ModelGraph, report: Report) -> DotView:
-    """The data-flow diagram of the whole model."""
+def dataflow_view(
+    graph: ModelGraph,
+    report: Report,
+    members: frozenset[str] | None = None,
+    name: str = "dataflow",
+    subtitle: str = "data flows",
+    outside_labels: bool = False,
+) -> DotView:
+    """The data-flow diagram of the whole model, or of `members` and their direct neighbours."""
     open_by = open_findings_by_subject(report)
+    records = graph.component_records
+    shown = set(records) if members is None else set(members)
+    flows = [f for f in graph.flows() if f.source in shown or f.target in shown]
+    context = {end for f in flows for end in (f.source, f.target)} - shown
+    drawn = [records[c] for c in sorted(shown | context)]
     placed: dict[str | None, list[str]] = {}
-    components = graph.components()
-    for component in components:
-        node_attrs = {"id": f"dataflow-c-{component.id}"}
-        line = dot.node(
-            f"c_{component.id}",
-            {**node_attrs, **_node_attrs(component, open_by.get(("component", component.id)))},
-        )
+    for component in drawn:
+        attrs = _node_attrs(component, open_by.get(("component", component.id)), component.id in context)
+        line = dot.node(f"c_{component.id}", {"id": f"{name}-c-{component.id}", **attrs})
         placed.setdefault(component.boundary, []).append(line)
-    body = nest(graph, set(graph.boundaries), placed, lambda b: _cluster_attrs(b, open_by))
+    include = set(graph.boundaries) if members is None else boundaries_for(graph.boundaries, placed)
+    body = nest(graph, include, placed, lambda b: _cluster_attrs(b, open_by, name))
     body.extend(
-        dot.edge(f"c_{f.source}", f"c_{f.target}", _edge_attrs(f, open_by.get(("flow", f.id))))
-        for f in graph.flows()
+        dot.edge(
+            f"c_{f.source}",
+            f"c_{f.target}",
+            labels_outside(_edge_attrs(f, open_by.get(("flow", f.id)), name), outside_labels),
+        )
+        for f in flows
     )
-    links = island_chain([c.id for c in components], [(f.source, f.target) for f in graph.flows()])
+    links = island_chain([c.id for c in drawn], [(f.source, f.target) for f in flows])
     body.extend(dot.edge(f"c_{tail}", f"c_{head}", {"style": "invis"}) for tail, head in links)
-    label = _legend(f"{shorten(graph.model.name)} — data flows")
-    graph_attrs = layout_attrs(label, chained=bool(links), nodes=len(components))
+    label = _legend(f"{shorten(graph.model.name)} — {subtitle}")
+    graph_attrs = layout_attrs(label, chained=bool(links), nodes=len(drawn), outside_labels=outside_labels)
     source = dot.graph(
-        "dataflow",
+        name,
         graph_attrs,
         {"fontname": FONT, "fontsize": 10, "fontcolor": INK},
-        {"fontname": FONT, "fontsize": 9, "arrowsize": 0.7, "fontcolor": INK},
+        {
+            "fontname": FONT,
+            "fontsize": 9,
+            "arrowsize": 0.7,
+            "fontcolor": INK,
+            "decorate": True,
+        },  # a line ties each label to its edge
         body,
         comments=("Generated by trustmap: the data-flow diagram in threat-model notation.",),
     )
-    return DotView("dataflow", source, (), len(components))
+    return DotView(name, source, (), len(drawn))

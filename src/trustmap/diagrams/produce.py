@@ -17,16 +17,18 @@ from trustmap.diagrams.dataflow import dataflow_view
 from trustmap.diagrams.graphviz import (
     GRAPHVIZ_FORMATS,
     GraphvizError,
+    GraphvizMissingError,
     GraphvizOptions,
+    GraphvizTimeoutError,
     find_dot,
     install_hint,
     run_dot,
 )
 from trustmap.diagrams.icons import icon_files
-from trustmap.diagrams.mermaid import mermaid_architecture
+from trustmap.diagrams.mermaid import mermaid_architecture, mermaid_dataflow
 from trustmap.diagrams.pdf import normalise_pdf
+from trustmap.diagrams.plan import ViewSpec, view_plan
 from trustmap.diagrams.responsibility import responsibility_view
-from trustmap.diagrams.split import LARGE_MODEL, file_stem, units
 from trustmap.diagrams.svg import embed_icons
 from trustmap.diagrams.text import shorten
 from trustmap.diagrams.view import DotView
@@ -68,12 +70,12 @@ class DiagramFiles:
     failures: list[str] = field(default_factory=list)
 
 
-def view_source(analysis: Analysis, view: str) -> DotView:
+def view_source(analysis: Analysis, view: str, outside_labels: bool = False) -> DotView:
     """The DOT source of one whole-model view."""
     if view == "architecture":
-        return architecture_view(analysis.graph)
+        return architecture_view(analysis.graph, outside_labels=outside_labels)
     if view == "dataflow":
-        return dataflow_view(analysis.graph, analysis.report)
+        return dataflow_view(analysis.graph, analysis.report, outside_labels=outside_labels)
     if view == "responsibility":
         return responsibility_view(analysis.graph, analysis.catalog)
     raise ValueError(f"unknown view '{view}'; choose from {', '.join(VIEWS)}")
@@ -90,22 +92,63 @@ def render_view(view: DotView, formats: Sequence[str], options: GraphvizOptions)
     return rendered
 
 
-def _all_views(analysis: Analysis) -> list[DotView]:
-    views = [view_source(analysis, name) for name in VIEWS]
+def spec_view(analysis: Analysis, spec: ViewSpec, outside_labels: bool = False) -> DotView:
+    """The DOT source of one view of the plan."""
+    unit = spec.unit
+    if unit is None:
+        return view_source(analysis, spec.name, outside_labels)
+    part = f", part {unit.part[0]} of {unit.part[1]}" if unit.part else ""
+    where = f"{shorten(unit.boundary.name)} ({unit.boundary.kind} {unit.boundary.id}{part})"
     graph = analysis.graph
-    if len(graph.component_records) > LARGE_MODEL:
-        for unit in units(graph):
-            where = f"{unit.boundary.kind} {unit.boundary.id}"
-            subtitle = f"architecture of {shorten(unit.boundary.name)} ({where})"
-            views.append(architecture_view(graph, unit.members, file_stem(unit.boundary.id), subtitle))
-    return views
+    if spec.kind == "dataflow":
+        subtitle = f"data flows of {where}"
+        return dataflow_view(graph, analysis.report, unit.members, spec.name, subtitle, outside_labels)
+    return architecture_view(graph, unit.members, spec.name, f"architecture of {where}", outside_labels)
+
+
+def _formats_for(view: DotView, formats: list[str], notes: list[str]) -> list[str]:
+    if "png" not in formats or view.nodes <= PNG_NODE_LIMIT:
+        return formats
+    elsewhere = f", or the per-boundary {view.name}-*.png views" if view.name in VIEWS else ""
+    notes.append(
+        f"{view.name}.png was not made: {view.nodes} components are too many for a legible "
+        f"bitmap; use {view.name}.svg{elsewhere}"
+    )
+    return [fmt for fmt in formats if fmt != "png"]
+
+
+def _render_spec(
+    analysis: Analysis, spec: ViewSpec, formats: list[str], options: DiagramOptions, notes: list[str]
+) -> dict[str, bytes]:
+    """The images of one view. When dot fails on it (its spline router gives up on some large
+    clustered graphs with "lost edge"), it is laid out again with the edge labels placed after
+    the layout (xlabel), and a note says so; a timeout or a missing dot is not retried."""
+    view = spec_view(analysis, spec)
+    wanted = _formats_for(view, formats, notes)
+    try:
+        return render_view(view, wanted, options.graphviz())
+    except (GraphvizMissingError, GraphvizTimeoutError):
+        raise
+    except GraphvizError as error:
+        if spec.kind == "responsibility":
+            raise
+        first = str(error)
+    fallback = spec_view(analysis, spec, outside_labels=True)
+    rendered = render_view(fallback, wanted, options.graphviz())
+    notes.append(
+        f"{spec.name}: laid out with external edge labels (dot xlabel) because the usual layout "
+        f"failed ({first[:160]})"
+    )
+    return rendered
 
 
 def diagram_files(analysis: Analysis, options: DiagramOptions) -> DiagramFiles:
     """Every diagram file of a build, in memory (name -> bytes), with notes for the user."""
-    views = _all_views(analysis)
+    plan = view_plan(analysis.graph)
+    views = [spec_view(analysis, spec) for spec in plan]
     out = DiagramFiles({f"{view.name}.dot": view.source.encode("utf-8") for view in views})
     out.files["diagram.mmd"] = mermaid_architecture(analysis.graph).encode("utf-8")
+    out.files["dataflow.mmd"] = mermaid_dataflow(analysis.graph, analysis.report).encode("utf-8")
     formats = [fmt for fmt in GRAPHVIZ_FORMATS if fmt in options.formats]
     if not formats:
         return out
@@ -114,21 +157,13 @@ def diagram_files(analysis: Analysis, options: DiagramOptions) -> DiagramFiles:
             f"{install_hint()}. The SVG/PNG images were skipped; the .dot and .mmd sources were written"
         )
         return out
-    for view in views:
-        wanted = formats
-        if "png" in wanted and view.nodes > PNG_NODE_LIMIT:
-            wanted = [fmt for fmt in wanted if fmt != "png"]
-            elsewhere = ", or the per-boundary architecture-*.png views" if view.name in VIEWS else ""
-            out.notes.append(
-                f"{view.name}.png was not made: {view.nodes} components are too many for a legible "
-                f"bitmap; use {view.name}.svg{elsewhere}"
-            )
+    for spec in plan:
         try:
-            rendered = render_view(view, wanted, options.graphviz())
+            rendered = _render_spec(analysis, spec, formats, options, out.notes)
         except GraphvizError as error:
             out.failures.append(str(error))
             continue
-        out.files.update({f"{view.name}.{fmt}": content for fmt, content in rendered.items()})
+        out.files.update({f"{spec.name}.{fmt}": content for fmt, content in rendered.items()})
     return out
 
 
@@ -137,9 +172,11 @@ def diagram(analysis: Analysis, view: str, fmt: str, options: DiagramOptions) ->
     if fmt not in DIAGRAM_FORMATS:
         raise ValueError(f"unknown format '{fmt}'; choose from {', '.join(DIAGRAM_FORMATS)}")
     if fmt == "mermaid":
-        if view != "architecture":
-            raise ValueError("the Mermaid format is available for the architecture view only")
-        return mermaid_architecture(analysis.graph).encode("utf-8")
+        if view == "architecture":
+            return mermaid_architecture(analysis.graph).encode("utf-8")
+        if view == "dataflow":
+            return mermaid_dataflow(analysis.graph, analysis.report).encode("utf-8")
+        raise ValueError("the Mermaid format is available for the architecture and dataflow views")
     source = view_source(analysis, view)
     if fmt == "dot":
         return source.source.encode("utf-8")

@@ -4,27 +4,31 @@ The whole matrix is one HTML-like table in one Graphviz node, which keeps it exa
 Columns are grouped by service model (infrastructure, container, abstracted, outside AWS);
 rows follow the catalog's layer order and are grouped into "security in the cloud" and "of the
 cloud". Each cell is coloured by the owner of that layer, and says the owner in words, so the
-matrix also reads in black and white. Wide models are cut into bands of at most `BAND_WIDTH`
-columns, stacked, each repeating the row labels.
+matrix also reads in black and white. A model of more than `GROUP_FROM` components gets one
+column per service and split, headed with the count and the first few names ("Amazon EC2,
+90 components"), instead of 90 identical columns. Wide matrices are cut into bands of at most
+`BAND_WIDTH` columns, stacked, each repeating the row labels.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import groupby
 
 from trustmap.catalog import Catalog
 from trustmap.catalog.schema import OWNER_WORDS
 from trustmap.diagrams import dot
-from trustmap.diagrams.style import FONT, OWNER_STYLES, responsibility_badge
+from trustmap.diagrams.style import FONT, OWNER_INK, OWNER_STYLES, responsibility_badge
 from trustmap.diagrams.text import html, html_lines, shorten, wrap
 from trustmap.diagrams.view import DotView
 from trustmap.graph import ComponentInfo, ModelGraph
 
-__all__ = ["BAND_WIDTH", "bands", "responsibility_view"]
+__all__ = ["BAND_WIDTH", "GROUP_FROM", "Column", "bands", "responsibility_view"]
 
 BAND_WIDTH = 16
+GROUP_FROM = 32
 SIDE_WORDS = {"in": "Security IN the cloud", "of": "Security OF the cloud"}
 GRID = "#D1D5DB"
 
@@ -38,12 +42,39 @@ def bands(count: int, width: int = BAND_WIDTH) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _columns(graph: ModelGraph, catalog: Catalog) -> list[ComponentInfo]:
+@dataclass(frozen=True)
+class Column:
+    """One column of the matrix: a component, or every component of a service with one split."""
+
+    name: str
+    service_name: str
+    service_model: str
+    responsibility: tuple[tuple[str, str], ...]
+
+
+def _columns(graph: ModelGraph, catalog: Catalog) -> list[Column]:
     order = {name: index for index, name in enumerate(catalog.service_models)}
-    return sorted(graph.components(), key=lambda c: (order.get(c.service_model, len(order)), c.id))
+    ordered = sorted(graph.components(), key=lambda c: (order.get(c.service_model, len(order)), c.id))
+    if len(ordered) <= GROUP_FROM:
+        return [
+            Column(c.name, c.service_name, c.service_model, tuple(sorted(c.responsibility.items())))
+            for c in ordered
+        ]
+    groups: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[ComponentInfo]] = {}
+    for component in ordered:
+        split = tuple(sorted(component.responsibility.items()))
+        groups.setdefault((component.service_model, component.service_name, split), []).append(component)
+    columns = []
+    for (model, service, split), members in sorted(
+        groups.items(), key=lambda item: (order.get(item[0][0], len(order)), item[0][1], item[0][2])
+    ):
+        names = ", ".join(c.name for c in members[:3]) + (", …" if len(members) > 3 else "")
+        count = f"{len(members)} components" if len(members) > 1 else members[0].name
+        columns.append(Column(count if len(members) > 1 else names, service, model, split))
+    return columns
 
 
-def _group_row(columns: Sequence[ComponentInfo], catalog: Catalog) -> str:
+def _group_row(columns: Sequence[Column], catalog: Catalog) -> str:
     cells = ['<TD COLSPAN="2" BORDER="0"></TD>']
     for model, members in groupby(columns, key=lambda c: c.service_model):
         span = len(list(members))
@@ -58,7 +89,7 @@ def _group_row(columns: Sequence[ComponentInfo], catalog: Catalog) -> str:
     return f"<TR>{''.join(cells)}</TR>"
 
 
-def _name_row(columns: Sequence[ComponentInfo]) -> str:
+def _name_row(columns: Sequence[Column]) -> str:
     cells = ['<TD COLSPAN="2" ALIGN="LEFT" VALIGN="BOTTOM" BORDER="0"><B>Layer</B></TD>']
     for component in columns:
         name = html_lines(wrap(component.name, 14, max_lines=4))
@@ -70,7 +101,7 @@ def _name_row(columns: Sequence[ComponentInfo]) -> str:
     return f"<TR>{''.join(cells)}</TR>"
 
 
-def _layer_rows(columns: Sequence[ComponentInfo], catalog: Catalog) -> list[str]:
+def _layer_rows(columns: Sequence[Column], catalog: Catalog) -> list[str]:
     rows: list[str] = []
     layers = list(catalog.layers.items())
     for side, run in groupby(layers, key=lambda item: item[1].side):
@@ -89,8 +120,9 @@ def _layer_rows(columns: Sequence[ComponentInfo], catalog: Catalog) -> list[str]
                 f'<FONT POINT-SIZE="9">{html(layer.title)}</FONT></TD>'
             )
             for component in columns:
-                owner = component.responsibility.get(layer_id, "")
-                fill, ink = OWNER_STYLES.get(owner, ("#FFFFFF", "#111827"))
+                owner = dict(component.responsibility).get(layer_id, "")
+                fill = OWNER_STYLES[owner][0] if owner in OWNER_STYLES else "#FFFFFF"
+                ink = OWNER_INK.get(owner, "#111827")
                 word = OWNER_WORDS.get(owner, owner or "—")
                 cells.append(
                     f'<TD BGCOLOR="{fill}"><FONT POINT-SIZE="8" COLOR="{ink}">{html(word)}</FONT></TD>'
@@ -109,14 +141,14 @@ def _legend() -> dot.Html:
     }
     swatches = "".join(
         f'<TD BGCOLOR="{OWNER_STYLES[owner][0]}" CELLPADDING="3" BORDER="1" COLOR="{GRID}">'
-        f'<FONT POINT-SIZE="8" COLOR="{OWNER_STYLES[owner][1]}">{OWNER_WORDS[owner]}</FONT></TD>'
+        f'<FONT POINT-SIZE="8" COLOR="{OWNER_INK[owner]}">{OWNER_WORDS[owner]}</FONT></TD>'
         f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8">{html(meaning)}</FONT></TD>'
         for owner, meaning in meanings.items()
     )
     return dot.Html(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4"><TR>{swatches}</TR></TABLE>')
 
 
-def _band(columns: Sequence[ComponentInfo], catalog: Catalog) -> str:
+def _band(columns: Sequence[Column], catalog: Catalog) -> str:
     rows = [_group_row(columns, catalog), _name_row(columns), *_layer_rows(columns, catalog)]
     return (
         f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" COLOR="{GRID}">'

@@ -17,7 +17,7 @@ import networkx as nx
 from trustmap.diagrams import dot
 from trustmap.diagrams.style import FONT
 
-__all__ = ["NEWRANK_LIMIT", "island_chain"]
+__all__ = ["NEWRANK_LIMIT", "island_chain", "labels_outside", "layout_attrs"]
 
 #: dot only honours the chain across clusters with `newrank`, which becomes pathologically
 #: slow on large dense graphs (docs/performance.md, "Diagram sources and layout"), so it is
@@ -50,7 +50,18 @@ def island_chain(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list
     return chain
 
 
-def layout_attrs(label: dot.Value, *, chained: bool, nodes: int) -> dict[str, dot.Value]:
+def labels_outside(attrs: dot.Attrs, outside: bool) -> dot.Attrs:
+    """Edge attributes with the label as `xlabel` when `outside`: dot then places it after the
+    layout instead of as a label node, which is the fallback when dot's spline router gives up
+    on a large clustered graph ("lost edge")."""
+    if not outside or "label" not in attrs:
+        return attrs
+    return {("xlabel" if key == "label" else key): value for key, value in attrs.items()}
+
+
+def layout_attrs(
+    label: dot.Value, *, chained: bool, nodes: int, outside_labels: bool = False
+) -> dict[str, dot.Value]:
     """Graph attributes of the architecture and data-flow views.
 
     Splines, never ortho: ortho cannot place edge labels and is slow on large models. newrank
@@ -72,4 +83,6 @@ def layout_attrs(label: dot.Value, *, chained: bool, nodes: int) -> dict[str, do
     }
     if chained and nodes <= NEWRANK_LIMIT:
         attrs["newrank"] = True  # the old ranking ignores chains between clusters
+    if outside_labels:
+        attrs["forcelabels"] = True  # draw every xlabel, even where it overlaps
     return attrs

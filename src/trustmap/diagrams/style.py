@@ -1,20 +1,39 @@
-"""Colours and wording shared by the views: one place to change the look.
+"""One colour language for every view and page: one place to change the look.
 
-Boundary colours follow the AWS architecture icon guidelines (AWS Cloud, Region, VPC,
-availability zone, public and private subnet, security group); the non-AWS kinds use neutral
-or warning tones so that the untrusted side reads as such.
+Three vocabularies, three disjoint palettes (docs/outputs.md, "Colours"):
+
+- severity: warm hues from dark red to amber, used for open findings and nothing else;
+- owner of a duty (customer, AWS, shared, third party, none): cool hues and brown, used for
+  the responsibility split (matrix cells, the badge and border of a component card) and
+  nothing else;
+- boundaries: neutral greys; their kind is written in the label and the line style tells
+  trusted (solid) from untrusted or logical (dashed) boundaries.
+
+Flows are ink-coloured; an unencrypted flow is dashed, a flow that crosses a boundary is heavier.
+Colour is never the only signal: every mark also has a word, a line style or a symbol.
+Severity and owner colours live in `trustmap.colours`, which the HTML pages read too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from trustmap.colours import OWNER_INK, OWNER_STYLES, SEVERITY_COLOURS, SEVERITY_TINTS
+
 __all__ = [
+    "BADGE_MEANING",
     "BOUNDARY_STYLES",
+    "EDGE_CROSSING",
+    "EDGE_PLAIN",
+    "EDGE_UNENCRYPTED",
     "FONT",
+    "INK",
+    "MUTED",
+    "OWNER_INK",
     "OWNER_STYLES",
     "RESPONSIBILITY_BADGES",
     "SEVERITY_COLOURS",
+    "SEVERITY_TINTS",
     "Badge",
     "BoundaryStyle",
     "boundary_style",
@@ -22,6 +41,8 @@ __all__ = [
 ]
 
 FONT = "DejaVu Sans,Arial,Helvetica,sans-serif"
+INK = "#232F3E"
+MUTED = "#545B64"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,21 +53,25 @@ class BoundaryStyle:
     title: str  # the kind as the label shows it
 
 
+_TRUSTED = "#3F4A56"
+_INNER = "#6B7682"
+_UNTRUSTED = "#7D8590"
+
 BOUNDARY_STYLES: dict[str, BoundaryStyle] = {
-    "internet": BoundaryStyle("#5F6B7A", "#F2F3F5", "dashed,rounded,filled", "internet"),
-    "third-party": BoundaryStyle("#8D3FB0", "#F7F0FA", "dashed,rounded,filled", "third party"),
-    "corporate": BoundaryStyle("#7A5C2E", "#FBF6EE", "rounded,filled", "corporate network"),
-    "on-premises": BoundaryStyle("#7A5C2E", "#FBF6EE", "rounded,filled", "on-premises"),
-    "aws-cloud": BoundaryStyle("#232F3E", "#FFFFFF", "rounded,filled", "AWS cloud"),
-    "organization": BoundaryStyle("#E7157B", "#FFFFFF", "rounded,filled", "AWS organization"),
-    "account": BoundaryStyle("#E7157B", "#FFFFFF", "rounded,filled", "AWS account"),
-    "region": BoundaryStyle("#00A4A6", "#FFFFFF", "dashed,rounded,filled", "region"),
-    "vpc": BoundaryStyle("#8C4FFF", "#FFFFFF", "rounded,filled", "VPC"),
-    "availability-zone": BoundaryStyle("#147EBA", "#FFFFFF", "dashed,rounded,filled", "availability zone"),
-    "subnet-public": BoundaryStyle("#7AA116", "#F2F6E8", "rounded,filled", "public subnet"),
-    "subnet-private": BoundaryStyle("#00A4A6", "#E6F6F7", "rounded,filled", "private subnet"),
-    "security-group": BoundaryStyle("#DD344C", "#FFFFFF", "rounded,filled", "security group"),
-    "custom": BoundaryStyle("#5F6B7A", "#FFFFFF", "rounded,filled", "boundary"),
+    "internet": BoundaryStyle(_UNTRUSTED, "#F3F4F6", "dashed,rounded,filled", "internet"),
+    "third-party": BoundaryStyle(_UNTRUSTED, "#F3F4F6", "dashed,rounded,filled", "third party"),
+    "corporate": BoundaryStyle(_TRUSTED, "#F8F8F6", "rounded,filled", "corporate network"),
+    "on-premises": BoundaryStyle(_TRUSTED, "#F8F8F6", "rounded,filled", "on-premises"),
+    "aws-cloud": BoundaryStyle(_TRUSTED, "#FFFFFF", "rounded,filled", "AWS cloud"),
+    "organization": BoundaryStyle(_TRUSTED, "#FFFFFF", "rounded,filled", "AWS organization"),
+    "account": BoundaryStyle(_TRUSTED, "#FFFFFF", "rounded,filled", "AWS account"),
+    "region": BoundaryStyle(_INNER, "#FFFFFF", "dashed,rounded,filled", "region"),
+    "vpc": BoundaryStyle(_TRUSTED, "#FAFAFB", "rounded,filled", "VPC"),
+    "availability-zone": BoundaryStyle(_INNER, "#FFFFFF", "dashed,rounded,filled", "availability zone"),
+    "subnet-public": BoundaryStyle(_INNER, "#F4F5F7", "rounded,filled", "public subnet"),
+    "subnet-private": BoundaryStyle(_INNER, "#FFFFFF", "rounded,filled", "private subnet"),
+    "security-group": BoundaryStyle(_INNER, "#FFFFFF", "dotted,rounded,filled", "security group"),
+    "custom": BoundaryStyle(_INNER, "#FFFFFF", "rounded,filled", "boundary"),
 }
 
 
@@ -61,14 +86,22 @@ class Badge:
     text: str
     colour: str  # badge fill and node border
     ink: str  # badge text
+    owner: str  # whose colour it wears: the owner of the operating system and platform
 
 
-# The responsibility split of a component, by the service model of its service.
+def _badge(text: str, owner: str) -> Badge:
+    return Badge(text, OWNER_STYLES[owner][0], OWNER_INK[owner], owner)
+
+
+# The responsibility split of a component, by the service model of its service, in the colour
+# of who runs its operating system and platform.
 RESPONSIBILITY_BADGES: dict[str, Badge] = {
-    "infrastructure": Badge("customer-managed OS", "#C45500", "#FFFFFF"),
-    "container": Badge("AWS-managed OS", "#1F6FB2", "#FFFFFF"),
-    "abstracted": Badge("AWS-managed service", "#2E7D32", "#FFFFFF"),
-    "external": Badge("external (not AWS)", "#6B7280", "#FFFFFF"),
+    "infrastructure": _badge("customer-managed OS", "customer"),
+    "container": _badge("AWS-managed OS", "shared"),
+    "abstracted": _badge("AWS-managed service", "aws"),
+    "external": _badge("external (not AWS)", "third-party"),
+    # a managed network construct (NAT or transit gateway, VPN, Direct Connect): no guest OS
+    "network": _badge("AWS-managed network", "aws"),
 }
 
 BADGE_MEANING: dict[str, str] = {
@@ -76,31 +109,18 @@ BADGE_MEANING: dict[str, str] = {
     "container": "AWS runs OS and platform; you configure it",
     "abstracted": "AWS runs the service; you own data and access",
     "external": "outside AWS: you or a third party run every layer",
+    "network": "no OS of yours: AWS runs it; you configure routes and access",
 }
 
 
-def responsibility_badge(service_model: str) -> Badge:
+def responsibility_badge(service_model: str, os_owner: str | None = None) -> Badge:
+    """The badge of a service model; a component whose OS layer does not exist (owner `none`)
+    is a managed network construct, whatever its service model says."""
+    if os_owner == "none":
+        return RESPONSIBILITY_BADGES["network"]
     return RESPONSIBILITY_BADGES.get(service_model, RESPONSIBILITY_BADGES["external"])
 
 
-# Owner of a layer in the responsibility matrix: (fill, text).
-OWNER_STYLES: dict[str, tuple[str, str]] = {
-    "customer": ("#1F6FB2", "#FFFFFF"),
-    "shared": ("#B9D7F0", "#0B2A45"),
-    "aws": ("#FF9900", "#232F3E"),
-    "third-party": ("#9CA3AF", "#111827"),
-    # the layer does not exist for the service (a NAT gateway has no guest OS to secure)
-    "none": ("#F3F4F6", "#6B7280"),
-}
-
-SEVERITY_COLOURS: dict[str, str] = {
-    "critical": "#8B0000",
-    "high": "#D13212",
-    "medium": "#E07000",
-    "low": "#B8860B",
-    "info": "#5F6B7A",
-}
-
-EDGE_PLAIN = "#545B64"
-EDGE_CROSSING = "#232F3E"
-EDGE_UNENCRYPTED = "#D13212"
+EDGE_PLAIN = "#6B7682"
+EDGE_CROSSING = INK
+EDGE_UNENCRYPTED = INK  # dashed: the line style, not a colour, says "clear text"

@@ -1,23 +1,29 @@
-"""checklist.md: the checklist as Markdown for documentation sites and GitHub.
+"""checklist.md: the decision document for documentation sites and GitHub.
 
-A summary, the diagrams (relative links to the SVG files written beside it), every finding,
-then one section per subject: the account-wide (model) checklist, each component, each flow.
+First one to three screens that a reviewer decides from: the model's identity (file, SHA-256,
+date), open findings rolled up by rule, risk decisions pending or expiring, questions rolled up
+by control, the likeliest attack paths. Then the findings table, the diagrams (relative links to
+the SVG files beside it), the inherited AWS duties once per service model, and one section per
+subject (account-wide, each component) listing its findings and only the customer's and shared
+duties that are open or decided; unknown ones are the questions above, and counts stand for
+the rest (met, not applicable, inherited). Flows are one table, each row with its findings and
+open duties. The full per-item detail stays in checklist.csv and
+report.json, so a 300-component model stays under the ~512 KB that GitHub renders.
 Each section has an explicit anchor (`<a id="component-web"></a>`) that does not depend on how
-a site slugifies headings, and its checklist is grouped by whitepaper category in the
-catalog's order, AWS duties first, so the whole split is visible.
+a site slugifies headings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from trustmap import __version__
 from trustmap.analysis import Analysis
-from trustmap.catalog.schema import owner_label
-from trustmap.findings import SEVERITY_ORDER, ChecklistItem, Decision, Finding
-from trustmap.graph import ComponentInfo, FlowInfo
+from trustmap.findings import SEVERITY_ORDER, ChecklistItem, Decision, Finding, Subject, severity_rank
+from trustmap.graph import ComponentInfo
 from trustmap.render.markdown import code, md_cell, md_text, table
-from trustmap.render.views import SubjectView, Views, compliance_text, subject_views
+from trustmap.render.report_data import decision_rows
+from trustmap.render.views import SubjectView, Views, subject_views
 
 __all__ = ["DIAGRAM_LINKS", "render_checklist_md"]
 
@@ -58,6 +64,10 @@ def _header(analysis: Analysis) -> list[str]:
     if model.description:
         lines += [md_text(model.description), ""]
     rows = [["Model file", md_cell(analysis.graph.path)]]
+    if analysis.model_sha256:
+        rows.append(["SHA-256", code(analysis.model_sha256)])
+    if analysis.today:
+        rows.append(["Evaluated on", analysis.today.isoformat()])
     if model.owner:
         rows.append(["Owner", md_cell(model.owner)])
     if model.region:
@@ -79,7 +89,8 @@ def _summary(analysis: Analysis, views: Views) -> list[str]:
         "",
         f"{len(views.components)} components, {len(views.flows)} flows, {len(graph.boundaries)} trust "
         f"boundaries. {len(analysis.report.findings)} findings: {open_total} open, {decided} decided."
-        f" {summary['questions']['unanswered']} open questions.",
+        f" {summary['questions']['unanswered']} open questions."
+        f" {len(analysis.report.attack_paths)} attack paths.",
         "",
     ]
     severity_rows = []
@@ -90,10 +101,75 @@ def _summary(analysis: Analysis, views: Views) -> list[str]:
             severity_rows.append([severity, str(opened), str(len(found) - opened)])
     if severity_rows:
         lines += [*table(["Severity", "Open findings", "Decided findings"], severity_rows), ""]
-    counts = summary["checklist"]
-    status_rows = [[status, str(n)] for status, n in counts.items() if n]
-    lines += [*table(["Checklist status", "Items"], status_rows), ""]
     return lines
+
+
+def _names(ids: Sequence[str], limit: int = 6) -> str:
+    shown = ", ".join(code(i) for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _top_rules(analysis: Analysis, views: Views) -> list[str]:
+    """Open findings rolled up by rule: one line per fix, worst first."""
+    lines = ["## Top open risks by rule", ""]
+    rules: dict[str, list[Finding]] = {}
+    for finding in analysis.report.open_findings():
+        rules.setdefault(finding.rule, []).append(finding)
+    if not rules:
+        return [*lines, "No open findings.", ""]
+    ordered = sorted(
+        rules.values(), key=lambda fs: (-max(severity_rank(f.severity) for f in fs), -len(fs), fs[0].rule)
+    )
+    rows = []
+    for found in ordered:
+        worst = max(found, key=lambda f: severity_rank(f.severity))
+        rows.append(
+            [
+                worst.severity,
+                f"{md_cell(worst.title)}<br>{code(worst.rule)}",
+                str(len(found)),
+                _names([f.subject.id for f in found]),
+                md_cell(worst.remediation),
+            ]
+        )
+    return [*lines, *table(["Worst", "Rule", "Open", "On", "Fix"], rows), ""]
+
+
+def _decisions(analysis: Analysis) -> list[str]:
+    """Risk decisions that need the board: pending (in progress), expiring soon, or expired."""
+    lines = ["## Risk decisions to review", ""]
+    rows = []
+    for row in decision_rows(analysis):
+        why = (
+            "expired"
+            if row["expired"]
+            else "expires within 30 days"
+            if row["expires_soon"]
+            else "pending"
+            if row["status"] == "in-progress"
+            else ""
+        )
+        if not why:
+            continue
+        matched = [*row["findings"], *row["questions"]]
+        rows.append(
+            [
+                code(row["pattern"]),
+                f"{row['status']} ({why})",
+                md_cell(row["owner"] or "—"),
+                md_cell(row["ticket"] or "—"),
+                row["expires"] or "never",
+                _names(matched, 4) if matched else f"{len(row['item_keys'])} checklist items",
+            ]
+        )
+    recorded = len(analysis.graph.model.accepted)
+    if not rows:
+        return [
+            *lines,
+            f"None: {recorded} decisions recorded, none pending, expiring within 30 days or expired.",
+            "",
+        ]
+    return [*lines, *table(["Applies to", "Decision", "Owner", "Ticket", "Expires", "Matched"], rows), ""]
 
 
 def _diagrams(available: Collection[str] | None) -> list[str]:
@@ -103,6 +179,8 @@ def _diagrams(available: Collection[str] | None) -> list[str]:
             lines += [f"### {title}", "", f"![{title}]({file})", ""]
     if len(lines) == 2:
         lines += ["The diagrams were not drawn: Graphviz (the `dot` program) was not found.", ""]
+    elif available is not None and any(name.startswith(("architecture-", "dataflow-")) for name in available):
+        lines += ["Per-boundary views are beside this file (`architecture-*.svg`, `dataflow-*.svg`).", ""]
     return lines
 
 
@@ -116,6 +194,7 @@ def _findings_index(views: Views, findings: Sequence[Finding]) -> list[str]:
         rows.append(
             [
                 finding.severity,
+                finding.likelihood,
                 _link(code(finding.key), views.finding_anchors[finding.key]),
                 md_cell(finding.title),
                 _link(md_cell(finding.subject_name), subject_anchor)
@@ -124,31 +203,40 @@ def _findings_index(views: Views, findings: Sequence[Finding]) -> list[str]:
                 finding.status,
             ]
         )
-    return [*lines, *table(["Severity", "Finding", "Title", "About", "Status"], rows), ""]
+    return [*lines, *table(["Severity", "Likelihood", "Finding", "Title", "About", "Status"], rows), ""]
 
 
 def _questions(analysis: Analysis) -> list[str]:
-    """What the model does not say, apart from the findings (account-wide ones first)."""
+    """What the model does not say, one line per question asked, with the subjects it is asked of."""
     lines = ["## Questions", ""]
-    questions = sorted(analysis.report.questions, key=lambda q: (q.subject.kind != "model", q.control, q.key))
+    questions = analysis.report.questions
     if not questions:
         return [*lines, "No questions: the model states everything the catalog asks about.", ""]
     lines += [
         "What the model does not say about a customer duty that a threat here depends on. Answer a"
         " question in the model (declare the control, state the setting) or with a risk decision"
-        " on its key.",
+        " on its key (`<subject>/<control>`).",
         "",
     ]
+    grouped: dict[tuple[str, str], list[str]] = {}
+    answered: dict[tuple[str, str], int] = {}
+    for question in questions:
+        key = (question.control, question.text)
+        grouped.setdefault(key, []).append(question.subject.id)
+        answered[key] = answered.get(key, 0) + (question.status != "unknown")
     rows = [
         [
-            code(q.key),
-            md_cell(q.text),
-            md_cell(", ".join(q.threats)),
-            q.status + md_cell(_decision_note(q.decision)),
+            code(control),
+            md_cell(text),
+            _names(sorted(subjects), 8),
+            f"{answered[(control, text)]} of {len(subjects)}",
         ]
-        for q in questions
+        for (control, text), subjects in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
-    return [*lines, *table(["Key", "Question", "For threats", "Status"], rows), ""]
+    return [*lines, *table(["Control", "Question", "Asked of", "Answered"], rows), ""]
+
+
+_PATHS_SHOWN = 25
 
 
 def _attack_paths(analysis: Analysis) -> list[str]:
@@ -159,99 +247,82 @@ def _attack_paths(analysis: Analysis) -> list[str]:
         return [*lines, "No attack path: no sensitive target is reachable from an entry along flows.", ""]
     rows = [
         [p.likelihood, md_cell(" -> ".join(p.hops)), f"{code(p.weakest_flow)}: {md_cell(p.weakest_why)}"]
-        for p in paths
+        for p in paths[:_PATHS_SHOWN]
     ]
-    return [*lines, *table(["Likelihood", "Path", "Weakest hop"], rows), ""]
+    lines += table(["Likelihood", "Path", "Weakest hop"], rows)
+    if len(paths) > _PATHS_SHOWN:
+        lines += ["", f"{len(paths) - _PATHS_SHOWN} more paths are in report.json (`attack_paths`)."]
+    return [*lines, ""]
 
 
 def _finding(views: Views, finding: Finding) -> list[str]:
     anchor = views.finding_anchors[finding.key]
-    stride = ", ".join(finding.stride)
-    lines = [
+    line = (
         f'- <a id="{anchor}"></a>**{finding.severity}** {code(finding.key)}: {md_text(finding.title)} '
-        f"(status: **{finding.status}**{md_text(_decision_note(finding.decision))})",
-        f"  - Why it fired: {md_text(finding.why)}",
-    ]
-    if finding.decision is not None:
-        lines.append(f"  - Decision: {md_text(finding.decision.reason)}")
-    lines.append(
-        f"  - Severity {finding.severity}: impact {finding.impact}, likelihood {finding.likelihood}"
-        + (f" ({md_text('; '.join(finding.severity_reasons))})" if finding.severity_reasons else "")
+        f"(**{finding.status}**{md_text(_decision_note(finding.decision))}; impact {finding.impact}, "
+        f"likelihood {finding.likelihood})"
     )
-    lines += [
-        f"  - Remediation: {md_text(finding.remediation)}",
-        f"  - Category: {md_text(finding.category)}; STRIDE: {md_text(stride)}; "
-        f"controls: {', '.join(code(c) for c in finding.controls) or 'none'}",
-    ]
-    refs = compliance_text(finding.compliance)
-    if refs:
-        lines.append(f"  - Compliance: {md_text(refs)}")
-    others = [f"{name.upper()}: {', '.join(values)}" for name, values in sorted(finding.references.items())]
-    if others:
-        lines.append(f"  - References: {md_text('; '.join(others))}")
-    return lines
+    if finding.decision is not None:
+        line += f". Decision: {md_text(finding.decision.reason)}"
+    return [line]
+
+
+#: the customer's items a section lists: what is to do and what a decision settled
+_LISTED = ("open", "accepted", "mitigated", "false-positive", "in-progress")
 
 
 def _item_row(item: ChecklistItem) -> list[str]:
     return [
         code(item.code) if item.code else "",
-        f"{md_cell(item.title)}<br>{code(item.id)}",
-        owner_label(item.owner),
+        md_cell(item.title),
         f"**{item.status}**" if item.status == "open" else item.status,
-        item.severity,
         md_cell(item.reason + _decision_note(item.decision)),
-        md_cell(compliance_text(item.compliance)),
     ]
 
 
 def _checklist(view: SubjectView) -> list[str]:
-    if not view.groups:
-        return ["No checklist items apply.", ""]
+    """The customer's and shared duties that are open or decided; counts for the rest."""
+    items = [item for item in view.items if item.owner != "aws"]
+    listed = [item for item in items if item.status in _LISTED]
+    listed.sort(key=lambda item: (_LISTED.index(item.status), item.code or "", item.id))
     lines: list[str] = []
-    for group in view.groups:
-        rows = [_item_row(item) for item in group.items]
-        lines += [
-            f"#### {md_text(group.title)}",
-            "",
-            *table(["Code", "Control", "Owner", "Status", "Severity", "Reason", "Compliance"], rows),
-            "",
-        ]
+    if listed:
+        lines += [*table(["Code", "Duty", "Status", "Reason"], [_item_row(i) for i in listed]), ""]
+    counts = {
+        status: sum(1 for i in items if i.status == status) for status in ("met", "unknown", "not-applicable")
+    }
+    inherited = sum(1 for item in view.items if item.owner == "aws")
+    rest = [
+        f"{counts['met']} met" if counts["met"] else "",
+        f"{counts['unknown']} unknown (see Questions)" if counts["unknown"] else "",
+        f"{counts['not-applicable']} not applicable" if counts["not-applicable"] else "",
+        f"{inherited} inherited from AWS" if inherited else "",
+    ]
+    rest = [part for part in rest if part]
+    if rest:
+        lines += ["Also: " + ", ".join(rest) + ".", ""]
+    if not lines:
+        lines = ["No checklist items apply.", ""]
     return lines
 
 
 def _section(views: Views, view: SubjectView, heading: str, facts: Iterable[str]) -> list[str]:
     lines = [f'<a id="{view.anchor}"></a>', "", heading, ""]
-    lines += [f"- {fact}" for fact in facts]
-    if lines[-1] != "":
-        lines.append("")
+    facts = list(facts)
+    if facts:
+        lines += [" · ".join(facts), ""]
+    for finding in view.findings:
+        lines += _finding(views, finding)
     if view.findings:
-        lines += ["**Findings**", ""]
-        for finding in view.findings:
-            lines += _finding(views, finding)
         lines.append("")
     if view.subject.kind == "boundary":
         return lines
-    return [*lines, "**Checklist**", "", *_checklist(view)]
-
-
-def _component_link(views: Views, component_id: str) -> str:
-    for view in views.components:
-        if view.subject.id == component_id:
-            return _link(md_text(view.name), view.anchor)
-    return code(component_id)
+    return [*lines, *_checklist(view)]
 
 
 def _boundary_name(analysis: Analysis, boundary_id: str) -> str:
     info = analysis.graph.boundaries.get(boundary_id)
     return info.name if info else boundary_id
-
-
-def _responsibility(analysis: Analysis, split: Mapping[str, str]) -> str:
-    owners: dict[str, list[str]] = {}
-    for layer in analysis.catalog.layers:
-        if layer in split:
-            owners.setdefault(split[layer], []).append(layer)
-    return "; ".join(f"{owner_label(o)}: {', '.join(layers)}" for o, layers in owners.items())
 
 
 def _data_names(analysis: Analysis, data_ids: Iterable[str]) -> str:
@@ -268,87 +339,123 @@ def _component_facts(analysis: Analysis, component: ComponentInfo) -> list[str]:
         or "outside every boundary"
     )
     facts = [
-        f"Service: {md_text(component.service_name)} "
-        f"({code(component.service)}, {component.service_model} service)",
-        f"Boundary: {path}; trust {component.trust}; internet-facing: {_yes(component.internet_facing)}",
+        f"{md_text(component.service_name)} ({component.service_model})",
+        f"in {path}",
+        f"trust {component.trust}",
+        "internet-facing" if component.internet_facing else "not internet-facing",
     ]
-    if component.description:
-        facts.append(f"Description: {md_text(component.description)}")
     if component.stores:
-        facts.append(
-            f"Stores: {_data_names(analysis, component.stores)}; encryption at rest: "
-            f"{md_text(component.encryption_at_rest)}"
+        facts.append(f"stores {_data_names(analysis, component.stores)}")
+    return facts
+
+
+def _flows_table(analysis: Analysis, views: Views) -> list[str]:
+    lines = ["## Flows", ""]
+    if not views.flows:
+        return [*lines, "The model has no flows.", ""]
+    rows = []
+    for view in views.flows:
+        flow = view.flow
+        assert flow is not None
+        port = f":{flow.port}" if flow.port is not None else ""
+        ends = f"{code(flow.source)} {'<->' if flow.bidirectional else '->'} {code(flow.target)}"
+        marks = [
+            "encrypted" if flow.encrypted else "**clear text**",
+            "authenticated" if flow.authenticated else "unauthenticated",
+        ]
+        duties = [
+            code(item.code or item.id) + ("" if item.status == "open" else f" ({item.status})")
+            for item in view.items
+            if item.owner != "aws" and item.status in _LISTED
+        ]
+        found = [
+            f'<a id="{views.finding_anchors[f.key]}"></a>**{f.severity}** {md_cell(f.title)} ({f.status})'
+            for f in view.findings
+        ]
+        rows.append(
+            [
+                str(flow.index + 1),
+                f'<a id="{view.anchor}"></a>{ends}' + (f"<br>{md_cell(flow.name)}" if flow.name else ""),
+                f"{md_cell(flow.protocol)}{port}, {', '.join(marks)}",
+                _data_names(analysis, flow.data) or "—",
+                " › ".join(md_text(_boundary_name(analysis, b)) for b in flow.crosses) or "none",
+                "<br>".join([*found, ", ".join(duties)]) if found or duties else "—",
+            ]
         )
-    facts.append(
-        f"Multi-AZ: {_yes(component.multi_az)}; backup: {_yes(component.backup)}; "
-        f"logging: {_yes(component.logging)}"
-    )
-    if component.controls:
-        facts.append("Declared controls: " + ", ".join(code(c) for c in component.controls))
-    facts.append(f"Responsibility: {_responsibility(analysis, component.responsibility)}")
-    return facts
-
-
-def _flow_facts(analysis: Analysis, views: Views, flow: FlowInfo) -> list[str]:
-    port = f", port {flow.port}" if flow.port is not None else ""
-    facts = [
-        f"From {_component_link(views, flow.source)} to {_component_link(views, flow.target)}"
-        + (" (both ways)" if flow.bidirectional else ""),
-        f"Protocol: {flow.protocol}{port}; encrypted: {_yes(flow.encrypted)}; "
-        f"authenticated: {_yes(flow.authenticated)}",
+    lines += [
+        "Each flow's findings and its open or decided duties are in the last column (codes as in"
+        " checklist.csv).",
+        "",
+        *table(["No.", "From -> to", "Protocol", "Data", "Crosses", "Findings and open duties"], rows),
     ]
-    if flow.description:
-        facts.append(f"Description: {md_text(flow.description)}")
-    if flow.data:
-        facts.append(f"Data: {_data_names(analysis, flow.data)}")
-    crossing = ", ".join(md_text(_boundary_name(analysis, b)) for b in flow.crosses)
-    facts.append(f"Crosses: {crossing}" if crossing else "Crosses no trust boundary")
-    return facts
+    return [*lines, ""]
 
 
-def _model_facts(analysis: Analysis) -> list[str]:
-    declared = analysis.graph.model_controls
-    return [
-        "Account-wide duties, checked once for the whole model (a component of the service, or an "
-        "entry in the top-level `controls`, is evidence).",
-        "Declared controls: " + (", ".join(code(c) for c in declared) or "none"),
+def _inherited(analysis: Analysis) -> list[str]:
+    """AWS's duties, once as a table per service model: they are the same for its components."""
+    lines = ["## Inherited AWS duties", ""]
+    lines += [
+        "AWS's duties are the same for every component of a service model, so they are listed once"
+        " here; the evidence is AWS's audit reports (AWS Artifact).",
+        "",
     ]
+    catalog = analysis.catalog
+    by_model: dict[str, dict[str, int]] = {}
+    members: dict[str, int] = {}
+    for component in analysis.graph.components():
+        members[component.service_model] = members.get(component.service_model, 0) + 1
+        for item in analysis.report.checklists.get(Subject("component", component.id), ()):
+            if item.owner == "aws":
+                counts = by_model.setdefault(component.service_model, {})
+                counts[item.id] = counts.get(item.id, 0) + 1
+    order = list(catalog.service_models)
+    for model in sorted(by_model, key=lambda m: (order.index(m) if m in order else len(order), m)):
+        entry = catalog.service_models.get(model)
+        title = entry.title if entry is not None else model
+        rows = [
+            [
+                code(catalog.controls[c].code or c),
+                md_cell(catalog.controls[c].title),
+                f"{n} of {members[model]}",
+            ]
+            for c, n in sorted(
+                by_model[model].items(), key=lambda kv: (catalog.controls[kv[0]].code or "", kv[0])
+            )
+        ]
+        lines += [
+            f"### {md_text(title)} ({members[model]} components)",
+            "",
+            *table(["Code", "Duty", "Components"], rows),
+            "",
+        ]
+    return lines
 
 
 def render_checklist_md(analysis: Analysis, diagrams: Collection[str] | None = None) -> str:
     """The whole checklist.md document.
 
-    `diagrams` names the SVG files written beside it (None: link all three).
+    `diagrams` names the files written beside it (None: link all three SVG views).
     """
     views = subject_views(analysis)
     lines = [
         *_header(analysis),
         *_summary(analysis, views),
-        *_diagrams(diagrams),
-        *_findings_index(views, analysis.report.findings),
+        *_top_rules(analysis, views),
+        *_decisions(analysis),
         *_questions(analysis),
         *_attack_paths(analysis),
+        *_findings_index(views, analysis.report.findings),
+        *_diagrams(diagrams),
+        *_inherited(analysis),
     ]
-    lines += ["## Contents", "", f"- {_link('Account-wide checklist', views.model.anchor)}"]
-    lines += [
-        f"- Component {_link(md_text(v.name), v.anchor)} ({code(v.subject.id)})" for v in views.components
-    ]
-    lines += [f"- Flow {_link(code(v.subject.id), v.anchor)}" for v in views.flows]
-    lines += [f"- Boundary {_link(md_text(v.name), v.anchor)}" for v in views.boundaries]
-    lines += ["", "## Account-wide checklist", ""]
-    lines += _section(views, views.model, f"### {md_text(analysis.graph.model.name)}", _model_facts(analysis))
+    lines += ["## Account-wide checklist", ""]
+    lines += _section(views, views.model, f"### {md_text(analysis.graph.model.name)}", [])
     lines += ["## Components", ""]
     for view in views.components:
         assert view.component is not None
         heading = f"### {md_text(view.name)} ({code(view.subject.id)})"
         lines += _section(views, view, heading, _component_facts(analysis, view.component))
-    lines += ["## Flows", ""]
-    if not views.flows:
-        lines += ["The model has no flows.", ""]
-    for view in views.flows:
-        assert view.flow is not None
-        title = f"{md_text(view.name)} ({code(view.subject.id)})" if view.flow.name else code(view.subject.id)
-        lines += _section(views, view, f"### {title}", _flow_facts(analysis, views, view.flow))
+    lines += _flows_table(analysis, views)
     if views.boundaries:
         lines += ["## Boundaries", ""]
         for view in views.boundaries:

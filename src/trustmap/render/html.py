@@ -1,64 +1,55 @@
-"""report.html: one self-contained page for a review board.
+"""report.html: one self-contained, offline page that a review board can triage and sign.
 
-The page is rendered by Jinja2 (autoescape on, StrictUndefined) from plain values built here,
-so the template does no lookups of its own. It refers to nothing outside itself: the CSS is
-in the page, the diagrams are the SVG text produced earlier in the build (checked and inlined,
-see `inline_svg`), and there is no script.
+The page is rendered by Jinja2 (autoescape on, StrictUndefined) from plain values built here.
+What a printout and a reader without script need (summary, sign-off, decisions, data assets,
+responsibility, inherited duties) is markup; the long, interactive parts (the findings table
+with its filters, questions, attack paths, flows, the component panel, the checklist appendix,
+the diagram viewer) are rendered by the page's script from one JSON block (`report_data`),
+and the diagrams are packed once each (`diagram_embed`). The page loads nothing: its script,
+styles, the vendored svg-pan-zoom (BSD-2-Clause, licence in the page) and icons are inside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from trustmap import __version__
 from trustmap.analysis import Analysis
-from trustmap.catalog.schema import owner_label
-from trustmap.findings import SEVERITY_ORDER, STATUSES, Decision, Finding
+from trustmap.catalog.schema import OWNER_WORDS, owner_label
+from trustmap.colours import OWNER_INK, OWNER_STYLES, SEVERITY_COLOURS, SEVERITY_TINTS
+from trustmap.findings import SEVERITY_ORDER, STATUSES, Subject
 from trustmap.free_text import clean_text
-from trustmap.render.inline_svg import UnsafeSvgError, inline_svg
-from trustmap.render.views import (
-    FRAMEWORKS,
-    SubjectView,
-    Views,
-    category_order,
-    category_title,
-    subject_views,
-)
+from trustmap.render.diagram_embed import DiagramView, pack_diagrams
+from trustmap.render.report_data import decision_rows, json_for_script, report_data
+from trustmap.render.views import category_order, category_title
 
-__all__ = ["DIAGRAMS", "Diagram", "render_html", "template_environment"]
+__all__ = [
+    "SIGN_OFF_ROLES",
+    "css_string",
+    "palette_css",
+    "render_html",
+    "report_context",
+    "template_environment",
+]
+
+SIGN_OFF_ROLES = ("System owner", "Security architect", "Risk owner")
+#: the vendored libraries and the page's own script, inlined in this order
+_SCRIPTS = ("vendor/svg-pan-zoom.min.js", "report.js")
+_LICENCES = ("vendor/svg-pan-zoom.LICENSE",)
 
 
 @dataclass(frozen=True)
-class Diagram:
-    file: str
-    title: str
-    caption: str
-
-
-DIAGRAMS: tuple[Diagram, ...] = (
-    Diagram(
-        "architecture.svg",
-        "Architecture",
-        "AWS services inside their trust boundaries; each component marked with its responsibility split.",
-    ),
-    Diagram(
-        "dataflow.svg",
-        "Data flow diagram",
-        "External entities, processes and data stores with the flows between them; "
-        "dashed lines are trust boundaries.",
-    ),
-    Diagram(
-        "responsibility.svg",
-        "Shared responsibility matrix",
-        "Who owns each security layer of each component: AWS, the customer, or both.",
-    ),
-)
-SIGN_OFF_ROLES = ("System owner", "Security architect", "Risk owner")
+class _Asset:
+    name: str
+    text: str
 
 
 def _printed(value: object) -> object:
@@ -79,140 +70,179 @@ def template_environment() -> Environment:
     )
 
 
-def _diagrams(earlier: Mapping[str, bytes]) -> list[dict[str, Any]]:
-    found = []
-    for diagram in DIAGRAMS:
-        svg: Markup | None = None
-        note = None
-        content = earlier.get(diagram.file)
-        if content is None:
-            note = (
-                f"{diagram.title} not available: the diagrams are drawn with Graphviz, which was not "
-                "found when this report was built. Install Graphviz (the dot program) and build again."
-            )
-        else:
-            try:
-                # The text was checked by inline_svg: no script, handler or outside reference.
-                svg = Markup(inline_svg(content.decode("utf-8"), diagram.file.split(".")[0]))  # noqa: S704
-            except (UnsafeSvgError, UnicodeDecodeError) as error:
-                note = f"{diagram.title} left out: the SVG did not pass the safety check ({error})."
-        found.append(
-            {
-                "caption": diagram.caption,
-                "id": diagram.file.split(".")[0],
-                "note": note,
-                "svg": svg,
-                "title": diagram.title,
-            }
-        )
-    return found
+def _asset(name: str) -> str:
+    return (files("trustmap.render") / "templates" / name).read_text(encoding="utf-8")
 
 
-def _decision(decision: Decision | None) -> dict[str, Any] | None:
-    if decision is None:
+def _scripts() -> Markup:
+    """The page's script: vendored library first. Neither may close the script element."""
+    parts = []
+    for name in _SCRIPTS:
+        text = _asset(name)
+        if "</script" in text.lower() or "<!--" in text:
+            raise ValueError(f"{name} cannot be inlined: it holds '</script' or '<!--'")
+        parts.append(f"/* {name} */\n{text.strip()}\n")
+    return Markup("\n".join(parts))  # noqa: S704 - our own, checked script text
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal that holds any text: every character but letters, digits and spaces
+    is written as a hex escape, so nothing can end the string, the rule or the style element."""
+    body = "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}" for ch in text)
+    return Markup(f'"{body}"')  # noqa: S704 - escaped above
+
+
+def palette_css() -> Markup:
+    """The one colour language as CSS variables, from `trustmap.colours` (no second copy)."""
+    lines = [f"--sev-{s}: {c}; --sev-{s}-bg: {SEVERITY_TINTS[s]};" for s, c in SEVERITY_COLOURS.items()]
+    lines += [
+        f"--own-{o}: {strong}; --own-{o}-bg: {tint}; --own-{o}-ink: {OWNER_INK[o]};"
+        for o, (strong, tint) in OWNER_STYLES.items()
+    ]
+    return Markup("\n  ".join(lines))  # noqa: S704 - colours from our own constants
+
+
+def ticket_link(ticket: str | None) -> str | None:
+    """The ticket as a link target when it is an http(s) URL, else None (shown as text)."""
+    if not ticket:
         return None
-    return {
-        "expires": decision.expires,
-        "owner": decision.owner,
-        "pattern": decision.pattern,
-        "reason": decision.reason,
-        "status": decision.status,
-        "ticket": decision.ticket,
-    }
+    parts = urlsplit(ticket.strip())
+    if parts.scheme in ("http", "https") and parts.netloc and not any(ch.isspace() for ch in ticket.strip()):
+        return ticket.strip()
+    return None
 
 
-def _finding(analysis: Analysis, views: Views, finding: Finding) -> dict[str, Any]:
-    return {
-        "anchor": views.finding_anchors[finding.key],
-        "impact": finding.impact,
-        "likelihood": finding.likelihood,
-        "category": category_title(analysis, finding.category),
-        "compliance": [
-            (label, finding.compliance.get(key, []))
-            for key, label in FRAMEWORKS
-            if finding.compliance.get(key)
-        ],
-        "controls": list(finding.controls),
-        "decision": _decision(finding.decision),
-        "key": finding.key,
-        "location": f"{finding.location.path}:{finding.location.line}:{finding.location.column}",
-        "owner": owner_label(finding.owner),
-        "references": [
-            f"{name.upper()}: {', '.join(v)}" for name, v in sorted(finding.references.items()) if v
-        ],
-        "remediation": finding.remediation,
-        "severity": finding.severity,
-        "severity_reasons": list(finding.severity_reasons),
-        "status": finding.status,
-        "stride": list(finding.stride),
-        "subject": {
-            "anchor": views.anchors.get(finding.subject, ""),
-            "id": finding.subject.id,
-            "kind": finding.subject.kind,
-            "name": finding.subject_name,
-        },
-        "title": finding.title,
-        "why": finding.why,
-    }
-
-
-def _summary(analysis: Analysis, views: Views) -> dict[str, Any]:
+def _identity(analysis: Analysis) -> dict[str, Any]:
     graph, report = analysis.graph, analysis.report
     summary = report.summary()
     model = graph.model
     return {
-        "boundaries": len(graph.boundaries),
-        "components": len(views.components),
-        "data": len(model.data),
-        "decided": len(report.findings) - sum(summary["open"].values()),
+        "catalog": analysis.catalog.digest,
         "description": model.description,
-        "findings": len(report.findings),
-        "questions": len(report.open_questions()),
-        "flows": len(views.flows),
+        "file": graph.path,
         "name": model.name,
-        "open": [(s, summary["open"][s]) for s in reversed(SEVERITY_ORDER)],
-        "open_total": sum(summary["open"].values()),
         "owner": model.owner,
         "region": model.region,
-        "source": graph.path,
+        "sha256": analysis.model_sha256 or "not recorded",
+        "today": analysis.today.isoformat() if analysis.today else "not recorded",
+        "version": __version__,
+        "open": [(s, summary["open"][s]) for s in reversed(SEVERITY_ORDER)],
+        "open_total": sum(summary["open"].values()),
+        "questions": summary["questions"]["unanswered"],
+        "answered": summary["questions"]["answered"],
     }
 
 
-def _matrix(analysis: Analysis, views: Views) -> dict[str, Any]:
-    layers = [
-        {"id": layer_id, "side": entry.side, "title": entry.title}
-        for layer_id, entry in analysis.catalog.layers.items()
-    ]
+def _counts(analysis: Analysis) -> dict[str, int]:
+    graph, report = analysis.graph, analysis.report
+    return {
+        "boundaries": len(graph.boundaries),
+        "components": len(graph.component_records),
+        "data": len(graph.model.data),
+        "decided": sum(1 for f in report.findings if f.status != "open"),
+        "findings": len(report.findings),
+        "flows": len(graph.flows()),
+        "paths": len(report.attack_paths),
+    }
+
+
+def _top_rules(analysis: Analysis) -> list[dict[str, Any]]:
+    """Open findings rolled up by rule: worst severity first, then how many."""
+    rules: dict[str, dict[str, Any]] = {}
+    for finding in analysis.report.open_findings():
+        entry = rules.setdefault(
+            finding.rule,
+            {"count": 0, "rule": finding.rule, "severity": finding.severity, "title": finding.title},
+        )
+        entry["count"] += 1
+        if SEVERITY_ORDER.index(finding.severity) > SEVERITY_ORDER.index(entry["severity"]):
+            entry["severity"] = finding.severity
+    ordered = sorted(
+        rules.values(), key=lambda r: (-SEVERITY_ORDER.index(r["severity"]), -r["count"], r["rule"])
+    )
+    return ordered[:10]
+
+
+def _natural(text: str) -> list[tuple[int, str]]:
+    """`c2` before `c10`: names of generated models read in their numeric order."""
+    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]
+
+
+def _matrix(analysis: Analysis) -> dict[str, Any]:
+    """The responsibility split, one row per service and split (components listed in it)."""
+    layers = [{"id": layer_id, "title": entry.title} for layer_id, entry in analysis.catalog.layers.items()]
+    groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[str, str]]] = {}
+    for component in analysis.graph.components():
+        split = tuple(component.responsibility.get(layer["id"], "") for layer in layers)
+        groups.setdefault((component.service_model, component.service_name, split), []).append(
+            (component.id, component.name)
+        )
+    order = list(analysis.catalog.service_models)
     rows = []
-    for view in views.components:
-        assert view.component is not None
-        split = view.component.responsibility
+    for (model, service, split), members in sorted(
+        groups.items(), key=lambda item: (order.index(item[0][0]) if item[0][0] in order else 99, item[0][1])
+    ):
+        ordered = sorted(members, key=lambda m: _natural(m[1]))
         rows.append(
             {
-                "anchor": view.anchor,
-                "cells": [
-                    (split.get(layer["id"], ""), owner_label(split.get(layer["id"], ""))) for layer in layers
-                ],
-                "id": view.subject.id,
-                "name": view.name,
-                "service": view.component.service_name,
-                "service_model": view.component.service_model,
+                "cells": [(owner, owner_label(owner) if owner else "—") for owner in split],
+                "count": len(members),
+                "members": [{"anchor": f"component-{cid}", "name": name} for cid, name in ordered],
+                "service": service,
+                "service_model": model,
             }
         )
     return {"layers": layers, "rows": rows}
 
 
-def _coverage(analysis: Analysis, views: Views) -> dict[str, Any]:
+def _inherited(analysis: Analysis) -> list[dict[str, Any]]:
+    """AWS's duties, once per service model, with how many of its components inherit each."""
+    catalog = analysis.catalog
+    found: dict[str, dict[str, Any]] = {}
+    for component in analysis.graph.components():
+        entry = found.setdefault(component.service_model, {"components": 0, "controls": {}})
+        entry["components"] += 1
+        for item in analysis.report.checklists.get(Subject("component", component.id), ()):
+            if item.owner == "aws":
+                entry["controls"][item.id] = entry["controls"].get(item.id, 0) + 1
+    order = list(catalog.service_models)
+    groups = []
+    for model in sorted(found, key=lambda m: (order.index(m) if m in order else 99, m)):
+        entry = found[model]
+        if not entry["controls"]:
+            continue
+        service_model = catalog.service_models.get(model)
+        groups.append(
+            {
+                "components": entry["components"],
+                "model": model,
+                "rows": [
+                    {
+                        "category": category_title(analysis, catalog.controls[c].category),
+                        "code": catalog.controls[c].code or "",
+                        "count": n,
+                        "title": catalog.controls[c].title,
+                    }
+                    for c, n in sorted(
+                        entry["controls"].items(), key=lambda kv: (catalog.controls[kv[0]].code or "", kv[0])
+                    )
+                ],
+                "title": service_model.title if service_model is not None else model,
+            }
+        )
+    return groups
+
+
+def _coverage(analysis: Analysis) -> dict[str, Any]:
     counts: dict[str, dict[str, int]] = {}
-    for view in views.all():
-        for item in view.items:
+    for items in analysis.report.checklists.values():
+        for item in items:
             counts.setdefault(item.category, dict.fromkeys(STATUSES, 0))[item.status] += 1
     open_findings: dict[str, int] = {}
     for finding in analysis.report.open_findings():
         open_findings[finding.category] = open_findings.get(finding.category, 0) + 1
     rows: list[dict[str, Any]] = [
         {
-            "category": category,
             "counts": [counts.get(category, {}).get(s, 0) for s in STATUSES],
             "open_findings": open_findings.get(category, 0),
             "title": category_title(analysis, category),
@@ -223,172 +253,71 @@ def _coverage(analysis: Analysis, views: Views) -> dict[str, Any]:
     ]
     totals = [sum(row["counts"][i] for row in rows) for i in range(len(STATUSES))]
     return {
+        "open_findings": sum(open_findings.values()),
         "rows": rows,
         "statuses": list(STATUSES),
-        "totals": totals,
         "total": sum(totals),
-        "open_findings": sum(open_findings.values()),
+        "totals": totals,
     }
 
 
-def _decisions(analysis: Analysis) -> list[dict[str, Any]]:
-    report = analysis.report
-    found = []
-    for entry in analysis.graph.model.accepted:
-
-        def same(decision: Any, entry: Any = entry) -> bool:
-            return decision is not None and (decision.pattern, decision.status, decision.reason) == (
-                entry.finding,
-                entry.status,
-                entry.reason,
-            )
-
-        findings = [f.key for f in report.findings if same(f.decision)]
-        items = [i.key for items in report.checklists.values() for i in items if same(i.decision)]
-        found.append(
+def _data_assets(analysis: Analysis) -> list[dict[str, Any]]:
+    graph = analysis.graph
+    rows = []
+    for data_id, asset in sorted(graph.model.data.items()):
+        rows.append(
             {
-                "expires": entry.expires.isoformat() if entry.expires else None,
-                "findings": findings,
-                "item_keys": items,
-                "owner": entry.owner,
-                "pattern": entry.finding,
-                "reason": entry.reason,
-                "status": entry.status,
-                "ticket": entry.ticket,
-            }
-        )
-    return found
-
-
-def _subject(analysis: Analysis, views: Views, view: SubjectView) -> dict[str, Any]:
-    facts: list[tuple[str, str]] = []
-    if (component := view.component) is not None:
-        path = " › ".join(analysis.graph.boundaries[b].name for b in component.boundary_path)
-        facts = [
-            ("Service", f"{component.service_name} ({component.service_model})"),
-            ("Boundary", path or "outside every boundary"),
-            ("Trust", str(component.trust)),
-            ("Internet-facing", "yes" if component.internet_facing else "no"),
-        ]
-        if component.stores:
-            facts.append(("Stores", ", ".join(component.stores)))
-    elif (flow := view.flow) is not None:
-        facts = [
-            ("From → to", f"{flow.source} → {flow.target}"),
-            ("Protocol", flow.protocol + (f" :{flow.port}" if flow.port is not None else "")),
-            ("Encrypted", "yes" if flow.encrypted else "no"),
-            ("Authenticated", "yes" if flow.authenticated else "no"),
-            ("Crosses", ", ".join(flow.crosses) or "no boundary"),
-        ]
-    return {
-        "anchor": view.anchor,
-        "facts": facts,
-        "findings": [
-            {
-                "anchor": views.finding_anchors[f.key],
-                "key": f.key,
-                "severity": f.severity,
-                "status": f.status,
-                "title": f.title,
-            }
-            for f in view.findings
-        ],
-        "groups": [
-            {
-                "rows": [
-                    {
-                        "code": item.code,
-                        "decision": _decision(item.decision),
-                        "id": item.id,
-                        "owner": owner_label(item.owner),
-                        "owner_id": item.owner,
-                        "reason": item.reason,
-                        "severity": item.severity,
-                        "status": item.status,
-                        "title": item.title,
-                    }
-                    for item in group.items
+                "classification": asset.classification,
+                "description": asset.description or "",
+                "flows": sum(1 for f in graph.flows() if data_id in f.data),
+                "id": data_id,
+                "name": asset.name or data_id,
+                "regulations": ", ".join(sorted(asset.regulations)),
+                "stored_in": [
+                    {"anchor": f"component-{c.id}", "name": c.name}
+                    for c in graph.components()
+                    if data_id in c.stores
                 ],
-                "title": group.title,
-            }
-            for group in view.groups
-        ],
-        "id": view.subject.id,
-        "kind": view.subject.kind,
-        "name": view.name,
-        "open": sum(1 for item in view.items if item.status == "open"),
-        "total": len(view.items),
-    }
-
-
-def _questions(analysis: Analysis, views: Views) -> list[dict[str, Any]]:
-    """What the model does not tell, grouped by control: account-wide ones first."""
-    found = []
-    for question in analysis.report.questions:
-        found.append(
-            {
-                "control": question.control,
-                "decision": _decision(question.decision),
-                "key": question.key,
-                "status": question.status,
-                "subject": question.subject.id,
-                "subject_kind": question.subject.kind,
-                "text": question.text,
-                "threats": [analysis.catalog.threats[t].title for t in question.threats],
             }
         )
-    return sorted(found, key=lambda q: (q["subject_kind"] != "model", q["control"], q["subject"]))
+    return rows
 
 
-def _attack_paths(analysis: Analysis) -> list[dict[str, Any]]:
-    order = {"high": 0, "medium": 1, "low": 2}
-    paths = sorted(analysis.report.attack_paths, key=lambda p: (order[p.likelihood], len(p.hops), p.id))
-    return [
-        {
-            "hops": list(p.hops),
-            "id": p.id,
-            "likelihood": p.likelihood,
-            "target": p.target,
-            "weakest_flow": p.weakest_flow,
-            "weakest_why": p.weakest_why,
-        }
-        for p in paths
-    ]
-
-
-def report_context(analysis: Analysis, earlier: Mapping[str, bytes]) -> dict[str, Any]:
+def report_context(
+    analysis: Analysis, earlier: Mapping[str, bytes], views: Sequence[DiagramView] = ()
+) -> dict[str, Any]:
     """Everything the template shows, as plain values (escaping is the template's job)."""
-    views = subject_views(analysis)
-    findings = [_finding(analysis, views, f) for f in analysis.report.findings]
-    by_category = [
-        {
-            "category": c,
-            "findings": [
-                f for f, raw in zip(findings, analysis.report.findings, strict=True) if raw.category == c
-            ],
-            "title": category_title(analysis, c),
-        }
-        for c in category_order(analysis)
-    ]
+    packed = pack_diagrams(views, earlier)
+    decisions = [{**row, "ticket_href": ticket_link(row["ticket"])} for row in decision_rows(analysis)]
+    identity = _identity(analysis)
     return {
-        "by_category": [group for group in by_category if group["findings"]],
-        "by_subject": [_subject(analysis, views, v) for v in views.all() if v.findings],
-        "questions": _questions(analysis, views),
-        "attack_paths": _attack_paths(analysis),
-        "catalog_digest": analysis.catalog.digest,
-        "coverage": _coverage(analysis, views),
-        "decisions": _decisions(analysis),
-        "diagrams": _diagrams(earlier),
-        "findings": findings,
-        "matrix": _matrix(analysis, views),
+        "counts": _counts(analysis),
+        "coverage": _coverage(analysis),
+        "data_assets": _data_assets(analysis),
+        "data_json": Markup(json_for_script(report_data(analysis, packed.views))),  # noqa: S704 - escaped JSON
+        "decisions": decisions,
+        "diagram_notes": packed.notes,
+        "icons": Markup(packed.sprite()),  # noqa: S704 - checked by inline_svg
+        "identity": identity,
+        "inherited": _inherited(analysis),
+        "licences": [_Asset(name, _asset(name)) for name in _LICENCES],
+        "matrix": _matrix(analysis),
+        "owner_words": [(o, OWNER_WORDS[o]) for o in OWNER_STYLES],
+        "palette": palette_css(),
+        "print_header": css_string(f"{identity['name']} · sha256 {identity['sha256'][:16]}"),
+        "script": _scripts(),
+        "severities": list(reversed(SEVERITY_ORDER)),
         "sign_off_roles": list(SIGN_OFF_ROLES),
-        "subjects": [_subject(analysis, views, v) for v in views.all() if v.subject.kind != "boundary"],
-        "summary": _summary(analysis, views),
+        "soon": [d for d in decisions if d["expires_soon"]],
+        "pending": [d for d in decisions if d["status"] == "in-progress"],
+        "expired": [d for d in decisions if d["expired"]],
+        "top_rules": _top_rules(analysis),
         "version": __version__,
     }
 
 
-def render_html(analysis: Analysis, earlier: Mapping[str, bytes]) -> str:
-    """The report page; `earlier` holds the files produced before it (the diagrams' SVG)."""
+def render_html(analysis: Analysis, earlier: Mapping[str, bytes], views: Sequence[DiagramView] = ()) -> str:
+    """The report page; `earlier` holds the files produced before it, among them the SVG of
+    `views`, the diagrams the build drew (none: a page without diagrams)."""
     template = template_environment().get_template("report.html.j2")
-    return template.render(report_context(analysis, earlier))
+    return template.render(report_context(analysis, earlier, views))

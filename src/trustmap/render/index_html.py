@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from trustmap import __version__
 from trustmap.findings import SEVERITY_ORDER
-from trustmap.render.html import template_environment
+from trustmap.render.html import palette_css, template_environment
 
 __all__ = ["IndexEntry", "render_index"]
 
@@ -41,4 +41,4 @@ def render_index(entries: Sequence[IndexEntry]) -> str:
     ]
     severities = list(reversed(SEVERITY_ORDER))
     template = template_environment().get_template("index.html.j2")
-    return template.render(rows=rows, severities=severities, version=__version__)
+    return template.render(rows=rows, severities=severities, version=__version__, palette=palette_css())
