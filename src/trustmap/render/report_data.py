@@ -18,6 +18,7 @@ from typing import Any
 
 from trustmap.analysis import Analysis
 from trustmap.findings import ChecklistItem, Decision, Finding, Subject
+from trustmap.free_text import json_text
 from trustmap.graph import ComponentInfo, FlowInfo
 from trustmap.render.views import FRAMEWORKS, category_order, category_title
 
@@ -44,15 +45,10 @@ class _Table:
 
 def json_for_script(value: Any) -> str:
     """JSON that is safe inside a `<script type="application/json">` element: `<`, `>` and `&`
-    are written as escapes, so no text of the model can close the element or open a comment."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    are written as escapes, so no text of the model can close the element or open a comment,
+    and so are the controls and noncharacters that JSON leaves raw (`free_text.json_text`)."""
+    text = json_text(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _decision(decision: Decision | None) -> dict[str, str] | None:
