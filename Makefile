@@ -33,8 +33,8 @@ chromium:
 	@sh scripts/ensure-chromium.sh
 
 lint:
-	$(BIN)/ruff check src tests $(wildcard benchmarks)
-	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
+	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests scripts $(wildcard benchmarks)
 	$(BIN)/lint-imports
 
 typecheck:
@@ -57,13 +57,10 @@ bench: install graphviz
 judge: install-test
 	$(BIN)/python -m tests.judged.judge --details
 
-# the interop corpus (docs/interop.md): the public files of tests/interop/corpus/manifest.yaml,
-# staged from local clones of their repositories (MIRRORS), imported, checked and measured
-CORPUS ?= build/interop-corpus
-MIRRORS ?= /work/.mirror
+# the interop corpus (docs/interop.md): the vendored public files of tests/interop/corpus/,
+# imported, checked, every fifth built, and the tables printed
 corpus: install-test graphviz
-	$(BIN)/python scripts/stage_corpus.py $(CORPUS) --mirrors $(MIRRORS)
-	$(BIN)/python -m tests.interop.corpus.measure $(CORPUS)
+	$(BIN)/python -m tests.interop.corpus.measure
 
 # the README's screenshots of report.html (docs/images/), taken in headless Chromium
 screenshot: install-test graphviz chromium

@@ -3,7 +3,8 @@
 Each repository of the manifest is read from `<mirrors>/<owner>+<name>/repo` (a bare clone),
 at the manifest's commit, with `git show`; the entries and the `also` paths are written under
 `<output>/<owner>+<name>/<path>`, with the repository's licence file beside them. Nothing is
-downloaded. Usage: python scripts/stage_corpus.py OUTPUT [--mirrors DIR]
+downloaded. The vendored copy in tests/interop/corpus/files was written this way.
+Usage: python scripts/stage_corpus.py [OUTPUT] [--mirrors DIR]
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ MANIFEST = Path(__file__).resolve().parent.parent / "tests" / "interop" / "corpu
 
 
 def _git(git_dir: Path, *args: str) -> bytes:
-    return subprocess.run(["git", f"--git-dir={git_dir}", *args], check=True, capture_output=True).stdout
+    command = ["git", f"--git-dir={git_dir}", *args]
+    return subprocess.run(command, check=True, capture_output=True).stdout
 
 
 def _wanted(path: str, patterns: list[str]) -> bool:
@@ -36,7 +38,7 @@ def _wanted(path: str, patterns: list[str]) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", type=Path)
+    parser.add_argument("output", type=Path, nargs="?", default=MANIFEST.parent / "files")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     args = parser.parse_args()
     manifest = yaml.safe_load(MANIFEST.read_text())

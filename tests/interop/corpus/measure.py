@@ -1,8 +1,9 @@
 """Measure `trustmap import` on the staged corpus: import, validate, build a sample, count.
 
-Usage: python -m tests.interop.corpus.measure CORPUS [--build-every N]
+Usage: python -m tests.interop.corpus.measure [CORPUS] [--build-every N]
 
-CORPUS is a folder staged by scripts/stage_corpus.py. For every entry of the manifest this
+CORPUS is the vendored copy, tests/interop/corpus/files (the default), or a folder staged by
+scripts/stage_corpus.py. For every entry of the manifest this
 imports the file (or .tf folder), validates and analyses the written model, exports it to OTM
 and imports it back (the round trip must change nothing the project's diff sees), exports it
 to Threat Composer and Threat Dragon and validates both against the published schemas, runs
@@ -47,6 +48,7 @@ from trustmap.interop.threat_dragon import threat_dragon_document
 from trustmap.validate import load_model
 
 MANIFEST = Path(__file__).resolve().parent / "manifest.yaml"
+CORPUS = Path(__file__).resolve().parent / "files"
 TODAY = dt.date(2026, 12, 1)
 
 
@@ -131,7 +133,7 @@ def _input_names(path: Path, relative: str, kind: str, draft: Draft) -> list[str
     return [*found.resources, *(name for name, _, _ in found.left_out)]
 
 
-def _schemas(root: Path, manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def schemas(root: Path, manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found = {}
     for name, entry in (manifest.get("schemas") or {}).items():
         repo, _, relative = str(entry).partition(":")
@@ -198,7 +200,7 @@ def measure(root: Path, build_every: int) -> list[Outcome]:
     catalog = load_catalog()
     tables = {wing: load_mapping(catalog, wing=wing)[0] for wing in ("cloudformation", "terraform")}
     manifest = yaml.safe_load(MANIFEST.read_text())
-    schemas = _schemas(root, manifest)
+    published = schemas(root, manifest)
     outcomes = []
     entries = [("cloudformation", e) for e in manifest["cloudformation"]]
     entries += [("terraform", e) for e in manifest["terraform"]]
@@ -234,7 +236,7 @@ def measure(root: Path, build_every: int) -> list[Outcome]:
             outcome.error = "the model does not analyse"
             continue
         outcome.round_trip = _round_trip(analysis, catalog, tables["cloudformation"])
-        outcome.schema_errors = _schema_errors(analysis, schemas)
+        outcome.schema_errors = _schema_errors(analysis, published)
         if build_every and index % build_every == 0:
             outcome.built = _build(text)
     return outcomes
@@ -315,14 +317,14 @@ def examples(root: Path) -> list[str]:
     """The project's examples: OTM round trips and exports against the published schemas."""
     catalog = load_catalog()
     mapping, _ = load_mapping(catalog)
-    schemas = _schemas(root, yaml.safe_load(MANIFEST.read_text()))
+    published = schemas(root, yaml.safe_load(MANIFEST.read_text()))
     folder = Path(__file__).resolve().parents[3] / "examples"
     lines = []
     for path in sorted(folder.glob("*.yaml")):
         analysis, _ = analyze(path.name, path.read_bytes(), catalog, today=TODAY)
         assert analysis is not None
         lossless = _round_trip(analysis, catalog, mapping)
-        errors = _schema_errors(analysis, schemas)
+        errors = _schema_errors(analysis, published)
         lines.append(
             f"- example {path.stem}: OTM round trip {'lossless' if lossless else 'CHANGED'}, "
             f"{errors} errors of its Threat Composer and Threat Dragon exports"
@@ -332,7 +334,7 @@ def examples(root: Path) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path)
+    parser.add_argument("corpus", type=Path, nargs="?", default=CORPUS)
     parser.add_argument("--build-every", type=int, default=5, help="build every Nth entry (0: none)")
     args = parser.parse_args()
     lines, ok = report(measure(args.corpus, args.build_every))
