@@ -24,6 +24,7 @@ __all__ = [
     "FLOW_KINDS",
     "ID_PATTERN",
     "PROTOCOLS",
+    "STATED_PROPERTIES",
     "Boundary",
     "BoundaryKind",
     "Classification",
@@ -187,6 +188,16 @@ class Component(_Entry):
     replicas: Annotated[int, Field(ge=1, le=100_000)] | None = None
     #: format 1.1: passes on the data it receives (true), some of it (data ids) or none (false)
     forwards: bool | list[Id] | None = None
+
+
+#: keys of a component that name, place or describe it, or list its controls: every other key
+#: states a property of it (`STATED_PROPERTIES`)
+_NOT_PROPERTIES = frozenset({"service", "name", "boundary", "description", "stores", "controls", "tags"})
+#: the keys that state a property of a component, in the order of the format: what an OTM
+#: export records as stated and `import otm` writes back
+STATED_PROPERTIES: tuple[str, ...] = tuple(
+    key for key in Component.model_fields if key not in _NOT_PROPERTIES
+)
 
 
 class Flow(_Entry):

@@ -15,6 +15,7 @@ from tests.interop.conftest import OTM_FILES, TEMPLATES, import_cfn, validated
 from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
 from trustmap.diff import diff_analyses
+from trustmap.graph import ComponentInfo, reported_fields
 from trustmap.interop.layout import grid_layout
 from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.model_writer import render_model
@@ -22,7 +23,8 @@ from trustmap.interop.otm.exporter import layout_spec, otm_document, render_otm
 from trustmap.interop.otm.importer import OtmImport, import_otm
 from trustmap.interop.otm.reader import load_otm
 from trustmap.interop.otm.table import OtmTable
-from trustmap.model import Model
+from trustmap.interop.otm.values import stated_value
+from trustmap.model import STATED_PROPERTIES, Model
 
 
 def _import(
@@ -396,3 +398,31 @@ def test_startleft_terraform_types_are_recognised(
         "private": "subnet",
     }
     assert (model.components["fn"].service, model.components["fn"].boundary) == ("lambda", "private")
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "value"),
+    [
+        ("internet_facing", "false", False),
+        ("encryption_at_rest", "customer-kms", "customer-kms"),
+        ("zones", "eu-west-1a", ["eu-west-1a"]),
+        ("zones", "eu-west-1a,eu-west-1b", ["eu-west-1a", "eu-west-1b"]),
+        ("replicas", "3", 3),
+        ("forwards", "true", True),
+        ("forwards", "pan", ["pan"]),
+        ("forwards", "", []),
+        ("encryption_at_rest", "rot13", None),
+        ("replicas", "0", None),
+        ("backup", "yes", None),
+        ("service", "s3", None),
+    ],
+)
+def test_a_stated_property_is_read_back_by_its_type_in_the_format(key: str, text: str, value: object) -> None:
+    assert stated_value(key, text) == value
+
+
+def test_every_stated_property_is_a_reported_fact_that_the_export_can_carry() -> None:
+    """The export writes each stated property from the component's reported facts, so a new
+    component key needs a `ComponentInfo` field of the same name, and nothing in the OTM code."""
+    assert set(STATED_PROPERTIES) <= set(reported_fields(ComponentInfo))
+    assert not {"service", "name", "boundary", "tags"} & set(STATED_PROPERTIES)

@@ -36,6 +36,7 @@ from trustmap.free_text import json_text
 from trustmap.graph import ComponentInfo, field_values, reported_fields
 from trustmap.interop.layout import Box, Layout, LayoutSpec
 from trustmap.interop.names import IdAllocator, slugify
+from trustmap.model import STATED_PROPERTIES
 
 __all__ = ["OTM_VERSION", "REPRESENTATION", "flow_ids", "layout_spec", "otm_document", "render_otm"]
 
@@ -71,11 +72,14 @@ _ATTRIBUTE_NAMES = {"id": "trustmap_id", "dfd": "dfd_kind"}
 
 
 def _text(value: Any) -> str:
-    """OTM attributes are documented as string to string; booleans and lists become text."""
+    """OTM attributes are documented as string to string: booleans and lists of plain values
+    become text, anything deeper JSON (`values.stated_value` reads each back)."""
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple) and all(isinstance(v, str | int) for v in value):
         return ",".join(str(v) for v in value)
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     return "" if value is None else str(value)
 
 
@@ -170,21 +174,6 @@ def _trust_zones(
     return found
 
 
-#: the model keys a component may state; `trustmap_stated` lists those it does, so that `import otm`
-#: writes back what the model said and no default it did not
-STATED_KEYS = (
-    "internet_facing",
-    "encryption_at_rest",
-    "multi_az",
-    "backup",
-    "public_access",
-    "logging",
-    "zones",
-    "replicas",
-    "forwards",
-)
-
-
 def _component_attributes(component: ComponentInfo, stated: Iterable[str]) -> dict[str, str]:
     """Every reported fact of the component as text, and its responsibility split."""
     names = [name for name in reported_fields(ComponentInfo) if name not in _OWN_KEYS]
@@ -192,7 +181,9 @@ def _component_attributes(component: ComponentInfo, stated: Iterable[str]) -> di
         _ATTRIBUTE_NAMES.get(name, name): _text(value)
         for name, value in field_values(component, names).items()
     }
-    found["trustmap_stated"] = _text([key for key in STATED_KEYS if key in stated])
+    # `trustmap_stated` lists what the model stated, so that `import otm` writes back exactly
+    # that and no default
+    found["trustmap_stated"] = _text([key for key in STATED_PROPERTIES if key in stated])
     split = component.responsibility
     for owner in ("aws", "customer", "shared", "third-party"):
         found[f"responsibility_{owner}"] = _text([layer for layer, who in split.items() if who == owner])

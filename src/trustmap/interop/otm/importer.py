@@ -30,6 +30,7 @@ from trustmap.interop.otm.values import (
     guess_protocol,
     preferred_id,
     rating,
+    stated_value,
     tag_map,
 )
 from trustmap.model import (
@@ -479,18 +480,7 @@ def _stated(attrs: dict[str, str]) -> dict[str, Any]:
     """The component keys a trustmap export says the model stated, with their values."""
     found: dict[str, Any] = {}
     for key in attrs["trustmap_stated"].split(","):
-        value = attrs.get(key, "")
-        if key in ("internet_facing", "multi_az", "backup", "public_access", "logging"):
-            flag = boolean(value)
-            if flag is not None:
-                found[key] = flag
-        elif key == "encryption_at_rest" and value in ENCRYPTIONS_AT_REST:
+        value = stated_value(key, attrs.get(key, ""))
+        if value is not None:
             found[key] = value
-        elif key == "zones" and value:
-            found[key] = value.split(",")
-        elif key == "replicas" and value.isdigit():
-            found[key] = int(value)
-        elif key == "forwards":
-            flag = boolean(value)
-            found[key] = flag if flag is not None else [d for d in value.split(",") if d]
     return found

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import is_model_id, slugify
 from trustmap.interop.otm.reader import Element, OtmFlow
-from trustmap.model import PROTOCOLS
+from trustmap.model import PROTOCOLS, STATED_PROPERTIES, Component
 
-__all__ = ["UUID", "boolean", "decision_entry", "guess_protocol", "preferred_id", "rating", "tag_map"]
+__all__ = [
+    "UUID",
+    "boolean",
+    "decision_entry",
+    "guess_protocol",
+    "preferred_id",
+    "rating",
+    "stated_value",
+    "tag_map",
+]
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _PORT_PROTOCOLS = {
@@ -91,3 +105,45 @@ def decision_entry(decision: dict[str, str]) -> Entry:
     if decision.get("ticket"):
         fields["ticket"] = decision["ticket"]
     return Entry(fields)
+
+
+def stated_value(key: str, text: str) -> Any:
+    """The value of a component's stated property `key` from its OTM attribute text (as
+    `exporter._text` writes it), checked against the format's type of that key; None when the
+    key is not a property or the text is no value of its type."""
+    adapter = _property_types().get(key)
+    if adapter is None:
+        return None
+    for candidate in _readings(text):
+        try:
+            return adapter.validate_python(candidate)
+        except ValidationError:
+            continue
+    return None
+
+
+def _readings(text: str) -> list[Any]:
+    """What the text may stand for, most specific first: JSON, a flag, a number, a list, a word."""
+    readings: list[Any] = []
+    if text[:1] in ("[", "{"):
+        with contextlib.suppress(ValueError):  # not JSON: one of the plainer readings
+            readings.append(json.loads(text))
+    flag = boolean(text)
+    if flag is not None:
+        readings.append(flag)
+    if text.isdigit():
+        readings.append(int(text))
+    readings += [[part for part in text.split(",") if part], text]
+    return readings
+
+
+@functools.cache
+def _property_types() -> dict[str, TypeAdapter[Any]]:
+    """A strict validator per stated property, from the format's own field types."""
+    strict = ConfigDict(strict=True)
+    adapters: dict[str, TypeAdapter[Any]] = {}
+    for key in STATED_PROPERTIES:
+        info = Component.model_fields[key]
+        kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        adapters[key] = TypeAdapter(kind, config=strict)
+    return adapters
