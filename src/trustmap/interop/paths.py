@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["UNRESOLVED", "PathError", "is_intrinsic", "literal", "parse_path", "references", "values_at"]
+__all__ = [
+    "UNRESOLVED",
+    "PathError",
+    "is_intrinsic",
+    "literal",
+    "literal_port",
+    "parse_path",
+    "references",
+    "values_at",
+]
 
 _SEGMENT = re.compile(r"([A-Za-z0-9_:@.-]+?)?(\[(\*|\d+|[A-Za-z0-9_]+=[^\]]*)\])?$")
 _SUB_NAME = re.compile(r"\$\{(?!!)([A-Za-z0-9_:]+)(?:\.[A-Za-z0-9_.]+)?\}")
@@ -107,6 +116,17 @@ def literal(value: Any, parameters: Mapping[str, Any]) -> Any:
     if is_intrinsic(value):
         return UNRESOLVED
     return value
+
+
+def literal_port(value: Any, parameters: Mapping[str, Any]) -> int | None:
+    """The static port number of `value`, or None when it has none (unresolved, not a number)."""
+    resolved = literal(value, parameters)
+    if isinstance(resolved, bool) or resolved is UNRESOLVED or resolved is None:
+        return None
+    try:
+        return int(resolved)
+    except (TypeError, ValueError):
+        return None
 
 
 def references(value: Any, names: Mapping[str, Any] | set[str] | frozenset[str]) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from trustmap.interop.network import Direction, Network, PeerKind, Rule, Subnet
-from trustmap.interop.paths import UNRESOLVED, literal, references
+from trustmap.interop.paths import UNRESOLVED, literal, literal_port, references
 from trustmap.interop.resources import Template, stable_key
 
 __all__ = ["read_network", "read_rules", "read_subnets", "zone_name"]
@@ -71,16 +71,6 @@ def read_subnets(template: Template) -> dict[str, Subnet]:
     return subnets
 
 
-def _port(value: Any, parameters: Mapping[str, Any]) -> int | None:
-    resolved = literal(value, parameters)
-    if isinstance(resolved, bool) or resolved is UNRESOLVED or resolved is None:
-        return None
-    try:
-        return int(resolved)
-    except (TypeError, ValueError):
-        return None
-
-
 def _rule(
     template: Template,
     group: str,
@@ -124,8 +114,8 @@ def _rule(
         peer_kind=peer_kind,
         peer=peer,
         ip_protocol=str(protocol).lower() if protocol is not UNRESOLVED else "unknown",
-        from_port=_port(entry.get("FromPort"), params),
-        to_port=_port(entry.get("ToPort"), params),
+        from_port=literal_port(entry.get("FromPort"), params),
+        to_port=literal_port(entry.get("ToPort"), params),
         description=description if isinstance(description, str) else None,
         origin=origin,
         origin_path=origin_path,

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from trustmap.interop.network import Direction, Network, PeerKind, Rule, Subnet
-from trustmap.interop.paths import UNRESOLVED, literal, references
+from trustmap.interop.paths import UNRESOLVED, literal, literal_port, references
 from trustmap.interop.resources import Template, stable_key
 
 __all__ = ["read_network"]
@@ -76,16 +76,6 @@ def _subnets(template: Template) -> dict[str, Subnet]:
     return found
 
 
-def _port(value: Any) -> int | None:
-    resolved = literal(value, {})
-    if isinstance(resolved, bool) or resolved is UNRESOLVED or resolved is None:
-        return None
-    try:
-        return int(resolved)
-    except (TypeError, ValueError):
-        return None
-
-
 def _items(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -120,8 +110,8 @@ def _rules(
             peer_kind=kind,
             peer=peer,
             ip_protocol=str(protocol).lower() if protocol is not UNRESOLVED else "unknown",
-            from_port=_port(block.get("from_port")),
-            to_port=_port(block.get("to_port")),
+            from_port=literal_port(block.get("from_port"), {}),
+            to_port=literal_port(block.get("to_port"), {}),
             description=description if isinstance(description, str) else None,
             origin=origin,
             origin_path=(),
