@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from trustmap.free_text import MAX_NAME_LENGTH, MAX_REASON_LENGTH, shorten
 
 __all__ = [
+    "ACCESS_CLASSES",
     "BOUNDARY_KINDS",
     "CLASSIFICATIONS",
     "DEFAULT_TRUST",
@@ -23,8 +24,11 @@ __all__ = [
     "ENCRYPTIONS_AT_REST",
     "FLOW_KINDS",
     "ID_PATTERN",
+    "INTERFACES",
+    "PRINCIPAL_KINDS",
     "PROTOCOLS",
     "STATED_PROPERTIES",
+    "TENANT_ISOLATIONS",
     "Boundary",
     "BoundaryKind",
     "Classification",
@@ -34,8 +38,15 @@ __all__ = [
     "Decision",
     "EncryptionAtRest",
     "Flow",
+    "Grant",
     "Model",
+    "Principal",
     "Protocol",
+    "RouteDomain",
+    "SecurityGroup",
+    "SecurityGroupRule",
+    "TrustConditions",
+    "TrustStatement",
     "is_id",
 ]
 
@@ -134,6 +145,40 @@ ComponentProperty = Literal[
 ]
 DecisionStatus = Literal["accepted", "mitigated", "false-positive", "in-progress"]
 
+#: format 1.2: what a principal is (docs/model-format.md, "Principals")
+PrincipalKind = Literal["role", "user", "group", "oidc-provider", "saml-provider", "account", "service"]
+PRINCIPAL_KINDS: tuple[str, ...] = PrincipalKind.__args__  # type: ignore[attr-defined]
+#: format 1.2: the classes of actions a grant allows
+Access = Literal["read", "write", "admin", "pass-role"]
+ACCESS_CLASSES: tuple[str, ...] = Access.__args__  # type: ignore[attr-defined]
+GrantVia = Literal["identity-policy", "resource-policy", "key-policy"]
+#: format 1.2: what a component exposes to callers it does not control
+Interface = Literal["web-ui", "api", "webhook", "url-fetch", "file-upload", "admin", "batch", "payment-page"]
+INTERFACES: tuple[str, ...] = Interface.__args__  # type: ignore[attr-defined]
+Tenancy = Literal["pooled", "siloed"]
+TenantIsolation = Literal[
+    "application", "database-policy", "scoped-credentials", "per-tenant-keys", "network"
+]
+TENANT_ISOLATIONS: tuple[str, ...] = TenantIsolation.__args__  # type: ignore[attr-defined]
+RuleProtocol = Literal["tcp", "udp", "icmp", "all"]
+#: a place: an AWS region, a country or a jurisdiction (checked against the catalog's regions)
+Place = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+#: a port (1..65535) or a range written "from-to" (checked in `trustmap.validate`)
+PortSpec = int | str
+
+
+def _as_list(value: Any) -> Any:
+    """A single id where a list of ids is allowed (`runs_as: app-role`, `to: bucket`)."""
+    return [value] if isinstance(value, str) else value
+
+
+def _as_ports(value: Any) -> Any:
+    """`ports: 443`, `ports: all` and `ports: "1024-65535"` as one-item lists."""
+    return [value] if isinstance(value, int | str) and not isinstance(value, bool) else value
+
+
+IdList = Annotated[list[Id], BeforeValidator(_as_list)]
+
 
 def is_id(text: str) -> bool:
     """True when `text` is a valid id of a boundary, data asset, component or flow."""
@@ -150,6 +195,8 @@ class DataAsset(_Entry):
     classification: Classification = "internal"
     regulations: list[Name] = Field(default_factory=list)  # labels, repeated like names
     description: Text | None = None
+    #: format 1.2: where the data may be stored and sent (None: anywhere)
+    residency: Annotated[list[Place], Field(min_length=1)] | None = None
 
 
 class Boundary(_Entry):
@@ -159,6 +206,9 @@ class Boundary(_Entry):
     trust: Annotated[int, Field(ge=0, le=100)] | None = None
     public: bool = False
     description: Text | None = None
+    #: format 1.2: where the boundary is, and the address ranges of the network it is
+    region: Place | None = None
+    cidrs: list[str] = Field(default_factory=list)
 
     def rating(self) -> int:
         """The trust rating: explicit, or the default of the kind."""
@@ -188,11 +238,22 @@ class Component(_Entry):
     replicas: Annotated[int, Field(ge=1, le=100_000)] | None = None
     #: format 1.1: passes on the data it receives (true), some of it (data ids) or none (false)
     forwards: bool | list[Id] | None = None
+    #: format 1.2: identities, network attachment, what it exposes, tenancy and place
+    runs_as: IdList = Field(default_factory=list)
+    security_groups: list[Id] = Field(default_factory=list)
+    interfaces: list[Interface] | None = None
+    tenancy: Tenancy | None = None
+    tenant_isolation: Annotated[list[TenantIsolation], Field(min_length=1)] | None = None
+    region: Place | None = None
 
 
 #: keys of a component that name, place or describe it, or list its controls: every other key
 #: states a property of it (`STATED_PROPERTIES`)
-_NOT_PROPERTIES = frozenset({"service", "name", "boundary", "description", "stores", "controls", "tags"})
+#: (format 1.2: `runs_as` and `security_groups` name principals and security groups, objects of
+#: their own that an OTM document has no place for)
+_NOT_PROPERTIES = frozenset(
+    {"service", "name", "boundary", "description", "stores", "controls", "tags", "runs_as", "security_groups"}
+)
 #: the keys that state a property of a component, in the order of the format: what an OTM
 #: export records as stated and `import otm` writes back
 STATED_PROPERTIES: tuple[str, ...] = tuple(
@@ -225,6 +286,93 @@ class Flow(_Entry):
         return self.encrypted if self.encrypted is not None else self.protocol in ENCRYPTED_PROTOCOLS
 
 
+class TrustConditions(_Entry):
+    """Format 1.2: the IAM conditions a trust statement or grant requires; a key not written is
+    a condition it does not have."""
+
+    external_id: bool | None = None
+    oidc_subject: Text | None = None
+    oidc_audience: Text | None = None
+    source_arn: bool | Text | None = None
+    source_account: bool | Text | None = None
+    organization: bool | None = None
+    mfa: bool | None = None
+
+
+class TrustStatement(_Entry):
+    """Format 1.2: one principal that may assume a role."""
+
+    principal: Id
+    #: None: the model does not say which conditions the statement has
+    conditions: TrustConditions | None = None
+    description: Text | None = None
+
+
+class Principal(_Entry):
+    """Format 1.2: an identity that AWS authorises."""
+
+    kind: PrincipalKind
+    name: Name | None = None
+    description: Text | None = None
+    boundary: Id | None = None
+    identifier: Text | None = None
+    #: roles: the trust policy (None: not said)
+    trust: list[TrustStatement] | None = None
+    #: groups: their users
+    members: list[Id] = Field(default_factory=list)
+    #: users: long-lived access keys
+    access_keys: bool | None = None
+    #: identities people use: elevated on request for a limited time, or standing
+    just_in_time: bool | None = None
+    controls: list[str] = Field(default_factory=list)
+
+
+class Grant(_Entry):
+    """Format 1.2: a principal may act on components, data, principals or its whole account."""
+
+    principal: Id
+    access: Access
+    to: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1)]], BeforeValidator(_as_list), Field(min_length=1)
+    ]
+    data: list[Id] = Field(default_factory=list)
+    via: GrantVia = "identity-policy"
+    conditions: TrustConditions | None = None
+    description: Text | None = None
+
+
+class SecurityGroupRule(_Entry):
+    """Format 1.2: one ingress or egress rule; exactly one peer (checked in validation)."""
+
+    cidr: Text | None = None
+    security_group: Id | None = None
+    prefix_list: Text | None = None
+    #: ports and "from-to" ranges, or `all` (checked in `trustmap.validate`)
+    ports: Annotated[list[PortSpec], BeforeValidator(_as_ports), Field(min_length=1)]
+    protocol: RuleProtocol = "tcp"
+    description: Text | None = None
+
+
+class SecurityGroup(_Entry):
+    """Format 1.2: a security group; `None` rules: the model does not say."""
+
+    name: Name | None = None
+    description: Text | None = None
+    boundary: Id | None = None
+    ingress: list[SecurityGroupRule] | None = None
+    egress: list[SecurityGroupRule] | None = None
+
+
+class RouteDomain(_Entry):
+    """Format 1.2: networks that can reach each other through one route table."""
+
+    name: Name | None = None
+    description: Text | None = None
+    via: Id | None = None
+    members: Annotated[list[Id], Field(min_length=2)]
+    inspected_by: Id | None = None
+
+
 class Decision(_Entry):
     finding: Pattern
     status: DecisionStatus
@@ -246,3 +394,8 @@ class Model(_Entry):
     flows: list[Flow] = Field(default_factory=list)
     controls: list[str] = Field(default_factory=list)
     accepted: list[Decision] = Field(default_factory=list)
+    #: format 1.2
+    principals: dict[Id, Principal] = Field(default_factory=dict)
+    grants: list[Grant] = Field(default_factory=list)
+    security_groups: dict[Id, SecurityGroup] = Field(default_factory=dict)
+    route_domains: dict[Id, RouteDomain] = Field(default_factory=dict)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
+from trustmap.addresses import parse_cidr, parse_ports
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
 from trustmap.gc_pause import paused_gc
@@ -23,10 +24,15 @@ from trustmap.model import (
     DataAsset,
     Decision,
     Flow,
+    Grant,
     Model,
     Name,
+    Principal,
+    RouteDomain,
+    SecurityGroup,
     is_id,
 )
+from trustmap.peers import rule_admits
 from trustmap.schema_errors import diagnostics_from_validation_error, not_text_key
 from trustmap.source import Document, Limits, Path, key_segment, load_yaml
 
@@ -64,8 +70,11 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "data": DataAsset,
     "boundaries": Boundary,
     "components": Component,
+    "principals": Principal,
+    "security_groups": SecurityGroup,
+    "route_domains": RouteDomain,
 }
-_LISTS: dict[str, type[BaseModel]] = {"flows": Flow, "accepted": Decision}
+_LISTS: dict[str, type[BaseModel]] = {"flows": Flow, "accepted": Decision, "grants": Grant}
 
 
 def load_model(
@@ -93,6 +102,9 @@ def _load_model(
         declared = {key: _declared_ids(document.data.get(key)) for key in _SECTIONS}
         problems.extend(_check_references(model, document, catalog, declared))
         problems.extend(_check_groups_and_routes(model, document))
+        problems.extend(_check_identities(model, document, catalog, declared))
+        problems.extend(_check_network(model, document, declared))
+        problems.extend(_check_places(model, document, catalog))
         problems.extend(_check_warnings(model, document, catalog, today))
     if has_errors(problems) or model is None:
         return None, _sorted(problems)
@@ -417,7 +429,7 @@ def _check_control(control: str, catalog: Catalog, document: Document, path: Pat
 
 def _check_shared_ids(model: Model, document: Document) -> Iterator[Diagnostic]:
     owners: dict[str, str] = {}
-    for section in ("data", "boundaries", "components"):
+    for section in ("data", "boundaries", "components", "principals", "security_groups", "route_domains"):
         entries: Mapping[str, object] = getattr(model, section)
         for entry_id in entries:
             if entry_id in owners:
@@ -523,6 +535,7 @@ def _check_warnings(
     yield from _public_non_subnets(model, document)
     yield from _deprecated_services(model, document, catalog)
     yield from _unused_data(model, document)
+    yield from _flows_no_rule_admits(model, document)
 
 
 def _unknown_regulations(model: Model, document: Document) -> Iterator[Diagnostic]:
@@ -591,4 +604,326 @@ def _unused_data(model: Model, document: Document) -> Iterator[Diagnostic]:
             f"data '{data_id}' is neither stored by a component nor carried by a flow",
             document.path,
             document.source_map.key(("data", data_id)),
+        )
+
+
+# -- format 1.2: identities, networks, places ---------------------------------------------
+
+#: principal kinds a component can run as, and that a trust statement can name
+_RUNNABLE = frozenset({"role", "user"})
+_TRUSTABLE = frozenset({"role", "user", "account", "oidc-provider", "saml-provider", "service"})
+
+
+def _unknown_principal(name: str, what: str, model: Model, document: Document, path: Path) -> Diagnostic:
+    return Diagnostic(
+        "E220",
+        f"{what} unknown principal '{name}'{did_you_mean(name, model.principals)}",
+        document.path,
+        document.source_map.value(path),
+    )
+
+
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
+def _item_path(document: Document, path: Path, index: int) -> Path:
+    """Where the `index`th id of a key that takes one id or a list of them is written."""
+    value: Any = document.data
+    for step in path:
+        if isinstance(value, dict):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
+            value = None
+    return path if isinstance(value, str) else (*path, index)
+
+
+def _misfit(message: str, document: Document, path: Path) -> Diagnostic:
+    return Diagnostic("E224", message, document.path, document.source_map.value(path))
+
+
+def _check_identities(
+    model: Model, document: Document, catalog: Catalog, declared: dict[str, set[str]]
+) -> Iterator[Diagnostic]:
+    """E220, E224, E225, E202, E203, E205: principals, their trust and grants fit together."""
+    principals = model.principals
+    for principal_id, principal in principals.items():
+        base: Path = ("principals", principal_id)
+        if principal.boundary is not None and principal.boundary not in declared["boundaries"]:
+            yield Diagnostic(
+                "E202",
+                f"principal '{principal_id}' is in unknown boundary '{principal.boundary}'"
+                f"{did_you_mean(principal.boundary, declared['boundaries'])}",
+                document.path,
+                document.source_map.value((*base, "boundary")),
+            )
+        for index, control in enumerate(principal.controls):
+            yield from _check_control(control, catalog, document, (*base, "controls", index))
+        if principal.trust is not None and principal.kind != "role":
+            yield _misfit(
+                f"'trust' is a role's trust policy; principal '{principal_id}' is {_a(principal.kind)}",
+                document,
+                (*base, "trust"),
+            )
+        for index, statement in enumerate(principal.trust or ()):
+            where: Path = (*base, "trust", index, "principal")
+            other = principals.get(statement.principal)
+            if other is None:
+                yield _unknown_principal(
+                    statement.principal, f"the trust of '{principal_id}' names", model, document, where
+                )
+            elif other.kind not in _TRUSTABLE:
+                yield _misfit(
+                    f"a trust policy cannot name the {other.kind} '{statement.principal}'"
+                    " (name its users, or the role they use)",
+                    document,
+                    where,
+                )
+        if principal.members and principal.kind != "group":
+            yield _misfit(
+                f"'members' belong to a group; principal '{principal_id}' is {_a(principal.kind)}",
+                document,
+                (*base, "members"),
+            )
+        for index, member in enumerate(principal.members):
+            where = (*base, "members", index)
+            found = principals.get(member)
+            if found is None:
+                yield _unknown_principal(member, f"group '{principal_id}' lists", model, document, where)
+            elif found.kind != "user":
+                yield _misfit(f"a group's members are users; '{member}' is {_a(found.kind)}", document, where)
+        if principal.access_keys is not None and principal.kind != "user":
+            yield _misfit(
+                f"'access_keys' belong to an IAM user; principal '{principal_id}' is {_a(principal.kind)}",
+                document,
+                (*base, "access_keys"),
+            )
+    for component_id, component in model.components.items():
+        for index, name in enumerate(component.runs_as):
+            where = _item_path(document, ("components", component_id, "runs_as"), index)
+            found = principals.get(name)
+            if found is None:
+                yield _unknown_principal(name, f"component '{component_id}' runs as", model, document, where)
+            elif found.kind not in _RUNNABLE:
+                yield _misfit(
+                    f"a component runs as a role or a user; '{name}' is {_a(found.kind)}", document, where
+                )
+    yield from _check_grants(model, document, declared)
+
+
+def _check_grants(model: Model, document: Document, declared: dict[str, set[str]]) -> Iterator[Diagnostic]:
+    raw = document.data.get("grants")
+    for index, grant in _listed(model.grants, raw):
+        base: Path = ("grants", index)
+        holder = model.principals.get(grant.principal)
+        if holder is None:
+            yield _unknown_principal(grant.principal, "a grant names", model, document, (*base, "principal"))
+        known = declared["components"] | declared["data"] | set(model.principals)
+        for position, target in enumerate(grant.to):
+            where: Path = _item_path(document, (*base, "to"), position)
+            if target == "*":
+                continue
+            if target not in known:
+                yield Diagnostic(
+                    "E225",
+                    f"grant of '{grant.principal}' is to '{printable(target)}', which is no component,"
+                    f" data or principal{did_you_mean(target, known)}",
+                    document.path,
+                    document.source_map.value(where),
+                )
+            elif grant.access == "pass-role" and (
+                target not in model.principals or model.principals[target].kind != "role"
+            ):
+                yield _misfit(f"'pass-role' passes a role; '{target}' is not one", document, where)
+        for position, data_id in enumerate(grant.data):
+            where = (*base, "data", position)
+            if data_id not in declared["data"]:
+                yield Diagnostic(
+                    "E203",
+                    f"grant of '{grant.principal}' names unknown data '{data_id}'"
+                    f"{did_you_mean(data_id, declared['data'])}",
+                    document.path,
+                    document.source_map.value(where),
+                )
+                continue
+            stores = [t for t in grant.to if t in model.components and data_id in model.components[t].stores]
+            if not stores:
+                yield Diagnostic(
+                    "E225",
+                    f"grant of '{grant.principal}' narrows to data '{data_id}', which no component"
+                    " it names stores",
+                    document.path,
+                    document.source_map.value(where),
+                )
+
+
+def _listed(entries: tuple[Grant, ...] | list[Grant], raw: Any) -> list[tuple[int, Grant]]:
+    """Valid list entries with their index in the YAML list (invalid ones were dropped)."""
+    if not isinstance(raw, list):
+        return []
+    found: list[tuple[int, Grant]] = []
+    position = 0
+    for entry in entries:
+        while position < len(raw):
+            candidate = raw[position]
+            position += 1
+            if isinstance(candidate, dict) and candidate.get("principal") == entry.principal:
+                found.append((position - 1, entry))
+                break
+    return found
+
+
+def _check_network(model: Model, document: Document, declared: dict[str, set[str]]) -> Iterator[Diagnostic]:
+    """E221, E222, E226, E227, E201, E202: security groups, their rules and route domains."""
+    at, where = document.source_map, document.path
+    groups = declared["security_groups"]
+    for boundary_id, boundary in model.boundaries.items():
+        for index, cidr in enumerate(boundary.cidrs):
+            if parse_cidr(cidr) is None:
+                yield _bad_cidr(cidr, document, ("boundaries", boundary_id, "cidrs", index))
+    for component_id, component in model.components.items():
+        for index, group in enumerate(component.security_groups):
+            if group not in groups:
+                yield Diagnostic(
+                    "E221",
+                    f"component '{component_id}' has unknown security group '{group}'"
+                    f"{did_you_mean(group, groups)}",
+                    where,
+                    at.value(("components", component_id, "security_groups", index)),
+                )
+    for group_id, group_entry in model.security_groups.items():
+        base: Path = ("security_groups", group_id)
+        if group_entry.boundary is not None and group_entry.boundary not in declared["boundaries"]:
+            yield Diagnostic(
+                "E202",
+                f"security group '{group_id}' is in unknown boundary '{group_entry.boundary}'"
+                f"{did_you_mean(group_entry.boundary, declared['boundaries'])}",
+                where,
+                at.value((*base, "boundary")),
+            )
+        for direction in ("ingress", "egress"):
+            for index, rule in enumerate(getattr(group_entry, direction) or ()):
+                path: Path = (*base, direction, index)
+                peers = [k for k in ("cidr", "security_group", "prefix_list") if getattr(rule, k) is not None]
+                if len(peers) != 1:
+                    named = ", ".join(f"'{p}'" for p in peers) if peers else "none"
+                    yield Diagnostic(
+                        "E227",
+                        f"{_a(direction)} rule of '{group_id}' must name exactly one peer ('cidr',"
+                        f" 'security_group' or 'prefix_list'); it names {named}",
+                        where,
+                        at.value(path),
+                    )
+                if rule.cidr is not None and parse_cidr(rule.cidr) is None:
+                    yield _bad_cidr(rule.cidr, document, (*path, "cidr"))
+                if rule.security_group is not None and rule.security_group not in groups:
+                    yield Diagnostic(
+                        "E221",
+                        f"{_a(direction)} rule of '{group_id}' names unknown security group"
+                        f" '{rule.security_group}'{did_you_mean(rule.security_group, groups)}",
+                        where,
+                        at.value((*path, "security_group")),
+                    )
+                if parse_ports(rule.ports) is None:
+                    yield Diagnostic(
+                        "E222",
+                        f"{_a(direction)} rule of '{group_id}' has ports that do not parse: write"
+                        " 'all', or a list of ports (1 to 65535) and \"from-to\" ranges",
+                        where,
+                        at.value((*path, "ports")),
+                    )
+    for domain_id, domain in model.route_domains.items():
+        base = ("route_domains", domain_id)
+        for key in ("via", "inspected_by"):
+            value = getattr(domain, key)
+            if value is not None and value not in declared["components"]:
+                yield Diagnostic(
+                    "E201",
+                    f"route domain '{domain_id}' names unknown component '{value}' in '{key}'"
+                    f"{did_you_mean(value, declared['components'])}",
+                    where,
+                    at.value((*base, key)),
+                )
+        for index, member in enumerate(domain.members):
+            if member not in declared["boundaries"]:
+                yield Diagnostic(
+                    "E202",
+                    f"route domain '{domain_id}' joins unknown boundary '{member}'"
+                    f"{did_you_mean(member, declared['boundaries'])}",
+                    where,
+                    at.value((*base, "members", index)),
+                )
+        if len(set(domain.members)) < 2:
+            yield Diagnostic(
+                "E226",
+                f"route domain '{domain_id}' joins fewer than two different networks",
+                where,
+                at.value((*base, "members")),
+            )
+
+
+def _bad_cidr(text: str, document: Document, path: Path) -> Diagnostic:
+    return Diagnostic(
+        "E222",
+        f"'{printable(text)}' is not a CIDR range (write an address and a prefix length, such as"
+        " 10.20.0.0/16, with no host bits set)",
+        document.path,
+        document.source_map.value(path),
+    )
+
+
+def _check_places(model: Model, document: Document, catalog: Catalog) -> Iterator[Diagnostic]:
+    """E223: every `region` and `residency` names a place the catalog knows."""
+    known = catalog.places.known()
+
+    def check(place: str, path: Path) -> Iterator[Diagnostic]:
+        if place not in known:
+            yield Diagnostic(
+                "E223",
+                f"unknown place '{printable(place)}'{did_you_mean(place, known)}: write an AWS region"
+                " (eu-west-1), a country code (de) or eu / eea",
+                document.path,
+                document.source_map.value(path),
+            )
+
+    for data_id, asset in model.data.items():
+        for index, place in enumerate(asset.residency or ()):
+            yield from check(place, ("data", data_id, "residency", index))
+    for boundary_id, boundary in model.boundaries.items():
+        if boundary.region is not None:
+            yield from check(boundary.region, ("boundaries", boundary_id, "region"))
+    for component_id, component in model.components.items():
+        if component.region is not None:
+            yield from check(component.region, ("components", component_id, "region"))
+
+
+def _flows_no_rule_admits(model: Model, document: Document) -> Iterator[Diagnostic]:
+    """W310: a flow into a component whose security groups state their ingress, and none admits
+    the flow's source on its port (route flows and AWS API calls do not pass security groups)."""
+    for index, flow in enumerate(model.flows):
+        target = model.components.get(flow.target)
+        if target is None or flow.source not in model.components or not target.security_groups:
+            continue
+        if flow.kind == "route" or flow.protocol == "aws-api":
+            continue
+        groups = [model.security_groups.get(g) for g in target.security_groups]
+        if any(g is None or g.ingress is None for g in groups):
+            continue  # unknown group (an error already) or ingress not said
+        verdicts = [
+            rule_admits(rule, model, flow.source, flow.port)
+            for g in groups
+            if g is not None
+            for rule in g.ingress or ()
+        ]
+        if None in verdicts or True in verdicts:
+            continue
+        port = f" on port {flow.port}" if flow.port is not None else ""
+        yield Diagnostic(
+            "W310",
+            f"no ingress rule of the security groups of '{flow.target}' admits flow '{flow.flow_id}'"
+            f" from '{flow.source}'{port}: the flow cannot happen, or a rule is missing",
+            document.path,
+            document.source_map.value(("flows", index)),
         )

@@ -36,4 +36,5 @@ def test_every_error_code_of_the_format_has_a_case() -> None:
     codes = {p.stem.split("-")[0] for p in _cases()}
     required = {f"E00{i}" for i in range(1, 9)} | {f"E10{i}" for i in range(1, 9)}
     required |= {f"E20{i}" for i in range(1, 10)} | {"E210", "E212", "W301", "W302", "W303", "W304", "W305"}
+    required |= {f"E22{i}" for i in range(8)} | {"W310"}  # format 1.2
     assert required <= codes

@@ -18,6 +18,8 @@ from trustmap.catalog.schema import (
     ControlFile,
     LayerEntry,
     LayerFile,
+    PlaceFile,
+    Places,
     Service,
     ServiceFile,
     ServiceModelEntry,
@@ -73,6 +75,8 @@ class Catalog:
     controls: Mapping[str, Control]
     threats: Mapping[str, Threat]
     origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict)
+    #: AWS regions, countries and jurisdictions, for `region` and `residency` (format 1.2)
+    places: Places = field(default_factory=Places)
     service_aliases: Mapping[str, str] = field(default_factory=dict)
     control_aliases: Mapping[str, str] = field(default_factory=dict)
     #: a threat's code and old ids (aliases) -> its id
@@ -201,6 +205,7 @@ class _Merged:
     services: dict[str, Service] = field(default_factory=dict)
     controls: dict[str, Control] = field(default_factory=dict)
     threats: dict[str, Threat] = field(default_factory=dict)
+    places: Places = field(default_factory=Places)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     documents: dict[tuple[str, str], tuple[Document, DataPath]] = field(default_factory=dict)
 
@@ -214,6 +219,15 @@ class _Merged:
         for file in _files(directory, "severity"):
             if (got_s := reader.read(file, _shown(file, directory, label), SeverityFile)) is not None:
                 self.severity = got_s[0].severity
+        for file in _files(directory, "places"):
+            if (got_p := reader.read(file, _shown(file, directory, label), PlaceFile)) is not None:
+                new = got_p[0].places
+                self.places = Places(
+                    as_of=new.as_of or self.places.as_of,
+                    regions={**self.places.regions, **new.regions},
+                    jurisdictions={**self.places.jurisdictions, **new.jurisdictions},
+                    countries=sorted({*self.places.countries, *new.countries}),
+                )
         for file in _files(directory, "services"):
             if (got_v := reader.read(file, _shown(file, directory, label), ServiceFile)) is not None:
                 for key, service in got_v[0].services.items():
@@ -382,6 +396,7 @@ class _Merged:
             controls=dict(sorted(self.controls.items())),
             threats=threats,
             origins=self.origins,
+            places=self.places,
             service_aliases=service_aliases,
             control_aliases=control_aliases,
             threat_aliases=threat_aliases,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -23,6 +24,8 @@ __all__ = [
     "ControlFile",
     "LayerEntry",
     "LayerFile",
+    "PlaceFile",
+    "Places",
     "Service",
     "ServiceFile",
     "SeverityFile",
@@ -450,3 +453,64 @@ class Threat(_Entry):
 
 class ThreatFile(_Entry):
     threats: list[Threat]
+
+
+class RegionEntry(_Entry):
+    name: str
+    country: str
+
+
+class Jurisdiction(_Entry):
+    name: str
+    countries: list[str]
+
+
+class Places(_Entry):
+    """Where things can be (docs/model-format.md, "Residency and regions"): AWS regions with
+    their countries, country codes, and jurisdictions that group countries."""
+
+    as_of: dt.date | None = None
+    regions: dict[str, RegionEntry] = Field(default_factory=dict)
+    jurisdictions: dict[str, Jurisdiction] = Field(default_factory=dict)
+    countries: list[str] = Field(default_factory=list)
+
+    def known(self) -> frozenset[str]:
+        """Every place a model may name."""
+        return frozenset(self.regions) | frozenset(self.jurisdictions) | frozenset(self.countries)
+
+    def countries_of(self, place: str) -> frozenset[str]:
+        """The countries a place covers: one for a region or country, several for a jurisdiction."""
+        if place in self.regions:
+            return frozenset({self.regions[place].country})
+        if place in self.jurisdictions:
+            return frozenset(self.jurisdictions[place].countries)
+        return frozenset({place}) if place in self.countries else frozenset()
+
+    def within(self, place: str, allowed: Iterable[str]) -> bool | None:
+        """Whether `place` lies inside one of the `allowed` places: True, False when it is
+        outside all of them, None when it overlaps one without lying inside it (a country
+        against an allowed region of that country)."""
+        allowed = list(allowed)
+        if place in allowed:
+            return True
+        mine = self.countries_of(place)
+        if not mine:
+            return None
+        overlap = False
+        for other in allowed:
+            if other in self.regions and place not in self.regions:
+                # a region is narrower than its country: `de` is not inside `eu-central-1`
+                if mine & self.countries_of(other):
+                    overlap = True
+                continue
+            if other in self.regions:
+                continue  # another region (`place` is a region, and not this one)
+            theirs = self.countries_of(other)
+            if mine <= theirs:
+                return True
+            overlap = overlap or bool(mine & theirs)
+        return None if overlap else False
+
+
+class PlaceFile(_Entry):
+    places: Places
