@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import networkx as nx
 
+from trustmap import interfaces as exposed
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Span
 from trustmap.gc_pause import paused_gc
+from trustmap.identities import Identities, build_identities
 from trustmap.lineage import ALL_DATA, Hop, forwarded_data
 from trustmap.model import CLASSIFICATIONS, Component, ComponentProperty, Model
 from trustmap.validate import LoadedModel
@@ -64,6 +66,9 @@ class BoundaryInfo:
     path: tuple[str, ...]  # from the outermost boundary down to this one
     description: str | None
     span: Span | None
+    #: format 1.2: where it is (as written), and the address ranges of its network
+    region: str | None = None
+    cidrs: tuple[str, ...] = ()
 
 
 # How outputs treat a field of a record (its `dataclasses.field` metadata). An unmarked field
@@ -100,10 +105,22 @@ class ComponentInfo:
     replicas: int | None  # format 1.1: members of the group
     #: passes on the data it receives: True (all), False, or the data ids it passes on
     forwards: bool | tuple[str, ...]
+    #: format 1.2: principals it runs as, security groups attached, `interfaces` as written,
+    #: tenancy and its isolation, and `region` as written
+    runs_as: tuple[str, ...]
+    security_groups: tuple[str, ...]
+    interfaces: tuple[str, ...] | None
+    tenancy: str | None
+    tenant_isolation: tuple[str, ...] | None
+    region: str | None
     #: the data it stores, processes or transmits: stored, and carried by its flows either way
     handles: tuple[str, ...] = field(metadata=_RESTATED)
     handles_classification: str | None = field(metadata=_RESTATED)
     handles_regulations: tuple[str, ...] = field(metadata=_RESTATED)
+    #: what it exposes: `interfaces` as written, or inferred from its callers (format 1.2)
+    exposes: tuple[str, ...] = field(metadata=_RESTATED)
+    #: where it is: its `region`, its boundaries', or the model's for a regional AWS service
+    place: str | None = field(metadata=_RESTATED)
     service_name: str = field(metadata=_RESTATED)
     service_model: str = field(metadata=_RESTATED)
     service_kind: str = field(metadata=_RESTATED)
@@ -113,6 +130,10 @@ class ComponentInfo:
     icon: str = field(metadata=_INTERNAL)
     boundary_kinds: tuple[str, ...] = field(metadata=_INTERNAL)  # of every enclosing boundary
     in_public_subnet: bool = field(metadata=_INTERNAL)  # some enclosing boundary is one
+    #: where the requests that reach it start, through forwarding components (format 1.2)
+    callers: tuple[str, ...] = field(metadata=_INTERNAL)
+    #: the service runs the customer's own code
+    runs_code: bool = field(metadata=_INTERNAL)
     span: Span | None = field(metadata=_INTERNAL)
     #: the properties the model states: written, or given by the catalog as AWS's own default
     stated: frozenset[str] = field(metadata=_INTERNAL)
@@ -202,6 +223,14 @@ class ModelGraph:
     model_controls: tuple[str, ...] = ()
     #: where each entry of the model's `accepted` list is, by index
     decision_spans: dict[int, Span] = field(default_factory=dict)
+    #: format 1.2: principals, grants and the permission graph
+    identities: Identities | None = None
+
+    @property
+    def permissions(self) -> Identities:
+        """The permission graph (built with every graph; empty for a model without principals)."""
+        assert self.identities is not None
+        return self.identities
 
     def components(self) -> tuple[ComponentInfo, ...]:
         """Components in id order."""
@@ -259,6 +288,8 @@ def _boundary_infos(loaded: LoadedModel) -> dict[str, BoundaryInfo]:
             path=paths[boundary_id],
             description=boundary.description,
             span=at.key(("boundaries", boundary_id)),
+            region=boundary.region,
+            cidrs=tuple(boundary.cidrs),
         )
     return infos
 
@@ -336,6 +367,13 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         )
         topology.add_edge(flow.source, flow.target, key=flow.flow_id)
     components = _with_handled_data(components, flows, model)
+    components = _with_interfaces(components, flows, model)
+    identities = build_identities(
+        model,
+        lambda path: at.key(path) if isinstance(path[-1], str) else at.value(path),
+        frozenset(s for s, entry in catalog.services.items() if entry.runs_code),
+        {cid: c.service for cid, c in components.items()},
+    )
     decision_spans = {
         index: span
         for index in range(len(model.accepted))
@@ -351,7 +389,37 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         lines=loaded.document.lines,
         model_controls=tuple(sorted({catalog.canonical_control(c) or c for c in model.controls})),
         decision_spans=decision_spans,
+        identities=identities,
     )
+
+
+def _with_interfaces(
+    components: dict[str, ComponentInfo], flows: list[FlowInfo], model: Model
+) -> dict[str, ComponentInfo]:
+    """Each component with its callers and what it exposes (format 1.2, "Interfaces")."""
+    nodes = {
+        cid: exposed.Node(
+            cid, c.service, c.service_kind, bool(c.forwards), c.runs_code, c.trust, c.interfaces
+        )
+        for cid, c in components.items()
+    }
+    into: dict[str, list[exposed.Hop]] = {}
+    for flow in flows:
+        # an AWS API call into a workload that is not a function is a control-plane call
+        # (a deployment, a scaling action), not a request its code serves
+        control_plane = flow.protocol == "aws-api" and components[flow.target].service != "lambda"
+        if flow.kind == "data" and not control_plane:
+            hop = exposed.Hop(flow.source, flow.target, flow.protocol, frozenset(flow.regulations))
+            into.setdefault(flow.target, []).append(hop)
+    found = {}
+    for cid, component in components.items():
+        callers = exposed.callers(cid, nodes, into)
+        found[cid] = replace(
+            component,
+            callers=tuple(sorted({c.origin for c in callers})),
+            exposes=exposed.infer(nodes[cid], callers, nodes),
+        )
+    return found
 
 
 def _with_handled_data(
@@ -447,6 +515,14 @@ def _component_info(
         zones=tuple(component.zones or ()),
         replicas=component.replicas,
         forwards=tuple(sorted(set(forwards))) if isinstance(forwards, list) else forwards,
+        runs_as=tuple(component.runs_as),
+        security_groups=tuple(component.security_groups),
+        interfaces=None if component.interfaces is None else tuple(component.interfaces),
+        tenancy=component.tenancy,
+        tenant_isolation=None if component.tenant_isolation is None else tuple(component.tenant_isolation),
+        region=component.region,
+        exposes=(),
+        place=_place(component, service.aws, service.placement, path, boundaries, model, catalog),
         handles=stores,
         handles_classification=None,
         handles_regulations=(),
@@ -459,9 +535,32 @@ def _component_info(
         icon=service.icon,
         boundary_kinds=tuple(sorted(kinds)),
         in_public_subnet=in_public_subnet,
+        callers=(),
+        runs_code=service.runs_code,
         span=loaded.document.source_map.key(("components", component_id)),
         stated=frozenset(stated),
     )
+
+
+def _place(
+    component: Component,
+    aws: bool,
+    placement: str | None,
+    path: tuple[str, ...],
+    boundaries: Mapping[str, BoundaryInfo],
+    model: Model,
+    catalog: Catalog,
+) -> str | None:
+    """Where a component is: its `region`, its innermost boundary's, or (for a regional AWS
+    service) the model's top-level `region` when that is an AWS region code."""
+    if component.region is not None:
+        return component.region
+    for boundary in reversed(path):
+        if boundaries[boundary].region is not None:
+            return boundaries[boundary].region
+    if aws and placement != "global" and model.region in catalog.places.regions:
+        return model.region
+    return None
 
 
 #: properties that are unknown unless the model writes them (or the catalog gives AWS's default)
