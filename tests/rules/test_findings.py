@@ -182,6 +182,10 @@ def test_every_finding_is_well_formed(corpus: dict[str, Analysis], catalog: Cata
                 assert f"'{subject}'" in finding.why, where
                 span = flows[subject].span
                 assert span is not None and finding.location.line == span.line
+            elif kind == "principal":
+                principal = analysis.graph.permissions.principals[subject]
+                assert f"'{subject}'" in finding.why, where
+                assert principal.span is not None and finding.location.line == principal.span.line
             else:
                 assert (kind, subject) == ("model", "model"), where
                 assert finding.why.startswith("The model"), where

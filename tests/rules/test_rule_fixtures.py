@@ -53,9 +53,10 @@ def read_annotations(text: str) -> Annotations:
 
 
 def subject_lines(analysis: Analysis) -> set[int]:
-    """Lines where a finding can be: line 1, component keys and flow list items."""
+    """Lines where a finding can be: line 1, component keys, flow list items and principal keys."""
     spans = [component.span for component in analysis.graph.components()]
     spans += [flow.span for flow in analysis.graph.flows()]
+    spans += [principal.span for principal in analysis.graph.permissions.principals.values()]
     return {1} | {span.line for span in spans if span is not None}
 
 

@@ -91,6 +91,33 @@ _PHRASES: dict[str, Any] = {
     "model_has_service": lambda v: f"the model has {_a(v)} {_list(v)} component",
     "model_regulation": lambda v: f"the model handles {_list(v)} data",
     "model_classification_at_least": lambda v: f"the model handles {v} data",
+    "interface": lambda v: f"exposes {_a(v)} {_list(v)} interface",
+    "untrusted_input": _flag(
+        "receives requests from a less trusted place", "receives no request from a less trusted place"
+    ),
+    "caller_trust_below": lambda v: f"receives requests from a place of trust below {v}",
+    "runs_code": _flag("runs the customer's code", "runs no code of the customer's"),
+    "tenancy": lambda v: f"has {_list(v)} tenancy",
+    "tenant_isolation": lambda v: f"isolates tenants by {_list(v)}",
+    "internet_ingress": lambda v: (
+        f"has a security group rule that admits the internet on port {_list(v)}"
+        if v
+        else "has a security group rule that admits the internet"
+    ),
+    "ingress_stated": _flag("states its security group ingress", "does not state its security group ingress"),
+    "ingress_wider_than_flows": _flag("admits more than its flows need", "admits only what its flows need"),
+    "runs_with_access_keys": _flag(
+        "runs as an IAM user with long-lived access keys", "runs only as roles or users without access keys"
+    ),
+    "egress_reaches_internal": _flag(
+        "has security group egress to internal addresses",
+        "has no security group egress to internal addresses",
+    ),
+    "place_outside": lambda v: f"is in a place outside {_list(v)}",
+    "in_program_scope": _flag(
+        "is on AWS's in-scope list of every program of the data it handles",
+        "is not on AWS's in-scope list of a program of the data it handles",
+    ),
 }
 
 

@@ -9,7 +9,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from trustmap.findings import Severity
-from trustmap.model import BoundaryKind, Classification, ComponentProperty, EncryptionAtRest, Protocol
+from trustmap.model import (
+    BoundaryKind,
+    Classification,
+    ComponentProperty,
+    EncryptionAtRest,
+    Interface,
+    Protocol,
+    Tenancy,
+    TenantIsolation,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -106,7 +115,7 @@ StrideName = Literal[
 ]
 STRIDE: tuple[str, ...] = StrideName.__args__  # type: ignore[attr-defined]
 
-Scope = Literal["component", "flow", "model"]
+Scope = Literal["component", "flow", "model", "principal"]
 ServiceKind = Literal[
     "compute",
     "datastore",
@@ -187,6 +196,34 @@ class Condition(_Entry):
     model_has_service: list[str] | None = None
     model_regulation: list[str] | None = None
     model_classification_at_least: Classification | None = None
+    #: format 1.2: what a component exposes (`interfaces`, written or inferred)
+    interface: list[Interface] | None = None
+    #: requests reach the component from a less trusted place (through forwarding components)
+    untrusted_input: bool | None = None
+    #: the component's service runs the customer's own code
+    runs_code: bool | None = None
+    #: requests reach the component from a place of trust below this (the internet: 30)
+    caller_trust_below: Annotated[int, Field(ge=0, le=101)] | None = None
+    #: the component states this tenancy, or lists one of these isolation mechanisms
+    tenancy: list[Tenancy] | None = None
+    tenant_isolation: list[TenantIsolation] | None = None
+    #: the component's stated security groups admit the internet (0.0.0.0/0, ::/0) on one of
+    #: these ports (an empty list: on any port)
+    internet_ingress: list[int] | None = None
+    #: every security group of the component states its ingress
+    ingress_stated: bool | None = None
+    #: some stated ingress rule is needed by no flow into the component
+    ingress_wider_than_flows: bool | None = None
+    #: the component's service is on AWS's in-scope list of every program of the data it handles
+    in_program_scope: bool | None = None
+    #: the component runs as an IAM user with long-lived access keys (false: only as roles or
+    #: users without keys)
+    runs_with_access_keys: bool | None = None
+    #: every security group of the component states its egress, and one admits private address
+    #: space (or 0.0.0.0/0, which includes it): its code can reach internal addresses
+    egress_reaches_internal: bool | None = None
+    #: the component's place is known and lies outside all of these places
+    place_outside: list[str] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Condition:
@@ -328,6 +365,10 @@ class Service(_Entry):
     aliases: list[str] = Field(default_factory=list)
     aws_ids: list[str] = Field(default_factory=list)
     description: str | None = None
+    #: runs the customer's own code (application threats apply to what it exposes)
+    runs_code: bool = False
+    #: compliance programs whose AWS in-scope service list names it (see `programs.yaml`)
+    programs: list[Literal["pci-dss", "hipaa"]] = Field(default_factory=list)
 
     def default_multi_az(self) -> bool:
         """Multi-AZ unless a component says otherwise: the catalog's default for the service,
@@ -385,6 +426,9 @@ class Control(_Entry):
     aws_ids: AwsIds = AwsIds()
     aliases: list[str] = Field(default_factory=list)
     caveats: list[Caveat] = Field(default_factory=list)
+    #: the expected configuration the engine works out from the model and adds to the
+    #: checklist row (format 1.2: the ingress a component's flows need)
+    expected: Literal["ingress-from-flows"] | None = None
 
 
 class ControlFile(_Entry):
@@ -414,7 +458,7 @@ class Threat(_Entry):
     #: impact when no data is at stake on the subject
     impact_floor: Level = "low"
     #: which data weighs: all the subject handles, or only what it stores (threats to data at rest)
-    impact_from: Literal["handled", "stored"] = "handled"
+    impact_from: Literal["handled", "stored", "reached"] = "handled"
     #: the `when` condition is itself what the model states is wrong: mitigating controls the
     #: model says nothing of do not turn it into a question (graph rules always work so)
     finding_unless_met: bool = False

@@ -480,6 +480,214 @@ def _model_classification(value: str, _: EvalContext) -> Predicate:
     return lambda t, c: classification_rank(c.model_classification) >= floor
 
 
+# -- format 1.2: interfaces, tenancy, security groups, program scope ------------------------
+
+
+def _interface(value: list[str], _: EvalContext) -> Predicate:
+    wanted = frozenset(value)
+    return lambda t, c: t.component is not None and not wanted.isdisjoint(t.component.exposes)
+
+
+def _explain_interface(value: list[str], target: Target, _: EvalContext, positive: bool) -> str:
+    found = sorted(set(value) & set(target.component.exposes if target.component else ()))
+    if not found:
+        return f"exposes no {'/'.join(value)} interface"
+    written = target.component is not None and target.component.interfaces is not None
+    return f"exposes {_quoted(found)} ({'stated' if written else 'inferred from its callers'})"
+
+
+def _untrusted_input(value: bool, _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        component = target.component
+        if component is None:
+            return False
+        less = any(context.graph.component(o).trust < component.trust for o in component.callers)
+        return less == value
+
+    return test
+
+
+def _explain_untrusted_input(value: bool, target: Target, context: EvalContext, positive: bool) -> str:
+    component = target.component
+    if component is None:
+        return ""
+    less = [o for o in component.callers if context.graph.component(o).trust < component.trust]
+    if less:
+        return f"receives requests from less trusted {_quoted(less[:3])}"
+    return "receives no request from a less trusted place"
+
+
+def _caller_trust_below(value: int, _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        component = target.component
+        return component is not None and any(
+            context.graph.component(o).trust < value for o in component.callers
+        )
+
+    return test
+
+
+def _explain_caller_trust(value: int, target: Target, context: EvalContext, positive: bool) -> str:
+    component = target.component
+    found = [o for o in (component.callers if component else ()) if context.graph.component(o).trust < value]
+    return f"is reached by {_quoted(found[:3])}" if found else "is reached by no caller of such low trust"
+
+
+def _runs_code(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.component is not None and t.component.runs_code == value
+
+
+def _tenancy(value: list[str], _: EvalContext) -> Predicate:
+    wanted = frozenset(value)
+    return lambda t, c: t.component is not None and t.component.tenancy in wanted
+
+
+def _explain_tenancy(value: list[str], target: Target, _: EvalContext, positive: bool) -> str:
+    tenancy = target.component.tenancy if target.component else None
+    return f"has tenancy {tenancy}" if tenancy else "says nothing of its tenancy"
+
+
+def _tenant_isolation(value: list[str], _: EvalContext) -> Predicate:
+    wanted = frozenset(value)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        found = target.component.tenant_isolation if target.component else None
+        return found is not None and not wanted.isdisjoint(found)
+
+    return test
+
+
+def _explain_tenant_isolation(value: list[str], target: Target, _: EvalContext, positive: bool) -> str:
+    found = target.component.tenant_isolation if target.component else None
+    if found is None:
+        return "says nothing of what isolates its tenants"
+    return f"isolates its tenants by {', '.join(found)}"
+
+
+def _internet_ingress(value: list[int], _: EvalContext) -> Predicate:
+    ports = tuple(value) or None
+
+    def test(target: Target, context: EvalContext) -> bool:
+        stated = context.network.ingress.get(target.subject.id) if target.component else None
+        return stated is not None and stated.admits_internet(ports)
+
+    return test
+
+
+def _explain_internet_ingress(value: list[int], target: Target, context: EvalContext, positive: bool) -> str:
+    stated = context.network.ingress.get(target.subject.id)
+    if stated is None:
+        return "states no security group ingress"
+    shown = [v.text() for v in stated.rules if v.from_internet]
+    return "has the ingress rule " + "; ".join(shown) if shown else "admits nothing from the internet"
+
+
+def _ingress_stated(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.component is not None and (t.subject.id in c.network.ingress) == value
+
+
+def _ingress_wider(value: bool, _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        stated = context.network.ingress.get(target.subject.id) if target.component else None
+        return stated is not None and bool(stated.unneeded) == value
+
+    return test
+
+
+def _explain_ingress_wider(value: bool, target: Target, context: EvalContext, positive: bool) -> str:
+    stated = context.network.ingress.get(target.subject.id)
+    if stated is None:
+        return "states no security group ingress"
+    if not stated.unneeded:
+        return "admits only what its flows need"
+    return "admits what no flow into it needs: " + "; ".join(v.text() for v in stated.unneeded[:3])
+
+
+def _in_program_scope(value: bool, _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        component = target.component
+        if component is None:
+            return False
+        service = context.catalog.services[component.service]
+        wanted = {r for r in component.handles_regulations if r in ("pci-dss", "hipaa")}
+        return (
+            bool(wanted) and wanted <= set(service.programs)
+            if value
+            else bool(wanted - set(service.programs))
+        )
+
+    return test
+
+
+def _explain_in_program_scope(value: bool, target: Target, context: EvalContext, positive: bool) -> str:
+    component = target.component
+    if component is None:
+        return ""
+    service = context.catalog.services[component.service]
+    wanted = sorted({r for r in component.handles_regulations if r in ("pci-dss", "hipaa")})
+    missing = [r for r in wanted if r not in service.programs]
+    if missing:
+        return (
+            f"handles {', '.join(missing)} data, and AWS's list for that program does not name {service.name}"
+        )
+    return f"handles {', '.join(wanted)} data, and AWS's lists name {service.name}"
+
+
+def _runs_with_access_keys(value: bool, _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        component = target.component
+        if component is None or not component.runs_as:
+            return False
+        principals = context.graph.permissions.principals
+        keys = [principals[p].access_keys for p in component.runs_as if principals[p].kind == "user"]
+        if value:
+            return True in keys
+        return all(k is False for k in keys)  # only roles, or users stated to have no keys
+
+    return test
+
+
+def _explain_runs_with_access_keys(value: bool, target: Target, context: EvalContext, positive: bool) -> str:
+    component = target.component
+    if component is None or not component.runs_as:
+        return "runs as no principal the model names"
+    principals = context.graph.permissions.principals
+    users = [p for p in component.runs_as if principals[p].kind == "user" and principals[p].access_keys]
+    if users:
+        return f"runs as IAM user {_quoted(users)}, which has long-lived access keys"
+    return f"runs as {_quoted(component.runs_as)}, with no long-lived access keys"
+
+
+def _egress_reaches_internal(value: bool, _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        found = context.network.egress_internal.get(target.subject.id) if target.component else None
+        return found is not None and found == value
+
+    return test
+
+
+def _explain_egress(value: bool, target: Target, context: EvalContext, positive: bool) -> str:
+    found = context.network.egress_internal.get(target.subject.id)
+    if found is None:
+        return "states no security group egress"
+    if found:
+        return "has a security group egress rule to internal addresses (a private range or 0.0.0.0/0)"
+    return "has security group egress to no internal address range"
+
+
+def _place_outside(value: list[str], _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        place = target.component.place if target.component else None
+        return place is not None and context.catalog.places.within(place, value) is False
+
+    return test
+
+
+def _explain_place(value: list[str], target: Target, _: EvalContext, positive: bool) -> str:
+    place = target.component.place if target.component else None
+    return f"is in {place}" if place else "is somewhere the model does not say"
+
+
 #: Every key of `trustmap.catalog.schema.Condition` (a test checks that none is missing).
 CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "all": ConditionKey(_all),
@@ -521,4 +729,17 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "model_has_service": ConditionKey(_model_has_service, _explain_model_has_service),
     "model_regulation": ConditionKey(_model_regulation),
     "model_classification_at_least": ConditionKey(_model_classification),
+    "interface": ConditionKey(_interface, _explain_interface),
+    "untrusted_input": ConditionKey(_untrusted_input, _explain_untrusted_input),
+    "runs_code": ConditionKey(_runs_code),
+    "caller_trust_below": ConditionKey(_caller_trust_below, _explain_caller_trust),
+    "tenancy": ConditionKey(_tenancy, _explain_tenancy),
+    "tenant_isolation": ConditionKey(_tenant_isolation, _explain_tenant_isolation),
+    "internet_ingress": ConditionKey(_internet_ingress, _explain_internet_ingress),
+    "ingress_stated": ConditionKey(_ingress_stated),
+    "ingress_wider_than_flows": ConditionKey(_ingress_wider, _explain_ingress_wider),
+    "in_program_scope": ConditionKey(_in_program_scope, _explain_in_program_scope),
+    "runs_with_access_keys": ConditionKey(_runs_with_access_keys, _explain_runs_with_access_keys),
+    "egress_reaches_internal": ConditionKey(_egress_reaches_internal, _explain_egress),
+    "place_outside": ConditionKey(_place_outside, _explain_place),
 }

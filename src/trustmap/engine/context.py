@@ -10,8 +10,10 @@ from typing import Any
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Span
 from trustmap.engine.exposure import EdgeFacts, Exposure, NodeFacts, expose
+from trustmap.engine.reach import Network, network_of
 from trustmap.findings import Location, Subject
 from trustmap.graph import ComponentInfo, FlowInfo, ModelGraph, classification_rank, max_classification
+from trustmap.identities import PrincipalInfo, Reached
 
 __all__ = ["MODEL_SUBJECT", "EvalContext", "Target", "named"]
 
@@ -21,11 +23,12 @@ _CONFIDENTIAL = classification_rank("confidential")
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A subject with its record: a component's or a flow's; neither for the model."""
+    """A subject with its record: a component's, a flow's or a principal's; none for the model."""
 
     subject: Subject
     component: ComponentInfo | None = None
     flow: FlowInfo | None = None
+    principal: PrincipalInfo | None = None
 
     @property
     def name(self) -> str:
@@ -33,11 +36,13 @@ class Target:
             return self.component.name
         if self.flow is not None:
             return self.flow.name or self.flow.id
+        if self.principal is not None:
+            return self.principal.name
         return "the model"
 
     @property
     def span(self) -> Span | None:
-        record = self.component or self.flow
+        record = self.component or self.flow or self.principal
         return record.span if record is not None else None
 
 
@@ -46,6 +51,11 @@ def named(target: Target) -> str:
     has no display name of its own; `flow 'web->db'`; `the model`."""
     if target.flow is not None:
         return f"flow '{target.subject.id}'"
+    if target.principal is not None:
+        kind = target.principal.kind.replace("-", " ")
+        if target.name == target.subject.id:
+            return f"{kind} '{target.subject.id}'"
+        return f"{kind} {target.name} ('{target.subject.id}')"
     if target.component is None:
         return "the model"
     if target.name == target.subject.id:
@@ -61,6 +71,8 @@ class EvalContext:
     catalog: Catalog
     #: per-condition lookups of `trustmap.engine.conditions.holds`, by id (a cache, not state)
     conditions: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
+    #: the data each subject reaches through the permission graph (a cache)
+    _reached: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def model_controls(self) -> frozenset[str]:
@@ -93,19 +105,31 @@ class EvalContext:
         return {node: frozenset(services) for node, services in found.items()}
 
     @cached_property
+    def network(self) -> Network:
+        """Security group facts and route-domain reach (engine/reach.py)."""
+        return network_of(self.graph)
+
+    @cached_property
     def exposure(self) -> Exposure:
         """Gates in front of each component and the attack paths (engine/exposure.py)."""
         policy = self.catalog.severity
         targets = frozenset(policy.control_planes)
         nodes = {}
+        network = self.network
         for component in self.graph.components():
             position = component.trust < policy.entry_trust_below
             internet = (
                 component.internet_facing or "internet" in component.boundary_kinds or component.trust == 0
             )
+            entry_cost = 0 if internet else (1 if position else None)
+            stated = network.ingress.get(component.id)
+            if stated is not None and not position and entry_cost == 0:
+                # stated security groups decide who on the internet reaches it: anyone, listed
+                # addresses only (a lower-trust entry), or nobody (only its callers in AWS)
+                entry_cost = 0 if stated.admits_internet() else (1 if stated.allow_listed_only() else None)
             nodes[component.id] = NodeFacts(
                 id=component.id,
-                entry_cost=0 if internet else (1 if position else None),
+                entry_cost=entry_cost,
                 position=position,
                 forwards=bool(component.forwards),
                 target=component.service in targets
@@ -123,6 +147,20 @@ class EvalContext:
                 crosses=bool(flow.crosses),
             )
             for flow in self.graph.flows()
+        ]
+        # a host reached in one network of a route domain reaches the others' targets
+        edges += [
+            EdgeFacts(
+                id=f"route:{reach.domain}",
+                source=reach.source,
+                target=reach.target,
+                authenticated=False,
+                encrypted=True,
+                crosses=True,
+                route_domain=reach.domain,
+            )
+            for reach in network.routes
+            if nodes[reach.target].target and self.graph.component(reach.source).service_kind == "compute"
         ]
         return expose(nodes, edges)
 
@@ -206,8 +244,54 @@ class EvalContext:
     def _flows(self) -> tuple[Target, ...]:
         return tuple(Target(Subject("flow", f.id), flow=f) for f in self.graph.flows())
 
+    @cached_property
+    def _principals(self) -> dict[str, Target]:
+        return {
+            p.id: Target(Subject("principal", p.id), principal=p)
+            for p in self.graph.permissions.principals.values()
+        }
+
+    def principal(self, principal_id: str) -> Target:
+        return self._principals[principal_id]
+
+    def data_reached(self, target: Target) -> tuple[str, ...]:
+        """The data a subject's identities can act on through the permission graph (format 1.2):
+        from a component, what it runs as reaches; from a principal, what it reaches."""
+        known = self._reached.get(target.subject.id)
+        if known is not None:
+            return known
+        model = self.graph.model
+        found: set[str] = set()
+        for reached in self.graph.permissions.reach([target.subject.id]).values():
+            if reached.target in model.data:
+                found.add(reached.target)
+            elif reached.target in model.components:
+                found.update(self._grant_data(reached) or model.components[reached.target].stores)
+        self._reached[target.subject.id] = result = tuple(sorted(found))
+        return result
+
+    def _grant_data(self, reached: Reached) -> tuple[str, ...]:
+        """The data a grant narrows itself to (`data:`), on the last step of a reach."""
+        last = reached.path[-1] if reached.path else None
+        if last is None:
+            return ()
+        narrowed = [
+            d
+            for grant in self.graph.permissions.grants
+            if grant.principal == last.source and reached.target in grant.targets and grant.access == last.how
+            for d in grant.data
+        ]
+        return tuple(narrowed)
+
     def component(self, component_id: str) -> Target:
         return self._components[component_id]
+
+    def flow(self, flow_id: str) -> Target:
+        return self._flow_targets[flow_id]
+
+    @cached_property
+    def _flow_targets(self) -> dict[str, Target]:
+        return {t.subject.id: t for t in self._flows}
 
     def model_target(self) -> Target:
         return Target(MODEL_SUBJECT)
@@ -218,6 +302,8 @@ class EvalContext:
             return list(self._components.values())
         if scope == "flow":
             return list(self._flows)
+        if scope == "principal":
+            return list(self._principals.values())
         return [self.model_target()]
 
     def location(self, target: Target) -> Location:

@@ -15,7 +15,7 @@ from trustmap.engine.conditions import Predicate, predicate
 from trustmap.engine.context import EvalContext, Target, named
 from trustmap.engine.decisions import DecisionTable
 from trustmap.engine.explain import explain
-from trustmap.engine.rules import BUILTIN_RULES, Rule, check_registry
+from trustmap.engine.rules import BUILTIN_RULES, Asks, Rule, check_registry
 from trustmap.engine.severity import rate
 from trustmap.findings import ChecklistItem, Decision, Finding, Question, Report, Subject
 from trustmap.gc_pause import paused_gc
@@ -115,6 +115,8 @@ class _Evaluator:
         if relevant is not None and not relevant(target, context):
             return self._fixed(control, "not-applicable")
         if target.component is not None and control.id in target.component.controls:
+            return self._fixed(control, "met-declared")
+        if target.principal is not None and control.id in target.principal.controls:
             return self._fixed(control, "met-declared")
         # A flow control declared on a component holds for the flows that component sends.
         if target.flow is not None and control.id in self.graph.component(target.flow.source).controls:
@@ -232,6 +234,10 @@ class _Evaluator:
             if decision is not None:
                 status, reason = decision.status, f"{decision.status}: {decision.reason}"
         threats = self.catalog.threats_mitigated_by(control.id)
+        remediation = control.remediation
+        expected = self._expected(control, target)
+        if expected:
+            remediation = f"{remediation or ''} Expected from the model's flows: {expected}.".strip()
         return ChecklistItem(
             id=control.id,
             code=control.code,
@@ -243,25 +249,36 @@ class _Evaluator:
             reason=reason,
             subject=target.subject,
             evidence=control.evidence_text,
-            remediation=control.remediation,
+            remediation=remediation,
             compliance=self.compliance[control.id],
             threats=threats,
             decision=decision,
         )
 
+    def _expected(self, control: Control, target: Target) -> str:
+        """The configuration the model's flows ask of the subject (format 1.2), or ''."""
+        if control.expected != "ingress-from-flows" or target.component is None:
+            return ""
+        return "; ".join(self.context.network.expected.get(target.subject.id, ()))
+
     # -- threats ----------------------------------------------------------------------
 
-    def hits(self, threat: Threat) -> Iterator[tuple[Target, str | None]]:
-        """Subjects the threat applies to, with why (None: explain it only if it is kept)."""
+    def hits(self, threat: Threat) -> Iterator[tuple[Target, str | None, bool]]:
+        """Subjects the threat applies to, with why (None: explain it only if it is kept) and
+        whether the graph shows the threat (a rule that fires) rather than only that it applies."""
         if threat.implementation == "python":
             # `evaluate` checked that every python threat has its rule.
-            yield from self.options.rules[threat.id](self.context, threat)
+            for hit in self.options.rules[threat.id](self.context, threat):
+                if isinstance(hit, Asks):
+                    yield hit.target, hit.why, False
+                else:
+                    yield hit[0], hit[1], True
             return
         assert threat.when is not None
         applies = predicate(threat.when, self.context)
         for target in self.context.targets(threat.scope):
             if applies(target, self.context):
-                yield target, None
+                yield target, None, False
 
     def control_target(self, control: Control, target: Target) -> Target:
         return self.context.model_target() if control.scope == "model" else target
@@ -269,7 +286,7 @@ class _Evaluator:
     def findings(self) -> list[Finding]:
         found: list[Finding] = []
         for threat in self.catalog.threats.values():
-            for target, why in self.hits(threat):
+            for target, why, shown in self.hits(threat):
                 # Route flows are plumbing: they carry no data, so no data-handling finding.
                 if target.flow is not None and target.flow.kind == "route":
                     continue
@@ -282,7 +299,7 @@ class _Evaluator:
                         open_controls.append((control, status))
                     elif status is not None and status.status == "unknown":
                         unknown.append(control)
-                if (threat.implementation == "python" or threat.finding_unless_met) and unknown:
+                if (shown or threat.finding_unless_met) and unknown:
                     # A graph rule fires on what the model shows; only evidence mitigates it.
                     open_controls += [(c, self._fixed(c, "shown")) for c in unknown]
                 if threat.mitigated_by and not open_controls:
@@ -532,6 +549,7 @@ def evaluate(graph: ModelGraph, catalog: Catalog, options: EvaluationOptions | N
             evaluator.context.model_target(),
             *evaluator.context.targets("component"),
             *evaluator.context.targets("flow"),
+            *evaluator.context.targets("principal"),
         ]:
             checklists[target.subject] = evaluator.checklist(target)
         questions = tuple(evaluator.questions())

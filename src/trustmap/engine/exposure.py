@@ -85,6 +85,8 @@ class EdgeFacts:
     authenticated: bool
     encrypted: bool
     crosses: bool
+    #: a reach that a route domain gives, not a flow (format 1.2)
+    route_domain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,9 @@ def _cheapest_flows(
 
 
 def _weakest(nodes: Mapping[str, NodeFacts], flows: list[EdgeFacts]) -> tuple[str, str]:
+    for flow in flows:
+        if flow.route_domain is not None:
+            return flow.id, "a network route that no flow needs (route domain)"
     for flow in flows:
         if flow.crosses and not flow.encrypted:
             return flow.id, "clear text across a trust boundary"

@@ -53,7 +53,9 @@ def _listed(ids: Iterable[str], limit: int = 4) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def _data_at_stake(threat: Threat, target: Target) -> tuple[str, ...]:
+def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tuple[str, ...]:
+    if threat.impact_from == "reached" or target.principal is not None:
+        return context.data_reached(target)
     if target.component is not None:
         return target.component.stores if threat.impact_from == "stored" else target.component.handles
     if target.flow is not None:
@@ -87,16 +89,17 @@ def _impact(
     if repudiation:
         level, why = ceiling, "what cannot be proven afterwards"
     else:
-        data = _data_at_stake(threat, target)
+        data = _data_at_stake(threat, target, context)
         assets = context.graph.model.data
         if data:
             top = max(data, key=lambda d: LEVELS.index(policy.data_impact[assets[d].classification]))
             weight = policy.data_impact[assets[top].classification]
             level = _lower(_higher(weight, threat.impact_floor), ceiling)
-            why = f"{assets[top].classification} data at stake ({_listed(sorted(data))})"
+            reached = "reached " if threat.impact_from == "reached" or target.principal is not None else ""
+            why = f"{assets[top].classification} data {reached}at stake ({_listed(sorted(data))})"
         else:
             level = _lower(threat.impact_floor, ceiling)
-            why = "no data of the model at stake"
+            why = "no data of the model at stake" if threat.impact_from != "reached" else "it reaches no data"
     # A regulation weighs where its requirements are the finding's controls: it raises data that
     # is regulated but rated below the threat's ceiling, and raises what cannot be proven (the
     # regulations ask for those records in their own right).
@@ -111,7 +114,7 @@ def _impact(
 def _regulated(threat: Threat, target: Target, controls: Sequence[Control], context: EvalContext) -> str:
     """The regulations of the data at stake on the subject that the finding's open controls map to."""
     assets = context.graph.model.data
-    at_stake = {r for d in _data_at_stake(threat, target) for r in assets[d].regulations}
+    at_stake = {r for d in _data_at_stake(threat, target, context) for r in assets[d].regulations}
     mapped = {
         framework
         for control in controls
@@ -156,6 +159,8 @@ def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[s
         )
     if target.subject.kind == "model":
         return "medium", "likelihood medium: an account-wide duty"
+    if target.principal is not None:
+        return "medium", "likelihood medium: an identity, reached by whoever holds what can act as it"
     on_path = context.on_paths.get(target.subject.id)
     level: str
     if target.component is not None:

@@ -67,6 +67,15 @@ def _route(seen: Mapping[str, tuple[str | None, bool]], end: str) -> str:
     return " -> ".join(reversed(path))
 
 
+def _inspects(context: EvalContext, domain: str, filters: frozenset[str]) -> bool:
+    """The route domain's inspection hop is a filtering component (a network firewall)."""
+    hop = context.graph.model.route_domains[domain].inspected_by
+    return hop is not None and (
+        context.graph.component(hop).service in filters
+        or "route-domain-segmentation" in context.graph.component(hop).controls
+    )
+
+
 def _filters(context: EvalContext, component: ComponentInfo, control: str) -> bool:
     return control in component.controls or control in context.model_controls
 
@@ -123,15 +132,29 @@ def internet_entry_routes_to_internal_network_uninspected(
         direct = {f.flow.target for f in context.flows_out_of[component.id] if f.flow is not None}
         seen = _walk(component.id, context, hops, filters)
         reached = []
-        for node in sorted(seen):
+        routes: dict[str, str] = {}
+
+        def wanted(node: str) -> bool:
             other = context.graph.component(node)
+            internal = not internal_kinds.isdisjoint(other.boundary_kinds) or other.service == "on-premises"
+            return internal or classification_rank(other.classification) >= restricted
+
+        for node in sorted(seen):
             if node == component.id or node in direct or not seen[node][1]:
                 continue  # itself, a designed flow, or reached without any route
-            internal = not internal_kinds.isdisjoint(other.boundary_kinds) or other.service == "on-premises"
-            if internal or classification_rank(other.classification) >= restricted:
+            if wanted(node):
                 reached.append(node)
+                routes[node] = _route(seen, node)
+        # route domains (format 1.2): one route table joins its networks, unless inspected
+        for reach in context.network.routes_from(component.id):
+            inspected = reach.inspected and _inspects(context, reach.domain, filters)
+            if inspected or reach.target in direct or reach.target in routes or not wanted(reach.target):
+                continue
+            reached.append(reach.target)
+            routes[reach.target] = reach.text(context.graph.model)
+        reached.sort()
         if reached:
-            paths = "; ".join(_route(seen, n) for n in reached[:_MAX_SHOWN])
+            paths = "; ".join(routes[n] for n in reached[:_MAX_SHOWN])
             yield (
                 context.component(component.id),
                 f"{named(context.component(component.id))} is reachable from the internet, and routes "

@@ -1,0 +1,29 @@
+"""What every graph rule yields, and the knobs it reads from its catalog threat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trustmap.catalog.schema import Threat
+from trustmap.engine.context import Target
+
+__all__ = ["Asks", "Hit", "strings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Asks:
+    """A rule's hit that does not show the threat, only that it applies: its mitigating controls
+    decide, as for a catalog condition (open: a finding with `why`; unknown: a question)."""
+
+    target: Target
+    why: str
+
+
+#: (target, why) where the graph shows the threat, or `Asks` where it only applies
+Hit = tuple[Target, str] | Asks
+
+
+def strings(threat: Threat, key: str, default: tuple[str, ...]) -> frozenset[str]:
+    """A list parameter of the threat, or the default."""
+    value = threat.parameters.get(key)
+    return frozenset(value) if isinstance(value, list) else frozenset(default)

@@ -1,0 +1,310 @@
+"""Identity rules over the permission graph (format 1.2): trust, escalation and reach.
+
+Each rule yields a finding where the principals, trust statements and grants the model states
+show the problem, and `Asks` where the rule applies but the model leaves the deciding fact unsaid
+(a trust statement whose `conditions` are not written, a human role that does not say whether
+its access is just in time). Findings state the path of grants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from trustmap.catalog.schema import Threat
+from trustmap.engine.context import EvalContext, Target, named
+from trustmap.engine.rules.common import Asks, Hit
+from trustmap.graph import classification_rank
+from trustmap.identities import PrincipalInfo, Reached
+from trustmap.model import TrustConditions
+
+__all__ = [
+    "cross_account_trust_without_conditions",
+    "oidc_trust_without_subject",
+    "privilege_escalation_path",
+    "role_spans_data_classifications",
+    "service_principal_confused_deputy",
+    "standing_human_admin",
+    "workload_reaches_beyond_its_flows",
+]
+
+_MAX_SHOWN = 3
+
+
+def _roles(context: EvalContext) -> list[PrincipalInfo]:
+    return [p for p in context.graph.permissions.principals.values() if p.kind == "role"]
+
+
+def _pinned(subject: str | None) -> bool:
+    """An OIDC `sub` pattern that names something: not `*`, and not a wildcard right after the
+    claim type (`repo:*`)."""
+    if not subject or subject.strip() in ("*", ""):
+        return False
+    _, colon, rest = subject.partition(":")
+    return not (colon and rest.startswith("*"))
+
+
+def oidc_trust_without_subject(context: EvalContext, threat: Threat) -> Iterator[Hit]:
+    """Roles whose trust lets an OIDC provider's tokens in without pinning `sub` and `aud`."""
+    principals = context.graph.permissions.principals
+    for role in _roles(context):
+        for statement in role.trust or ():
+            provider = principals[statement.principal]
+            if provider.kind != "oidc-provider":
+                continue
+            target = context.principal(role.id)
+            conditions = statement.conditions
+            if conditions is None:
+                yield _asks(target, f"{_cap(named(target))} trusts OIDC provider '{provider.id}'")
+                continue
+            missing = []
+            if not _pinned(conditions.oidc_subject):
+                missing.append(
+                    "no `sub` condition"
+                    if not conditions.oidc_subject
+                    else f"a `sub` condition that pins nothing ('{conditions.oidc_subject}')"
+                )
+            if not conditions.oidc_audience:
+                missing.append("no `aud` condition")
+            if missing:
+                yield (
+                    target,
+                    f"{_cap(named(target))} trusts OIDC provider '{provider.id}' with"
+                    f" {' and '.join(missing)}: any identity that '{provider.id}' issues tokens to"
+                    " (any repository or project on that service) can assume it",
+                )
+
+
+def cross_account_trust_without_conditions(context: EvalContext, threat: Threat) -> Iterator[Hit]:
+    """Roles that another account, or a principal of another account, may assume without an
+    ExternalId (third parties) or any restricting condition."""
+    principals = context.graph.permissions.principals
+    for role in _roles(context):
+        for statement in role.trust or ():
+            other = principals[statement.principal]
+            if other.kind not in ("account", "role", "user") or not _other_account(role, other, context):
+                continue
+            target = context.principal(role.id)
+            third = _third_party(other, context)
+            where = f"{_cap(named(target))} trusts {other.kind} '{other.id}' of another account" + (
+                " (a third party)" if third else ""
+            )
+            conditions = statement.conditions
+            if conditions is None:
+                yield _asks(target, where)
+            elif third and not conditions.external_id:
+                yield target, f"{where} without requiring an ExternalId: a confused deputy can use it"
+            elif not third and not _restricted(conditions) and other.kind == "account":
+                yield target, f"{where} with no condition: every principal of that account may assume it"
+
+
+def _restricted(conditions: TrustConditions) -> bool:
+    return bool(
+        conditions.external_id
+        or conditions.organization
+        or conditions.source_account
+        or conditions.source_arn
+        or conditions.mfa
+    )
+
+
+def _other_account(role: PrincipalInfo, other: PrincipalInfo, context: EvalContext) -> bool:
+    if other.kind == "account":
+        return other.boundary is None or other.boundary != role.account
+    return other.account is not None and role.account is not None and other.account != role.account
+
+
+def _third_party(principal: PrincipalInfo, context: EvalContext) -> bool:
+    boundaries = context.graph.boundaries
+    if principal.boundary is None or principal.boundary not in boundaries:
+        return False
+    kinds = {boundaries[b].kind for b in boundaries[principal.boundary].path}
+    return "third-party" in kinds
+
+
+def service_principal_confused_deputy(context: EvalContext, threat: Threat) -> Iterator[Hit]:
+    """Resources whose resource or key policy grants an AWS service principal access without
+    pinning the calling resource or account (aws:SourceArn, aws:SourceAccount)."""
+    principals = context.graph.permissions.principals
+    seen: set[str] = set()
+    for grant in context.graph.permissions.grants:
+        holder = principals[grant.principal]
+        if holder.kind != "service" or grant.via == "identity-policy":
+            continue
+        for resource in grant.targets:
+            if resource not in context.graph.component_records or resource in seen:
+                continue
+            target = context.component(resource)
+            policy = grant.via.replace("-", " ")
+            where = f"The {policy} of {named(target)} lets service '{holder.id}' {grant.access} it"
+            conditions = grant.conditions
+            if conditions is None:
+                yield _asks(target, where)
+            elif not (conditions.source_arn or conditions.source_account or conditions.organization):
+                seen.add(resource)
+                yield (
+                    target,
+                    f"{where} with no aws:SourceArn or aws:SourceAccount condition: the service can be"
+                    " made to act on it for another account",
+                )
+
+
+def privilege_escalation_path(context: EvalContext, threat: Threat) -> Iterator[Hit]:
+    """Principals that can make themselves a role which reaches more than they do: by changing
+    its policies, IAM, code that runs as it, or by passing it to compute they can write."""
+    identities = context.graph.permissions
+    for principal in identities.principals.values():
+        if principal.kind not in ("role", "user", "group"):
+            continue
+        own = {t for _, t, how in identities.graph.out_edges(principal.id, keys=True) if how in _ACCESS}
+        if "*" in _admin_everything(principal, context):
+            continue  # already an administrator: nothing to escalate to
+        gains: list[tuple[str, Reached]] = []
+        for role, path in sorted(identities.acts_as([principal.id]).items()):
+            if role == principal.id or not any(step.how == "escalates" for step in path):
+                continue
+            more = [r for t, r in identities.reach([role]).items() if t not in own and _sensitive(t, context)]
+            if more:
+                gains.append((role, max(more, key=lambda r: (_ACCESS.index(r.access), r.target))))
+        if gains:
+            target = context.principal(principal.id)
+            role, example = gains[0]
+            escalation = next(s for s in identities.acts_as([principal.id])[role] if s.how == "escalates")
+            yield (
+                target,
+                f"{_cap(named(target))} can become {len(gains)} more powerful role"
+                f"{'s' if len(gains) > 1 else ''} ({', '.join(repr(r) for r, _ in gains[:_MAX_SHOWN])}):"
+                f" {escalation.text()}; then {example.path[-1].text()}",
+            )
+
+
+_ACCESS = ("read", "pass-role", "write", "admin")
+
+
+def _admin_everything(principal: PrincipalInfo, context: EvalContext) -> set[str]:
+    return {
+        "*"
+        for g in context.graph.permissions.grants
+        if g.principal == principal.id and g.access == "admin" and "*" in g.to
+    }
+
+
+def _sensitive(node: str, context: EvalContext) -> bool:
+    """A component that holds confidential data or more, a data asset of that kind, or a role."""
+    model = context.graph.model
+    confidential = classification_rank("confidential")
+    if node in context.graph.component_records:
+        return classification_rank(context.graph.component(node).classification) >= confidential
+    if node in model.data:
+        return classification_rank(model.data[node].classification) >= confidential
+    return False
+
+
+def workload_reaches_beyond_its_flows(context: EvalContext, threat: Threat) -> Iterator[Hit]:
+    """Workloads whose identity can act on confidential data that none of their flows uses: the
+    blast radius of their compromise is wider than the design needs. States the path of grants."""
+    graph = context.graph
+    identities = graph.permissions
+    floor = classification_rank(str(threat.parameters.get("classification", "confidential")))
+    for component in graph.components():
+        if not component.runs_as or component.service in ("actor",):
+            continue
+        linked = set(context.linked[component.id])
+        beyond: list[Reached] = []
+        for node, reached in sorted(identities.reach([component.id]).items()):
+            if node in linked or node == component.id or reached.access == "pass-role":
+                continue
+            rank = _rank(node, context)
+            if rank >= floor:
+                beyond.append(reached)
+        if beyond:
+            target = context.component(component.id)
+            shown = "; ".join(f"'{r.target}' ({r.access}: {r.path_text()})" for r in beyond[:_MAX_SHOWN]) + (
+                f"; and {len(beyond) - _MAX_SHOWN} more" if len(beyond) > _MAX_SHOWN else ""
+            )
+            yield (
+                target,
+                f"Compromising {named(target)} gives its identity, which can act on {len(beyond)} place"
+                f"{'s' if len(beyond) > 1 else ''} holding sensitive data that no flow of it uses: {shown}",
+            )
+
+
+def _rank(node: str, context: EvalContext) -> int:
+    model = context.graph.model
+    if node in context.graph.component_records:
+        return classification_rank(context.graph.component(node).classification)
+    if node in model.data:
+        return classification_rank(model.data[node].classification)
+    return -1
+
+
+def role_spans_data_classifications(context: EvalContext, threat: Threat) -> Iterator[Hit]:
+    """One identity reads restricted data in one store and writes another that holds less
+    sensitive data (identified and pseudonymised, raw and curated): a single compromise joins
+    what the design keeps apart."""
+    graph = context.graph
+    identities = graph.permissions
+    restricted = classification_rank("restricted")
+    for principal in identities.principals.values():
+        if principal.kind not in ("role", "user"):
+            continue
+        reads: list[str] = []
+        writes: list[str] = []
+        for _, node, how in sorted(identities.graph.out_edges(principal.id, keys=True)):
+            if node not in graph.component_records:
+                continue
+            rank = classification_rank(graph.component(node).classification)
+            if how in ("read", "write", "admin") and rank >= restricted:
+                reads.append(node)
+            if how in ("write", "admin") and 0 <= rank < restricted:
+                writes.append(node)
+        lower = [
+            w
+            for w in writes
+            if classification_rank(graph.component(w).classification) >= classification_rank("confidential")
+        ]
+        if reads and lower and set(reads) != set(lower):
+            target = context.principal(principal.id)
+            read = ", ".join(repr(r) for r in reads[:_MAX_SHOWN])
+            written = ", ".join(repr(w) for w in lower[:_MAX_SHOWN])
+            yield (
+                target,
+                f"{_cap(named(target))} can read restricted data in {read} and write the less sensitive"
+                f" {written}: whoever holds it joins what the design keeps apart (identified and"
+                " de-identified data)",
+            )
+
+
+def standing_human_admin(context: EvalContext, threat: Threat) -> Iterator[Hit]:
+    """Identities that people use and that administer the account (or IAM) with a standing
+    assignment rather than access granted on request for a limited time."""
+    identities = context.graph.permissions
+    services = {cid: c.service for cid, c in context.graph.component_records.items()}
+    for principal in identities.principals.values():
+        if not principal.human or principal.kind not in ("role", "user", "group"):
+            continue
+        admin = [
+            g
+            for g in identities.grants
+            if g.principal == principal.id
+            and (
+                (g.access == "admin" and "*" in g.to)
+                or (g.access in ("write", "admin") and any(services.get(t) == "iam" for t in g.targets))
+            )
+        ]
+        if not admin:
+            continue
+        target = context.principal(principal.id)
+        what = "administers its whole account" if any("*" in g.to for g in admin) else "can change IAM"
+        if principal.kind == "user" or principal.just_in_time is False:
+            standing = "an IAM user" if principal.kind == "user" else "a standing assignment"
+            yield target, f"People use {named(target)}, which {what}, through {standing}"
+        elif principal.just_in_time is None:
+            yield _asks(target, f"People use {named(target)}, which {what}")
+
+
+def _asks(target: Target, why: str) -> Hit:
+    return Asks(target, why)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
