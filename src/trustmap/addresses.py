@@ -16,6 +16,7 @@ __all__ = [
     "covers",
     "is_internet",
     "is_private",
+    "overlaps_private",
     "parse_cidr",
     "parse_ports",
     "port_in",
@@ -41,9 +42,32 @@ def is_internet(network: Network) -> bool:
     return network.prefixlen == 0
 
 
+#: address space that is never routed on the internet: RFC 1918, shared (RFC 6598), loopback,
+#: link-local, unique local (documentation ranges are public addresses in models)
+_PRIVATE = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "fc00::/7",
+        "fe80::/10",
+        "::1/128",
+    )
+)
+
+
 def is_private(network: Network) -> bool:
-    """Inside private address space (RFC 1918, unique local, shared, link-local)."""
-    return network.is_private and not is_internet(network)
+    """Inside private address space (RFC 1918, shared, link-local, unique local)."""
+    return any(covers(private, network) for private in _PRIVATE)
+
+
+def overlaps_private(network: Network) -> bool:
+    """Some private address lies inside it (0.0.0.0/0 does)."""
+    return any(network.version == p.version and network.overlaps(p) for p in _PRIVATE)
 
 
 def covers(outer: Network, inner: Network) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from trustmap.addresses import Network, covers, is_internet, parse_cidr, parse_ports, port_in
+from trustmap.addresses import Network, covers, is_internet, is_private, parse_cidr, parse_ports, port_in
 from trustmap.model import Model, SecurityGroupRule
 
 __all__ = ["INTERNET_SERVICES", "boundary_chain", "is_peer", "on_internet", "rule_admits"]
@@ -73,7 +73,7 @@ def is_peer(rule: SecurityGroupRule, model: Model, component_id: str) -> bool | 
         return True
     if networks:
         return False
-    return False if on_internet(model, component_id) and network.is_private else None
+    return False if on_internet(model, component_id) and is_private(network) else None
 
 
 def rule_admits(rule: SecurityGroupRule, model: Model, component_id: str, port: int | None) -> bool | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trustmap.addresses import ALL_PORTS, parse_cidr, parse_ports
+from trustmap.addresses import ALL_PORTS, is_private, overlaps_private, parse_cidr, parse_ports
 from trustmap.catalog import Catalog
 from trustmap.validate import load_model
 
@@ -67,3 +67,23 @@ def test_ports_and_cidrs_parse_or_not() -> None:
     assert parse_cidr("10.0.0.0/8") is not None
     assert parse_cidr("10.0.0.1/8") is None
     assert parse_cidr("::/0") is not None
+
+
+@pytest.mark.parametrize(
+    ("cidr", "private", "overlaps"),
+    [
+        ("10.20.0.0/16", True, True),
+        ("100.64.0.0/10", True, True),  # shared address space (carrier-grade NAT)
+        ("203.0.113.16/28", False, False),  # documentation range: a partner's public address here
+        ("198.51.100.0/24", False, False),
+        ("0.0.0.0/0", False, True),  # the internet includes every private network
+        ("10.0.0.0/7", False, True),
+        ("fd00::/8", True, True),
+    ],
+)
+def test_private_address_space_is_what_the_internet_never_routes(
+    cidr: str, private: bool, overlaps: bool
+) -> None:
+    network = parse_cidr(cidr)
+    assert network is not None
+    assert is_private(network) is private and overlaps_private(network) is overlaps

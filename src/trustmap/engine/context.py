@@ -123,7 +123,7 @@ class EvalContext:
             )
             entry_cost = 0 if internet else (1 if position else None)
             stated = network.ingress.get(component.id)
-            if stated is not None and not position and entry_cost == 0:
+            if stated is not None and component.aws and entry_cost == 0:
                 # stated security groups decide who on the internet reaches it: anyone, listed
                 # addresses only (a lower-trust entry), or nobody (only its callers in AWS)
                 entry_cost = 0 if stated.admits_internet() else (1 if stated.allow_listed_only() else None)

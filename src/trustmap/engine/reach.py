@@ -17,7 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from trustmap.addresses import PortRange, is_internet, parse_cidr, parse_ports, port_in, ports_text
+from trustmap.addresses import (
+    PortRange,
+    is_internet,
+    is_private,
+    overlaps_private,
+    parse_cidr,
+    parse_ports,
+    port_in,
+    ports_text,
+)
 from trustmap.graph import ComponentInfo, FlowInfo, ModelGraph
 from trustmap.model import Model, SecurityGroupRule
 from trustmap.peers import boundary_chain, on_internet, rule_admits
@@ -94,7 +103,7 @@ class StatedIngress:
             for v in self.rules
             if v.rule.cidr is not None
             and (n := parse_cidr(v.rule.cidr)) is not None
-            and not n.is_private
+            and not is_private(n)
             and not is_internet(n)
         ]
         return bool(public) and not self.admits_internet()
@@ -157,7 +166,7 @@ def _egress_internal(component: ComponentInfo, model: Model) -> bool:
     for group in component.security_groups:
         for rule in model.security_groups[group].egress or ():
             network = parse_cidr(rule.cidr or "")
-            if network is not None and (network.is_private or is_internet(network)):
+            if network is not None and overlaps_private(network):
                 return True
     return False
 
