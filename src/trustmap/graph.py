@@ -409,7 +409,9 @@ def _with_interfaces(
         # (a deployment, a scaling action), not a request its code serves
         control_plane = flow.protocol == "aws-api" and components[flow.target].service != "lambda"
         if flow.kind == "data" and not control_plane:
-            hop = exposed.Hop(flow.source, flow.target, flow.protocol, frozenset(flow.regulations))
+            # only data declared public is known not to be private; a flow that names none may be
+            private = flow.classification != "public"
+            hop = exposed.Hop(flow.source, flow.target, flow.protocol, frozenset(flow.regulations), private)
             into.setdefault(flow.target, []).append(hop)
     found = {}
     for cid, component in components.items():

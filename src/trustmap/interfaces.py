@@ -22,6 +22,9 @@ _SCHEDULERS = frozenset(
     {"eventbridge", "step-functions", "sqs", "sns", "kinesis", "msk", "mq", "s3", "dynamodb"}
 )
 _UPLOAD_TARGETS = frozenset({"s3", "efs"})
+_OUTSIDE = frozenset({"actor", "external-system"})
+_FILE_TRANSFER = frozenset({"sftp", "ftp"})
+_REQUESTS = frozenset({"http", "https", "grpc", "aws-api"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,8 @@ class Hop:
     target: str
     protocol: str
     regulations: frozenset[str]
+    #: it may carry data above public (a flow that declares no data may)
+    private_data: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +60,28 @@ class Caller:
     protocol: str  # of the first hop
     through_api: bool
     regulations: frozenset[str]  # carried on the way
+    private_data: bool = False  # data above public on the hop that delivers the request
 
 
 def callers(node: str, nodes: Mapping[str, Node], into: Mapping[str, list[Hop]]) -> tuple[Caller, ...]:
     """The origins of the requests that reach `node`, through forwarding components."""
     found: set[Caller] = set()
     seen = {node}
-    queue: deque[tuple[str, bool, frozenset[str]]] = deque([(node, False, frozenset())])
+    # (component, through an API gateway, regulations carried, private data on the delivering hop)
+    queue: deque[tuple[str, bool, frozenset[str], bool | None]] = deque([(node, False, frozenset(), None)])
     while queue:
-        current, through_api, carried = queue.popleft()
+        current, through_api, carried, private = queue.popleft()
         for hop in sorted(into.get(current, ()), key=lambda h: (h.source, h.protocol)):
             source = nodes[hop.source]
             regulations = carried | hop.regulations
+            # what reaches `node` is what the hop into it delivers
+            private_data = hop.private_data if private is None else private
             if source.forwards and source.id not in seen:
                 seen.add(source.id)
-                queue.append((source.id, through_api or source.service in _API_GATEWAYS, regulations))
+                api = through_api or source.service in _API_GATEWAYS
+                queue.append((source.id, api, regulations, private_data))
             elif not source.forwards:
-                found.add(Caller(source.id, hop.protocol, through_api, regulations))
+                found.add(Caller(source.id, hop.protocol, through_api, regulations, private_data))
     return tuple(sorted(found, key=lambda c: (c.origin, c.protocol, c.through_api)))
 
 
@@ -83,15 +93,21 @@ def infer(node: Node, found: Iterable[Caller], nodes: Mapping[str, Node]) -> tup
     services = {c.origin: nodes[c.origin].service for c in found}
     interfaces: set[str] = set()
     if node.kind == "datastore" and node.service in _UPLOAD_TARGETS:
-        if any(services[c.origin] in ("actor", "external-system") for c in found):
+        # people or partners who send it data that may be private (a download of public
+        # content, such as a campaign page, is modelled as a request to the bucket too)
+        if any(services[c.origin] in _OUTSIDE and c.private_data for c in found):
             interfaces.add("file-upload")
         return tuple(sorted(interfaces))
     if not node.runs_code:
         return ()
     for caller in found:
         service = services[caller.origin]
-        if caller.through_api or service == "external-system":
+        if service in _OUTSIDE and caller.protocol in _FILE_TRANSFER:
+            interfaces.add("file-upload")
+        elif caller.through_api or (service == "external-system" and caller.protocol in _REQUESTS):
             interfaces.add("api")
+        elif service == "external-system":
+            interfaces.add("batch")  # messages in a protocol of their own (HL7, MQ, EDI)
         elif service == "actor" and caller.protocol in _WEB:
             interfaces.add("web-ui")
             if "pci-dss" in caller.regulations:
