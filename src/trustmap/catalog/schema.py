@@ -463,7 +463,9 @@ class Threat(_Entry):
     #: model says nothing of do not turn it into a question (graph rules always work so)
     finding_unless_met: bool = False
     #: flow findings that one fix covers are one finding: flows from one VPC to one service
-    group_by: Literal["source-vpc-and-target-service", "target-and-protocol", "replicas"] | None = None
+    group_by: Literal["source-vpc-and-target-service", "target-and-protocol", "replicas", "place"] | None = (
+        None
+    )
     #: raised on a subject that also has a finding of one of these threats, it is part of that
     #: finding (one root cause, one fix) rather than a finding of its own
     folds_into: list[str] = Field(default_factory=list)

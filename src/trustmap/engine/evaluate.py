@@ -355,6 +355,9 @@ class _Evaluator:
             threat = self.catalog.threats[finding.rule]
             if threat.group_by == "replicas" and finding.subject.kind == "component":
                 key = (finding.rule, primaries.get(finding.subject.id, finding.subject.id))
+            elif threat.group_by == "place" and finding.subject.kind == "component":
+                # one decision (where the system runs) moves every store of one place
+                key = (finding.rule, self.graph.component(finding.subject.id).place or finding.subject.id)
             elif threat.group_by is None or finding.subject.kind != "flow":
                 result.append(finding)
                 continue

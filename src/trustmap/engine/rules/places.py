@@ -63,21 +63,26 @@ def data_stored_outside_residency(context: EvalContext, threat: Threat) -> Itera
 
 
 def data_sent_outside_residency(context: EvalContext, threat: Threat) -> Iterator[Hit]:
-    """Flows that carry data to a place outside its residency: to the flow's target, and for a
-    bidirectional flow back to its initiator. Forwarding components and places the model does
-    not give are left to the hop that delivers the data and to the stores."""
+    """Flows that carry data from a place inside its residency (or an unknown one) to a place
+    outside it: to the flow's target, and for a bidirectional flow back to its initiator.
+    Forwarding components and places the model does not give are left to the hop that delivers
+    the data and to the stores."""
     graph = context.graph
     for flow in graph.flows():
         if flow.kind == "route" or not flow.data:
             continue
-        ends = [graph.component(flow.target)]
+        source, receiver = graph.component(flow.source), graph.component(flow.target)
+        ends = [(receiver, source)]
         if flow.bidirectional:
-            ends.append(graph.component(flow.source))
+            ends.append((source, receiver))
         reasons = []
-        for end in ends:
+        for end, origin in ends:
             if end.forwards or end.place is None:
                 continue
             outside, _ = _verdicts(end, flow.data, context)
+            # data that is already outside (both ends outside) was moved by an earlier flow
+            already, _ = _verdicts(origin, flow.data, context)
+            outside = [d for d in outside if d not in already]
             if outside:
                 listed = ", ".join(f"'{d}' (may stay in {_allowed(d, context)})" for d in outside)
                 reasons.append(f"to '{end.id}' in {end.place}: {listed}")
