@@ -37,6 +37,8 @@ def test_every_link_has_its_anchor_and_every_component_a_section(
         assert f'<a id="component-{component.id}"></a>' in text
     for flow in analysis.graph.flows():
         assert f'<a id="flow-{flow.id.replace("->", "-to-")}"></a>' in text
+    for principal in analysis.graph.permissions.principals:
+        assert f'<a id="principal-{principal}"></a>' in text
     for finding in analysis.report.findings:
         assert code(finding.key) in text
     for image in ("architecture.svg", "dataflow.svg", "responsibility.svg"):

@@ -29,6 +29,7 @@ def render_checklist_json(analysis: Analysis) -> str:
             "name": document["model"]["name"],
             "source": document["model"]["source"],
         },
+        "principals": [{"checklist": p["checklist"], "id": p["id"]} for p in document["principals"]],
         "summary": document["summary"],
     }
     return dump_by_element(keep)

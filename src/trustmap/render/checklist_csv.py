@@ -1,8 +1,9 @@
 """checklist.csv: one row per checklist item, for spreadsheets and trackers.
 
 Rows come in report order: the model's account-wide items, then each component (sorted by id),
-then each flow (in YAML order). The first columns are a stable contract; new columns are only
-ever appended. Quoting follows RFC 4180 (the csv module, LF line endings).
+then each flow (in YAML order), then each principal (1.2, sorted by id). The first columns are a
+stable contract; new columns are only ever appended. Quoting follows RFC 4180 (the csv module,
+LF line endings).
 
 No cell can forge a row or run as a formula, whatever the model's names hold: terminal
 controls are removed, every line break (a lone CR, NEL, U+2028...) becomes LF, which the
@@ -124,7 +125,7 @@ def render_checklist_csv(analysis: Analysis) -> str:
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     questions = {q.key: q.text for q in analysis.report.questions}
     writer.writerow(CSV_COLUMNS)
-    for view in (views.model, *views.components, *views.flows):
+    for view in (views.model, *views.components, *views.flows, *views.principals):
         for item in view.items:
             writer.writerow([safe_cell(cell) for cell in _row(analysis, view, item, findings, questions)])
     return stream.getvalue()

@@ -4,10 +4,10 @@ First one to three screens that a reviewer decides from: the model's identity (f
 date), open findings rolled up by rule, risk decisions pending or expiring, questions rolled up
 by control, the likeliest attack paths. Then the findings table, the diagrams (relative links to
 the SVG files beside it), the inherited AWS duties once per service model, and one section per
-subject (account-wide, each component) listing its findings and only the customer's and shared
-duties that are open or decided; unknown ones are the questions above, and counts stand for
-the rest (met, not applicable, inherited). Flows are one table, each row with its findings and
-open duties. The full per-item detail stays in checklist.csv and
+subject (account-wide, each component, each principal of format 1.2) listing its findings and
+only the customer's and shared duties that are open or decided; unknown ones are the questions
+above, and counts stand for the rest (met, not applicable, inherited). Flows are one table,
+each row with its findings and open duties. The full per-item detail stays in checklist.csv and
 report.json, so a 300-component model stays under the ~512 KB that GitHub renders.
 Each section has an explicit anchor (`<a id="component-web"></a>`) that does not depend on how
 a site slugifies headings.
@@ -21,6 +21,7 @@ from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.findings import SEVERITY_ORDER, ChecklistItem, Decision, Finding, Subject, severity_rank
 from trustmap.graph import ComponentInfo
+from trustmap.identities import PrincipalInfo
 from trustmap.render.markdown import code, md_cell, md_text, table
 from trustmap.render.report_data import decision_rows
 from trustmap.render.views import SubjectView, Views, subject_views
@@ -349,6 +350,14 @@ def _component_facts(analysis: Analysis, component: ComponentInfo) -> list[str]:
     return facts
 
 
+def _principal_facts(analysis: Analysis, principal: PrincipalInfo) -> list[str]:
+    where = md_text(_boundary_name(analysis, principal.boundary)) if principal.boundary else "not said"
+    facts = [principal.kind, f"in {where}"]
+    if principal.used_by:
+        facts.append("used by " + ", ".join(code(c) for c in principal.used_by))
+    return facts
+
+
 def _flows_table(analysis: Analysis, views: Views) -> list[str]:
     lines = ["## Flows", ""]
     if not views.flows:
@@ -456,6 +465,12 @@ def render_checklist_md(analysis: Analysis, diagrams: Collection[str] | None = N
         heading = f"### {md_text(view.name)} ({code(view.subject.id)})"
         lines += _section(views, view, heading, _component_facts(analysis, view.component))
     lines += _flows_table(analysis, views)
+    if views.principals:
+        lines += ["## Principals", ""]
+        for view in views.principals:
+            assert view.principal is not None
+            heading = f"### {md_text(view.name)} ({code(view.subject.id)})"
+            lines += _section(views, view, heading, _principal_facts(analysis, view.principal))
     if views.boundaries:
         lines += ["## Boundaries", ""]
         for view in views.boundaries:

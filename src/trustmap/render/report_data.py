@@ -125,7 +125,8 @@ def _places(
     analysis: Analysis, subject: Subject, flows: Mapping[str, FlowInfo]
 ) -> tuple[list[str], list[str]]:
     """The components and boundaries a finding is about: its component, a flow's two ends (and
-    the boundaries it crosses), the boundary itself; the model is about nothing in particular."""
+    the boundaries it crosses), the boundary itself, the components that run as a principal; the
+    model is about nothing in particular."""
     graph = analysis.graph
     components: list[str] = []
     boundaries: set[str] = set()
@@ -138,6 +139,9 @@ def _places(
             boundaries.update(flow.crosses)
     elif subject.kind == "boundary":
         boundaries.add(subject.id)
+    elif subject.kind == "principal" and subject.id in graph.permissions.principals:
+        # format 1.2: a finding about a role is shown on the components that run as it
+        components = sorted(graph.permissions.principals[subject.id].used_by)
     for component_id in components:
         boundaries.update(graph.component_records[component_id].boundary_path)
     return components, sorted(boundaries)

@@ -73,6 +73,18 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
             for flow in sorted(graph.flows(), key=lambda f: f.id)
         ],
         "format": REPORT_FORMAT,
+        # format 1.2: the checklist of each principal (its record is the model's `principals`)
+        "principals": [
+            {
+                "checklist": [
+                    item.to_json() for item in analysis.report.checklists.get(Subject("principal", p.id), ())
+                ],
+                "id": p.id,
+                "kind": p.kind,
+                "name": p.name,
+            }
+            for p in sorted(graph.permissions.principals.values(), key=lambda p: p.id)
+        ],
         "model": {
             "checklist": [item.to_json() for item in model_items],
             "controls": list(graph.model_controls),

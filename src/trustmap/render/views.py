@@ -1,6 +1,6 @@
 """Plain views of an analysis that the review outputs share (Markdown, CSV, HTML).
 
-Each subject (the model, every component, every flow) becomes a `SubjectView` with its
+Each subject (the model, every component, every flow, every principal) becomes a `SubjectView` with its
 checklist grouped by whitepaper category, in the catalog's category order, and its findings.
 Anchors are computed once here so that every output links the same way.
 """
@@ -14,6 +14,7 @@ from trustmap.analysis import Analysis
 from trustmap.catalog.schema import CATEGORIES
 from trustmap.findings import ChecklistItem, Finding, Subject
 from trustmap.graph import ComponentInfo, FlowInfo
+from trustmap.identities import PrincipalInfo
 
 __all__ = [
     "FRAMEWORKS",
@@ -50,7 +51,7 @@ class CategoryGroup:
 @dataclass(frozen=True)
 class SubjectView:
     """One subject of the checklist: its items by category and the findings about it, and the
-    record of a component or a flow (neither for the model and boundaries)."""
+    record of a component, a flow or a principal (none for the model and boundaries)."""
 
     subject: Subject
     name: str
@@ -59,6 +60,7 @@ class SubjectView:
     findings: tuple[Finding, ...]
     component: ComponentInfo | None = None
     flow: FlowInfo | None = None
+    principal: PrincipalInfo | None = None
 
     @property
     def items(self) -> list[ChecklistItem]:
@@ -133,6 +135,8 @@ class Views:
     model: SubjectView
     components: tuple[SubjectView, ...]
     flows: tuple[SubjectView, ...]
+    #: format 1.2: the principals (sorted by id)
+    principals: tuple[SubjectView, ...]
     #: only boundaries that findings are about (boundaries have no checklist)
     boundaries: tuple[SubjectView, ...]
     anchors: Mapping[Subject, str]
@@ -140,12 +144,14 @@ class Views:
     finding_anchors: Mapping[str, str]
 
     def all(self) -> list[SubjectView]:
-        return [self.model, *self.components, *self.flows, *self.boundaries]
+        return [self.model, *self.components, *self.flows, *self.principals, *self.boundaries]
 
 
 def subject_views(analysis: Analysis) -> Views:
-    """The model, its components (sorted by id), its flows (in YAML order), boundaries with findings."""
+    """The model, its components (sorted by id), its flows (in YAML order), its principals (sorted
+    by id), boundaries with findings."""
     graph, report = analysis.graph, analysis.report
+    principals = sorted(graph.permissions.principals.values(), key=lambda p: p.id)
     findings: dict[Subject, list[Finding]] = {}
     for finding in report.findings:
         findings.setdefault(finding.subject, []).append(finding)
@@ -153,12 +159,17 @@ def subject_views(analysis: Analysis) -> Views:
         MODEL_SUBJECT,
         *(Subject("component", c.id) for c in graph.components()),
         *(Subject("flow", flow.id) for flow in graph.flows()),
+        *(Subject("principal", p.id) for p in principals),
         *findings,
     ]
     anchor = anchors(subjects)
 
     def view(
-        subject: Subject, name: str, component: ComponentInfo | None = None, flow: FlowInfo | None = None
+        subject: Subject,
+        name: str,
+        component: ComponentInfo | None = None,
+        flow: FlowInfo | None = None,
+        principal: PrincipalInfo | None = None,
     ) -> SubjectView:
         items = report.checklists.get(subject, ())
         return SubjectView(
@@ -169,6 +180,7 @@ def subject_views(analysis: Analysis) -> Views:
             findings=tuple(findings.get(subject, ())),
             component=component,
             flow=flow,
+            principal=principal,
         )
 
     boundary_ids = sorted({s.id for s in findings if s.kind == "boundary"})
@@ -176,6 +188,7 @@ def subject_views(analysis: Analysis) -> Views:
         model=view(MODEL_SUBJECT, graph.model.name),
         components=tuple(view(Subject("component", c.id), c.name, component=c) for c in graph.components()),
         flows=tuple(view(Subject("flow", f.id), f.name or f.id, flow=f) for f in graph.flows()),
+        principals=tuple(view(Subject("principal", p.id), p.name, principal=p) for p in principals),
         boundaries=tuple(
             view(Subject("boundary", bid), graph.boundaries[bid].name if bid in graph.boundaries else bid)
             for bid in boundary_ids
