@@ -47,7 +47,7 @@ def test_golden_is_consistent(name: str) -> None:
     assert document["model"]["source"] == f"examples/{name}.yaml"
     items = [
         item
-        for entry in [document["model"], *document["components"], *document["flows"]]
+        for entry in [document["model"], *document["components"], *document["flows"], *document["principals"]]
         for item in entry["checklist"]
     ]
     for item in items:
