@@ -158,9 +158,21 @@ def privilege_escalation_path(context: EvalContext, threat: Threat) -> Iterator[
         own = {t for _, t, how in identities.graph.out_edges(principal.id, keys=True) if how in _ACCESS}
         if "*" in _admin_everything(principal, context):
             continue  # already an administrator: nothing to escalate to
+        # a pipeline's deploy role that passes the roles of the workloads it deploys does what
+        # it is for; people who can do the same (developers) can become those roles at will
+        deployed = (
+            set()
+            if principal.human
+            else {
+                r
+                for t in own
+                if t in context.graph.component_records
+                for r in context.graph.component(t).runs_as
+            }
+        )
         gains: list[tuple[str, Reached]] = []
         for role, path in sorted(identities.acts_as([principal.id]).items()):
-            if role == principal.id or not any(step.how == "escalates" for step in path):
+            if role == principal.id or role in deployed or not any(step.how == "escalates" for step in path):
                 continue
             more = [r for t, r in identities.reach([role]).items() if t not in own and _sensitive(t, context)]
             if more:
@@ -206,7 +218,9 @@ def workload_reaches_beyond_its_flows(context: EvalContext, threat: Threat) -> I
     identities = graph.permissions
     floor = classification_rank(str(threat.parameters.get("classification", "confidential")))
     for component in graph.components():
-        if not component.runs_as or component.service in ("actor",):
+        # workloads on AWS; what a CI service or partner system may do through the role it
+        # assumes is judged on that role's trust (deploy roles act on resources, not flows)
+        if not component.runs_as or not component.aws:
             continue
         linked = set(context.linked[component.id])
         beyond: list[Reached] = []
@@ -247,16 +261,24 @@ def role_spans_data_classifications(context: EvalContext, threat: Threat) -> Ite
     for principal in identities.principals.values():
         if principal.kind not in ("role", "user"):
             continue
+        # grants that name the stores: a span that only "*" gives is the breadth of the grant,
+        # judged by the workload, standing-admin and access-key threats of the same principal
+        named_targets = {
+            t for g in identities.grants if g.principal == principal.id and "*" not in g.to for t in g.targets
+        }
         reads: list[str] = []
         writes: list[str] = []
         for _, node, how in sorted(identities.graph.out_edges(principal.id, keys=True)):
-            if node not in graph.component_records:
+            if node not in graph.component_records or node not in named_targets:
                 continue
             rank = classification_rank(graph.component(node).classification)
             if how in ("read", "write", "admin") and rank >= restricted:
                 reads.append(node)
             if how in ("write", "admin") and 0 <= rank < restricted:
                 writes.append(node)
+        # restricted personal or regulated data (identified records, PHI), not the credentials
+        # and keys a workload reads on the way: those carry no regulation and join nothing
+        reads = [r for r in reads if graph.component(r).regulations]
         lower = [
             w
             for w in writes
