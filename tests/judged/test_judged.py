@@ -22,6 +22,9 @@ NOW_QUESTIONS = {
     ("data-lake", "org-trail->log-archive/cross-account-confused-deputy"): (
         "org-trail->log-archive/deliberate-resource-sharing"
     ),
+    # format 1.2: the example states that the vendor publishes through a role of the lake's
+    # account with an ExternalId; whether the stream's own resource policy is constrained is unsaid
+    ("data-lake", "ingest-stream/forged-message-injection"): "ingest-stream/deliberate-resource-sharing",
     # "MFA optional" is only in the user pool's name
     ("serverless-api", "user-pool/app-user-account-takeover"): "user-pool/app-user-authentication",
 }

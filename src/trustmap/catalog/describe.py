@@ -114,6 +114,11 @@ _PHRASES: dict[str, Any] = {
         "has no security group egress to internal addresses",
     ),
     "place_outside": lambda v: f"is in a place outside {_list(v)}",
+    "shared_by_resource_policy": _flag(
+        "has a resource policy that lets another account in with no condition",
+        "has no resource policy that lets another account in with no condition",
+    ),
+    "runs_as_stated": _flag("states the principals it runs as", "does not state the principals it runs as"),
     "in_program_scope": _flag(
         "is on AWS's in-scope list of every program of the data it handles",
         "is not on AWS's in-scope list of a program of the data it handles",

@@ -224,6 +224,12 @@ class Condition(_Entry):
     egress_reaches_internal: bool | None = None
     #: the component's place is known and lies outside all of these places
     place_outside: list[str] | None = None
+    #: a resource policy on the component grants a principal of another account access, with
+    #: no restricting condition written (true); or states grants and none is so (false)
+    shared_by_resource_policy: bool | None = None
+    #: the component states the principals it runs as (its access is judged on their grants
+    #: and trust rather than guessed from its flows)
+    runs_as_stated: bool | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Condition:

@@ -688,6 +688,46 @@ def _explain_place(value: list[str], target: Target, _: EvalContext, positive: b
     return f"is in {place}" if place else "is somewhere the model does not say"
 
 
+def _open_resource_grants(target: Target, context: EvalContext) -> list[str]:
+    """Principals of another account that a resource policy on the component lets in with no
+    restricting condition written (ExternalId, SourceArn, SourceAccount, PrincipalOrgID)."""
+    component = target.component
+    if component is None:
+        return []
+    identities = context.graph.permissions
+    boundaries = context.graph.boundaries
+    account = next((b for b in reversed(component.boundary_path) if boundaries[b].kind == "account"), None)
+    found = []
+    for grant in identities.grants:
+        if grant.via != "resource-policy" or component.id not in grant.targets:
+            continue
+        holder = identities.principals[grant.principal]
+        elsewhere = holder.account != account if holder.kind != "account" else holder.boundary != account
+        c = grant.conditions
+        restricted = c is not None and any((c.external_id, c.organization, c.source_account, c.source_arn))
+        if elsewhere and holder.kind != "service" and not restricted:
+            found.append(grant.principal)
+    return sorted(set(found))
+
+
+def _shared_by_resource_policy(value: bool, _: EvalContext) -> Predicate:
+    def test(target: Target, context: EvalContext) -> bool:
+        return bool(_open_resource_grants(target, context)) == value
+
+    return test
+
+
+def _explain_shared(value: bool, target: Target, context: EvalContext, positive: bool) -> str:
+    found = _open_resource_grants(target, context)
+    if found:
+        return f"has a resource policy that lets {_quoted(found)} of another account in, with no condition"
+    return "has no resource policy grant to another account without conditions"
+
+
+def _runs_as_stated(value: bool, _: EvalContext) -> Predicate:
+    return lambda target, _: target.component is not None and bool(target.component.runs_as) == value
+
+
 #: Every key of `trustmap.catalog.schema.Condition` (a test checks that none is missing).
 CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "all": ConditionKey(_all),
@@ -742,4 +782,6 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "runs_with_access_keys": ConditionKey(_runs_with_access_keys, _explain_runs_with_access_keys),
     "egress_reaches_internal": ConditionKey(_egress_reaches_internal, _explain_egress),
     "place_outside": ConditionKey(_place_outside, _explain_place),
+    "shared_by_resource_policy": ConditionKey(_shared_by_resource_policy, _explain_shared),
+    "runs_as_stated": ConditionKey(_runs_as_stated),
 }
