@@ -131,7 +131,7 @@ Protocol = Literal[
     "other",
 ]
 PROTOCOLS: tuple[str, ...] = Protocol.__args__  # type: ignore[attr-defined]
-ENCRYPTED_PROTOCOLS = frozenset({"https", "tls", "ssh", "sftp", "smtps", "ipsec", "aws-api", "grpc"})
+ENCRYPTED_PROTOCOLS = frozenset({"https", "tls", "ssh", "rdp", "sftp", "smtps", "ipsec", "aws-api", "grpc"})
 
 EncryptionAtRest = Literal["none", "aws-managed", "customer-kms", "cloudhsm", "client-side"]
 FlowKind = Literal["data", "route"]

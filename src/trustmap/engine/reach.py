@@ -51,6 +51,7 @@ DEFAULT_PORTS: Mapping[str, int] = {
     "kafka": 9092,
     "grpc": 443,
     "dns": 53,
+    "aws-api": 443,
 }
 
 
@@ -141,7 +142,10 @@ def network_of(graph: ModelGraph) -> Network:
     model = graph.model
     flows_into: dict[str, list[FlowInfo]] = {}
     for flow in graph.flows():
-        if flow.kind == "data" and flow.protocol != "aws-api":
+        # AWS API calls reach the service's public endpoint, past any security group, unless
+        # they go to an interface endpoint in the VPC (which has security groups of its own)
+        api_in_vpc = graph.component(flow.target).service == "vpc-endpoint"
+        if flow.kind == "data" and (flow.protocol != "aws-api" or api_in_vpc):
             flows_into.setdefault(flow.target, []).append(flow)
     ingress = {
         c.id: _stated(c, model, graph, flows_into.get(c.id, []))
