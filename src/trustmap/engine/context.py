@@ -96,12 +96,16 @@ class EvalContext:
 
     @cached_property
     def neighbours(self) -> Mapping[str, frozenset[str]]:
-        """Services of the components joined to each component by a flow, either way."""
+        """Services of the components joined to each component by a flow, either way; through
+        an interface endpoint, the services it leads to (it is only the way to them)."""
         components = self.graph.component_records
+        topology = self.graph.topology
         found: dict[str, set[str]] = {node: set() for node in components}
-        for source, target in self.graph.topology.edges():
+        for source, target in topology.edges():
             found[source].add(components[target].service)
             found[target].add(components[source].service)
+            if components[target].service == "vpc-endpoint":
+                found[source].update(components[t].service for t in topology.successors(target))
         return {node: frozenset(services) for node, services in found.items()}
 
     @cached_property
