@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target, named
 from trustmap.engine.rules.common import Asks, Hit
-from trustmap.graph import classification_rank
+from trustmap.graph import ComponentInfo, classification_rank
 from trustmap.identities import PrincipalInfo, Reached
 from trustmap.model import TrustConditions
 
@@ -300,7 +300,8 @@ def standing_human_admin(context: EvalContext, threat: Threat) -> Iterator[Hit]:
     """Identities that people use and that administer the account (or IAM) with a standing
     assignment rather than access granted on request for a limited time."""
     identities = context.graph.permissions
-    services = {cid: c.service for cid, c in context.graph.component_records.items()}
+    records = context.graph.component_records
+    services = {cid: c.service for cid, c in records.items()}
     for principal in identities.principals.values():
         if not principal.human or principal.kind not in ("role", "user", "group"):
             continue
@@ -313,15 +314,41 @@ def standing_human_admin(context: EvalContext, threat: Threat) -> Iterator[Hit]:
                 or (g.access in ("write", "admin") and any(services.get(t) == "iam" for t in g.targets))
             )
         ]
-        if not admin:
+        # or reads, outside the application, every tenant's data of a pooled store or
+        # restricted regulated data (support engineers' standing read access)
+        broad = sorted(
+            {
+                t
+                for g in identities.grants
+                if g.principal == principal.id and "*" not in g.to
+                for t in g.targets
+                if t in records and _broad_data(records[t])
+            }
+        )
+        if not admin and not broad:
             continue
         target = context.principal(principal.id)
-        what = "administers its whole account" if any("*" in g.to for g in admin) else "can change IAM"
+        if admin:
+            what = "administers its whole account" if any("*" in g.to for g in admin) else "can change IAM"
+        else:
+            what = (
+                "reads "
+                + ", ".join(repr(t) for t in broad[:_MAX_SHOWN])
+                + " (every tenant's or restricted data)"
+            )
         if principal.kind == "user" or principal.just_in_time is False:
             standing = "an IAM user" if principal.kind == "user" else "a standing assignment"
             yield target, f"People use {named(target)}, which {what}, through {standing}"
         elif principal.just_in_time is None:
             yield _asks(target, f"People use {named(target)}, which {what}")
+
+
+def _broad_data(component: ComponentInfo) -> bool:
+    """A store whose data is every tenant's (pooled) or restricted and regulated."""
+    if not component.stores:
+        return False
+    restricted = classification_rank(component.classification) >= classification_rank("restricted")
+    return component.tenancy == "pooled" or (restricted and bool(component.regulations))
 
 
 def _asks(target: Target, why: str) -> Hit:
