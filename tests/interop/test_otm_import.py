@@ -9,8 +9,9 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
-from tests.conftest import EXAMPLE_NAMES, TODAY
+from tests.conftest import EXAMPLE_NAMES, EXAMPLES, TODAY
 from tests.interop.conftest import OTM_FILES, TEMPLATES, import_cfn, validated
 from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
@@ -248,17 +249,41 @@ def _round_trip(analysis: Analysis, catalog: Catalog, table: OtmTable, mapping: 
     return again
 
 
+#: format 1.2 facts that OTM has no place for (docs/interop.md): left out of the round trip
+_FORMAT_12 = {
+    "model": ("principals", "grants", "security_groups", "route_domains"),
+    "components": ("runs_as", "security_groups", "interfaces", "tenancy", "tenant_isolation", "region"),
+    "boundaries": ("cidrs", "region"),
+    "data": ("residency",),
+}
+
+
+def _what_otm_holds(name: str, catalog: Catalog) -> Analysis:
+    """The example without its format 1.2 facts."""
+    document = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+    for key in _FORMAT_12["model"]:
+        document.pop(key, None)
+    for section in ("components", "boundaries", "data"):
+        for entry in (document.get(section) or {}).values():
+            for key in _FORMAT_12[section]:
+                entry.pop(key, None)
+    analysis, problems = analyze(
+        f"examples/{name}.yaml", yaml.safe_dump(document).encode(), catalog, today=TODAY
+    )
+    assert analysis is not None, problems
+    return analysis
+
+
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_the_round_trip_is_lossless_for_what_both_formats_hold(
     name: str,
-    example: Callable[[str], Analysis],
     catalog: Catalog,
     otm_table: OtmTable,
     mapping: ResourceTable,
 ) -> None:
     """The project's own diff sees no change: components (internet_facing: false, zones,
     replicas, forwards included), boundaries, flows (names, ids, kinds), findings, questions."""
-    analysis = example(name)
+    analysis = _what_otm_holds(name, catalog)
     changes = diff_analyses(analysis, _round_trip(analysis, catalog, otm_table, mapping))
     assert changes.entries == () and changes.findings == () and changes.questions == ()
     original = analysis.graph.model
