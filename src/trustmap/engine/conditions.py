@@ -589,7 +589,7 @@ def _ingress_stated(value: bool, _: EvalContext) -> Predicate:
 def _ingress_wider(value: bool, _: EvalContext) -> Predicate:
     def test(target: Target, context: EvalContext) -> bool:
         stated = context.network.ingress.get(target.subject.id) if target.component else None
-        return stated is not None and bool(stated.unneeded) == value
+        return stated is not None and stated.wider_than_flows == value
 
     return test
 
@@ -598,9 +598,9 @@ def _explain_ingress_wider(value: bool, target: Target, context: EvalContext, po
     stated = context.network.ingress.get(target.subject.id)
     if stated is None:
         return "states no security group ingress"
-    if not stated.unneeded:
+    if not stated.wider_than_flows:
         return "admits only what its flows need"
-    return "admits what no flow into it needs: " + "; ".join(v.text() for v in stated.unneeded[:3])
+    return "admits more than its flows need: " + "; ".join(stated.wider_text())
 
 
 def _in_program_scope(value: bool, _: EvalContext) -> Predicate:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from trustmap.addresses import (
     PortRange,
+    covers,
     is_internet,
     is_private,
     overlaps_private,
@@ -87,6 +88,19 @@ class StatedIngress:
     rules: tuple[RuleView, ...]
     #: the rules that no data flow into the component needs
     unneeded: tuple[RuleView, ...]
+    #: address rules that some flow needs but that also admit whole networks (boundaries with
+    #: `cidrs`) where none of those flows comes from, with those networks
+    too_wide: tuple[tuple[RuleView, tuple[str, ...]], ...] = ()
+
+    @property
+    def wider_than_flows(self) -> bool:
+        return bool(self.unneeded or self.too_wide)
+
+    def wider_text(self, shown: int = 3) -> list[str]:
+        return [f"{v.text()}, which no flow needs" for v in self.unneeded[:shown]] + [
+            f"{v.text()}, which also admits {', '.join(repr(n) for n in networks)}, where no flow comes from"
+            for v, networks in self.too_wide[:shown]
+        ]
 
     def internet_ports(self) -> tuple[PortRange, ...]:
         return tuple(sorted({r for view in self.rules if view.from_internet for r in view.ports}))
@@ -188,7 +202,35 @@ def _stated(
         for rule in model.security_groups[group_id].ingress or ():
             views.append(RuleView(group_id, rule, parse_ports(rule.ports) or ()))
     unneeded = tuple(v for v in views if not any(_needs(v, flow, model, graph) for flow in flows))
-    return StatedIngress(component.id, tuple(views), unneeded)
+    too_wide = []
+    for view in views:
+        needing = [flow for flow in flows if _needs(view, flow, model, graph)]
+        extra = _networks_beyond(view, needing, component, model, graph) if needing else ()
+        if extra:
+            too_wide.append((view, extra))
+    return StatedIngress(component.id, tuple(views), unneeded, tuple(too_wide))
+
+
+def _networks_beyond(
+    view: RuleView, flows: list[FlowInfo], component: ComponentInfo, model: Model, graph: ModelGraph
+) -> tuple[str, ...]:
+    """The networks (boundaries with `cidrs`) that an address rule admits and that hold none of
+    the sources of the flows that need it (nor contain them), besides the component's own:
+    10.0.0.0/8 where two subnets need it."""
+    network = parse_cidr(view.rule.cidr or "")
+    if network is None or is_internet(network):
+        return ()
+    sources = {b for flow in flows for b in graph.component(flow.source).boundary_path}
+    sources |= set(component.boundary_path)
+    found = []
+    for boundary_id, boundary in sorted(model.boundaries.items()):
+        if boundary_id in sources or not boundary.cidrs:
+            continue
+        inner = [n for c in boundary.cidrs if (n := parse_cidr(c)) is not None]
+        if inner and all(covers(network, n) for n in inner):
+            found.append(boundary_id)
+    # a network inside another one listed is said by its parent
+    return tuple(b for b in found if not any(p in found for p in list(boundary_chain(model, b))[1:]))
 
 
 def _port(flow: FlowInfo) -> int | None:
