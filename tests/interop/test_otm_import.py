@@ -9,10 +9,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 
 from tests.conftest import EXAMPLE_NAMES, EXAMPLES, TODAY
 from tests.interop.conftest import OTM_FILES, TEMPLATES, import_cfn, validated
+from tests.interop.otm_scope import what_otm_holds
 from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
 from trustmap.diff import diff_analyses
@@ -249,27 +249,10 @@ def _round_trip(analysis: Analysis, catalog: Catalog, table: OtmTable, mapping: 
     return again
 
 
-#: format 1.2 facts that OTM has no place for (docs/interop.md): left out of the round trip
-_FORMAT_12 = {
-    "model": ("principals", "grants", "security_groups", "route_domains"),
-    "components": ("runs_as", "security_groups", "interfaces", "tenancy", "tenant_isolation", "region"),
-    "boundaries": ("cidrs", "region"),
-    "data": ("residency",),
-}
-
-
 def _what_otm_holds(name: str, catalog: Catalog) -> Analysis:
-    """The example without its format 1.2 facts."""
-    document = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
-    for key in _FORMAT_12["model"]:
-        document.pop(key, None)
-    for section in ("components", "boundaries", "data"):
-        for entry in (document.get(section) or {}).values():
-            for key in _FORMAT_12[section]:
-                entry.pop(key, None)
-    analysis, problems = analyze(
-        f"examples/{name}.yaml", yaml.safe_dump(document).encode(), catalog, today=TODAY
-    )
+    """The example without its format 1.2 facts that OTM has no place for."""
+    raw = what_otm_holds((EXAMPLES / f"{name}.yaml").read_bytes())
+    analysis, problems = analyze(f"examples/{name}.yaml", raw, catalog, today=TODAY)
     assert analysis is not None, problems
     return analysis
 
