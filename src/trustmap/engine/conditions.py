@@ -561,6 +561,8 @@ def _explain_tenant_isolation(value: list[str], target: Target, _: EvalContext, 
     found = target.component.tenant_isolation if target.component else None
     if found is None:
         return "says nothing of what isolates its tenants"
+    if not positive:
+        return f"isolates its tenants by none of {', '.join(value)}"
     return f"isolates its tenants by {', '.join(found)}"
 
 
