@@ -55,6 +55,11 @@ def _contents(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
 
 
+def _differing(got: dict[str, bytes], want: dict[str, bytes]) -> list[str]:
+    """The names whose content differs between two folders' contents (or that one lacks)."""
+    return sorted(name for name in got.keys() | want.keys() if got.get(name) != want.get(name))
+
+
 def _manifest_of(contents: dict[str, bytes]) -> dict[str, Any]:
     return json.loads(contents[MANIFEST_NAME])  # type: ignore[no-any-return]
 
@@ -302,7 +307,10 @@ def test_interrupt_sweep(
     time.sleep(0.2)  # let the workers of -j finish their cleanup
     for stem in ("one", "two"):
         got = _contents(trial / "out" / stem)
-        assert got in (refs[f"A/{stem}"], refs[f"B/{stem}"]), f"{stem}: mixed after {name}: {sorted(got)}"
+        assert got in (refs[f"A/{stem}"], refs[f"B/{stem}"]), (
+            f"{stem}: mixed after {name} (exit {process.returncode}): "
+            f"not as A: {_differing(got, refs[f'A/{stem}'])}; not as B: {_differing(got, refs[f'B/{stem}'])}"
+        )
     assert list(scratch.iterdir()) == [], "a Graphviz folder was left behind"
 
 
