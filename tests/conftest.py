@@ -21,6 +21,13 @@ TODAY = dt.date(2026, 11, 28)
 UPDATE_GOLDEN = os.environ.get("TRUSTMAP_UPDATE_GOLDEN") == "1"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands run by the tests keep their compiled catalog in a temporary directory, never in
+    the user's cache (`trustmap.catalog.cache`)."""
+    os.environ["TRUSTMAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("trustmap-cache"))
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()

@@ -133,25 +133,69 @@ def builtin_catalog_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "models"
 
 
+@dataclass(frozen=True)
+class _File:
+    """A catalog file as read: its bytes, or None and why it could not be read."""
+
+    schema: type[BaseModel]
+    shown: str
+    raw: bytes | None
+    unreadable: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """One catalog directory (the built-in one, then each --catalog), its files in reading order."""
+
+    label: str
+    files: tuple[_File, ...]
+    missing: Diagnostic | None = None
+
+
+#: the files of a catalog directory, in the order they are read and merged
+_KINDS: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("layers", LayerFile),
+    ("categories", CategoryFile),
+    ("severity", SeverityFile),
+    ("places", PlaceFile),
+    ("services", ServiceFile),
+    ("controls", ControlFile),
+    ("threats", ThreatFile),
+)
+
+
+def _read_layer(directory: Path, label: str) -> _Layer:
+    if not directory.is_dir():
+        problem = "is not a directory" if directory.exists() else "does not exist"
+        message = f"the catalog directory '{label}' {problem}"
+        return _Layer(label, (), Diagnostic("E001", message, label, None))
+    files = []
+    for kind, schema in _KINDS:
+        for file in _files(directory, kind):
+            shown = _shown(file, directory, label)
+            raw, unreadable = read_input_file(file, shown)
+            files.append(_File(schema, shown, raw, tuple(unreadable)))
+    return _Layer(label, tuple(files))
+
+
 @dataclass
 class _Reader:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     hashes: list[str] = field(default_factory=list)
 
-    def read(self, file: Path, shown: str, schema: type[_M]) -> tuple[_M, Document] | None:
+    def read(self, file: _File, schema: type[_M]) -> tuple[_M, Document] | None:
         import hashlib
 
-        raw, unreadable = read_input_file(file, shown)
-        if raw is None:
-            self.diagnostics.extend(unreadable)
+        if file.raw is None:
+            self.diagnostics.extend(file.unreadable)
             return None
-        self.hashes.append(shown + ":" + hashlib.sha256(raw).hexdigest())
-        document, problems = load_yaml(shown, raw)
+        self.hashes.append(file.shown + ":" + hashlib.sha256(file.raw).hexdigest())
+        document, problems = load_yaml(file.shown, file.raw)
         self.diagnostics.extend(problems)
         if document is None:
             return None
-        self.sources[shown] = document.lines
+        self.sources[file.shown] = document.lines
         try:
             return schema.model_validate(document.data), document
         except ValidationError as error:
@@ -172,24 +216,43 @@ def _shown(file: Path, directory: Path, label: str) -> str:
     return f"{label}/{file.relative_to(directory).as_posix()}"
 
 
-def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
+def load_catalog(extra_dirs: Iterable[Path] = (), *, cache_dir: Path | None = None) -> Catalog:
     """Read the built-in catalog and layer `extra_dirs` over it, in order.
 
-    Raises `CatalogError` with positioned diagnostics when any file is broken.
+    With `cache_dir`, the compiled catalog is kept there and read back while no file changed
+    (`trustmap.catalog.cache`); the result is the same either way. Raises `CatalogError` with
+    positioned diagnostics when any file is broken (a broken catalog is never cached).
     """
-    builtin = builtin_catalog_dir()
-    layers: dict[str, Any] = {"models": builtin}
+    directories: dict[str, Path] = {"models": builtin_catalog_dir()}
     for extra in extra_dirs:
-        layers[str(extra)] = extra
+        directories[str(extra)] = extra
+    layers = [_read_layer(directory, label) for label, directory in directories.items()]
+    if cache_dir is None:
+        return compile_catalog(layers)
+    from trustmap.catalog import cache
+
+    files = [(f.shown, f.raw) for layer in layers for f in layer.files]
+    readable = [(shown, raw) for shown, raw in files if raw is not None]
+    if len(readable) < len(files) or any(layer.missing for layer in layers):
+        return compile_catalog(layers)  # it fails, with the diagnostics of what is missing
+    key = cache.cache_key(readable)
+    cached = cache.read_cached(cache_dir, key)
+    if cached is not None:
+        return cached
+    catalog = compile_catalog(layers)
+    cache.write_cached(cache_dir, key, catalog)
+    return catalog
+
+
+def compile_catalog(layers: Iterable[_Layer]) -> Catalog:
+    """Parse, check and merge the files read from each catalog directory, in order."""
     reader = _Reader()
     state = _Merged()
-    for label, directory in layers.items():
-        if not directory.is_dir():
-            problem = "is not a directory" if directory.exists() else "does not exist"
-            message = f"the catalog directory '{label}' {problem}"
-            reader.diagnostics.append(Diagnostic("E001", message, label, None))
+    for layer in layers:
+        if layer.missing is not None:
+            reader.diagnostics.append(layer.missing)
             continue
-        state.read_dir(reader, directory, label)
+        state.read_layer(reader, layer)
     if not has_errors(reader.diagnostics):
         reader.diagnostics.extend(state.check())
     if has_errors(reader.diagnostics):
@@ -209,18 +272,22 @@ class _Merged:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     documents: dict[tuple[str, str], tuple[Document, DataPath]] = field(default_factory=dict)
 
-    def read_dir(self, reader: _Reader, directory: Path, label: str) -> None:
-        for file in _files(directory, "layers"):
-            if (got := reader.read(file, _shown(file, directory, label), LayerFile)) is not None:
+    def read_layer(self, reader: _Reader, layer: _Layer) -> None:
+        for file in layer.files:
+            self._read_file(reader, file)
+
+    def _read_file(self, reader: _Reader, file: _File) -> None:
+        if file.schema is LayerFile:
+            if (got := reader.read(file, LayerFile)) is not None:
                 self.layer_file = got[0]
-        for file in _files(directory, "categories"):
-            if (got_c := reader.read(file, _shown(file, directory, label), CategoryFile)) is not None:
+        elif file.schema is CategoryFile:
+            if (got_c := reader.read(file, CategoryFile)) is not None:
                 self.categories.update({str(k): v for k, v in got_c[0].categories.items()})
-        for file in _files(directory, "severity"):
-            if (got_s := reader.read(file, _shown(file, directory, label), SeverityFile)) is not None:
+        elif file.schema is SeverityFile:
+            if (got_s := reader.read(file, SeverityFile)) is not None:
                 self.severity = got_s[0].severity
-        for file in _files(directory, "places"):
-            if (got_p := reader.read(file, _shown(file, directory, label), PlaceFile)) is not None:
+        elif file.schema is PlaceFile:
+            if (got_p := reader.read(file, PlaceFile)) is not None:
                 new = got_p[0].places
                 self.places = Places(
                     as_of=new.as_of or self.places.as_of,
@@ -228,35 +295,19 @@ class _Merged:
                     jurisdictions={**self.places.jurisdictions, **new.jurisdictions},
                     countries=sorted({*self.places.countries, *new.countries}),
                 )
-        for file in _files(directory, "services"):
-            if (got_v := reader.read(file, _shown(file, directory, label), ServiceFile)) is not None:
+        elif file.schema is ServiceFile:
+            if (got_v := reader.read(file, ServiceFile)) is not None:
                 for key, service in got_v[0].services.items():
                     self._remember("service", key, got_v[1], ("services", key))
                     self.services[key] = service
-        for file in _files(directory, "controls"):
-            if (got_k := reader.read(file, _shown(file, directory, label), ControlFile)) is not None:
+        elif file.schema is ControlFile:
+            if (got_k := reader.read(file, ControlFile)) is not None:
                 for index, control in enumerate(got_k[0].controls):
-                    self._add(
-                        reader,
-                        "control",
-                        control.id,
-                        got_k[1],
-                        ("controls", index),
-                        self.controls,
-                        control,
-                    )
-        for file in _files(directory, "threats"):
-            if (got_t := reader.read(file, _shown(file, directory, label), ThreatFile)) is not None:
-                for index, threat in enumerate(got_t[0].threats):
-                    self._add(
-                        reader,
-                        "threat",
-                        threat.id,
-                        got_t[1],
-                        ("threats", index),
-                        self.threats,
-                        threat,
-                    )
+                    where = ("controls", index)
+                    self._add(reader, "control", control.id, got_k[1], where, self.controls, control)
+        elif (got_t := reader.read(file, ThreatFile)) is not None:
+            for index, threat in enumerate(got_t[0].threats):
+                self._add(reader, "threat", threat.id, got_t[1], ("threats", index), self.threats, threat)
 
     def _add(
         self,

@@ -148,10 +148,11 @@ def parse_today(value: str | None) -> dt.date:
 
 def load_catalog_or_exit(extra: Sequence[Path] | None) -> Catalog:
     from trustmap.catalog import CatalogError, load_catalog
+    from trustmap.catalog.cache import default_cache_dir
     from trustmap.engine.rules import BUILTIN_RULES, check_registry
 
     try:
-        catalog = load_catalog(extra or ())
+        catalog = load_catalog(extra or (), cache_dir=default_cache_dir())
     except CatalogError as error:
         typer.echo(error.render(), err=True)
         raise typer.Exit(EXIT_INVALID) from None

@@ -1,0 +1,146 @@
+"""The compiled catalog, cached between runs in the user's cache directory.
+
+Reading, checking and compiling the 29 catalog files costs more than the rest of
+`trustmap validate` on a small model, so the compiled `Catalog` is kept, pickled, in a file
+named after a key: the digest of every catalog file's name and bytes, trustmap's version, the
+source of the modules whose classes the file holds, and the Python and pydantic versions. A
+changed file, another trustmap version or another interpreter gives another key, so two
+versions can share the directory and an entry is never stale.
+
+The cache is an optimisation only: a directory that is missing, read-only, not ours or
+writable by others, and an entry that is truncated, corrupt or unreadable, all fall back
+silently to compiling. An entry is written to a temporary file and renamed into place, so a
+reader never sees half of one. Its payload is checked against a SHA-256 digest before it is
+unpickled, and only files owned by the user in a directory no one else can write are read:
+unpickling runs code, so the cache must be as trusted as the user's own files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trustmap.catalog.load import Catalog
+
+__all__ = ["cache_key", "default_cache_dir", "read_cached", "write_cached"]
+
+#: changed when the layout of a cache file changes
+_FORMAT = b"trustmap-catalog-cache 1\n"
+#: the modules that define the classes a cached catalog holds: a change to one changes the key
+_PICKLED_MODULES = (
+    "catalog/load.py",
+    "catalog/schema.py",
+    "diagnostics.py",
+    "findings.py",
+    "model.py",
+    "source.py",
+)
+_DIGEST_BYTES = 32
+
+
+def default_cache_dir(environ: dict[str, str] | None = None) -> Path | None:
+    """Where trustmap keeps its cache, as platformdirs would put it: `$XDG_CACHE_HOME/trustmap`
+    (or `~/.cache/trustmap`) on Linux and other Unixes, `~/Library/Caches/trustmap` on macOS,
+    `%LOCALAPPDATA%\\trustmap\\Cache` on Windows. `TRUSTMAP_CACHE_DIR` overrides it; set to an
+    empty string it turns the cache off (None)."""
+    env = os.environ if environ is None else environ
+    override = env.get("TRUSTMAP_CACHE_DIR")
+    if override is not None:
+        return Path(override) if override else None
+    if sys.platform == "win32":
+        local = env.get("LOCALAPPDATA")
+        return Path(local) / "trustmap" / "Cache" if local else None
+    home = env.get("HOME")
+    if sys.platform == "darwin":
+        return Path(home) / "Library" / "Caches" / "trustmap" if home else None
+    xdg = env.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # the XDG spec: a relative path is invalid and ignored
+        return Path(xdg) / "trustmap"
+    return Path(home) / ".cache" / "trustmap" if home else None
+
+
+def cache_key(files: Iterable[tuple[str, bytes]]) -> str:
+    """The key of a catalog made of `files` (each shown name and its bytes, in reading order)."""
+    from pydantic.version import VERSION as PYDANTIC_VERSION
+
+    from trustmap import __version__
+
+    digest = hashlib.sha256(_FORMAT)
+    for part in (__version__, sys.version, PYDANTIC_VERSION):
+        digest.update(part.encode() + b"\0")
+    package = Path(__file__).resolve().parents[1]
+    for module in _PICKLED_MODULES:
+        digest.update(module.encode() + b"\0" + hashlib.sha256((package / module).read_bytes()).digest())
+    for shown, raw in files:
+        digest.update(shown.encode() + b"\0" + hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
+def _entry(directory: Path, key: str) -> Path:
+    return directory / f"catalog-{key[:32]}.pickle"
+
+
+def _trusted(path: Path) -> bool:
+    """The directory and the file are the user's and no one else can write them."""
+    if not hasattr(os, "getuid"):  # Windows: the per-user LOCALAPPDATA is private by default
+        return True
+    for item in (path.parent, path):
+        info = os.stat(item, follow_symlinks=False)
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return False
+        if item is path and not stat.S_ISREG(info.st_mode):
+            return False
+    return True
+
+
+def read_cached(directory: Path, key: str) -> Catalog | None:
+    """The catalog cached under `key`, or None when there is none that can be trusted."""
+    from trustmap.catalog.load import Catalog
+
+    path = _entry(directory, key)
+    try:
+        if not _trusted(path):
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header = _FORMAT + key.encode() + b"\n"
+    body = data[len(header) :]
+    if not data.startswith(header) or len(body) < _DIGEST_BYTES:
+        return None
+    digest, payload = body[:_DIGEST_BYTES], body[_DIGEST_BYTES:]
+    if hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        catalog = pickle.loads(payload)  # noqa: S301 - our own file, checked above
+    except Exception:  # a cache must never break a run: anything unreadable is compiled again
+        return None
+    return catalog if isinstance(catalog, Catalog) else None
+
+
+def write_cached(directory: Path, key: str, catalog: Catalog) -> None:
+    """Keep `catalog` under `key`; any failure (read-only, full, missing parent) is ignored."""
+    temporary = None
+    try:
+        payload = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _FORMAT + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=directory)
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, _entry(directory, key))
+        temporary = None
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
