@@ -293,6 +293,25 @@ def stdout_write(text: str) -> None:
         fail(f"cannot write to standard output: {error.strerror or error}")
 
 
+#: text gathered before each write of a stream to standard output
+_STREAM_CHUNK = 1 << 20
+
+
+def stdout_write_stream(chunks: Iterable[str]) -> None:
+    """`stdout_write` for a document made piece by piece (the JSON checklist of a large model):
+    written in pieces of about a megabyte, so that the whole text is never held at once."""
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _STREAM_CHUNK:
+            stdout_write("".join(pending))
+            pending, size = [], 0
+    if pending:
+        stdout_write("".join(pending))
+
+
 def _silence_stdout() -> None:
     """Point standard output at /dev/null, so that Python's own flush at exit cannot fail again."""
     try:

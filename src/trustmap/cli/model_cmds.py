@@ -24,6 +24,7 @@ from trustmap.cli.common import (
     print_diagnostics,
     read_input,
     stdout_write,
+    stdout_write_stream,
 )
 
 ModelsArgument = Annotated[
@@ -154,15 +155,15 @@ def checklist(
 
         trustmap checklist examples/shop.yaml --format json
     """
-    from trustmap.render.checklist import CHECKLIST_RENDERERS
+    from trustmap.render.checklist import CHECKLIST_STREAMS
 
     formats = [f.strip() for f in output_format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in CHECKLIST_RENDERERS]
+    unknown = [f for f in formats if f not in CHECKLIST_STREAMS]
     if unknown or not formats:
-        fail(f"--format takes {', '.join(CHECKLIST_RENDERERS)}; got '{output_format}'")
+        fail(f"--format takes {', '.join(CHECKLIST_STREAMS)}; got '{output_format}'")
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     for name in formats:
-        stdout_write(CHECKLIST_RENDERERS[name](analysis))
+        stdout_write_stream(CHECKLIST_STREAMS[name](analysis))
     report = analysis.report
     raise typer.Exit(
         exit_status(

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
+from json.encoder import encode_basestring
 from typing import Any
 
 from trustmap import __version__
 from trustmap.analysis import Analysis
-from trustmap.findings import Subject
+from trustmap.findings import ChecklistItem, Subject
 from trustmap.free_text import json_text
 from trustmap.graph import Record, field_values, reported_fields
 
-__all__ = ["REPORT_FORMAT", "dump_by_element", "render_report_json", "report_document"]
+__all__ = [
+    "REPORT_FORMAT",
+    "EncodedList",
+    "ItemEncoder",
+    "controls_described",
+    "dump_by_element",
+    "encoded_line",
+    "iter_by_element",
+    "iter_report_json",
+    "render_report_json",
+    "report_document",
+]
 
 REPORT_FORMAT = "trustmap-report/1"
 
@@ -30,11 +43,8 @@ def _entry(analysis: Analysis, subject: Subject, record: Record) -> dict[str, An
     return entry
 
 
-def report_document(analysis: Analysis) -> dict[str, Any]:
-    """The report as plain JSON-ready data."""
-    graph = analysis.graph
-    model = graph.model
-    boundaries = [
+def _boundaries(analysis: Analysis) -> list[dict[str, Any]]:
+    return [
         {
             "description": b.description,
             "id": b.id,
@@ -45,9 +55,12 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
             "public": b.public,
             "trust": b.trust,
         }
-        for b in sorted(graph.boundaries.values(), key=lambda b: b.id)
+        for b in sorted(analysis.graph.boundaries.values(), key=lambda b: b.id)
     ]
-    data = [
+
+
+def _data(analysis: Analysis) -> list[dict[str, Any]]:
+    return [
         {
             "classification": asset.classification,
             "description": asset.description,
@@ -55,15 +68,34 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
             "name": asset.name or data_id,
             "regulations": sorted(asset.regulations),
         }
-        for data_id, asset in sorted(model.data.items())
+        for data_id, asset in sorted(analysis.graph.model.data.items())
     ]
+
+
+def _model(analysis: Analysis, checklist: Any) -> dict[str, Any]:
+    graph = analysis.graph
+    model = graph.model
+    return {
+        "checklist": checklist,
+        "controls": list(graph.model_controls),
+        "description": model.description,
+        "name": model.name,
+        "owner": model.owner,
+        "region": model.region,
+        "source": graph.path,
+    }
+
+
+def report_document(analysis: Analysis) -> dict[str, Any]:
+    """The report as plain JSON-ready data (in memory: `iter_report_json` writes it as a stream)."""
+    graph = analysis.graph
     model_items = analysis.report.checklists.get(Subject("model", "model"), ())
     return {
-        "boundaries": boundaries,
+        "boundaries": _boundaries(analysis),
         "catalog": {"digest": analysis.catalog.digest},
         "components": [_entry(analysis, Subject("component", c.id), c) for c in graph.components()],
-        "controls": _controls(analysis),
-        "data": data,
+        "controls": controls_described(analysis),
+        "data": _data(analysis),
         "diagnostics": [d.to_json() for d in analysis.diagnostics],
         "findings": [f.to_json() for f in analysis.report.findings],
         "questions": [q.to_json() for q in analysis.report.questions],
@@ -85,21 +117,133 @@ def report_document(analysis: Analysis) -> dict[str, Any]:
             }
             for p in sorted(graph.permissions.principals.values(), key=lambda p: p.id)
         ],
-        "model": {
-            "checklist": [item.to_json() for item in model_items],
-            "controls": list(graph.model_controls),
-            "description": model.description,
-            "name": model.name,
-            "owner": model.owner,
-            "region": model.region,
-            "source": graph.path,
-        },
+        "model": _model(analysis, [item.to_json() for item in model_items]),
         "summary": analysis.report.summary(),
         "tool": {"name": "trustmap", "version": __version__},
     }
 
 
-def _controls(analysis: Analysis) -> dict[str, Any]:
+class EncodedList:
+    """A top-level list of a JSON document whose elements come encoded, one at a time (see
+    `iter_by_element`): a component's entry is encoded, written and dropped before the next."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = lines
+
+
+class Encoded:
+    """A value already encoded as JSON text (the checklist inside an entry)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class ItemEncoder:
+    """Checklist items and the entries that hold them, encoded as `_line` would encode their
+    `to_json()`, byte for byte.
+
+    Most items of a large model differ only in their key: the same control with the same
+    status and reason on many components. The text around the key is encoded once per
+    (control, status, reason, ...) and reused; items with a decision are encoded whole.
+    """
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[str | None, ...], tuple[str, str]] = {}
+
+    def item(self, item: ChecklistItem) -> str:
+        if item.decision is not None:
+            return encoded_line(item.to_json())
+        signature = (
+            item.id,
+            item.code,
+            item.title,
+            item.category,
+            item.owner,
+            item.status,
+            item.severity,
+            item.reason,
+        )
+        found = self.parts.get(signature)
+        if found is None:
+            head = (
+                f'{{"category": {encoded_line(item.category)}, "code": {encoded_line(item.code)}, '
+                f'"controls": [{encoded_line(item.id)}], "id": {encoded_line(item.id)}, "key": '
+            )
+            tail = (
+                f', "owner": {encoded_line(item.owner)}, "reason": {encoded_line(item.reason)}, '
+                f'"severity": {encoded_line(item.severity)}, "status": {encoded_line(item.status)}, '
+                f'"title": {encoded_line(item.title)}}}'
+            )
+            found = self.parts[signature] = (head, tail)
+        return found[0] + encoded_line(item.key) + found[1]
+
+    def checklist(self, items: Iterable[ChecklistItem]) -> Encoded:
+        return Encoded("[" + ", ".join([self.item(item) for item in items]) + "]")
+
+    def entry(self, values: Mapping[str, Any]) -> str:
+        """A JSON object with sorted keys, as `json.dumps(..., sort_keys=True)` writes it; an
+        `Encoded` value is written as it is."""
+        fields = [
+            f"{encoded_line(name)}: {value.text if isinstance(value, Encoded) else encoded_line(value)}"
+            for name, value in sorted(values.items())
+        ]
+        return "{" + ", ".join(fields) + "}"
+
+
+def _entry_stream(analysis: Analysis, encoder: ItemEncoder, subject: Subject, record: Record) -> str:
+    """`_entry`, encoded: the same text as `encoded_line(_entry(...))`."""
+    values: dict[str, Any] = {
+        _JSON_NAMES.get(name, name): value
+        for name, value in field_values(record, reported_fields(type(record))).items()
+    }
+    values["checklist"] = encoder.checklist(analysis.report.checklists.get(subject, ()))
+    return encoder.entry(values)
+
+
+def iter_report_json(analysis: Analysis) -> Iterator[str]:
+    """report.json as a stream of text, one component, flow or finding at a time: the same
+    bytes as `dump_by_element(report_document(analysis))`, without the whole report in memory."""
+    graph = analysis.graph
+    encoder = ItemEncoder()
+    model_items = analysis.report.checklists.get(Subject("model", "model"), ())
+    document: dict[str, Any] = {
+        "boundaries": _boundaries(analysis),
+        "catalog": {"digest": analysis.catalog.digest},
+        "components": EncodedList(
+            _entry_stream(analysis, encoder, Subject("component", c.id), c) for c in graph.components()
+        ),
+        "controls": controls_described(analysis),
+        "data": _data(analysis),
+        "diagnostics": [d.to_json() for d in analysis.diagnostics],
+        "findings": EncodedList(encoded_line(f.to_json()) for f in analysis.report.findings),
+        "questions": EncodedList(encoded_line(q.to_json()) for q in analysis.report.questions),
+        "attack_paths": EncodedList(encoded_line(p.to_json()) for p in analysis.report.attack_paths),
+        "flows": EncodedList(
+            _entry_stream(analysis, encoder, Subject("flow", flow.id), flow)
+            for flow in sorted(graph.flows(), key=lambda f: f.id)
+        ),
+        "format": REPORT_FORMAT,
+        "principals": EncodedList(
+            encoder.entry(
+                {
+                    "checklist": encoder.checklist(
+                        analysis.report.checklists.get(Subject("principal", p.id), ())
+                    ),
+                    "id": p.id,
+                    "kind": p.kind,
+                    "name": p.name,
+                }
+            )
+            for p in sorted(graph.permissions.principals.values(), key=lambda p: p.id)
+        ),
+        "model": _model(analysis, encoder.checklist(model_items)),
+        "summary": analysis.report.summary(),
+        "tool": {"name": "trustmap", "version": __version__},
+    }
+    return iter_by_element(document, encoder)
+
+
+def controls_described(analysis: Analysis) -> dict[str, Any]:
     """Every control that some checklist lists, described once."""
     used = sorted({item.id for items in analysis.report.checklists.values() for item in items})
     catalog = analysis.catalog
@@ -119,12 +263,19 @@ def _controls(analysis: Analysis) -> dict[str, Any]:
     return described
 
 
-def _line(value: Any) -> str:
-    return json_text(json.dumps(value, sort_keys=True, ensure_ascii=False))
+#: `json.dumps(..., sort_keys=True, ensure_ascii=False)` without making an encoder per call
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
+def encoded_line(value: Any) -> str:
+    """`value` as one line of JSON: sorted keys, UTF-8 text with control characters escaped."""
+    if type(value) is str:  # most values: the encoder's own string step, without its set-up
+        return json_text(encode_basestring(value))
+    return json_text(_ENCODER.encode(value))
 
 
 def render_report_json(analysis: Analysis) -> str:
-    return dump_by_element(report_document(analysis))
+    return "".join(iter_report_json(analysis))
 
 
 def dump_by_element(document: dict[str, Any]) -> str:
@@ -135,11 +286,52 @@ def dump_by_element(document: dict[str, Any]) -> str:
     for key in sorted(document):
         value = document[key]
         if isinstance(value, list) and value:
-            body = ",\n".join("    " + _line(item) for item in value)
-            parts.append(f"  {_line(key)}: [\n{body}\n  ]")
+            body = ",\n".join("    " + encoded_line(item) for item in value)
+            parts.append(f"  {encoded_line(key)}: [\n{body}\n  ]")
         elif isinstance(value, dict) and value:
-            body = ",\n".join(f"    {_line(k)}: {_line(value[k])}" for k in sorted(value))
-            parts.append(f"  {_line(key)}: {{\n{body}\n  }}")
+            body = ",\n".join(f"    {encoded_line(k)}: {encoded_line(value[k])}" for k in sorted(value))
+            parts.append(f"  {encoded_line(key)}: {{\n{body}\n  }}")
         else:
-            parts.append(f"  {_line(key)}: {_line(value)}")
+            parts.append(f"  {encoded_line(key)}: {encoded_line(value)}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def iter_by_element(document: Mapping[str, Any], encoder: ItemEncoder | None = None) -> Iterator[str]:
+    """`dump_by_element`, as a stream of text: an `EncodedList` is written element by element
+    as it is produced, and a mapping holding `Encoded` values through `encoder`."""
+    encoder = encoder or ItemEncoder()
+    yield "{\n"
+    for index, key in enumerate(sorted(document)):
+        if index:
+            yield ",\n"
+        value = document[key]
+        if isinstance(value, EncodedList):
+            lines = iter(value.lines)
+            first = next(lines, None)
+            if first is None:
+                yield f"  {encoded_line(key)}: []"
+                continue
+            yield f"  {encoded_line(key)}: [\n    {first}"
+            for line in lines:
+                yield f",\n    {line}"
+            yield "\n  ]"
+        elif isinstance(value, list) and value:
+            yield (
+                f"  {encoded_line(key)}: [\n"
+                + ",\n".join("    " + encoded_line(item) for item in value)
+                + "\n  ]"
+            )
+        elif isinstance(value, dict) and value:
+            body = ",\n".join(f"    {encoded_line(k)}: {_value(encoder, value[k])}" for k in sorted(value))
+            yield f"  {encoded_line(key)}: {{\n{body}\n  }}"
+        else:
+            yield f"  {encoded_line(key)}: {encoded_line(value)}"
+    yield "\n}\n"
+
+
+def _value(encoder: ItemEncoder, value: Any) -> str:
+    if isinstance(value, Encoded):
+        return value.text
+    if isinstance(value, dict) and any(isinstance(v, Encoded) for v in value.values()):
+        return encoder.entry(value)
+    return encoded_line(value)
