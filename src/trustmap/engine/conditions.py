@@ -37,6 +37,9 @@ class ConditionKey:
     #: why a leaf holds (or fails) for a target; None: the general phrase says it all.
     #: `all`, `any`, `not`, `source` and `target` are explained by walking into them.
     explain: Explainer | None = None
+    #: steps to other subjects before the inner condition is tested (a flow's source, a
+    #: component's flows or linked components): how far `trustmap.engine.signature` must look
+    hops: int = 0
 
 
 def condition_value(condition: Condition, key: str) -> Any:
@@ -756,15 +759,15 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "crosses_boundary_kind": ConditionKey(_crosses_boundary_kind, _explain_crosses_kind),
     "trust_decreases": ConditionKey(_trust_decreases, _explain_trust_decreases),
     "port": ConditionKey(_port),
-    "source": ConditionKey(_source),
-    "target": ConditionKey(_target),
+    "source": ConditionKey(_source, hops=1),
+    "target": ConditionKey(_target, hops=1),
     "linked_service": ConditionKey(_linked_service, _explain_linked_service),
     # explained by walking into the flows or components they name (trustmap.engine.explain)
-    "inbound": ConditionKey(_inbound),
-    "outbound": ConditionKey(_outbound),
-    "every_inbound": ConditionKey(_every_inbound),
-    "every_outbound": ConditionKey(_every_outbound),
-    "linked": ConditionKey(_linked),
+    "inbound": ConditionKey(_inbound, hops=1),
+    "outbound": ConditionKey(_outbound, hops=1),
+    "every_inbound": ConditionKey(_every_inbound, hops=1),
+    "every_outbound": ConditionKey(_every_outbound, hops=1),
+    "linked": ConditionKey(_linked, hops=1),
     "route": ConditionKey(_route, lambda value, target, context, positive: ""),
     "bidirectional": ConditionKey(_bidirectional),
     "sole_store": ConditionKey(_sole_store),

@@ -17,6 +17,7 @@ from trustmap.engine.decisions import DecisionTable
 from trustmap.engine.explain import explain
 from trustmap.engine.rules import BUILTIN_RULES, Asks, Rule, check_registry
 from trustmap.engine.severity import rate
+from trustmap.engine.signature import catalog_depth, subject_classes
 from trustmap.findings import ChecklistItem, Decision, Finding, Question, Report, Subject
 from trustmap.gc_pause import paused_gc
 from trustmap.graph import FlowInfo, ModelGraph, classification_rank
@@ -31,6 +32,9 @@ class EvaluationOptions:
     today: dt.date = field(default_factory=dt.date.today)
     allow_unmatched_decisions: bool = False
     rules: Mapping[str, Rule] = field(default_factory=lambda: dict(BUILTIN_RULES))
+    #: work out a checklist's fixed statuses once per class of subjects that no condition can
+    #: tell apart (engine/signature.py); off, for every subject: the same report, slower
+    memo: bool = True
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class _Status:
 
 #: a status not worked out yet (None is a result: the control does not apply)
 _UNKNOWN: Any = object()
+#: in a remembered checklist: a status to work out again for each subject (see `_shape`)
+_AGAIN: Any = object()
 
 
 class _Evaluator:
@@ -49,6 +55,13 @@ class _Evaluator:
         self.catalog = catalog
         self.options = options
         self.context = EvalContext(graph, catalog)
+        #: each component's and flow's class (engine/signature.py), by (kind, id); empty: no memo
+        self.classes: dict[tuple[str, str], int] = {}
+        if options.memo:
+            # at least one step: a flow's statuses read the controls of its source
+            self.classes = subject_classes(self.context, max(1, catalog_depth(catalog)))
+        #: per class, each checklist control's status when it is None or fixed, else _AGAIN
+        self.shapes: dict[int, tuple[Any, ...]] = {}
         #: control statuses by subject (kind, id), then control id; None: `applies_to` excludes it
         self.statuses: dict[tuple[str, str], dict[str, _Status | None]] = {}
         self.unlisted: dict[tuple[str, str, str], _Status | None] = {}
@@ -63,6 +76,8 @@ class _Evaluator:
             for control_id in component.controls:
                 self.declared_by.setdefault((component.service, control_id), []).append(component.id)
         self.fixed: dict[tuple[str, str], _Status] = {}
+        #: ids of the statuses in `fixed` (alive as long as the evaluator)
+        self.fixed_ids: set[int] = set()
         #: per subject kind, the controls of its checklist in the order the checklist lists them
         category_order = {c: i for i, c in enumerate(CATEGORIES)}
         owner_order = {"aws": 0, "shared": 1, "customer": 2}
@@ -175,6 +190,7 @@ class _Evaluator:
         if found is None:
             found = self._fixed_status(control, which)
             self.fixed[(control.id, which)] = found
+            self.fixed_ids.add(id(found))
         return found
 
     def _fixed_status(self, control: Control, which: str) -> _Status:
@@ -217,15 +233,35 @@ class _Evaluator:
 
     def checklist(self, target: Target) -> tuple[ChecklistItem, ...]:
         """The items of a subject, by category, owner (aws, shared, customer) and id."""
-        items: list[ChecklistItem] = []
         known = self._statuses(target)
-        for control in self.controls_of.get(target.subject.kind, ()):
+        controls = self.controls_of.get(target.subject.kind, ())
+        number = self.classes.get((target.subject.kind, target.subject.id))
+        shape = None if number is None else self.shapes.get(number)
+        statuses = []
+        for index, control in enumerate(controls):
             found = known.get(control.id, _UNKNOWN)
             if found is _UNKNOWN:
-                found = known[control.id] = self._status(control, target)
-            if found is not None:
-                items.append(self._item(control, target, found))
-        return tuple(items)
+                if shape is not None and shape[index] is not _AGAIN:
+                    found = shape[index]
+                else:
+                    found = self._status(control, target)
+                known[control.id] = found
+            statuses.append(found)
+        if number is not None and shape is None:
+            self.shapes[number] = tuple(self._shape(found) for found in statuses)
+        return tuple(
+            self._item(control, target, found)
+            for control, found in zip(controls, statuses, strict=True)
+            if found is not None
+        )
+
+    def _shape(self, found: _Status | None) -> Any:
+        """What a checklist remembers of a status for the subject's class: None (the control
+        does not apply) and fixed statuses, which depend only on the conditions' values and the
+        control; a status that names the subject or its neighbours is worked out again."""
+        if found is None or id(found) in self.fixed_ids:
+            return found
+        return _AGAIN
 
     def _item(self, control: Control, target: Target, found: _Status) -> ChecklistItem:
         status, reason, decision = found.status, found.reason, None
