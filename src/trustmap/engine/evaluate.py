@@ -15,7 +15,8 @@ from trustmap.engine.conditions import Predicate, predicate
 from trustmap.engine.context import EvalContext, Target, named
 from trustmap.engine.decisions import DecisionTable
 from trustmap.engine.explain import explain
-from trustmap.engine.rules import BUILTIN_RULES, Asks, Rule, check_registry
+from trustmap.engine.rules import BUILTIN_RULES, Rule, check_registry
+from trustmap.engine.rules.common import Asks
 from trustmap.engine.severity import rate
 from trustmap.engine.signature import catalog_depth, subject_classes
 from trustmap.findings import ChecklistItem, Decision, Finding, Question, Report, Subject
