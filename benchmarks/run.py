@@ -15,8 +15,14 @@ Each size runs in a fresh process (so that peak memory is that size's alone) and
 
 It then runs the whole `trustmap checklist --format json` command (checklist and findings as
 JSON, the same job as pytm's `--json`) and pytm 1.4.0's `--json` on the equivalent model
-(`synthetic.pytm_script`), each in its own process, and prints the ratio. The table goes to
-the terminal and, unless `--no-write`, into docs/performance.md between the markers.
+(`synthetic.pytm_script`), each in its own process, and prints the ratio.
+
+Last, the targets of issue 15, each a whole process in the same run (`targets`): `trustmap
+validate` of a 10-component model (with the compiled catalog cached, and without), validate +
+evaluate + report.json at 1,000 and 10,000 components, `trustmap build` of 300 and 1,000
+components (every output), and `trustmap build -j N` of `--batch` copies of the examples for
+each N from 1 to the number of cores. The tables go to the terminal and, unless `--no-write`,
+into docs/performance.md between the markers.
 """
 
 from __future__ import annotations
@@ -223,6 +229,150 @@ def _pytm_version() -> str:
     return version("pytm")
 
 
+def report_process(model: Path, output: Path) -> None:
+    """What a build does before its diagrams, as a process of its own: the catalog as the CLI
+    loads it (cached), the model validated, evaluated (attack paths included), report.json
+    written as a stream (`--report-process`)."""
+    import datetime as dt
+
+    from trustmap.analysis import analyze
+    from trustmap.catalog import load_catalog
+    from trustmap.catalog.cache import default_cache_dir
+    from trustmap.render.report_json import iter_report_json
+
+    catalog = load_catalog(cache_dir=default_cache_dir())
+    analysis, problems = analyze(model.name, model.read_bytes(), catalog, today=dt.date.fromisoformat(TODAY))
+    if analysis is None:
+        raise SystemExit("\n".join(p.headline() for p in problems))
+    with open(output, "w", encoding="utf-8") as file:
+        for chunk in iter_report_json(analysis):
+            file.write(chunk)
+
+
+def _fastest(command: list[str], work: Path, repeat: int, timeout: float) -> Run:
+    runs = [_run_process(command, work, timeout) for _ in range(repeat)]
+    return min(runs, key=lambda r: r.seconds)
+
+
+def _trustmap(*args: str) -> list[str]:
+    return [sys.executable, "-m", "trustmap", *args]
+
+
+def targets(sizes: list[int], batch: int, timeout: float, layout_max: int, cache: Path) -> dict[str, Any]:
+    """The whole-process measures of issue 15's table, each in fresh processes."""
+    found: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="trustmap-targets-") as directory:
+        work = Path(directory)
+        small = work / "small.yaml"
+        small.write_text(trustmap_yaml(synthetic(10)))
+        print("targets: validate of 10 components...", file=sys.stderr, flush=True)
+        os.environ["TRUSTMAP_CACHE_DIR"] = ""  # the cache off: the catalog compiled every time
+        found["validate_uncached"] = _fastest(_trustmap("validate", str(small)), work, 5, timeout).__dict__
+        os.environ["TRUSTMAP_CACHE_DIR"] = str(cache)
+        _run_process(_trustmap("validate", str(small)), work, timeout)  # writes the cache
+        found["validate"] = _fastest(_trustmap("validate", str(small)), work, 10, timeout).__dict__
+        for size in [s for s in (1000, 10000) if s in sizes]:
+            print(f"targets: report.json of {size:,} components...", file=sys.stderr, flush=True)
+            model = work / f"model-{size}.yaml"
+            model.write_text(trustmap_yaml(synthetic(size)))
+            command = [sys.executable, __file__, "--report-process", str(model), str(work / "report.json")]
+            found[f"report_{size}"] = _fastest(command, work, 3 if size <= 1000 else 1, timeout).__dict__
+        for size in [s for s in (300, 1000) if s <= layout_max]:
+            print(f"targets: build of {size:,} components...", file=sys.stderr, flush=True)
+            model = work / f"build-{size}.yaml"
+            model.write_text(trustmap_yaml(synthetic(size)))
+            command = _trustmap(
+                "build", str(model), "-o", str(work / f"out-{size}"), "--today", TODAY, "--force"
+            )
+            found[f"build_{size}"] = _run_process(command, work, timeout).__dict__
+        if batch:
+            models = work / "batch"
+            models.mkdir()
+            examples = sorted((ROOT / "examples").glob("*.yaml"))
+            for index in range(batch):
+                source = examples[index % len(examples)]
+                shutil.copyfile(source, models / f"{source.stem}-{index:03d}.yaml")
+            paths = [str(p) for p in sorted(models.glob("*.yaml"))]
+            for jobs in range(1, (os.cpu_count() or 1) + 1):
+                print(f"targets: build -j {jobs} of {batch} models...", file=sys.stderr, flush=True)
+                out = work / f"batch-out-{jobs}"
+                command = _trustmap("build", *paths, "-o", str(out), "--today", TODAY, "-j", str(jobs))
+                found[f"batch_{jobs}"] = _run_process(command, work, timeout).__dict__
+    found["batch_models"] = batch
+    return found
+
+
+def targets_table(found: dict[str, Any], results: list[dict[str, Any]]) -> str:
+    """Issue 15's targets, each with the figure measured in this run and whether it is met."""
+
+    def run(key: str) -> Run | None:
+        return Run(**found[key]) if key in found else None
+
+    def seconds(r: Run | None) -> str:
+        if r is None:
+            return "not measured"
+        return f"{_s(r.seconds)} s, {r.peak_mb:.0f} MB" if r.ok else f"failed: {_cell(r.note)[:80]}"
+
+    def met(r: Run | None, limit: float) -> str:
+        return "–" if r is None else ("yes" if r.ok and r.seconds <= limit else "**no**")
+
+    lines = [
+        "| measure | this run | target | met? |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in results:
+        if r["size"] == 1000 and r["pytm"]["ok"] and r["trustmap"]["ok"]:
+            ratio = r["pytm"]["seconds"] / r["trustmap"]["seconds"]
+            lines.append(
+                f"| `trustmap checklist --format json`, 1,000 components, vs pytm 1.4.0 `--json` "
+                f"| {r['trustmap']['seconds']:.2f} s vs {r['pytm']['seconds']:.2f} s: {ratio:.1f}× "
+                f"| ≥ 10× | {'yes' if ratio >= 10 else '**no**'} |"
+            )
+    cached, uncached = run("validate"), run("validate_uncached")
+    lines.append(
+        f"| `trustmap validate`, 10 components, whole process | {seconds(cached)} "
+        f"(catalog not cached: {seconds(uncached)}) | ≤ 0.25 s | {met(cached, 0.25)} |"
+    )
+    small, large = run("report_1000"), run("report_10000")
+    if large is not None:
+        growth = (
+            f"; ×{large.seconds / small.seconds:.1f} from 1,000" if small and small.ok and large.ok else ""
+        )
+        lines.append(
+            f"| validate + evaluate + report.json, 10,000 components, whole process "
+            f"| {seconds(large)}{growth} | < 8 s, linear | {met(large, 8)} |"
+        )
+    for r in results:
+        if r["size"] == 10000:
+            ours = Run(**r["trustmap"])
+            lines.append(
+                f"| peak memory, 10,000 components, whole `checklist --format json` | {ours.peak_mb:.0f} MB "
+                f"| < 400 MB | {'yes' if ours.ok and ours.peak_mb < 400 else '**no**'} |"
+            )
+    lines.append(
+        f"| `trustmap build`, 300 components, every output | {seconds(run('build_300'))} | < 10 s "
+        f"| {met(run('build_300'), 10)} |"
+    )
+    lines.append(
+        f"| `trustmap build`, 1,000 components, every output and view | {seconds(run('build_1000'))} "
+        f"| all views, < 60 s | {met(run('build_1000'), 60)} |"
+    )
+    batches = sorted(k for k in found if k.startswith("batch_") and k != "batch_models")
+    if batches:
+        one = run("batch_1")
+        cells = []
+        for key in batches:
+            r = run(key)
+            assert r is not None
+            speedup = f", ×{one.seconds / r.seconds:.2f}" if one and one.ok and r.ok else ""
+            cells.append(f"-j {key.split('_')[1]}: {seconds(r)}{speedup}")
+        lines.append(
+            f"| `trustmap build -j N`, {found['batch_models']} example models | {'; '.join(cells)} "
+            "| scales with cores | see the figures |"
+        )
+    return "\n".join(lines)
+
+
 # -- the machine and the table -----------------------------------------------------------
 
 
@@ -322,15 +472,26 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per size up to 1,000 components (the fastest counts)"
     )
+    parser.add_argument("--batch", type=int, default=200, help="example models built with -j N (0: none)")
+    parser.add_argument("--no-targets", action="store_true", help="skip the whole-process targets")
+    parser.add_argument("--report-process", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--layout", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker is not None:
         print(json.dumps(worker(args.worker, args.layout, args.graphviz_timeout, args.repeat)))
         return
+    if args.report_process is not None:
+        report_process(*args.report_process)
+        return
     info = machine()
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    sizes = [int(s) for s in args.sizes.split(",")]
+    # The compiled catalog in a cache of this run's own, as a user's second run finds it
+    # (`targets` measures validate without it too).
+    cache = tempfile.TemporaryDirectory(prefix="trustmap-bench-cache-")
+    os.environ["TRUSTMAP_CACHE_DIR"] = cache.name
+    for size in sizes:
         print(f"{size:,} components: stages...", file=sys.stderr, flush=True)
         repeat = args.repeat if size <= 1000 else 1
         result = _run_worker(size, size <= args.layout_max, args.graphviz_timeout, repeat)
@@ -346,6 +507,9 @@ def main() -> None:
                 result["pytm"] = min(runs, key=lambda r: r.seconds).__dict__
         results.append(result)
     text = table(results, info)
+    if not args.no_targets:
+        found = targets(sizes, args.batch, args.pytm_timeout, args.layout_max, Path(cache.name))
+        text += "\n\nIssue 15's targets, whole processes in the same run:\n\n" + targets_table(found, results)
     print(text)
     if not args.no_write:
         write_doc(text)
