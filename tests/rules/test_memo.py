@@ -156,3 +156,30 @@ def test_the_depth_counts_the_steps_of_the_deepest_condition() -> None:
     nested = Condition.model_validate({"all": [{"linked": {"any": [{"outbound": {"encrypted": False}}]}}]})
     assert [condition_depth(c) for c in (leaf, two, nested)] == [0, 2, 2]
     assert catalog_depth(CATALOG) >= 1
+
+
+def test_a_300_component_landing_zone_is_the_same_with_and_without_the_memo() -> None:
+    """The benchmark's model (benchmarks/synthetic.py): 15 cells alike but for their place in
+    the chain of flows; the memo shares their checklists and changes no byte of report.json."""
+    import importlib.util
+    import sys
+
+    from tests.conftest import ROOT
+    from trustmap.analysis import Analysis
+    from trustmap.render.report_json import dump_by_element, render_report_json, report_document
+
+    name = "trustmap_benchmarks_synthetic"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    synthetic = sys.modules.setdefault(name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(synthetic)
+    raw = synthetic.trustmap_yaml(synthetic.synthetic(300)).encode()
+    loaded, _ = load_model("synthetic.yaml", raw, CATALOG, today=TODAY)
+    assert loaded is not None
+    graph = build_graph(loaded, CATALOG)
+    classes = subject_classes(EvalContext(graph, CATALOG), max(1, catalog_depth(CATALOG)))
+    assert len(set(classes.values())) < len(classes) / 4
+    with_memo, without = both(graph)
+    assert with_memo == without
+    streamed = render_report_json(Analysis(graph, with_memo, (), CATALOG))
+    assert streamed == dump_by_element(report_document(Analysis(graph, without, (), CATALOG)))
