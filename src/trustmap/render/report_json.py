@@ -11,6 +11,7 @@ from trustmap import __version__
 from trustmap.analysis import Analysis
 from trustmap.findings import ChecklistItem, Subject
 from trustmap.free_text import json_text
+from trustmap.gc_pause import paused_gc
 from trustmap.graph import Record, field_values, reported_fields
 
 __all__ = [
@@ -300,6 +301,13 @@ def iter_by_element(document: Mapping[str, Any], encoder: ItemEncoder | None = N
     """`dump_by_element`, as a stream of text: an `EncodedList` is written element by element
     as it is produced, and a mapping holding `Encoded` values through `encoder`."""
     encoder = encoder or ItemEncoder()
+    # The pieces are short-lived and hold no cycles, while the analysis they are made from is
+    # millions of objects the cyclic collector would rescan again and again (gc_pause.py).
+    with paused_gc():
+        yield from _by_element(document, encoder)
+
+
+def _by_element(document: Mapping[str, Any], encoder: ItemEncoder) -> Iterator[str]:
     yield "{\n"
     for index, key in enumerate(sorted(document)):
         if index:
