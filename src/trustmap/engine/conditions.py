@@ -40,6 +40,10 @@ class ConditionKey:
     #: steps to other subjects before the inner condition is tested (a flow's source, a
     #: component's flows or linked components): how far `trustmap.engine.signature` must look
     hops: int = 0
+    #: whether the facts that `trustmap.engine.signature` compares decide the key's value;
+    #: False for a key that looks up a relation of the model by the subject's id (security
+    #: group rules, identities, callers): a control that uses it is worked out for each subject
+    by_class: bool = True
 
 
 def condition_value(condition: Condition, key: str) -> Any:
@@ -775,18 +779,20 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "model_regulation": ConditionKey(_model_regulation),
     "model_classification_at_least": ConditionKey(_model_classification),
     "interface": ConditionKey(_interface, _explain_interface),
-    "untrusted_input": ConditionKey(_untrusted_input, _explain_untrusted_input),
+    "untrusted_input": ConditionKey(_untrusted_input, _explain_untrusted_input, by_class=False),
     "runs_code": ConditionKey(_runs_code),
-    "caller_trust_below": ConditionKey(_caller_trust_below, _explain_caller_trust),
+    "caller_trust_below": ConditionKey(_caller_trust_below, _explain_caller_trust, by_class=False),
     "tenancy": ConditionKey(_tenancy, _explain_tenancy),
     "tenant_isolation": ConditionKey(_tenant_isolation, _explain_tenant_isolation),
-    "internet_ingress": ConditionKey(_internet_ingress, _explain_internet_ingress),
-    "ingress_stated": ConditionKey(_ingress_stated),
-    "ingress_wider_than_flows": ConditionKey(_ingress_wider, _explain_ingress_wider),
+    "internet_ingress": ConditionKey(_internet_ingress, _explain_internet_ingress, by_class=False),
+    "ingress_stated": ConditionKey(_ingress_stated, by_class=False),
+    "ingress_wider_than_flows": ConditionKey(_ingress_wider, _explain_ingress_wider, by_class=False),
     "in_program_scope": ConditionKey(_in_program_scope, _explain_in_program_scope),
-    "runs_with_access_keys": ConditionKey(_runs_with_access_keys, _explain_runs_with_access_keys),
-    "egress_reaches_internal": ConditionKey(_egress_reaches_internal, _explain_egress),
+    "runs_with_access_keys": ConditionKey(
+        _runs_with_access_keys, _explain_runs_with_access_keys, by_class=False
+    ),
+    "egress_reaches_internal": ConditionKey(_egress_reaches_internal, _explain_egress, by_class=False),
     "place_outside": ConditionKey(_place_outside, _explain_place),
-    "shared_by_resource_policy": ConditionKey(_shared_by_resource_policy, _explain_shared),
+    "shared_by_resource_policy": ConditionKey(_shared_by_resource_policy, _explain_shared, by_class=False),
     "runs_as_stated": ConditionKey(_runs_as_stated),
 }

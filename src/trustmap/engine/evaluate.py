@@ -18,7 +18,7 @@ from trustmap.engine.explain import explain
 from trustmap.engine.rules import BUILTIN_RULES, Rule, check_registry
 from trustmap.engine.rules.common import Asks
 from trustmap.engine.severity import rate
-from trustmap.engine.signature import catalog_depth, subject_classes
+from trustmap.engine.signature import catalog_depth, decided_by_class, subject_classes
 from trustmap.findings import ChecklistItem, Decision, Finding, Question, Report, Subject
 from trustmap.gc_pause import paused_gc
 from trustmap.graph import FlowInfo, ModelGraph, classification_rank
@@ -63,6 +63,22 @@ class _Evaluator:
             self.classes = subject_classes(self.context, max(1, catalog_depth(catalog)))
         #: per class, each checklist control's status when it is None or fixed, else _AGAIN
         self.shapes: dict[int, tuple[Any, ...]] = {}
+        #: controls whose conditions a class decides (`decided_by_class`): only their statuses
+        #: are remembered per class
+        self.by_class = frozenset(
+            control.id
+            for control in catalog.controls.values()
+            if all(
+                decided_by_class(condition)
+                for condition in (
+                    control.applies_to,
+                    control.relevant_when,
+                    control.evidence,
+                    control.open_when,
+                )
+                if condition is not None
+            )
+        )
         #: control statuses by subject (kind, id), then control id; None: `applies_to` excludes it
         self.statuses: dict[tuple[str, str], dict[str, _Status | None]] = {}
         self.unlisted: dict[tuple[str, str, str], _Status | None] = {}
@@ -249,18 +265,21 @@ class _Evaluator:
                 known[control.id] = found
             statuses.append(found)
         if number is not None and shape is None:
-            self.shapes[number] = tuple(self._shape(found) for found in statuses)
+            self.shapes[number] = tuple(
+                self._shape(control, found) for control, found in zip(controls, statuses, strict=True)
+            )
         return tuple(
             self._item(control, target, found)
             for control, found in zip(controls, statuses, strict=True)
             if found is not None
         )
 
-    def _shape(self, found: _Status | None) -> Any:
+    def _shape(self, control: Control, found: _Status | None) -> Any:
         """What a checklist remembers of a status for the subject's class: None (the control
         does not apply) and fixed statuses, which depend only on the conditions' values and the
-        control; a status that names the subject or its neighbours is worked out again."""
-        if found is None or id(found) in self.fixed_ids:
+        control; a status that names the subject or its neighbours, or of a control with a
+        condition the class does not decide, is worked out again."""
+        if control.id in self.by_class and (found is None or id(found) in self.fixed_ids):
             return found
         return _AGAIN
 

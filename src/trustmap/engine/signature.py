@@ -11,9 +11,11 @@ so a condition's value on one is its value on the other: the engine works out wh
 a checklist apply and which fixed status each has once per class (`trustmap.engine.evaluate`).
 
 Identity is left out on purpose: ids and names of the subject and of the boundaries around it
-(a boundary is seen through its kind, trust and whether it is public). Everything else of a
-record is kept, whether or not some condition reads it today: a class may be smaller than it
-could be, never wider.
+(a boundary is seen through its kind, trust and whether it is public), and the ids of the other
+subjects a record names (counted). Everything else of a record is kept, whether or not some
+condition reads it today: a class may be smaller than it could be, never wider. A condition key
+that reads what a class does not compare says so (`by_class=False` in
+`trustmap.engine.conditions`), and a control that uses it is worked out for every subject.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ from trustmap.engine.conditions import CONDITION_KEYS, condition_value
 from trustmap.engine.context import EvalContext
 from trustmap.graph import ComponentInfo, FlowInfo
 
-__all__ = ["catalog_depth", "condition_depth", "subject_classes"]
+__all__ = ["catalog_depth", "condition_depth", "decided_by_class", "subject_classes"]
 
 #: record fields that only name a subject or say where it is written: never read by a condition
 _IDENTITY = frozenset({"id", "name", "description", "span", "icon", "index", "source", "target"})
 #: record fields that hold boundary ids: kept as the facts of those boundaries
 _BOUNDARY_IDS = frozenset({"boundary", "boundary_path", "crosses", "left", "entered"})
+#: record fields that hold ids of other subjects (the components that call it, the identities it
+#: runs as, its security groups): compared by how many there are. A condition key that reads
+#: more of them, or a relation looked up by the subject's id, is not `by_class` (conditions.py)
+#: and a control that uses one is worked out for each subject.
+_COUNTED = frozenset({"callers", "runs_as", "security_groups"})
 
 
 def _field_kinds(record_type: type[ComponentInfo | FlowInfo]) -> tuple[tuple[str, str], ...]:
@@ -45,6 +52,8 @@ def _field_kinds(record_type: type[ComponentInfo | FlowInfo]) -> tuple[tuple[str
             continue
         if item.name in _BOUNDARY_IDS:
             kinds.append((item.name, "boundaries"))
+        elif item.name in _COUNTED:
+            kinds.append((item.name, "count"))
         elif annotation.startswith("Mapping"):
             kinds.append((item.name, "mapping"))
         elif annotation.startswith(("frozenset", "set")):
@@ -69,6 +78,20 @@ def condition_depth(condition: Condition) -> int:
         children = value
     deepest = max((condition_depth(child) for child in children), default=0)
     return CONDITION_KEYS[key].hops + deepest
+
+
+def decided_by_class(condition: Condition) -> bool:
+    """Whether every key of the condition is decided by the facts a class compares (`by_class`):
+    otherwise it may tell apart two subjects of one class."""
+    key = condition.key()
+    if not CONDITION_KEYS[key].by_class:
+        return False
+    value = condition_value(condition, key)
+    if isinstance(value, Condition):
+        return decided_by_class(value)
+    if isinstance(value, list) and value and isinstance(value[0], Condition):
+        return all(decided_by_class(child) for child in value)
+    return True
 
 
 def catalog_depth(catalog: Catalog) -> int:
@@ -128,6 +151,8 @@ class _Numbers:
                 value = self.mapping(value)
             elif kind == "set":
                 value = tuple(sorted(value))
+            elif kind == "count":
+                value = len(value)
             found.append(value)
         return found
 
