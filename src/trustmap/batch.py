@@ -278,14 +278,11 @@ def _in_workers(
     results: list[BuildResult] = []
     # spawn: the same behaviour on every platform, and no fork of a threaded parent.
     context = multiprocessing.get_context("spawn")
-    # The catalog goes to each worker once, not with each job (it pickles to about 0.5 MB).
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(catalog,)
-    )
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_signals)
     futures = []
     try:
         with _ignoring_ctrl_c():  # inherited by the workers, from their first instruction
-            futures = [pool.submit(_build_in_worker, job) for job in jobs]
+            futures = [pool.submit(_build_in_worker, job, catalog) for job in jobs]
         for future in as_completed(futures):
             results.append(future.result())
             on_result(results[-1])
@@ -320,20 +317,11 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, _end_idle_worker)
 
 
-#: in a worker process, the catalog every build of the batch shares (set by `_worker_start`)
-_worker_catalog: list[Catalog] = []
-
-
-def _worker_start(catalog: Catalog) -> None:
-    _worker_signals()
-    _worker_catalog[:] = [catalog]
-
-
-def _build_in_worker(job: BuildJob) -> BuildResult:
+def _build_in_worker(job: BuildJob, catalog: Catalog) -> BuildResult:
     """`build_model` in a worker: SIGTERM unwinds the build (temporaries and the Graphviz folder
     removed, the outputs all old or all new), then ends the worker without a traceback."""
     with interrupts_raise():
         try:
-            return build_model(job, _worker_catalog[0])
+            return build_model(job, catalog)
         except Interrupted as stop:
             os._exit(128 + stop.signum)
