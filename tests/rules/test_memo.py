@@ -54,7 +54,7 @@ def templates(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def repetitive_models(draw: st.DrawFn) -> dict[str, Any]:
     kinds = draw(st.lists(templates(), min_size=1, max_size=4))
-    boundary_ids = draw(st.lists(ids, max_size=4, unique=True))
+    boundary_ids = [f"zone-{b}" for b in draw(st.lists(ids, max_size=4, unique=True))]
     boundaries: dict[str, Any] = {}
     for index, boundary in enumerate(boundary_ids):
         entry: dict[str, Any] = {"kind": draw(st.sampled_from(KINDS))}
