@@ -107,3 +107,24 @@ def test_dot_runs_once_for_all_formats(tmp_path: Path, monkeypatch: pytest.Monke
     assert set(out) == {"svg", "png", "pdf"}
     (call,) = log.read_text().splitlines()
     assert call == "-Tsvg -o view.svg -Tpng -o view.png -Tpdf -o view.pdf view.dot"
+
+
+def test_views_rendered_side_by_side_come_back_in_plan_order(
+    example: Callable[[str], Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dot runs in parallel; the files, notes and failures must not depend on which ends first.
+    A stand-in dot that fails on every view, later views sooner: the failures keep plan order."""
+    _fake_dot(
+        tmp_path,
+        'n=$(grep -c . "$(for last; do :; done; echo $last)"); sleep $((5000 / (n + 50)))e-3; '
+        "echo 'Error: no layout' >&2; exit 1",
+        monkeypatch,
+    )
+    analysis = example("hybrid")
+    monkeypatch.setattr("trustmap.diagrams.produce._dot_workers", lambda: 1)
+    one_by_one = diagram_files(analysis, DiagramOptions(formats=("svg",)))
+    monkeypatch.setattr("trustmap.diagrams.produce._dot_workers", lambda: 4)
+    side_by_side = diagram_files(analysis, DiagramOptions(formats=("svg",)))
+    assert len(one_by_one.failures) >= 3
+    assert side_by_side.failures == one_by_one.failures
+    assert side_by_side.notes == one_by_one.notes and side_by_side.files == one_by_one.files

@@ -8,7 +8,9 @@ go on without them unless asked to (`trustmap build --allow-missing-diagrams`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from trustmap.analysis import Analysis
@@ -118,12 +120,16 @@ def _formats_for(view: DotView, formats: list[str], notes: list[str]) -> list[st
 
 
 def _render_spec(
-    analysis: Analysis, spec: ViewSpec, formats: list[str], options: DiagramOptions, notes: list[str]
+    analysis: Analysis,
+    spec: ViewSpec,
+    view: DotView,
+    formats: list[str],
+    options: DiagramOptions,
+    notes: list[str],
 ) -> dict[str, bytes]:
     """The images of one view. When dot fails on it (its spline router gives up on some large
     clustered graphs with "lost edge"), it is laid out again with the edge labels placed after
     the layout (xlabel), and a note says so; a timeout or a missing dot is not retried."""
-    view = spec_view(analysis, spec)
     wanted = _formats_for(view, formats, notes)
     try:
         return render_view(view, wanted, options.graphviz())
@@ -142,6 +148,56 @@ def _render_spec(
     return rendered
 
 
+@dataclass(frozen=True)
+class _Rendered:
+    """One view's images, notes and failure, merged into the build in plan order."""
+
+    files: dict[str, bytes]
+    notes: list[str]
+    failure: str | None = None
+
+
+def _render_one(
+    analysis: Analysis, spec: ViewSpec, view: DotView, formats: list[str], options: DiagramOptions
+) -> _Rendered:
+    notes: list[str] = []
+    try:
+        rendered = _render_spec(analysis, spec, view, formats, options, notes)
+    except GraphvizError as error:
+        return _Rendered({}, notes, str(error))
+    return _Rendered({f"{spec.name}.{fmt}": content for fmt, content in rendered.items()}, notes)
+
+
+def _dot_workers() -> int:
+    """How many dot processes run at once: one per core this process may use."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
+def _render_all(
+    analysis: Analysis,
+    pairs: list[tuple[ViewSpec, DotView]],
+    formats: list[str],
+    options: DiagramOptions,
+) -> list[_Rendered]:
+    """Every view rendered, dot runs side by side (Graphviz is most of a build's time); the
+    results come back in plan order, so the outputs and notes do not depend on timing."""
+    workers = min(len(pairs), _dot_workers())
+    if workers <= 1:
+        return [_render_one(analysis, spec, view, formats, options) for spec, view in pairs]
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustmap-dot")
+    try:
+        futures = [pool.submit(_render_one, analysis, spec, view, formats, options) for spec, view in pairs]
+        results = [future.result() for future in futures]
+    except BaseException:
+        # interrupted: start no other dot; the running ones end (a Ctrl-C reaches them too) and
+        # their temporary folders are removed before the interrupt goes on
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
 def diagram_files(analysis: Analysis, options: DiagramOptions) -> DiagramFiles:
     """Every diagram file of a build, in memory (name -> bytes), with notes for the user."""
     plan = view_plan(analysis.graph)
@@ -157,13 +213,11 @@ def diagram_files(analysis: Analysis, options: DiagramOptions) -> DiagramFiles:
             f"{install_hint()}. The SVG/PNG images were skipped; the .dot and .mmd sources were written"
         )
         return out
-    for spec in plan:
-        try:
-            rendered = _render_spec(analysis, spec, formats, options, out.notes)
-        except GraphvizError as error:
-            out.failures.append(str(error))
-            continue
-        out.files.update({f"{spec.name}.{fmt}": content for fmt, content in rendered.items()})
+    for result in _render_all(analysis, list(zip(plan, views, strict=True)), formats, options):
+        out.notes.extend(result.notes)
+        if result.failure is not None:
+            out.failures.append(result.failure)
+        out.files.update(result.files)
     return out
 
 
