@@ -19,6 +19,7 @@ __all__ = [
     "ACCESS_CLASSES",
     "BOUNDARY_KINDS",
     "CLASSIFICATIONS",
+    "DATA_KINDS",
     "DEFAULT_TRUST",
     "ENCRYPTED_PROTOCOLS",
     "ENCRYPTIONS_AT_REST",
@@ -35,6 +36,7 @@ __all__ = [
     "Component",
     "ComponentProperty",
     "DataAsset",
+    "DataKind",
     "Decision",
     "EncryptionAtRest",
     "Flow",
@@ -156,6 +158,10 @@ GrantVia = Literal["identity-policy", "resource-policy", "key-policy"]
 Interface = Literal["web-ui", "api", "webhook", "url-fetch", "file-upload", "admin", "batch", "payment-page"]
 INTERFACES: tuple[str, ...] = Interface.__args__  # type: ignore[attr-defined]
 Tenancy = Literal["pooled", "siloed"]
+#: format 1.2: what a data asset is. `records`: the business's data; `sessions`: bearer
+#: session state of signed-in users (whoever holds a copy acts as them)
+DataKind = Literal["records", "sessions"]
+DATA_KINDS: tuple[str, ...] = DataKind.__args__  # type: ignore[attr-defined]
 TenantIsolation = Literal[
     "application", "database-policy", "scoped-credentials", "per-tenant-keys", "network"
 ]
@@ -197,6 +203,8 @@ class DataAsset(_Entry):
     description: Text | None = None
     #: format 1.2: where the data may be stored and sent (None: anywhere)
     residency: Annotated[list[Place], Field(min_length=1)] | None = None
+    #: format 1.2: what the data is (`DataKind`)
+    kind: DataKind = "records"
 
 
 class Boundary(_Entry):

@@ -99,6 +99,7 @@ _PHRASES: dict[str, Any] = {
     "runs_code": _flag("runs the customer's code", "runs no code of the customer's"),
     "tenancy": lambda v: f"has {_list(v)} tenancy",
     "tenant_isolation": lambda v: f"isolates tenants by {_list(v)}",
+    "stores_data_kind": lambda v: f"stores {_list(v)} data",
     "internet_ingress": lambda v: (
         f"has a security group rule that admits the internet on port {_list(v)}"
         if v

@@ -13,6 +13,7 @@ from trustmap.model import (
     BoundaryKind,
     Classification,
     ComponentProperty,
+    DataKind,
     EncryptionAtRest,
     Interface,
     Protocol,
@@ -207,6 +208,8 @@ class Condition(_Entry):
     #: the component states this tenancy, or lists one of these isolation mechanisms
     tenancy: list[Tenancy] | None = None
     tenant_isolation: list[TenantIsolation] | None = None
+    #: format 1.2: the component stores data of one of these kinds (`kind` of a data asset)
+    stores_data_kind: list[DataKind] | None = None
     #: the component's stated security groups admit the internet (0.0.0.0/0, ::/0) on one of
     #: these ports (an empty list: on any port)
     internet_ingress: list[int] | None = None

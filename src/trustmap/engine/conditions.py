@@ -573,6 +573,26 @@ def _explain_tenant_isolation(value: list[str], target: Target, _: EvalContext, 
     return f"isolates its tenants by {', '.join(found)}"
 
 
+def _stores_data_kind(value: list[str], _: EvalContext) -> Predicate:
+    wanted = frozenset(value)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        data = context.graph.model.data
+        stores = target.component.stores if target.component else ()
+        return any(data[asset].kind in wanted for asset in stores if asset in data)
+
+    return test
+
+
+def _explain_stores_data_kind(value: list[str], target: Target, context: EvalContext, positive: bool) -> str:
+    data = context.graph.model.data
+    stores = target.component.stores if target.component else ()
+    found = sorted(asset for asset in stores if asset in data and data[asset].kind in value)
+    if found:
+        return f"stores {', '.join(repr(asset) for asset in found)} ({'/'.join(value)})"
+    return f"stores no {'/'.join(value)} data"
+
+
 def _internet_ingress(value: list[int], _: EvalContext) -> Predicate:
     ports = tuple(value) or None
 
@@ -784,6 +804,8 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "caller_trust_below": ConditionKey(_caller_trust_below, _explain_caller_trust, by_class=False),
     "tenancy": ConditionKey(_tenancy, _explain_tenancy),
     "tenant_isolation": ConditionKey(_tenant_isolation, _explain_tenant_isolation),
+    # the kinds of the stored data are not among the facts a class compares
+    "stores_data_kind": ConditionKey(_stores_data_kind, _explain_stores_data_kind, by_class=False),
     "internet_ingress": ConditionKey(_internet_ingress, _explain_internet_ingress, by_class=False),
     "ingress_stated": ConditionKey(_ingress_stated, by_class=False),
     "ingress_wider_than_flows": ConditionKey(_ingress_wider, _explain_ingress_wider, by_class=False),

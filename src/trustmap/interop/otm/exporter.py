@@ -391,6 +391,7 @@ def _assets(analysis: Analysis) -> list[dict[str, Any]]:
                 "trustmap_id": data_id,
                 "classification": asset.classification,
                 "regulations": _text(asset.regulations),
+                "kind": asset.kind,
             },
         }
         if asset.description:

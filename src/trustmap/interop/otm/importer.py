@@ -36,6 +36,7 @@ from trustmap.interop.otm.values import (
 from trustmap.model import (
     BOUNDARY_KINDS,
     CLASSIFICATIONS,
+    DATA_KINDS,
     DEFAULT_TRUST,
     ENCRYPTED_PROTOCOLS,
     ENCRYPTIONS_AT_REST,
@@ -315,6 +316,9 @@ class _Build:
             regulations = [r for r in asset.attributes.get("regulations", "").split(",") if r]
             if regulations:
                 fields["regulations"] = regulations
+            kind = asset.attributes.get("kind")
+            if kind in DATA_KINDS and kind != "records":  # the default is not written
+                fields["kind"] = kind
             if asset.description:
                 fields["description"] = asset.description
             self.data[data_id] = Entry(
