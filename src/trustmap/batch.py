@@ -35,7 +35,7 @@ from typing import Any
 from trustmap import __version__
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import format_diagnostic
-from trustmap.interrupts import Interrupted, interrupts_raise
+from trustmap.interrupts import Interrupted, interrupts_deferred, interrupts_raise
 from trustmap.source import Limits
 
 __all__ = [
@@ -281,7 +281,10 @@ def _in_workers(
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_signals)
     futures = []
     try:
-        with _ignoring_ctrl_c():  # inherited by the workers, from their first instruction
+        # submit spawns the workers and writes each its start-up data through a pipe: a signal
+        # must not cut that short (the worker would die on a truncated pickle, with a
+        # traceback), so it waits until they are all started, then stops them as usual
+        with interrupts_deferred(), _ignoring_ctrl_c():  # SIG_IGN is inherited by the workers
             futures = [pool.submit(_build_in_worker, job, catalog) for job in jobs]
         for future in as_completed(futures):
             results.append(future.result())
