@@ -1,3 +1,28 @@
-from trustmap.cli import main
+"""`python -m trustmap`, and the `trustmap` command (the entry point in pyproject.toml)."""
 
-main()
+from __future__ import annotations
+
+import os
+import signal
+
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    """Ctrl-C before `cli.main` takes the signals over (while its imports run) ends the command
+    as `main` would, without a traceback: nothing has been read or written yet."""
+    os.write(2, b"trustmap: interrupted (SIGINT) while starting; nothing was written\n")
+    os._exit(128 + signum)
+
+
+def run() -> None:
+    """The command: the early Ctrl-C handler first, then the command line (typer and pydantic
+    take a noticeable part of a second to import). An ignored SIGINT (`nohup`) stays ignored;
+    SIGTERM's default already ends the process without a traceback."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupted_while_starting)
+    from trustmap.cli import main
+
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -8,8 +8,10 @@ test_attack_inputs.py, the boundary chain in test_attack_nesting.py.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,22 @@ def test_an_object_building_tag_on_a_sequence_is_refused(
     tag = "'!!python/object/apply:os.system'"
     assert f"cfn-python-tag-on-sequence.yaml:5:13: E003 the YAML tag {tag} is not allowed" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("delay", [0.03, 0.08, 0.15])
+def test_ctrl_c_while_the_command_starts_is_no_traceback(delay: float) -> None:
+    """A SIGINT while the interpreter imports typer and pydantic (before `main` takes the
+    signals over) used to print a KeyboardInterrupt traceback (the interrupt sweep at 0.2 of a
+    fast build, on a fresh clone whose imports compile their bytecode)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trustmap", "validate", str(EXAMPLES / "shop.yaml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    output = process.communicate(timeout=60)[0].decode("utf-8", "replace")
+    assert "Traceback" not in output, output
+    # 130: stopped (early or by `main`); 0: it had finished; -2: before Python's own handler
+    assert process.returncode in (0, 130, -signal.SIGINT), output
