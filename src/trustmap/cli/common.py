@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from trustmap.analysis import Analysis
     from trustmap.catalog import Catalog
     from trustmap.diagnostics import Diagnostic
+    from trustmap.findings import Report
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -267,6 +268,13 @@ def exit_status(
         return EXIT_OK
     floor = severity_rank(fail_on)
     return EXIT_FINDINGS if any(severity_rank(s) >= floor for s in open_findings) else EXIT_OK
+
+
+def report_exit_status(report: Report, fail_on: str | None, fail_on_questions: bool) -> int:
+    """`exit_status` of one analysed model."""
+    return exit_status(
+        (f.severity for f in report.open_findings()), fail_on, len(report.open_questions()), fail_on_questions
+    )
 
 
 def stdout_write(text: str) -> None:

@@ -14,11 +14,11 @@ from trustmap.cli.common import (
     FailOnQuestionsOption,
     GraphvizTimeoutOption,
     TodayOption,
-    exit_status,
     fail,
     input_ids,
     load_analysis,
     refuse_input_as_output,
+    report_exit_status,
     stdout_write,
 )
 
@@ -98,15 +98,7 @@ def diagram(
             write_atomic(output, content, protected=inputs)
         except (OSError, UnsafeOutputPathError) as error:
             fail(f"cannot write {output}: {getattr(error, 'strerror', None) or error}")
-    report = analysis.report
-    raise typer.Exit(
-        exit_status(
-            (f.severity for f in report.open_findings()),
-            fail_on,
-            len(report.open_questions()),
-            fail_on_questions,
-        )
-    )
+    raise typer.Exit(report_exit_status(analysis.report, fail_on, fail_on_questions))
 
 
 def register(app: typer.Typer) -> None:

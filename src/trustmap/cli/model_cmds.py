@@ -16,13 +16,13 @@ from trustmap.cli.common import (
     FailOnQuestionsOption,
     GraphvizTimeoutOption,
     TodayOption,
-    exit_status,
     fail,
     load_analysis,
     load_catalog_or_exit,
     parse_today,
     print_diagnostics,
     read_input,
+    report_exit_status,
     stdout_write,
     stdout_write_stream,
 )
@@ -164,15 +164,7 @@ def checklist(
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     for name in formats:
         stdout_write_stream(CHECKLIST_STREAMS[name](analysis))
-    report = analysis.report
-    raise typer.Exit(
-        exit_status(
-            (f.severity for f in report.open_findings()),
-            fail_on,
-            len(report.open_questions()),
-            fail_on_questions,
-        )
-    )
+    raise typer.Exit(report_exit_status(analysis.report, fail_on, fail_on_questions))
 
 
 def schema(catalog_dirs: CatalogOption = None) -> None:
