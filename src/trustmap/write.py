@@ -91,11 +91,13 @@ def write_atomic(path: Path, content: bytes, protected: Collection[FileId] = ())
                     f"refusing to write over {path}: it is an input of this run; write the output elsewhere"
                 )
             _remove_stale_temporaries(folder, path.name)
-            temporary = _stage_in(folder, path.name, content)
+            staged: list[str] = []
             try:
+                temporary = _stage_in(folder, path.name, content, staged)
                 os.replace(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder)
             except BaseException:
-                _unlink(folder, temporary)
+                for name in staged:
+                    _unlink(folder, name)
                 raise
     finally:
         os.close(folder)
@@ -162,15 +164,18 @@ def _is_link(name: str, folder: int) -> bool:
         return False
 
 
-def _stage_in(folder: int, name: str, content: bytes) -> str:
-    """`content` in a new temporary file of the open folder; its name."""
+def _stage_in(folder: int, name: str, content: bytes, staged: list[str]) -> str:
+    """`content` in a new temporary file of the open folder; its name. The name is added to
+    `staged` before the file exists, so that an interrupt at any instant leaves nothing the
+    caller's cleanup of `staged` misses (removing a name never created does nothing)."""
     while True:
         temporary = f".{name}.{secrets.token_hex(4)}.tmp"
+        staged.append(temporary)
         try:
             handle = os.open(temporary, _NEW_FILE_FLAGS, 0o644, dir_fd=folder)
             break
         except FileExistsError:
-            continue
+            staged.pop()  # not ours: never to be removed
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
@@ -244,19 +249,16 @@ def write_files(
                     "output folder; remove it"
                 )
             _check_not_input(folder, name, directory / name, protected)
-        staged: list[tuple[str, str]] = []
+        temporaries: list[str] = []
         try:
-            for name in sorted(files):
-                staged.append((_stage_in(folder, name, files[name]), name))
-            new_marker = (_stage_in(folder, marker[0], marker[1]), marker[0]) if marker else None
-            if new_marker is not None:
-                staged.append(new_marker)
+            staged = [(_stage_in(folder, name, files[name], temporaries), name) for name in sorted(files)]
+            new_marker = (_stage_in(folder, marker[0], marker[1], temporaries), marker[0]) if marker else None
             with interrupts_deferred():
                 gone = sorted(n for n in set(remove) - set(files) if _is_regular(n, folder))
-                _swap_in(folder, staged[: len(files)], gone, new_marker)
+                _swap_in(folder, staged, gone, new_marker)
             os.fsync(folder)
         finally:
-            for temporary, _ in staged:
+            for temporary in temporaries:  # those swapped in no longer exist under this name
                 _unlink(folder, temporary)
     return [directory / name for name in sorted(files)]
 
@@ -273,7 +275,7 @@ def _keep_previous(folder: int, name: str) -> str | None:
     except OSError:  # a file system without hard links: keep a copy of the bytes instead
         handle = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0), dir_fd=folder)
         with os.fdopen(handle, "rb") as stream:
-            backup = _stage_in(folder, name, stream.read())
+            backup = _stage_in(folder, name, stream.read(), [])  # signals are deferred here
     return backup
 
 

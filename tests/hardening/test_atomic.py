@@ -126,3 +126,30 @@ def test_interrupting_a_write_leaves_no_temporary(tmp_path: Path, monkeypatch: p
     monkeypatch.undo()
     assert target.read_bytes() == b"old"
     assert _temporaries(tmp_path) == []
+
+
+@pytest.mark.parametrize("nth", [1, 2, 3])
+def test_an_interrupt_just_after_a_temporary_is_created_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nth: int
+) -> None:
+    """The `nth` temporary file is created, and the signal arrives before its name is returned
+    (seen once as `.findings.sarif.<hex>.tmp` left beside the old outputs after a Ctrl-C)."""
+    (tmp_path / "a.txt").write_text("old a")
+    real_open = os.open
+    created: list[str] = []
+
+    def open_then_interrupt(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        handle = real_open(path, flags, *args, **kwargs)
+        if str(path).endswith(".tmp") and flags & os.O_CREAT:
+            created.append(str(path))
+            if len(created) == nth:
+                os.close(handle)
+                raise KeyboardInterrupt
+        return handle
+
+    monkeypatch.setattr("trustmap.write.os.open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write.write_files(tmp_path, {"a.txt": b"new a", "b.txt": b"new b"}, marker=("m.json", b"{}"))
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    assert (tmp_path / "a.txt").read_text() == "old a"
