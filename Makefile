@@ -19,11 +19,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# An editable install, its bytecode compiled as a wheel install compiles it: where
+# PYTHONDONTWRITEBYTECODE is set (containers, CI images), Python would otherwise compile every
+# module again on each run, a third of `trustmap validate`'s start-up (docs/performance.md).
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q src > /dev/null
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src > /dev/null
 
 graphviz:
 	@sh scripts/ensure-graphviz.sh

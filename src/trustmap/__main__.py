@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 
 
 def _interrupted_while_starting(signum: int, frame: object) -> None:
@@ -15,11 +16,16 @@ def _interrupted_while_starting(signum: int, frame: object) -> None:
 
 def run() -> None:
     """The command: the early Ctrl-C handler first, then the command line (typer and pydantic
-    take a noticeable part of a second to import). An ignored SIGINT (`nohup`) stays ignored;
+    take a noticeable part of a second to import); `trustmap validate FILE...` runs without
+    typer (`cli.quick`). An ignored SIGINT (`nohup`) stays ignored;
     SIGTERM's default already ends the process without a traceback."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _interrupted_while_starting)
-    from trustmap.cli import main
+    from trustmap.cli.quick import quick
+
+    if quick(sys.argv[1:]):
+        return
+    from trustmap.cli.application import main
 
     main()
 

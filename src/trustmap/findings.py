@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from trustmap.diagnostics import Diagnostic
+from trustmap.severities import SEVERITY_ORDER, Severity, severity_rank
 
 __all__ = [
     "LEVELS",
@@ -29,8 +30,6 @@ __all__ = [
     "severity_rank",
 ]
 
-Severity = Literal["info", "low", "medium", "high", "critical"]
-SEVERITY_ORDER: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 #: impact and likelihood of a finding, lowest first
 LEVELS: tuple[str, ...] = ("low", "medium", "high")
 STATUSES: tuple[str, ...] = (
@@ -44,10 +43,6 @@ STATUSES: tuple[str, ...] = (
     "in-progress",
     "not-applicable",
 )
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITY_ORDER.index(severity)
 
 
 def fingerprint(rule: str, subject_kind: str, subject_id: str) -> str:

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import EXAMPLES
 from tests.diagrams.conftest import needs_dot, parse_svg
-from trustmap.cli.app import app
+from trustmap.cli import app
 
 SHOP = str(EXAMPLES / "shop.yaml")
 TODAY = ["--today", "2026-11-28"]

@@ -176,3 +176,52 @@ def test_python_dash_m_works() -> None:
         check=False,
     )
     assert result.returncode == 0 and result.stdout.startswith("trustmap ")
+
+
+def _trustmap(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "trustmap", *args],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_validate_of_files_alone_starts_without_typer() -> None:
+    """`trustmap validate FILE...` (a pre-commit hook, an editor on save) skips typer's import
+    and command tree (cli/quick.py); any option hands the command line to typer."""
+    probe = (
+        "import sys\n"
+        "import trustmap.__main__ as entry\n"
+        "sys.argv = ['trustmap', *sys.argv[1:]]\n"
+        "try:\n    entry.run()\n"
+        "except SystemExit as stop:\n    print(stop.code, 'typer' in sys.modules, file=sys.stderr)\n"
+    )
+    quick = subprocess.run([sys.executable, "-c", probe, "validate", SHOP], capture_output=True, check=False)
+    assert quick.stderr.decode().splitlines()[-1] == "0 False"
+    typed = subprocess.run(
+        [sys.executable, "-c", probe, "validate", "--format", "text", SHOP], capture_output=True, check=False
+    )
+    assert typed.stderr.decode().splitlines()[-1] == "0 True"
+
+
+@pytest.mark.parametrize("case", ["valid", "invalid", "missing", "two", "bad-epoch"])
+def test_validate_without_typer_says_what_typer_says(case: str, tmp_path: Path) -> None:
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text("trustmap: 1\nname: x\ncomponents:\n  a: {service: nosuch}\n")
+    files = {
+        "valid": [SHOP],
+        "invalid": [str(invalid)],
+        "missing": [str(tmp_path / "missing.yaml")],
+        "two": [str(invalid), SHOP],
+        "bad-epoch": [SHOP],
+    }[case]
+    env = {"SOURCE_DATE_EPOCH": "tomorrow"} if case == "bad-epoch" else None
+    quick = _trustmap("validate", *files, env=env)
+    typed = _trustmap("validate", "--format", "text", *files, env=env)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (typed.returncode, typed.stdout, typed.stderr)
+    assert quick.returncode == (0 if case == "valid" else 2)
+    assert b"Traceback" not in quick.stderr

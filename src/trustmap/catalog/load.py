@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -126,11 +125,14 @@ class Catalog:
 
 
 def builtin_catalog_dir() -> Path:
-    """The built-in catalog: packaged in the wheel, or the checkout's `models/` folder."""
-    packaged = resources.files("trustmap") / "_data" / "models"
+    """The built-in catalog: packaged in the wheel, or the checkout's `models/` folder. (A
+    folder on disk: trustmap is not run from a zip, and `importlib.resources` would add a
+    tenth of `trustmap validate`'s start-up.)"""
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "_data" / "models"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "models"
+        return packaged
+    return here.parents[3] / "models"
 
 
 @dataclass(frozen=True)

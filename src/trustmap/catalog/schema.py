@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from trustmap.findings import Severity
 from trustmap.model import (
     BoundaryKind,
     Classification,
@@ -20,6 +19,7 @@ from trustmap.model import (
     Tenancy,
     TenantIsolation,
 )
+from trustmap.severities import Severity
 
 __all__ = [
     "CATEGORIES",
@@ -136,7 +136,9 @@ PropertyName = ComponentProperty
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # Validators are built when a catalog file is first validated, not on import: a catalog
+    # read from the compiled cache (catalog/cache.py) is never validated again.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class PropertyTest(_Entry):

@@ -1,28 +1,66 @@
-"""Helpers shared by the commands: reading inputs, loading the catalog, printing diagnostics."""
+"""The typer options the commands share; the helpers that need no typer are in `plain`,
+re-exported here."""
 
 from __future__ import annotations
 
-import datetime as dt
-import errno
 import math
-import os
-import re
-import sys
-from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from trustmap.analysis import Analysis
-    from trustmap.catalog import Catalog
-    from trustmap.diagnostics import Diagnostic
-    from trustmap.findings import Report
+from trustmap.cli.plain import (
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    EXIT_OK,
+    analyze_file,
+    display_path,
+    echo_error,
+    exit_status,
+    fail,
+    input_ids,
+    load_analyses,
+    load_analysis,
+    load_catalog_or_exit,
+    parse_today,
+    print_diagnostics,
+    read_input,
+    refuse_input_as_output,
+    report_exit_status,
+    stdout_write,
+    stdout_write_stream,
+    validate_models,
+)
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_INVALID = 2
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "MAX_GRAPHVIZ_TIMEOUT",
+    "AllowUnmatchedOption",
+    "CatalogOption",
+    "FailOnOption",
+    "FailOnQuestionsOption",
+    "GraphvizTimeoutOption",
+    "TodayOption",
+    "analyze_file",
+    "display_path",
+    "echo_error",
+    "exit_status",
+    "fail",
+    "input_ids",
+    "load_analyses",
+    "load_analysis",
+    "load_catalog_or_exit",
+    "parse_today",
+    "print_diagnostics",
+    "read_input",
+    "refuse_input_as_output",
+    "report_exit_status",
+    "stdout_write",
+    "stdout_write_stream",
+    "validate_models",
+]
 
 CatalogOption = Annotated[
     list[Path] | None,
@@ -100,231 +138,3 @@ FailOnQuestionsOption = Annotated[
         " depends on (answer it in the model, or with a decision in `accepted`).",
     ),
 ]
-
-
-def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    from trustmap.diagnostics import printable
-
-    # Messages quote paths and values as given: escaped, so that they cannot drive the terminal.
-    typer.echo(f"trustmap: {printable(message, limit=len(message))}", err=True)
-    raise typer.Exit(code)
-
-
-def display_path(path: Path) -> str:
-    """The path as reports and messages show it: relative to the working directory, POSIX
-    separators, control characters escaped (a file name must not drive the terminal)."""
-    from trustmap.diagnostics import printable
-
-    if not path.is_absolute():
-        shown = path.as_posix()
-    else:
-        try:
-            shown = path.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            shown = path.name
-    return printable(shown, limit=len(shown))
-
-
-def parse_today(value: str | None) -> dt.date:
-    """--today (YYYY-MM-DD only), else SOURCE_DATE_EPOCH, else today."""
-    if value is not None:
-        try:
-            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-                return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        fail(f"--today expects a date as YYYY-MM-DD, not '{value}'")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch:
-        # reproducible-builds.org: an integer count of seconds; a malformed value is an error.
-        try:
-            if re.fullmatch(r"[0-9]{1,12}", epoch):
-                return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            pass
-        shown = epoch if len(epoch) <= 40 else epoch[:40] + "…"
-        fail(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970 before the year 10000, not '{shown}'")
-    return dt.date.today()
-
-
-def load_catalog_or_exit(extra: Sequence[Path] | None) -> Catalog:
-    from trustmap.catalog import CatalogError, load_catalog
-    from trustmap.catalog.cache import default_cache_dir
-    from trustmap.engine.rules import BUILTIN_RULES, check_registry
-
-    try:
-        catalog = load_catalog(extra or (), cache_dir=default_cache_dir())
-    except CatalogError as error:
-        typer.echo(error.render(), err=True)
-        raise typer.Exit(EXIT_INVALID) from None
-    problems = check_registry(catalog, BUILTIN_RULES)
-    if problems:
-        print_diagnostics(problems)
-        raise typer.Exit(EXIT_INVALID)
-    return catalog
-
-
-def read_input(path: Path) -> tuple[str, bytes | None, list[Diagnostic]]:
-    """The bytes of an input file, or a positioned E000 or E007 diagnostic when it cannot be
-    read: a regular file of at most 16 MiB (see `trustmap.input_file`)."""
-    from trustmap.input_file import read_input_file
-
-    shown = display_path(path)
-    raw, problems = read_input_file(path, shown)
-    return shown, raw, problems
-
-
-def print_diagnostics(
-    diagnostics: Iterable[Diagnostic], lines: Sequence[str] = (), *, as_json: bool = False
-) -> None:
-    from trustmap.diagnostics import format_diagnostic
-
-    for diagnostic in diagnostics:
-        if as_json:
-            import json
-
-            stdout_write(json.dumps(diagnostic.to_json(), sort_keys=True) + "\n")
-        else:
-            typer.echo(format_diagnostic(diagnostic, lines), err=True)
-
-
-def analyze_file(
-    path: Path,
-    catalog: Catalog,
-    today: dt.date,
-    *,
-    allow_unmatched: bool = False,
-    quiet_warnings: bool = False,
-) -> Analysis | None:
-    """Analyze one model, printing its diagnostics; None when it is invalid."""
-    from trustmap.analysis import analyze
-
-    shown, raw, problems = read_input(path)
-    if raw is None:
-        print_diagnostics(problems)
-        return None
-    analysis, diagnostics = analyze(shown, raw, catalog, today=today, allow_unmatched=allow_unmatched)
-    if analysis is None or not quiet_warnings:
-        lines = raw.decode("utf-8", errors="replace").splitlines()
-        print_diagnostics(diagnostics, lines)
-    return analysis
-
-
-def load_analyses(
-    models: Sequence[Path], catalog_dirs: Sequence[Path] | None, today: str | None, allow_unmatched: bool
-) -> list[Analysis]:
-    """The prelude of the commands that read analysed models: the catalog, the date, each model
-    analysed with its diagnostics printed; exit 2 (after every model was checked) when any is invalid."""
-    catalog = load_catalog_or_exit(catalog_dirs)
-    day = parse_today(today)
-    analyses = [analyze_file(model, catalog, day, allow_unmatched=allow_unmatched) for model in models]
-    valid = [analysis for analysis in analyses if analysis is not None]
-    if len(valid) < len(analyses):
-        raise typer.Exit(EXIT_INVALID)
-    return valid
-
-
-def load_analysis(
-    model: Path, catalog_dirs: Sequence[Path] | None, today: str | None, allow_unmatched: bool
-) -> Analysis:
-    """`load_analyses` for one model."""
-    return load_analyses([model], catalog_dirs, today, allow_unmatched)[0]
-
-
-def input_ids(
-    inputs: Iterable[Path | None], catalog_dirs: Sequence[Path] | None
-) -> frozenset[tuple[int, int]]:
-    """The identities of a command's input files (its model or source, and every catalog file
-    of --catalog): an output must never replace one of them, by any name or link."""
-    from trustmap.write import file_id
-
-    files = [path for path in inputs if path is not None]
-    for directory in catalog_dirs or ():
-        files.extend(directory.rglob("*.yaml") if directory.is_dir() else ())
-    return frozenset(found for path in files if (found := file_id(path)) is not None)
-
-
-def refuse_input_as_output(output: Path | None, inputs: frozenset[tuple[int, int]]) -> None:
-    """Exit 2 when `output` is one of the command's inputs (`diagram m.yaml -o m.yaml`)."""
-    from trustmap.write import file_id
-
-    if output is not None and str(output) != "-" and file_id(output) in inputs:
-        fail(f"{display_path(output)} is an input of this command; write the output elsewhere")
-
-
-def exit_status(
-    open_findings: Iterable[str],
-    fail_on: str | None,
-    open_questions: int = 0,
-    fail_on_questions: bool = False,
-) -> int:
-    """The exit status of a command with --fail-on (the severities of the open findings) and
-    --fail-on-questions (the number of unanswered questions)."""
-    from trustmap.findings import severity_rank
-
-    if fail_on_questions and open_questions:
-        return EXIT_FINDINGS
-    if fail_on is None:
-        return EXIT_OK
-    floor = severity_rank(fail_on)
-    return EXIT_FINDINGS if any(severity_rank(s) >= floor for s in open_findings) else EXIT_OK
-
-
-def report_exit_status(report: Report, fail_on: str | None, fail_on_questions: bool) -> int:
-    """`exit_status` of one analysed model."""
-    return exit_status(
-        (f.severity for f in report.open_findings()), fail_on, len(report.open_questions()), fail_on_questions
-    )
-
-
-def stdout_write(text: str) -> None:
-    """Print a document (a checklist, a diagram, a model): UTF-8 whatever the locale, as in the
-    files `build` writes. A reader that went away (`| head`) ends the command quietly; standard
-    output closed or full is a message and exit 2, never a traceback."""
-    stream = sys.stdout
-    try:
-        if stream is None:
-            raise OSError(errno.EBADF, "standard output is closed")
-        binary = getattr(stream, "buffer", None)
-        if binary is None:
-            stream.write(text)
-            stream.flush()
-        else:
-            stream.flush()
-            binary.write(text.encode("utf-8"))
-            binary.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        raise typer.Exit(EXIT_OK) from None
-    except OSError as error:
-        _silence_stdout()
-        fail(f"cannot write to standard output: {error.strerror or error}")
-
-
-#: text gathered before each write of a stream to standard output
-_STREAM_CHUNK = 1 << 20
-
-
-def stdout_write_stream(chunks: Iterable[str]) -> None:
-    """`stdout_write` for a document made piece by piece (the JSON checklist of a large model):
-    written in pieces of about a megabyte, so that the whole text is never held at once."""
-    pending: list[str] = []
-    size = 0
-    for chunk in chunks:
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= _STREAM_CHUNK:
-            stdout_write("".join(pending))
-            pending, size = [], 0
-    if pending:
-        stdout_write("".join(pending))
-
-
-def _silence_stdout() -> None:
-    """Point standard output at /dev/null, so that Python's own flush at exit cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):
-        sys.stdout = None

@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from trustmap.cli.common import (
-    EXIT_INVALID,
-    EXIT_OK,
     AllowUnmatchedOption,
     CatalogOption,
     FailOnOption,
@@ -20,11 +18,10 @@ from trustmap.cli.common import (
     load_analysis,
     load_catalog_or_exit,
     parse_today,
-    print_diagnostics,
-    read_input,
     report_exit_status,
     stdout_write,
     stdout_write_stream,
+    validate_models,
 )
 
 ModelsArgument = Annotated[
@@ -52,25 +49,7 @@ def validate(
 
         trustmap validate --format json model.yaml
     """
-    from trustmap.analysis import check
-    from trustmap.diagnostics import has_errors
-
-    if output_format not in ("text", "json"):
-        fail(f"--format must be text or json, not '{output_format}'")
-    catalog = load_catalog_or_exit(catalog_dirs)
-    day = parse_today(today)
-    invalid = False
-    for path in models:
-        shown, raw, problems = read_input(path)
-        lines: list[str] = []
-        if raw is not None:
-            problems = check(shown, raw, catalog, today=day, allow_unmatched=allow_unmatched)
-            lines = raw.decode("utf-8", errors="replace").splitlines()
-        print_diagnostics(problems, lines, as_json=output_format == "json")
-        invalid = invalid or has_errors(problems)
-        if not has_errors(problems) and output_format == "text":
-            typer.echo(f"{shown}: valid", err=True)
-    raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
+    raise typer.Exit(validate_models(models, catalog_dirs, output_format, today, allow_unmatched))
 
 
 def build(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from trustmap import __version__
 from trustmap.cli import catalog_cmd, diagram_cmd, diff_cmd, interop_cmd, model_cmds, verify_cmd
+from trustmap.cli.plain import run_command
 
 app = typer.Typer(
     name="trustmap",
@@ -52,22 +51,5 @@ app.add_typer(interop_cmd.import_app, name="import")
 
 
 def main() -> None:
-    """The `trustmap` command. Ctrl-C and SIGTERM (from `timeout`, `docker stop`, a cancelled CI
-    job) stop it the same way: every cleanup runs, outputs not yet swapped in are left as they
-    were, and it exits with 128 + the signal number, as a shell reports a signal."""
-    from trustmap.interrupts import Interrupted, interrupts_raise
-
-    # Messages quote names as written: in an ASCII-only locale they are escaped, not a
-    # UnicodeEncodeError (documents on standard output are written as UTF-8, see stdout_write).
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-    try:
-        with interrupts_raise():
-            app()
-    except Interrupted as stop:
-        typer.echo(
-            f"trustmap: interrupted ({stop}); outputs not written yet were left as they were", err=True
-        )
-        sys.exit(128 + stop.signum)
+    """The `trustmap` command (`plain.run_command`: signals end it quietly, with every cleanup)."""
+    run_command(app)
