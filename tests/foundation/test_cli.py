@@ -208,20 +208,26 @@ def test_validate_of_files_alone_starts_without_typer() -> None:
     assert typed.stderr.decode().splitlines()[-1] == "0 True"
 
 
-@pytest.mark.parametrize("case", ["valid", "invalid", "missing", "two", "bad-epoch"])
+@pytest.mark.parametrize("case", ["valid", "invalid", "missing", "two", "bad-epoch", "ascii-locale"])
 def test_validate_without_typer_says_what_typer_says(case: str, tmp_path: Path) -> None:
     invalid = tmp_path / "invalid.yaml"
-    invalid.write_text("trustmap: 1\nname: x\ncomponents:\n  a: {service: nosuch}\n")
+    invalid.write_text("trustmap: 1\nname: x\ncomponents:\n  a: {service: rdś}\n", encoding="utf-8")
     files = {
         "valid": [SHOP],
         "invalid": [str(invalid)],
         "missing": [str(tmp_path / "missing.yaml")],
         "two": [str(invalid), SHOP],
         "bad-epoch": [SHOP],
+        "ascii-locale": [str(invalid), SHOP],
     }[case]
-    env = {"SOURCE_DATE_EPOCH": "tomorrow"} if case == "bad-epoch" else None
+    env = {
+        "bad-epoch": {"SOURCE_DATE_EPOCH": "tomorrow"},
+        "ascii-locale": {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+    }.get(case)
     quick = _trustmap("validate", *files, env=env)
     typed = _trustmap("validate", "--format", "text", *files, env=env)
     assert (quick.returncode, quick.stdout, quick.stderr) == (typed.returncode, typed.stdout, typed.stderr)
     assert quick.returncode == (0 if case == "valid" else 2)
     assert b"Traceback" not in quick.stderr
+    if case == "ascii-locale":  # names are written as UTF-8, as click writes them
+        assert "unknown service 'rdś'".encode() in quick.stderr

@@ -8,6 +8,7 @@ Errors end the command with `SystemExit`, which typer lets through unchanged.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import errno
 import os
@@ -29,9 +30,20 @@ EXIT_INVALID = 2
 
 
 def echo_error(text: str) -> None:
-    """A line on standard error, as typer's `echo(text, err=True)` writes it."""
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
+    """A line on standard error, as typer's `echo(text, err=True)` writes it: in the stream's
+    encoding, or as UTF-8 when that encoding is ASCII (a C locale, PYTHONIOENCODING=ascii),
+    which cannot hold the names a message quotes."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    binary = getattr(stream, "buffer", None)
+    if binary is not None and codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "ascii":
+        stream.flush()
+        binary.write((text + "\n").encode("utf-8", "replace"))
+        binary.flush()
+        return
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:

@@ -61,7 +61,7 @@ def predicate(condition: Condition, context: EvalContext) -> Predicate:
     # The entry keeps the condition alive, so its id cannot be reused while it is cached.
     found = context.conditions.get(id(condition))
     if found is None or found[0] is not condition:
-        key = condition.key()
+        key = context.condition_key(condition)
         test = CONDITION_KEYS[key].build(condition_value(condition, key), context)
         found = (condition, test)
         context.conditions[id(condition)] = found

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from trustmap.catalog import Catalog
+from trustmap.catalog.schema import Condition
 from trustmap.diagnostics import Span
 from trustmap.engine.exposure import EdgeFacts, Exposure, NodeFacts, expose
 from trustmap.engine.reach import Network, network_of
@@ -73,6 +74,15 @@ class EvalContext:
     conditions: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
     #: the data each subject reaches through the permission graph (a cache)
     _reached: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    #: each condition's key, by id (a cache: explaining asks it for every subject)
+    _keys: dict[int, tuple[Condition, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def condition_key(self, condition: Condition) -> str:
+        """`condition.key()`, worked out once per condition."""
+        found = self._keys.get(id(condition))
+        if found is None or found[0] is not condition:
+            found = self._keys[id(condition)] = (condition, condition.key())
+        return found[1]
 
     @cached_property
     def model_controls(self) -> frozenset[str]:

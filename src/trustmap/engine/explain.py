@@ -18,7 +18,7 @@ __all__ = ["explain"]
 
 def explain(condition: Condition, target: Target, context: EvalContext, *, positive: bool = True) -> str:
     """A phrase saying why `condition` is `positive` (true) or not for `target`."""
-    key = condition.key()
+    key = context.condition_key(condition)
     if key in ("all", "any"):
         children = list(condition.all or condition.any or ())
         # all+true and any+false need every child; all+false and any+true need one deciding child.
