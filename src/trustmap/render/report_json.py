@@ -143,40 +143,43 @@ class ItemEncoder:
     """Checklist items and the entries that hold them, encoded as `_line` would encode their
     `to_json()`, byte for byte.
 
-    Most items of a large model differ only in their key: the same control with the same
-    status and reason on many components. The text around the key is encoded once per
-    (control, status, reason, ...) and reused; items with a decision are encoded whole.
+    Most items of a large model differ only in their key and reason: the same control with the
+    same status on many components. The text around them is encoded once per (control, status,
+    ...) and reused, each reason once; items with a decision are encoded whole.
     """
 
     def __init__(self) -> None:
-        self.parts: dict[tuple[str | None, ...], tuple[str, str]] = {}
+        self.parts: dict[tuple[str | None, ...], tuple[str, str, str]] = {}
+        #: each reason's JSON text (many name their subject, so they are encoded apart)
+        self.reasons: dict[str, str] = {}
+        #: the last subject id seen, and its text inside a JSON string (its items follow it)
+        self.subject: tuple[str, str] = ("", "")
 
     def item(self, item: ChecklistItem) -> str:
         if item.decision is not None:
             return encoded_line(item.to_json())
-        signature = (
-            item.id,
-            item.code,
-            item.title,
-            item.category,
-            item.owner,
-            item.status,
-            item.severity,
-            item.reason,
-        )
+        signature = (item.id, item.code, item.title, item.category, item.owner, item.status, item.severity)
         found = self.parts.get(signature)
         if found is None:
+            # The key is `subject/id`: JSON escapes character by character, so its text is the
+            # subject's escaped text, then "/" and the id's, and only the subject's varies.
             head = (
                 f'{{"category": {encoded_line(item.category)}, "code": {encoded_line(item.code)}, '
-                f'"controls": [{encoded_line(item.id)}], "id": {encoded_line(item.id)}, "key": '
+                f'"controls": [{encoded_line(item.id)}], "id": {encoded_line(item.id)}, "key": "'
             )
+            middle = f'/{_inside(item.id)}", "owner": {encoded_line(item.owner)}, "reason": '
             tail = (
-                f', "owner": {encoded_line(item.owner)}, "reason": {encoded_line(item.reason)}, '
-                f'"severity": {encoded_line(item.severity)}, "status": {encoded_line(item.status)}, '
+                f', "severity": {encoded_line(item.severity)}, "status": {encoded_line(item.status)}, '
                 f'"title": {encoded_line(item.title)}}}'
             )
-            found = self.parts[signature] = (head, tail)
-        return found[0] + encoded_line(item.key) + found[1]
+            found = self.parts[signature] = (head, middle, tail)
+        reason = self.reasons.get(item.reason)
+        if reason is None:
+            reason = self.reasons[item.reason] = encoded_line(item.reason)
+        subject_id = item.subject.id
+        if self.subject[0] != subject_id:
+            self.subject = (subject_id, _inside(subject_id))
+        return found[0] + self.subject[1] + found[1] + reason + found[2]
 
     def checklist(self, items: Iterable[ChecklistItem]) -> Encoded:
         return Encoded("[" + ", ".join([self.item(item) for item in items]) + "]")
@@ -184,11 +187,22 @@ class ItemEncoder:
     def entry(self, values: Mapping[str, Any]) -> str:
         """A JSON object with sorted keys, as `json.dumps(..., sort_keys=True)` writes it; an
         `Encoded` value is written as it is."""
-        fields = [
-            f"{encoded_line(name)}: {value.text if isinstance(value, Encoded) else encoded_line(value)}"
-            for name, value in sorted(values.items())
-        ]
-        return "{" + ", ".join(fields) + "}"
+        # Runs of plain values go to the C encoder whole (a component has some 80 fields),
+        # split around each encoded value; its text is `{` + fields joined by ", " + `}`.
+        parts: list[str] = []
+        plain: dict[str, Any] = {}
+        for name in sorted(values):
+            value = values[name]
+            if isinstance(value, Encoded):
+                if plain:
+                    parts.append(encoded_line(plain)[1:-1])
+                    plain = {}
+                parts.append(f"{encoded_line(name)}: {value.text}")
+            else:
+                plain[name] = value
+        if plain:
+            parts.append(encoded_line(plain)[1:-1])
+        return "{" + ", ".join(parts) + "}"
 
 
 def _entry_stream(analysis: Analysis, encoder: ItemEncoder, subject: Subject, record: Record) -> str:
@@ -273,6 +287,11 @@ def encoded_line(value: Any) -> str:
     if type(value) is str:  # most values: the encoder's own string step, without its set-up
         return json_text(encode_basestring(value))
     return json_text(_ENCODER.encode(value))
+
+
+def _inside(text: str) -> str:
+    """`text` as `encoded_line` writes it inside a JSON string (without the quotes)."""
+    return encoded_line(text)[1:-1]
 
 
 def render_report_json(analysis: Analysis) -> str:
