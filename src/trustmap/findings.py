@@ -1,7 +1,8 @@
 """The results of an evaluation: checklist items, findings and the report that holds them.
 
 These are frozen values (checklist items by convention, see there) with no reference to graph
-objects, so renderers only ever see plain data. Their order is fixed (see `Report`), which makes every output deterministic.
+objects, so renderers only ever see plain data. Their order is fixed (see `Report`), which
+makes every output deterministic.
 """
 
 from __future__ import annotations
