@@ -354,8 +354,18 @@ class _Evaluator:
             return
         assert threat.when is not None
         applies = predicate(threat.when, self.context)
+        # subjects of one class (engine/signature.py) agree on a condition the class decides
+        classes = self.classes if decided_by_class(threat.when) else {}
+        by_class: dict[int, bool] = {}
         for target in self.context.targets(threat.scope):
-            if applies(target, self.context):
+            number = classes.get((target.subject.kind, target.subject.id))
+            if number is None:
+                hit = applies(target, self.context)
+            else:
+                hit = by_class.get(number)
+                if hit is None:
+                    hit = by_class[number] = applies(target, self.context)
+            if hit:
                 yield target, None, False
 
     def control_target(self, control: Control, target: Target) -> Target:
