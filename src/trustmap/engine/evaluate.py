@@ -360,12 +360,11 @@ class _Evaluator:
         for target in self.context.targets(threat.scope):
             number = classes.get((target.subject.kind, target.subject.id))
             if number is None:
-                hit = applies(target, self.context)
+                holds = applies(target, self.context)
             else:
-                hit = by_class.get(number)
-                if hit is None:
-                    hit = by_class[number] = applies(target, self.context)
-            if hit:
+                known = by_class.get(number)
+                holds = by_class[number] = applies(target, self.context) if known is None else known
+            if holds:
                 yield target, None, False
 
     def control_target(self, control: Control, target: Target) -> Target:
