@@ -108,6 +108,7 @@ class _Evaluator:
         # One compliance mapping per control, shared by its items (they are read-only).
         self.compliance = {c.id: c.compliance.as_dict() for c in catalog.controls.values()}
         self.references: dict[str, dict[str, list[str]]] = {}
+        self.classed: dict[str, list[tuple[Target, int | None]]] = {}
         #: per control, the fields of its checklist items that are the same for every subject
         self.item_fields: dict[str, tuple[tuple[str, str | None, str, str, str], str, str | None]] = {}
 
@@ -354,18 +355,30 @@ class _Evaluator:
             return
         assert threat.when is not None
         applies = predicate(threat.when, self.context)
+        context = self.context
+        if not decided_by_class(threat.when):
+            for target in context.targets(threat.scope):
+                if applies(target, context):
+                    yield target, None, False
+            return
         # subjects of one class (engine/signature.py) agree on a condition the class decides
-        classes = self.classes if decided_by_class(threat.when) else {}
-        by_class: dict[int, bool] = {}
-        for target in self.context.targets(threat.scope):
-            number = classes.get((target.subject.kind, target.subject.id))
-            if number is None:
-                holds = applies(target, self.context)
-            else:
-                known = by_class.get(number)
-                holds = by_class[number] = applies(target, self.context) if known is None else known
+        by_class: dict[int | None, bool] = {}
+        for target, number in self._classed(threat.scope):
+            holds = by_class.get(number) if number is not None else None
+            if holds is None:
+                holds = by_class[number] = applies(target, context)
             if holds:
                 yield target, None, False
+
+    def _classed(self, scope: str) -> list[tuple[Target, int | None]]:
+        """The targets of a scope, in order, each with its class (None: it has none)."""
+        found = self.classed.get(scope)
+        if found is None:
+            found = self.classed[scope] = [
+                (target, self.classes.get((target.subject.kind, target.subject.id)))
+                for target in self.context.targets(scope)
+            ]
+        return found
 
     def control_target(self, control: Control, target: Target) -> Target:
         return self.context.model_target() if control.scope == "model" else target

@@ -20,6 +20,7 @@ that reads what a class does not compare says so (`by_class=False` in
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import Any
@@ -157,14 +158,34 @@ class _Numbers:
         return found
 
 
-def _store_facts(component: ComponentInfo, context: EvalContext) -> tuple[Any, ...]:
-    """The data relation as seen from a store: is it a copy of another, and for each of its
-    data, which of the other stores of that data are copies of it."""
-    me, primaries, stored = component.id, context.primaries, context.stored_by
-    mine = tuple(
-        tuple(sorted(primaries.get(o) == me for o in stored[d] if o != me)) for d in component.stores
-    )
-    return (me in primaries, mine)
+class _StoreFacts:
+    """The data relation as seen from a store: is it a copy of another, and for each of its data,
+    how many of the other stores of that data are copies of it and how many are not.
+
+    Counted once for the whole model: comparing each store with every other store of its data
+    took a quadratic time (2,000 stores of one data asset at 10,000 components)."""
+
+    def __init__(self, context: EvalContext) -> None:
+        self.primaries = context.primaries
+        #: per data asset, how often each store is listed, and how many stores copy each store
+        self.listed: dict[str, Counter[str]] = {}
+        self.copies: dict[str, Counter[str | None]] = {}
+        self.total: dict[str, int] = {}
+        for data_id, stores in context.stored_by.items():
+            self.total[data_id] = len(stores)
+            self.listed[data_id] = Counter(stores)
+            self.copies[data_id] = Counter(self.primaries.get(o) for o in stores)
+
+    def of(self, component: ComponentInfo) -> tuple[Any, ...]:
+        me = component.id
+        own_copy = self.primaries.get(me) == me
+        mine = []
+        for data_id in component.stores:
+            listed = self.listed[data_id]
+            others = self.total[data_id] - listed[me]
+            copies = self.copies[data_id][me] - (listed[me] if own_copy else 0)
+            mine.append((others - copies, copies))
+        return (me in self.primaries, tuple(mine))
 
 
 def subject_classes(context: EvalContext, depth: int) -> dict[tuple[str, str], int]:
@@ -172,6 +193,7 @@ def subject_classes(context: EvalContext, depth: int) -> dict[tuple[str, str], i
     facts up to `depth` steps (see the module's docstring)."""
     numbers = _Numbers(context)
     number = numbers.number
+    store_facts = _StoreFacts(context)
     components = context.targets("component")
     flows = context.targets("flow")
     component_colour: dict[str, int] = {}
@@ -181,7 +203,7 @@ def subject_classes(context: EvalContext, depth: int) -> dict[tuple[str, str], i
         assert record is not None
         row = numbers.row(record, _COMPONENT_FIELDS)
         neighbours = tuple(sorted(context.neighbours[record.id]))
-        component_colour[record.id] = number(("component", *row, neighbours, _store_facts(record, context)))
+        component_colour[record.id] = number(("component", *row, neighbours, store_facts.of(record)))
     for target in flows:
         assert target.flow is not None
         flow_colour[target.flow.id] = number(("flow", *numbers.row(target.flow, _FLOW_FIELDS)))
