@@ -50,6 +50,40 @@ _UNKNOWN: Any = object()
 _AGAIN: Any = object()
 
 
+@dataclass(frozen=True, slots=True)
+class _ItemFields:
+    """What a control's checklist items share, whatever their subject."""
+
+    id: str
+    code: str | None
+    title: str
+    category: str
+    owner: str
+    severity: str
+    evidence: str | None
+    remediation: str | None
+    compliance: dict[str, list[str]]
+    threats: tuple[str, ...]
+    #: the item adds the configuration the model's flows ask of its subject (`_expected`)
+    expected: bool
+
+    @classmethod
+    def of(cls, control: Control, evaluator: _Evaluator) -> _ItemFields:
+        return cls(
+            control.id,
+            control.code,
+            control.title,
+            control.category,
+            control.owner,
+            control.severity,
+            control.evidence_text,
+            control.remediation,
+            evaluator.compliance[control.id],
+            evaluator.catalog.threats_mitigated_by(control.id),
+            control.expected is not None,
+        )
+
+
 class _Evaluator:
     def __init__(self, graph: ModelGraph, catalog: Catalog, options: EvaluationOptions) -> None:
         self.graph = graph
@@ -110,7 +144,8 @@ class _Evaluator:
         self.references: dict[str, dict[str, list[str]]] = {}
         self.classed: dict[str, list[tuple[Target, int | None]]] = {}
         #: per control, the fields of its checklist items that are the same for every subject
-        self.item_fields: dict[str, tuple[tuple[str, str | None, str, str, str], str, str | None]] = {}
+        self.item_fields: dict[str, _ItemFields] = {}
+        self.has_decisions = bool(self.decisions.entries)
 
     def describe(self, condition: Condition) -> str:
         """`describe`, once per condition: the same phrases are asked for every subject."""
@@ -303,7 +338,7 @@ class _Evaluator:
 
     def _item(self, control: Control, target: Target, found: _Status) -> ChecklistItem:
         status, reason, decision = found.status, found.reason, None
-        if (status == "open" or status == "unknown") and self.decisions.entries:
+        if self.has_decisions and (status == "open" or status == "unknown"):
             decision = self.decisions.lookup(f"{target.subject.id}/{control.id}")
             if decision is not None:
                 status, reason = decision.status, f"{decision.status}: {decision.reason}"
@@ -311,26 +346,26 @@ class _Evaluator:
         # (an item is made for every control of every subject: ~470,000 at 10,000 components).
         about = self.item_fields.get(control.id)
         if about is None:
-            about = self.item_fields[control.id] = (
-                (control.id, control.code, control.title, control.category, control.owner),
-                control.severity,
-                control.evidence_text,
-            )
-        remediation = control.remediation
-        if control.expected is not None:
+            about = self.item_fields[control.id] = _ItemFields.of(control, self)
+        remediation = about.remediation
+        if about.expected:
             expected = self._expected(control, target)
             if expected:
                 remediation = f"{remediation or ''} Expected from the model's flows: {expected}.".strip()
         return ChecklistItem(
-            *about[0],
+            about.id,
+            about.code,
+            about.title,
+            about.category,
+            about.owner,
             status,
-            about[1],
+            about.severity,
             reason,
             target.subject,
-            about[2],
+            about.evidence,
             remediation,
-            self.compliance[control.id],
-            self.catalog.threats_mitigated_by(control.id),
+            about.compliance,
+            about.threats,
             decision,
         )
 
