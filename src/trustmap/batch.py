@@ -28,12 +28,13 @@ import signal
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from trustmap import __version__
 from trustmap.catalog import Catalog
+from trustmap.cores import usable_cores
 from trustmap.diagnostics import format_diagnostic
 from trustmap.interrupts import Interrupted, interrupts_deferred, interrupts_raise
 from trustmap.source import Limits
@@ -67,6 +68,8 @@ class BuildJob:
     #: identities (device, inode) of the run's input files: never replaced by an output
     inputs: tuple[tuple[int, int], ...] = ()
     force: bool = False
+    #: `dot` processes this build runs at once; 0: one per core (see `run_builds`)
+    layouts_at_once: int = 0
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,9 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     messages = tuple(format_diagnostic(d, lines) for d in diagnostics)
     if analysis is None:
         return BuildResult(job.shown, job.stem, "invalid", messages=messages)
-    produced = produce_all(analysis, BuildOptions(graphviz_timeout=job.graphviz_timeout))
+    produced = produce_all(
+        analysis, BuildOptions(graphviz_timeout=job.graphviz_timeout, layouts_at_once=job.layouts_at_once)
+    )
     if produced.failures and not job.allow_missing_diagrams:
         # Never a build that says it succeeded without its diagrams: the earlier outputs stay.
         error = "; ".join(produced.failures) + (
@@ -268,8 +273,17 @@ def run_builds(
             results.append(build_model(job, catalog))
             on_result(results[-1])
     else:
-        results = _in_workers(jobs, catalog, min(workers, len(jobs)), on_result)
+        workers = min(workers, len(jobs))
+        jobs = with_layout_share(jobs, workers, usable_cores())
+        results = _in_workers(jobs, catalog, workers, on_result)
     return sorted(results, key=lambda r: r.stem)
+
+
+def with_layout_share(jobs: Sequence[BuildJob], workers: int, cores: int) -> list[BuildJob]:
+    """The jobs of `workers` processes, each laying its views out on its share of the `cores`:
+    N workers that each ran one `dot` per core would run N times too many for the machine."""
+    share = max(1, cores // workers)
+    return [replace(job, layouts_at_once=job.layouts_at_once or share) for job in jobs]
 
 
 def _in_workers(

@@ -22,6 +22,8 @@ class BuildOptions:
 
     graphviz_timeout: float = 120.0
     formats: tuple[str, ...] = ("svg", "png")
+    #: `dot` processes at once (how fast, not what: left out of the build's manifest)
+    layouts_at_once: int = 0
 
 
 @dataclass
@@ -52,7 +54,7 @@ def _diagrams(analysis: Analysis, options: BuildOptions, earlier: Produced) -> P
     """The DOT, Mermaid and image files of every view (images need Graphviz; a note if missing)."""
     from trustmap.diagrams import DiagramOptions, diagram_files
 
-    settings = DiagramOptions(options.graphviz_timeout, options.formats)
+    settings = DiagramOptions(options.graphviz_timeout, options.formats, options.layouts_at_once)
     made = diagram_files(analysis, settings)
     return Produced(made.files, made.notes, made.failures)
 

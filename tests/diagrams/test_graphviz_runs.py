@@ -121,10 +121,8 @@ def test_views_rendered_side_by_side_come_back_in_plan_order(
         monkeypatch,
     )
     analysis = example("hybrid")
-    monkeypatch.setattr("trustmap.diagrams.produce._dot_workers", lambda: 1)
-    one_by_one = diagram_files(analysis, DiagramOptions(formats=("svg",)))
-    monkeypatch.setattr("trustmap.diagrams.produce._dot_workers", lambda: 4)
-    side_by_side = diagram_files(analysis, DiagramOptions(formats=("svg",)))
+    one_by_one = diagram_files(analysis, DiagramOptions(formats=("svg",), layouts_at_once=1))
+    side_by_side = diagram_files(analysis, DiagramOptions(formats=("svg",), layouts_at_once=4))
     assert len(one_by_one.failures) >= 3
     assert side_by_side.failures == one_by_one.failures
     assert side_by_side.notes == one_by_one.notes and side_by_side.files == one_by_one.files

@@ -147,3 +147,21 @@ def test_manifest_holds_no_absolute_path(models: list[Path], tmp_path: Path) -> 
         os.chdir(cwd)
     manifest = (out / "alpha" / MANIFEST_NAME).read_text(encoding="utf-8")
     assert str(tmp_path) not in manifest and '"path": "alpha.yaml"' in manifest
+
+
+@pytest.mark.parametrize(
+    ("workers", "cores", "share"), [(1, 2, 2), (2, 2, 1), (2, 8, 4), (3, 8, 2), (8, 2, 1)]
+)
+def test_each_worker_lays_its_views_out_on_its_share_of_the_cores(
+    workers: int, cores: int, share: int
+) -> None:
+    """`build -j N` runs N builds at once: each runs `cores // N` dot processes (at least one),
+    not one per core, which would run N times as many as the machine has cores."""
+    from trustmap.batch import BuildJob, with_layout_share
+
+    jobs = [
+        BuildJob(path=f"{n}.yaml", shown=f"{n}.yaml", stem=n, output="out", today="2026-11-28") for n in "ab"
+    ]
+    shared = with_layout_share(jobs, workers, cores)
+    assert [job.layouts_at_once for job in shared] == [share, share]
+    assert [job.stem for job in shared] == ["a", "b"]

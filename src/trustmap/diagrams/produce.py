@@ -8,12 +8,12 @@ go on without them unless asked to (`trustmap build --allow-missing-diagrams`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from trustmap.analysis import Analysis
+from trustmap.cores import usable_cores
 from trustmap.diagrams.architecture import architecture_view
 from trustmap.diagrams.dataflow import dataflow_view
 from trustmap.diagrams.graphviz import (
@@ -59,6 +59,9 @@ class DiagramOptions:
     timeout: float = 120.0
     #: image formats a build writes for each view (a subset of svg, png, pdf)
     formats: tuple[str, ...] = ("svg", "png")
+    #: `dot` processes run at once; 0: one per core this process may use (`build -j N` gives
+    #: each of its N workers a share of the cores)
+    layouts_at_once: int = 0
 
     def graphviz(self) -> GraphvizOptions:
         return GraphvizOptions(self.timeout)
@@ -168,12 +171,6 @@ def _render_one(
     return _Rendered({f"{spec.name}.{fmt}": content for fmt, content in rendered.items()}, notes)
 
 
-def _dot_workers() -> int:
-    """How many dot processes run at once: one per core this process may use."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
-
-
 def _render_all(
     analysis: Analysis,
     pairs: list[tuple[ViewSpec, DotView]],
@@ -182,7 +179,7 @@ def _render_all(
 ) -> list[_Rendered]:
     """Every view rendered, dot runs side by side (Graphviz is most of a build's time); the
     results come back in plan order, so the outputs and notes do not depend on timing."""
-    workers = min(len(pairs), _dot_workers())
+    workers = min(len(pairs), options.layouts_at_once or usable_cores())
     if workers <= 1:
         return [_render_one(analysis, spec, view, formats, options) for spec, view in pairs]
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustmap-dot")
