@@ -231,3 +231,18 @@ def test_validate_without_typer_says_what_typer_says(case: str, tmp_path: Path) 
     assert b"Traceback" not in quick.stderr
     if case == "ascii-locale":  # names are written as UTF-8, as click writes them
         assert "unknown service 'rdś'".encode() in quick.stderr
+
+
+def test_validate_without_typer_takes_the_typer_commands_defaults() -> None:
+    """cli/quick.py calls `validate_models` with its defaults: they must be the typer command's,
+    or `trustmap validate m.yaml` would differ from `trustmap validate --format text m.yaml`."""
+    import inspect
+
+    from trustmap.cli.model_cmds import validate
+    from trustmap.cli.plain import validate_models
+
+    typed = inspect.signature(validate).parameters
+    plain = inspect.signature(validate_models).parameters
+    assert list(typed) == list(plain)
+    for name in list(typed)[1:]:
+        assert plain[name].default == typed[name].default, name

@@ -276,13 +276,14 @@ def _silence_stdout() -> None:
 
 def validate_models(
     models: Sequence[Path],
-    catalog_dirs: Sequence[Path] | None,
-    output_format: str,
-    today: str | None,
-    allow_unmatched: bool,
+    catalog_dirs: Sequence[Path] | None = None,
+    output_format: str = "text",
+    today: str | None = None,
+    allow_unmatched: bool = False,
 ) -> int:
     """`trustmap validate`: every problem of every model printed; the exit status (0 when every
-    model is valid, warnings allowed; 2 otherwise)."""
+    model is valid, warnings allowed; 2 otherwise). The defaults are the typer command's
+    (`cli.quick` runs the command line without options through them; a test keeps them equal)."""
     from trustmap.analysis import check
     from trustmap.diagnostics import has_errors
 

@@ -24,5 +24,5 @@ def quick(argv: Sequence[str]) -> bool:
     if len(argv) < 2 or argv[0] != "validate" or any(arg.startswith("-") for arg in argv[1:]):
         return False
     models = [Path(arg) for arg in argv[1:]]
-    run_command(lambda: sys.exit(validate_models(models, None, "text", None, allow_unmatched=False)))
+    run_command(lambda: sys.exit(validate_models(models)))
     return True
