@@ -4,11 +4,6 @@ Loading, validating, building the graph and evaluating create millions of small,
 objects and no reference cycles. The cyclic collector would rescan them again and again (up to
 half the time of a stage on a 10,000-component model) and free nothing; reference counting
 still frees everything. See docs/performance.md.
-
-When the outermost block ends, the objects that exist are moved out of the collector's sight
-(`gc.freeze`) before it is turned back on: otherwise its first pass scans every object the block
-made (a tenth of a second at 1,000 components, for each stage). Frozen objects are still freed
-by reference counting; only a reference cycle among them would wait for `gc.unfreeze`.
 """
 
 from __future__ import annotations
@@ -30,5 +25,4 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if collecting:
-            gc.freeze()
             gc.enable()

@@ -215,3 +215,29 @@ def test_ctrl_c_while_the_command_starts_is_no_traceback(delay: float) -> None:
     assert "Traceback" not in output, output
     # 130: stopped (early or by `main`); 0: it had finished
     assert process.returncode in (0, 130), output
+
+
+def test_an_interrupt_while_a_class_is_created_is_an_interrupt(capsys: pytest.CaptureFixture[str]) -> None:
+    """A signal while a command imports a module runs its handler inside whatever Python is
+    doing; inside `__set_name__` (pydantic's models are created so) Python reports it as a
+    RuntimeError caused by the Interrupted. Found by the interrupt sweep at 0.6 of a build:
+    it printed that traceback and exited 1."""
+    from trustmap.cli.plain import run_command
+    from trustmap.interrupts import Interrupted
+
+    def interrupted_while_creating_a_class() -> None:
+        try:
+            raise Interrupted(signal.SIGINT)
+        except Interrupted as stop:
+            raise RuntimeError("Error calling __set_name__ on 'PydanticDescriptorProxy'") from stop
+
+    with pytest.raises(SystemExit) as stopped:
+        run_command(interrupted_while_creating_a_class)
+    assert stopped.value.code == 130
+    assert "interrupted (SIGINT)" in capsys.readouterr().err
+
+    def a_real_error() -> None:
+        raise RuntimeError("not an interrupt")
+
+    with pytest.raises(RuntimeError, match="not an interrupt"):
+        run_command(a_real_error)

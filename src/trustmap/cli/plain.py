@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from trustmap.catalog import Catalog
     from trustmap.diagnostics import Diagnostic
     from trustmap.findings import Report
+    from trustmap.interrupts import Interrupted
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -320,6 +321,23 @@ def run_command(command: Callable[[], object]) -> None:
     try:
         with interrupts_raise():
             command()
-    except Interrupted as stop:
+    except (Interrupted, RuntimeError) as error:
+        # Python reports an exception raised while a class is created (`__set_name__`, as
+        # pydantic's models run while a command imports them) as a RuntimeError caused by it
+        stop = _interruption(error)
+        if stop is None:
+            raise
         echo_error(f"trustmap: interrupted ({stop}); outputs not written yet were left as they were")
         sys.exit(128 + stop.signum)
+
+
+def _interruption(error: BaseException) -> Interrupted | None:
+    """The interrupt that `error` is, or was raised from."""
+    from trustmap.interrupts import Interrupted
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, Interrupted):
+            return seen
+        seen = seen.__cause__
+    return None
