@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trustmap.findings import AttackPath
 
@@ -118,21 +118,48 @@ def _hop_cost(source: NodeFacts, edge: EdgeFacts) -> int:
     return 0 if source.forwards else 1
 
 
-def _weighted(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> nx.DiGraph[str]:
-    """One weighted edge per ordered pair: the cheapest of its flows, and which flows those are."""
+def _weighted(
+    nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]
+) -> tuple[nx.DiGraph[str], dict[tuple[str, str], int]]:
+    """One weighted edge per ordered pair: the cheapest of its flows, and which flows those are;
+    with the order the edges were added in."""
     import networkx as nx
 
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(sorted(nodes))
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for edge in sorted(edges, key=lambda e: e.id):
         cost = _hop_cost(nodes[edge.source], edge)
-        known = graph.get_edge_data(edge.source, edge.target)
+        known = pairs.get((edge.source, edge.target))
         if known is None:
-            graph.add_edge(edge.source, edge.target, cost=cost, flows=[edge])
+            pairs[edge.source, edge.target] = {"cost": cost, "flows": [edge]}
         else:
             known["cost"] = min(known["cost"], cost)
             known["flows"].append(edge)
-    return graph
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(sorted(nodes))
+    graph.add_edges_from((source, target, data) for (source, target), data in pairs.items())
+    return graph, {pair: index for index, pair in enumerate(pairs)}
+
+
+def _nearby(
+    graph: nx.DiGraph[str],
+    near: Mapping[str, int],
+    position: Mapping[str, int],
+    added: Mapping[tuple[str, str], int],
+) -> nx.DiGraph[str]:
+    """The part of `graph` among the nodes `near`, as a graph of its own with its nodes and
+    edges in the order `graph` has them (`position` of each node, `added`: the order of the
+    edges), so that searches on it break ties as on `graph`. Yen's algorithm walks a graph
+    view's filtered adjacency far more slowly than a graph's own."""
+    import networkx as nx
+
+    nearby: nx.DiGraph[str] = nx.DiGraph()
+    ordered: list[str] = sorted(near, key=position.__getitem__)
+    nearby.add_nodes_from(ordered)
+    succ = graph.succ
+    edges: list[tuple[str, str]] = [(u, v) for u in near for v in succ[u] if v in near]
+    edges.sort(key=added.__getitem__)
+    nearby.add_edges_from(edges)
+    return nearby
 
 
 def _gates(nodes: Mapping[str, NodeFacts], graph: nx.DiGraph[str]) -> dict[str, int]:
@@ -179,15 +206,12 @@ def _weakest(nodes: Mapping[str, NodeFacts], flows: list[EdgeFacts]) -> tuple[st
     return flows[0].id, "the way in"
 
 
-def _pair_paths(
-    graph: nx.DiGraph[str], entry: str, target: str, near: Mapping[str, int]
-) -> list[tuple[str, ...]]:
-    """Up to three shortest simple routes from entry to target (Yen's algorithm on the part of
-    the graph within reach of the target, so the work per pair stays bounded)."""
+def _pair_paths(nearby: nx.DiGraph[str], entry: str, target: str) -> list[tuple[str, ...]]:
+    """Up to three shortest simple routes from entry to target (Yen's algorithm on `nearby`, the
+    part of the graph within reach of the target, so the work per pair stays bounded)."""
     import networkx as nx
 
-    view = graph.subgraph(near)
-    routes = nx.shortest_simple_paths(view, entry, target)
+    routes = nx.shortest_simple_paths(nearby, entry, target)
     return [tuple(route) for route in itertools.islice(routes, PATHS_PER_PAIR) if len(route) - 1 <= MAX_HOPS]
 
 
@@ -195,7 +219,8 @@ def expose(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> Exposu
     """Gates for every component reachable from an entry, and the attack paths to targets."""
     import networkx as nx
 
-    graph = _weighted(nodes, edges)
+    graph, added = _weighted(nodes, edges)
+    position = {node: index for index, node in enumerate(graph)}
     gates = _gates(nodes, graph)
     reverse = graph.reverse(copy=False)
     candidates: list[tuple[int, int, str, AttackPath]] = []
@@ -205,8 +230,11 @@ def expose(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> Exposu
             (n for n in near if nodes[n].entry_cost is not None and n != target),
             key=lambda n: (near[n], n),
         )[:MAX_ENTRIES_PER_TARGET]
+        if not entries:
+            continue
+        nearby = _nearby(graph, near, position, added)
         for entry in entries:
-            for rank, hops in enumerate(_pair_paths(graph, entry, target, near), start=1):
+            for rank, hops in enumerate(_pair_paths(nearby, entry, target), start=1):
                 flows = _cheapest_flows(graph, nodes, hops)
                 cost = _path_cost(nodes, hops, flows)
                 weakest, why = _weakest(nodes, flows)
