@@ -12,7 +12,7 @@ from trustmap.analysis import Analysis
 from trustmap.findings import ChecklistItem, Subject
 from trustmap.free_text import json_text
 from trustmap.gc_pause import paused_gc
-from trustmap.graph import Record, field_values, reported_fields
+from trustmap.graph import ComponentInfo, FlowInfo, Record, field_values, reported_fields
 
 __all__ = [
     "REPORT_FORMAT",
@@ -205,14 +205,32 @@ class ItemEncoder:
         return "{" + ", ".join(parts) + "}"
 
 
+def _entry_layout(
+    record_type: type[Record],
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The reported fields of a record type as (JSON name, field), in the order of their JSON
+    names, split around "checklist": an entry's keys are written sorted."""
+    named = sorted((_JSON_NAMES.get(name, name), name) for name in reported_fields(record_type))
+    return (
+        tuple(pair for pair in named if pair[0] < "checklist"),
+        tuple(pair for pair in named if pair[0] > "checklist"),
+    )
+
+
+_ENTRY_LAYOUTS = {record_type: _entry_layout(record_type) for record_type in (ComponentInfo, FlowInfo)}
+
+
 def _entry_stream(analysis: Analysis, encoder: ItemEncoder, subject: Subject, record: Record) -> str:
-    """`_entry`, encoded: the same text as `encoded_line(_entry(...))`."""
-    values: dict[str, Any] = {
-        _JSON_NAMES.get(name, name): value
-        for name, value in field_values(record, reported_fields(type(record))).items()
-    }
-    values["checklist"] = encoder.checklist(analysis.report.checklists.get(subject, ()))
-    return encoder.entry(values)
+    """`_entry`, encoded: the same text as `encoded_line(_entry(...))`, the fields on either side
+    of the checklist each encoded by one call of the C encoder."""
+    before, after = _ENTRY_LAYOUTS[type(record)]
+    parts = []
+    if before:
+        parts.append(encoded_line({key: getattr(record, name) for key, name in before})[1:-1])
+    parts.append('"checklist": ' + encoder.checklist(analysis.report.checklists.get(subject, ())).text)
+    if after:
+        parts.append(encoded_line({key: getattr(record, name) for key, name in after})[1:-1])
+    return "{" + ", ".join(parts) + "}"
 
 
 def iter_report_json(analysis: Analysis) -> Iterator[str]:
