@@ -84,6 +84,23 @@ class _ItemFields:
         )
 
 
+#: fixed statuses that `_status` reaches before it reads `evidence` and `open_when`
+_EARLY = frozenset({"inherited", "not-applicable", "met-declared", "met-source", "met-model"})
+
+
+def _decided(catalog: Catalog, keys: tuple[str, ...]) -> frozenset[str]:
+    """The controls whose conditions under `keys` a class decides (`decided_by_class`)."""
+    return frozenset(
+        control.id
+        for control in catalog.controls.values()
+        if all(
+            decided_by_class(condition)
+            for condition in (getattr(control, key) for key in keys)
+            if condition is not None
+        )
+    )
+
+
 class _Evaluator:
     def __init__(self, graph: ModelGraph, catalog: Catalog, options: EvaluationOptions) -> None:
         self.graph = graph
@@ -100,20 +117,13 @@ class _Evaluator:
         self.shapes: dict[int, tuple[tuple[Control, Any], ...]] = {}
         #: controls whose conditions a class decides (`decided_by_class`): only their statuses
         #: are remembered per class
-        self.by_class = frozenset(
-            control.id
-            for control in catalog.controls.values()
-            if all(
-                decided_by_class(condition)
-                for condition in (
-                    control.applies_to,
-                    control.relevant_when,
-                    control.evidence,
-                    control.open_when,
-                )
-                if condition is not None
-            )
-        )
+        self.by_class = _decided(catalog, ("applies_to", "relevant_when", "evidence", "open_when"))
+        #: controls whose `applies_to` a class decides: that one does not apply is remembered
+        self.applies_by_class = _decided(catalog, ("applies_to",))
+        #: controls whose `applies_to` and `relevant_when` a class decides: the statuses worked
+        #: out before `evidence` and `open_when` are read (inherited, not applicable, declared)
+        #: are remembered
+        self.early_by_class = _decided(catalog, ("applies_to", "relevant_when"))
         #: control statuses by subject (kind, id), then control id; None: `applies_to` excludes it
         self.statuses: dict[tuple[str, str], dict[str, _Status | None]] = {}
         self.unlisted: dict[tuple[str, str, str], _Status | None] = {}
@@ -128,8 +138,8 @@ class _Evaluator:
             for control_id in component.controls:
                 self.declared_by.setdefault((component.service, control_id), []).append(component.id)
         self.fixed: dict[tuple[str, str], _Status] = {}
-        #: ids of the statuses in `fixed` (alive as long as the evaluator)
-        self.fixed_ids: set[int] = set()
+        #: for the id of each status in `fixed` (alive as long as the evaluator), which it is
+        self.fixed_which: dict[int, str] = {}
         #: per subject kind, the controls of its checklist in the order the checklist lists them
         category_order = {c: i for i, c in enumerate(CATEGORIES)}
         owner_order = {"aws": 0, "shared": 1, "customer": 2}
@@ -247,7 +257,7 @@ class _Evaluator:
         if found is None:
             found = self._fixed_status(control, which)
             self.fixed[(control.id, which)] = found
-            self.fixed_ids.add(id(found))
+            self.fixed_which[id(found)] = which
         return found
 
     def _fixed_status(self, control: Control, which: str) -> _Status:
@@ -329,12 +339,17 @@ class _Evaluator:
 
     def _shape(self, control: Control, found: _Status | None) -> Any:
         """What a checklist remembers of a status for the subject's class: None (the control
-        does not apply) and fixed statuses, which depend only on the conditions' values and the
-        control; a status that names the subject or its neighbours, or of a control with a
-        condition the class does not decide, is worked out again."""
-        if control.id in self.by_class and (found is None or id(found) in self.fixed_ids):
-            return found
-        return _AGAIN
+        does not apply) and fixed statuses, which depend only on the control and on the values
+        of the conditions read to reach them, when the class decides those conditions; a status
+        that names the subject or its neighbours, or one that a condition the class does not
+        decide may change, is worked out again."""
+        if found is None:
+            return None if control.id in self.applies_by_class else _AGAIN
+        which = self.fixed_which.get(id(found))
+        if which is None:
+            return _AGAIN
+        decided = self.early_by_class if which in _EARLY else self.by_class
+        return found if control.id in decided else _AGAIN
 
     def _item(self, control: Control, target: Target, found: _Status) -> ChecklistItem:
         status, reason, decision = found.status, found.reason, None
