@@ -21,8 +21,9 @@ that reads what a class does not compare says so (`by_class=False` in
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from trustmap.catalog import Catalog
@@ -64,8 +65,24 @@ def _field_kinds(record_type: type[ComponentInfo | FlowInfo]) -> tuple[tuple[str
     return tuple(kinds)
 
 
-_COMPONENT_FIELDS = _field_kinds(ComponentInfo)
-_FLOW_FIELDS = _field_kinds(FlowInfo)
+class _Layout:
+    """The fields of a record type by how their values become facts (`_field_kinds`)."""
+
+    def __init__(self, kinds: tuple[tuple[str, str], ...]) -> None:
+        def named(kind: str) -> tuple[str, ...]:
+            return tuple(name for name, k in kinds if k == kind)
+
+        plain = named("value")
+        #: the plain values of a record, as one tuple (a single field still gives a tuple)
+        self.values: Callable[[Any], tuple[Any, ...]] = (
+            (lambda record: (getattr(record, plain[0]),)) if len(plain) == 1 else attrgetter(*plain)
+        )
+        self.boundaries, self.mappings = named("boundaries"), named("mapping")
+        self.sets, self.counts = named("set"), named("count")
+
+
+_COMPONENT_FIELDS = _Layout(_field_kinds(ComponentInfo))
+_FLOW_FIELDS = _Layout(_field_kinds(FlowInfo))
 
 
 def condition_depth(condition: Condition) -> int:
@@ -142,20 +159,16 @@ class _Numbers:
             found = self.boundaries[value] = self.number(("boundaries", facts))
         return found
 
-    def row(self, record: ComponentInfo | FlowInfo, kinds: tuple[tuple[str, str], ...]) -> list[Any]:
-        found: list[Any] = []
-        for name, kind in kinds:
-            value = getattr(record, name)
-            if kind == "boundaries":
-                value = self.boundary_ids(value)
-            elif kind == "mapping":
-                value = self.mapping(value)
-            elif kind == "set":
-                value = tuple(sorted(value))
-            elif kind == "count":
-                value = len(value)
-            found.append(value)
-        return found
+    def row(self, record: ComponentInfo | FlowInfo, layout: _Layout) -> tuple[Any, ...]:
+        """The record's facts: its plain values read at once, then the others made comparable
+        (a fixed order per record type, so equal facts give equal rows)."""
+        return (
+            *layout.values(record),
+            *[self.boundary_ids(getattr(record, name)) for name in layout.boundaries],
+            *[self.mapping(getattr(record, name)) for name in layout.mappings],
+            *[tuple(sorted(getattr(record, name))) for name in layout.sets],
+            *[len(getattr(record, name)) for name in layout.counts],
+        )
 
 
 class _StoreFacts:
