@@ -6,6 +6,7 @@ there (or none at all).
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 from collections.abc import Callable
@@ -94,6 +95,23 @@ def test_a_failed_view_is_reported_as_a_failure_and_the_sources_are_kept(
     assert "architecture.dot" in made.files
     assert made.notes == [] and len(made.failures) == 3
     assert all("Graphviz failed" in failure for failure in made.failures)
+
+
+def test_dot_runs_in_a_session_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C to the terminal's process group must not reach dot: its SIGINT handler renders
+    a partial image from inside the handler and could deadlock there, and the build then
+    waited for the time limit (the interrupt sweep caught one in sixty)."""
+    log = tmp_path / "session"
+    _fake_dot(
+        tmp_path,
+        # the session id is the sixth field of /proc/<pid>/stat (shell builtins only: PATH is
+        # this folder alone)
+        f'session() {{ set -- $1; echo "$6"; }}; read -r stat < /proc/$$/stat; session "$stat" > {log}\n'
+        'while [ $# -gt 0 ]; do [ "$1" = -o ] && : > "$2"; shift; done',
+        monkeypatch,
+    )
+    run_dot(SOURCE, ["svg"], {}, GraphvizOptions())
+    assert int(log.read_text()) != os.getsid(0)
 
 
 def test_dot_runs_once_for_all_formats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -118,7 +118,18 @@ def run_dot(
             command.extend([f"-T{fmt}", "-o", f"view.{fmt}"])
         command.append("view.dot")
         try:
-            run_check(command, cwd=folder, capture_output=True, quiet=True, timeout=options.timeout)
+            # In a session of its own: a Ctrl-C to the terminal's process group must not reach
+            # dot, whose SIGINT handler renders a partial image from inside the handler and can
+            # deadlock there (Graphviz 2.43: a build waited for the time limit). trustmap stops
+            # on the interrupt and waits for the layouts already running, each within the limit.
+            run_check(
+                command,
+                cwd=folder,
+                capture_output=True,
+                quiet=True,
+                timeout=options.timeout,
+                start_new_session=True,
+            )
         except graphviz.ExecutableNotFound:
             raise GraphvizMissingError(install_hint()) from None
         except subprocess.TimeoutExpired:
