@@ -187,8 +187,9 @@ def _render_all(
         futures = [pool.submit(_render_one, analysis, spec, view, formats, options) for spec, view in pairs]
         results = [future.result() for future in futures]
     except BaseException:
-        # interrupted: start no other dot; the running ones end (a Ctrl-C reaches them too) and
-        # their temporary folders are removed before the interrupt goes on
+        # interrupted: start no other dot; the running ones finish (each within the time limit:
+        # dot runs in a session of its own, see graphviz.run_dot) and their temporary folders
+        # are removed before the interrupt goes on
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
