@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,18 @@ def _private_catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Commands run by the tests keep their compiled catalog in a temporary directory, never in
     the user's cache (`trustmap.catalog.cache`)."""
     os.environ["TRUSTMAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("trustmap-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _graphviz_asked_afresh() -> Iterator[None]:
+    """The version of `dot` is asked once per process (`graphviz_version`); a test that puts a
+    stand-in dot, or none, on PATH must not leave its answer to the tests after it (a build's
+    manifest records the version: a serial build saw a stale `null` beside its workers'
+    "2.43.0")."""
+    from trustmap.diagrams.graphviz import graphviz_version
+
+    yield
+    graphviz_version.cache_clear()
 
 
 @pytest.fixture(scope="session")
