@@ -151,6 +151,7 @@ class _Evaluator:
             self.controls_of.setdefault(control.scope, []).append(control)
         # One compliance mapping per control, shared by its items (they are read-only).
         self.compliance = {c.id: c.compliance.as_dict() for c in catalog.controls.values()}
+        #: per threat, its references (`_references`); per scope, its targets with their classes
         self.references: dict[str, dict[str, list[str]]] = {}
         self.classed: dict[str, list[tuple[Target, int | None]]] = {}
         #: per control, the fields of its checklist items that are the same for every subject
@@ -412,11 +413,13 @@ class _Evaluator:
                     yield target, None, False
             return
         # subjects of one class (engine/signature.py) agree on a condition the class decides
-        by_class: dict[int | None, bool] = {}
+        by_class: dict[int, bool] = {}
         for target, number in self._classed(threat.scope):
-            holds = by_class.get(number) if number is not None else None
-            if holds is None:
-                holds = by_class[number] = applies(target, context)
+            if number is None:
+                holds = applies(target, context)
+            else:
+                known = by_class.get(number)
+                holds = by_class[number] = applies(target, context) if known is None else known
             if holds:
                 yield target, None, False
 
