@@ -1,9 +1,11 @@
 """Which files `trustmap build` writes, and the producers that render them.
 
 A producer is a pure function from an analysis to files (name -> bytes) plus notes for the
-user (for example that Graphviz is missing). Producers run in table order and see what the
-earlier ones made (the HTML report embeds the diagrams' SVG). The table is explicit: adding
-an output means adding one row here.
+user (for example that Graphviz is missing). The diagrams are laid out first, by `dot`
+processes running beside this one; meanwhile the producers that do not read them run in table
+order, then, once the images are made, those that do (the HTML report embeds the diagrams' SVG;
+the Markdown checklist links the images that exist), each seeing what the earlier ones made.
+The table is explicit: adding an output means adding one row here.
 """
 
 from __future__ import annotations
@@ -50,15 +52,6 @@ def _report_json(analysis: Analysis, options: BuildOptions, earlier: Produced) -
     return Produced({"report.json": render_report_json(analysis).encode()})
 
 
-def _diagrams(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:
-    """The DOT, Mermaid and image files of every view (images need Graphviz; a note if missing)."""
-    from trustmap.diagrams import DiagramOptions, diagram_files
-
-    settings = DiagramOptions(options.graphviz_timeout, options.formats, options.layouts_at_once)
-    made = diagram_files(analysis, settings)
-    return Produced(made.files, made.notes, made.failures)
-
-
 def _checklist_md(analysis: Analysis, options: BuildOptions, earlier: Produced) -> Produced:
     from trustmap.render.checklist_md import render_checklist_md
 
@@ -90,19 +83,36 @@ def _report_html(analysis: Analysis, options: BuildOptions, earlier: Produced) -
     return Produced({"report.html": render_html(analysis, earlier.files, views).encode()})
 
 
-PRODUCERS: tuple[tuple[str, Producer], ...] = (
-    ("report", _report_json),
-    ("diagrams", _diagrams),
-    ("checklist.md", _checklist_md),
-    ("checklist.csv", _checklist_csv),
-    ("findings.sarif", _sarif),
-    ("report.html", _report_html),
+#: name, producer, whether it reads the diagrams (then it runs once they are made)
+PRODUCERS: tuple[tuple[str, Producer, bool], ...] = (
+    ("report", _report_json, False),
+    ("checklist.csv", _checklist_csv, False),
+    ("findings.sarif", _sarif, False),
+    ("checklist.md", _checklist_md, True),
+    ("report.html", _report_html, True),
 )
 
 
 def produce_all(analysis: Analysis, options: BuildOptions) -> Produced:
-    """Render every output of a build, in memory; nothing is written here."""
+    """Render every output of a build, in memory; nothing is written here.
+
+    The DOT, Mermaid and image files of every view come with the others (images need
+    Graphviz; a note says when it is missing)."""
+    from trustmap.diagrams import DiagramOptions, PendingDiagrams
+
     produced = Produced()
-    for _, producer in PRODUCERS:
-        produced.add(producer(analysis, options, produced))
+    settings = DiagramOptions(options.graphviz_timeout, options.formats, options.layouts_at_once)
+    diagrams = PendingDiagrams(analysis, settings)
+    try:
+        for _, producer, reads_diagrams in PRODUCERS:
+            if not reads_diagrams:
+                produced.add(producer(analysis, options, produced))
+    except BaseException:
+        diagrams.cancel()
+        raise
+    made = diagrams.result()
+    produced.add(Produced(made.files, made.notes, made.failures))
+    for _, producer, reads_diagrams in PRODUCERS:
+        if reads_diagrams:
+            produced.add(producer(analysis, options, produced))
     return produced

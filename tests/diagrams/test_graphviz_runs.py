@@ -144,3 +144,57 @@ def test_views_rendered_side_by_side_come_back_in_plan_order(
     assert len(one_by_one.failures) >= 3
     assert side_by_side.failures == one_by_one.failures
     assert side_by_side.notes == one_by_one.notes and side_by_side.files == one_by_one.files
+
+
+_WRITE_OUTPUTS = 'while [ $# -gt 0 ]; do [ "$1" = -o ] && : > "$2"; shift; done'
+
+
+def test_the_largest_views_are_laid_out_first(
+    example: Callable[[str], Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So that the last layout to finish is a small one, not a large one started last while
+    the other cores idle. The stand-in dot logs the name of the view it lays out."""
+    log = tmp_path / "started"
+    _fake_dot(
+        tmp_path,
+        'while read -r word name rest; do [ "$word" = digraph ] && break; done < view.dot\n'
+        f'echo "$name" >> {log}\n{_WRITE_OUTPUTS}',
+        monkeypatch,
+    )
+    made = diagram_files(example("hybrid"), DiagramOptions(formats=("svg",), layouts_at_once=1))
+    started = [name.strip('"') for name in log.read_text().split()]
+    sources = {name[:-4]: text.decode() for name, text in made.files.items() if name.endswith(".dot")}
+    assert len(started) == len(sources) >= 3
+    assert started == sorted(sources, key=lambda name: (-len(sources[name]), list(sources).index(name)))
+    assert [len(sources[name]) for name in started] != [len(sources[name]) for name in sources]
+
+
+def test_an_interrupt_while_the_views_are_laid_out_starts_no_other_dot(
+    example: Callable[[str], Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report, CSV and SARIF are rendered while dot runs; a Ctrl-C there lets the running
+    layout finish, starts no other one and leaves no temporary folder behind."""
+    import tempfile
+
+    import trustmap.outputs as outputs
+
+    log = tmp_path / "started"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    _fake_dot(tmp_path, f"echo started >> {log}\n/bin/sleep 1\n{_WRITE_OUTPUTS}", monkeypatch)
+
+    def interrupted(analysis: Analysis, options: BuildOptions, earlier: outputs.Produced) -> outputs.Produced:
+        while not log.exists():  # a layout is running
+            pass
+        raise KeyboardInterrupt
+
+    rows = tuple(
+        (name, interrupted if name == "findings.sarif" else producer, after)
+        for name, producer, after in outputs.PRODUCERS
+    )
+    monkeypatch.setattr(outputs, "PRODUCERS", rows)
+    with pytest.raises(KeyboardInterrupt):
+        produce_all(example("hybrid"), BuildOptions(formats=("svg",), layouts_at_once=1))
+    assert log.read_text().split() == ["started"]
+    assert list(scratch.iterdir()) == []

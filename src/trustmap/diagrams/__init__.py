@@ -14,6 +14,7 @@ from trustmap.diagrams.produce import (
     VIEWS,
     DiagramFiles,
     DiagramOptions,
+    PendingDiagrams,
     diagram,
     diagram_files,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "GraphvizError",
     "GraphvizMissingError",
     "GraphvizTimeoutError",
+    "PendingDiagrams",
     "diagram",
     "diagram_files",
 ]

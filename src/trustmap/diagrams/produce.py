@@ -9,7 +9,7 @@ go on without them unless asked to (`trustmap build --allow-missing-diagrams`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from trustmap.analysis import Analysis
@@ -41,6 +41,7 @@ __all__ = [
     "VIEWS",
     "DiagramFiles",
     "DiagramOptions",
+    "PendingDiagrams",
     "diagram",
     "diagram_files",
     "render_view",
@@ -171,52 +172,69 @@ def _render_one(
     return _Rendered({f"{spec.name}.{fmt}": content for fmt, content in rendered.items()}, notes)
 
 
-def _render_all(
-    analysis: Analysis,
-    pairs: list[tuple[ViewSpec, DotView]],
-    formats: list[str],
-    options: DiagramOptions,
-) -> list[_Rendered]:
-    """Every view rendered, dot runs side by side (Graphviz is most of a build's time); the
-    results come back in plan order, so the outputs and notes do not depend on timing."""
-    workers = min(len(pairs), options.layouts_at_once or usable_cores())
-    if workers <= 1:
-        return [_render_one(analysis, spec, view, formats, options) for spec, view in pairs]
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustmap-dot")
-    try:
-        futures = [pool.submit(_render_one, analysis, spec, view, formats, options) for spec, view in pairs]
-        results = [future.result() for future in futures]
-    except BaseException:
-        # interrupted: start no other dot; the running ones finish (each within the time limit:
-        # dot runs in a session of its own, see graphviz.run_dot) and their temporary folders
-        # are removed before the interrupt goes on
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return results
+class PendingDiagrams:
+    """Every diagram file of a build, its images being laid out: `dot` runs side by side in a
+    pool of threads (Graphviz is most of a build's time) while the caller renders outputs that
+    do not need the images. The largest views start first, so the last one to finish is a
+    small one; the results are merged in plan order, so outputs and notes do not depend on
+    timing."""
+
+    def __init__(self, analysis: Analysis, options: DiagramOptions) -> None:
+        plan = view_plan(analysis.graph)
+        views = [spec_view(analysis, spec) for spec in plan]
+        self._out = DiagramFiles({f"{view.name}.dot": view.source.encode("utf-8") for view in views})
+        self._out.files["diagram.mmd"] = mermaid_architecture(analysis.graph).encode("utf-8")
+        self._out.files["dataflow.mmd"] = mermaid_dataflow(analysis.graph, analysis.report).encode("utf-8")
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: list[Future[_Rendered]] = []
+        formats = [fmt for fmt in GRAPHVIZ_FORMATS if fmt in options.formats]
+        if not formats or not views:
+            return
+        if find_dot() is None:
+            self._out.notes.append(
+                f"{install_hint()}. The SVG/PNG images were skipped; the .dot and .mmd sources were written"
+            )
+            return
+        workers = max(1, min(len(views), options.layouts_at_once or usable_cores()))
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustmap-dot")
+        started: dict[int, Future[_Rendered]] = {}
+        try:
+            for index in sorted(range(len(views)), key=lambda i: -len(views[i].source)):
+                job = (analysis, plan[index], views[index], formats, options)
+                started[index] = self._pool.submit(_render_one, *job)
+        except BaseException:
+            self.cancel()
+            raise
+        self._futures = [started[index] for index in range(len(views))]
+
+    def result(self) -> DiagramFiles:
+        """The files, once every view is laid out (waits for the running `dot`s)."""
+        try:
+            for future in self._futures:
+                rendered = future.result()
+                self._out.notes.extend(rendered.notes)
+                if rendered.failure is not None:
+                    self._out.failures.append(rendered.failure)
+                self._out.files.update(rendered.files)
+        except BaseException:
+            self.cancel()
+            raise
+        self._futures = []
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        return self._out
+
+    def cancel(self) -> None:
+        """Start no other `dot`; the running ones finish (each within the time limit: dot runs in
+        a session of its own, see graphviz.run_dot) and their temporary folders are removed before
+        this returns, so an interrupt leaves nothing behind."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def diagram_files(analysis: Analysis, options: DiagramOptions) -> DiagramFiles:
     """Every diagram file of a build, in memory (name -> bytes), with notes for the user."""
-    plan = view_plan(analysis.graph)
-    views = [spec_view(analysis, spec) for spec in plan]
-    out = DiagramFiles({f"{view.name}.dot": view.source.encode("utf-8") for view in views})
-    out.files["diagram.mmd"] = mermaid_architecture(analysis.graph).encode("utf-8")
-    out.files["dataflow.mmd"] = mermaid_dataflow(analysis.graph, analysis.report).encode("utf-8")
-    formats = [fmt for fmt in GRAPHVIZ_FORMATS if fmt in options.formats]
-    if not formats:
-        return out
-    if find_dot() is None:
-        out.notes.append(
-            f"{install_hint()}. The SVG/PNG images were skipped; the .dot and .mmd sources were written"
-        )
-        return out
-    for result in _render_all(analysis, list(zip(plan, views, strict=True)), formats, options):
-        out.notes.extend(result.notes)
-        if result.failure is not None:
-            out.failures.append(result.failure)
-        out.files.update(result.files)
-    return out
+    return PendingDiagrams(analysis, options).result()
 
 
 def diagram(analysis: Analysis, view: str, fmt: str, options: DiagramOptions) -> bytes:

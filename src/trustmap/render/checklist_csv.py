@@ -125,7 +125,16 @@ def render_checklist_csv(analysis: Analysis) -> str:
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     questions = {q.key: q.text for q in analysis.report.questions}
     writer.writerow(CSV_COLUMNS)
+    # Most cells repeat (titles, owners, statuses, references): each distinct value made safe once.
+    safe: dict[str, str] = {}
     for view in (views.model, *views.components, *views.flows, *views.principals):
         for item in view.items:
-            writer.writerow([safe_cell(cell) for cell in _row(analysis, view, item, findings, questions)])
+            row = _row(analysis, view, item, findings, questions)
+            cells = []
+            for cell in row:
+                text = safe.get(cell)
+                if text is None:
+                    text = safe[cell] = safe_cell(cell)
+                cells.append(text)
+            writer.writerow(cells)
     return stream.getvalue()
