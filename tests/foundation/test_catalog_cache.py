@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 import trustmap
 from trustmap.catalog import Catalog, builtin_catalog_dir, load_catalog
-from trustmap.catalog.cache import default_cache_dir
+from trustmap.catalog.cache import KEEP_ENTRIES, default_cache_dir
 
 
 def entries(directory: Path) -> list[Path]:
@@ -193,3 +194,52 @@ def test_commands_keep_the_catalog_in_the_cache_and_print_the_same(
     runs.append(CliRunner().invoke(app, ["checklist", model, "--format", "json", "--today", "2026-11-28"]))
     assert [run.exit_code for run in runs] == [0, 0, 0]
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+
+
+def _aged(path: Path, seconds: float) -> None:
+    moment = time.time() - seconds
+    os.utime(path, (moment, moment))
+
+
+def test_a_write_keeps_the_most_recently_used_entries(tmp_path: Path, compiled: Catalog) -> None:
+    """A user editing a --catalog layer makes an entry at every change: the directory must not
+    grow without end. The oldest entries go; the one just written and other files stay."""
+    old = []
+    for number in range(KEEP_ENTRIES + 3):
+        entry = tmp_path / f"catalog-{number:032x}.pickle"
+        entry.write_bytes(b"an older entry")
+        _aged(entry, 1000.0 * (number + 1))
+        old.append(entry)
+    mine = tmp_path / "catalog-notes.txt"
+    mine.write_text("not an entry")
+    load_catalog(cache_dir=tmp_path)
+    kept = entries(tmp_path)
+    assert len(kept) == KEEP_ENTRIES
+    assert set(kept) - set(old) and set(kept) & set(old) == set(old[: KEEP_ENTRIES - 1])
+    assert mine.exists()
+    assert load_catalog(cache_dir=tmp_path) == compiled and entries(tmp_path) == kept
+
+
+def test_reading_an_entry_marks_it_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_catalog(cache_dir=tmp_path)
+    [entry] = entries(tmp_path)
+    _aged(entry, 3 * 86400.0)
+    load_catalog(cache_dir=tmp_path)
+    assert time.time() - entry.stat().st_mtime < 3600
+    for number in range(KEEP_ENTRIES):  # newer than the entry was before it was read
+        other = tmp_path / f"catalog-{number:032x}.pickle"
+        other.write_bytes(b"another entry")
+        _aged(other, 86400.0 + number)
+    monkeypatch.setattr(trustmap, "__version__", "99.0.0")  # another version writes its entry
+    load_catalog(cache_dir=tmp_path)
+    assert entry.exists() and len(entries(tmp_path)) == KEEP_ENTRIES
+
+
+def test_abandoned_temporary_files_are_removed(tmp_path: Path) -> None:
+    abandoned = tmp_path / ".catalog-abc.tmp"
+    abandoned.write_bytes(b"a writer died here")
+    _aged(abandoned, 2 * 3600.0)
+    being_written = tmp_path / ".catalog-def.tmp"
+    being_written.write_bytes(b"another writer is at work")
+    load_catalog(cache_dir=tmp_path)
+    assert not abandoned.exists() and being_written.exists()

@@ -13,16 +13,22 @@ silently to compiling. An entry is written to a temporary file and renamed into 
 reader never sees half of one. Its payload is checked against a SHA-256 digest before it is
 unpickled, and only files owned by the user in a directory no one else can write are read:
 unpickling runs code, so the cache must be as trusted as the user's own files.
+
+The directory stays small: each write keeps the most recently used entries (a user editing a
+`--catalog` layer makes an entry at every change) and removes the temporary files of writers
+that died; reading an entry marks it used, at most once a day.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +36,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from trustmap.catalog.load import Catalog
 
-__all__ = ["cache_key", "default_cache_dir", "read_cached", "write_cached"]
+__all__ = ["KEEP_ENTRIES", "cache_key", "default_cache_dir", "read_cached", "write_cached"]
 
 #: changed when the layout of a cache file changes
 _FORMAT = b"trustmap-catalog-cache 1\n"
@@ -44,6 +50,12 @@ _PICKLED_MODULES = (
     "source.py",
 )
 _DIGEST_BYTES = 32
+#: entries kept after a write, the most recently used (several versions and layers side by side)
+KEEP_ENTRIES = 16
+#: a temporary file older than this was left by a writer that died
+_ABANDONED_SECONDS = 3600.0
+#: a read entry's time (which orders the entries for pruning) is refreshed at most this often
+_MARK_USED_SECONDS = 86400.0
 
 
 def default_cache_dir(environ: dict[str, str] | None = None) -> Path | None:
@@ -101,6 +113,43 @@ def _trusted(path: Path) -> bool:
     return True
 
 
+def _mark_used(path: Path) -> None:
+    """Refresh the entry's time when it is over a day old, so pruning keeps what is in use."""
+    try:
+        if time.time() - path.stat().st_mtime > _MARK_USED_SECONDS:
+            os.utime(path)
+    except OSError:  # a read-only cache is still read
+        pass
+
+
+def _prune(directory: Path, written: Path) -> None:
+    """Keep the `KEEP_ENTRIES` most recently used entries (the one just written among them) and
+    remove abandoned temporary files; only files named as this module names them are touched."""
+    now = time.time()
+    entries: list[tuple[float, str, Path]] = []
+    for path in directory.iterdir():
+        name = path.name
+        is_entry = name.startswith("catalog-") and name.endswith(".pickle")
+        is_temporary = name.startswith(".catalog-") and name.endswith(".tmp")
+        if not (is_entry or is_temporary) or path == written:
+            continue
+        try:
+            info = path.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            if is_temporary and now - info.st_mtime > _ABANDONED_SECONDS:
+                path.unlink()
+        except OSError:
+            continue
+        if is_entry:
+            entries.append((info.st_mtime, name, path))
+    entries.sort(reverse=True)
+    for _, _, path in entries[KEEP_ENTRIES - 1 :]:
+        # another process may have removed it first, or it is not ours to remove
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def read_cached(directory: Path, key: str) -> Catalog | None:
     """The catalog cached under `key`, or None when there is none that can be trusted."""
     from trustmap.catalog.load import Catalog
@@ -123,7 +172,10 @@ def read_cached(directory: Path, key: str) -> Catalog | None:
         catalog = pickle.loads(payload)  # noqa: S301 - our own file, checked above
     except Exception:  # a cache must never break a run: anything unreadable is compiled again
         return None
-    return catalog if isinstance(catalog, Catalog) else None
+    if not isinstance(catalog, Catalog):
+        return None
+    _mark_used(path)
+    return catalog
 
 
 def write_cached(directory: Path, key: str, catalog: Catalog) -> None:
@@ -139,6 +191,7 @@ def write_cached(directory: Path, key: str, catalog: Catalog) -> None:
             file.write(data)
         os.replace(temporary, _entry(directory, key))
         temporary = None
+        _prune(directory, _entry(directory, key))
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass
     finally:
