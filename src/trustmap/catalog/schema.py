@@ -366,7 +366,7 @@ class Service(_Entry):
     icon: Annotated[str, StringConstraints(pattern=r"^diagrams(\.[A-Za-z_][A-Za-z0-9_]*)+$")]
     placement: Placement | None = None  # where it runs: for readers (`trustmap catalog services ID`)
     aws: bool = True
-    defaults: ServiceDefaults = ServiceDefaults()
+    defaults: ServiceDefaults = Field(default_factory=ServiceDefaults)
     responsibility: dict[Layer, LayerOwner] = Field(default_factory=dict)
     customer_duties: str | None = None
     aws_duties: str | None = None
@@ -433,8 +433,8 @@ class Control(_Entry):
     contrast: bool = False
     evidence_text: str | None = None
     remediation: str | None = None
-    compliance: Compliance = Compliance()
-    aws_ids: AwsIds = AwsIds()
+    compliance: Compliance = Field(default_factory=Compliance)
+    aws_ids: AwsIds = Field(default_factory=AwsIds)
     aliases: list[str] = Field(default_factory=list)
     caveats: list[Caveat] = Field(default_factory=list)
     #: the expected configuration the engine works out from the model and adds to the
@@ -486,7 +486,7 @@ class Threat(_Entry):
     implementation: Literal["python"] | None = None
     mitigated_by: list[str] = Field(default_factory=list)
     see_also: list[str] = Field(default_factory=list)
-    references: References = References()
+    references: References = Field(default_factory=References)
     example_bad: str | None = None
     example_good: str | None = None
     aliases: list[str] = Field(default_factory=list)
