@@ -210,14 +210,17 @@ def test_a_write_keeps_the_most_recently_used_entries(tmp_path: Path, compiled: 
         entry.write_bytes(b"an older entry")
         _aged(entry, 1000.0 * (number + 1))
         old.append(entry)
-    mine = tmp_path / "catalog-notes.txt"
-    mine.write_text("not an entry")
+    mine = [tmp_path / "catalog-notes.txt", tmp_path / "catalog-my-backup.pickle"]
+    for path in mine:
+        path.write_text("not an entry, though named like one")
+        _aged(path, 10**6)
     load_catalog(cache_dir=tmp_path)
-    kept = entries(tmp_path)
+    kept = [path for path in entries(tmp_path) if path not in mine]
     assert len(kept) == KEEP_ENTRIES
     assert set(kept) - set(old) and set(kept) & set(old) == set(old[: KEEP_ENTRIES - 1])
-    assert mine.exists()
-    assert load_catalog(cache_dir=tmp_path) == compiled and entries(tmp_path) == kept
+    assert all(path.exists() for path in mine)
+    assert load_catalog(cache_dir=tmp_path) == compiled
+    assert [path for path in entries(tmp_path) if path not in mine] == kept
 
 
 def test_reading_an_entry_marks_it_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -236,10 +239,20 @@ def test_reading_an_entry_marks_it_used(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_abandoned_temporary_files_are_removed(tmp_path: Path) -> None:
-    abandoned = tmp_path / ".catalog-abc.tmp"
+    abandoned = tmp_path / ".catalog-abc_1234.tmp"
     abandoned.write_bytes(b"a writer died here")
     _aged(abandoned, 2 * 3600.0)
-    being_written = tmp_path / ".catalog-def.tmp"
+    being_written = tmp_path / ".catalog-def_5678.tmp"
     being_written.write_bytes(b"another writer is at work")
     load_catalog(cache_dir=tmp_path)
     assert not abandoned.exists() and being_written.exists()
+
+
+def test_a_directory_others_can_write_is_not_pruned(tmp_path: Path) -> None:
+    """Reads do not trust such a directory; pruning does not act in it either (the files there
+    may be another user's)."""
+    for number in range(KEEP_ENTRIES + 2):
+        (tmp_path / f"catalog-{number:032x}.pickle").write_bytes(b"an entry")
+    tmp_path.chmod(0o777)
+    load_catalog(cache_dir=tmp_path)
+    assert len(entries(tmp_path)) == KEEP_ENTRIES + 3

@@ -16,7 +16,7 @@ unpickling runs code, so the cache must be as trusted as the user's own files.
 
 The directory stays small: each write keeps the most recently used entries (a user editing a
 `--catalog` layer makes an entry at every change) and removes the temporary files of writers
-that died; reading an entry marks it used, at most once a day.
+that died; reading an entry marks it used (at most once a minute).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import stat
 import sys
 import tempfile
@@ -55,7 +56,10 @@ KEEP_ENTRIES = 16
 #: a temporary file older than this was left by a writer that died
 _ABANDONED_SECONDS = 3600.0
 #: a read entry's time (which orders the entries for pruning) is refreshed at most this often
-_MARK_USED_SECONDS = 86400.0
+_MARK_USED_SECONDS = 60.0
+#: the names `_entry` and `write_cached`'s temporary files have (tempfile: 8 random characters)
+_ENTRY_NAME = re.compile(r"catalog-[0-9a-f]{32}\.pickle")
+_TEMPORARY_NAME = re.compile(r"\.catalog-[a-z0-9_]{8}\.tmp")
 
 
 def default_cache_dir(environ: dict[str, str] | None = None) -> Path | None:
@@ -114,7 +118,8 @@ def _trusted(path: Path) -> bool:
 
 
 def _mark_used(path: Path) -> None:
-    """Refresh the entry's time when it is over a day old, so pruning keeps what is in use."""
+    """Refresh the entry's time (it orders the entries for pruning) unless it is a minute old
+    or less: one `utime` for a run, none for the runs of a batch that follow it."""
     try:
         if time.time() - path.stat().st_mtime > _MARK_USED_SECONDS:
             os.utime(path)
@@ -122,31 +127,40 @@ def _mark_used(path: Path) -> None:
         pass
 
 
+def _ours(info: os.stat_result) -> bool:
+    """A regular file of the user's (on Windows, the per-user cache directory is private)."""
+    return stat.S_ISREG(info.st_mode) and (not hasattr(os, "getuid") or info.st_uid == os.getuid())
+
+
 def _prune(directory: Path, written: Path) -> None:
     """Keep the `KEEP_ENTRIES` most recently used entries (the one just written among them) and
-    remove abandoned temporary files; only files named as this module names them are touched."""
+    remove temporary files abandoned by writers that died. Only in a directory that reads trust
+    (the user's, no one else can write it), and only the user's regular files named exactly as
+    this module names them: a file of the user's own that looks like an entry is left alone."""
+    if hasattr(os, "getuid"):
+        info = os.stat(directory, follow_symlinks=False)
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return
     now = time.time()
     entries: list[tuple[float, str, Path]] = []
     for path in directory.iterdir():
-        name = path.name
-        is_entry = name.startswith("catalog-") and name.endswith(".pickle")
-        is_temporary = name.startswith(".catalog-") and name.endswith(".tmp")
-        if not (is_entry or is_temporary) or path == written:
+        is_entry = _ENTRY_NAME.fullmatch(path.name) is not None
+        if not (is_entry or _TEMPORARY_NAME.fullmatch(path.name)) or path == written:
             continue
         try:
-            info = path.stat(follow_symlinks=False)
-            if not stat.S_ISREG(info.st_mode):
+            info = os.stat(path, follow_symlinks=False)
+            if not _ours(info):
                 continue
-            if is_temporary and now - info.st_mtime > _ABANDONED_SECONDS:
+            if not is_entry and now - info.st_mtime > _ABANDONED_SECONDS:
                 path.unlink()
         except OSError:
             continue
         if is_entry:
-            entries.append((info.st_mtime, name, path))
+            # a time in the future (a clock set back, a restored CI cache) counts as now
+            entries.append((min(info.st_mtime, now), path.name, path))
     entries.sort(reverse=True)
     for _, _, path in entries[KEEP_ENTRIES - 1 :]:
-        # another process may have removed it first, or it is not ours to remove
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # another process removed it first
             path.unlink()
 
 
@@ -191,9 +205,10 @@ def write_cached(directory: Path, key: str, catalog: Catalog) -> None:
             file.write(data)
         os.replace(temporary, _entry(directory, key))
         temporary = None
-        _prune(directory, _entry(directory, key))
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass
+        return
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        _prune(directory, _entry(directory, key))
