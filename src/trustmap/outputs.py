@@ -102,13 +102,15 @@ def produce_all(analysis: Analysis, options: BuildOptions) -> Produced:
 
     produced = Produced()
     settings = DiagramOptions(options.graphviz_timeout, options.formats, options.layouts_at_once)
-    diagrams = PendingDiagrams(analysis, settings)
+    diagrams: PendingDiagrams | None = None
     try:
+        diagrams = PendingDiagrams(analysis, settings)
         for _, producer, reads_diagrams in PRODUCERS:
             if not reads_diagrams:
                 produced.add(producer(analysis, options, produced))
     except BaseException:
-        diagrams.cancel()
+        if diagrams is not None:
+            diagrams.cancel()
         raise
     made = diagrams.result()
     produced.add(Produced(made.files, made.notes, made.failures))

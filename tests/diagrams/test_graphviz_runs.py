@@ -173,20 +173,31 @@ def test_an_interrupt_while_the_views_are_laid_out_starts_no_other_dot(
     example: Callable[[str], Analysis], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The report, CSV and SARIF are rendered while dot runs; a Ctrl-C there lets the running
-    layout finish, starts no other one and leaves no temporary folder behind."""
+    layout finish, starts no other one and leaves no temporary folder behind. The stand-in dot
+    holds its layout until the interrupt comes (at most 10 s: a broken test fails, not hangs)."""
     import tempfile
+    import time
 
     import trustmap.outputs as outputs
 
-    log = tmp_path / "started"
+    log, release = tmp_path / "started", tmp_path / "release"
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    _fake_dot(tmp_path, f"echo started >> {log}\n/bin/sleep 1\n{_WRITE_OUTPUTS}", monkeypatch)
+    _fake_dot(
+        tmp_path,
+        f"echo started >> {log}\n"
+        f"n=0; while [ ! -e {release} ] && [ $n -lt 500 ]; do /bin/sleep 0.02; n=$((n + 1)); done\n"
+        + _WRITE_OUTPUTS,
+        monkeypatch,
+    )
 
     def interrupted(analysis: Analysis, options: BuildOptions, earlier: outputs.Produced) -> outputs.Produced:
-        while not log.exists():  # a layout is running
-            pass
+        deadline = time.monotonic() + 10
+        while not log.exists():  # until a layout is running
+            assert time.monotonic() < deadline, "no layout started"
+            time.sleep(0.01)
+        release.touch()
         raise KeyboardInterrupt
 
     rows = tuple(

@@ -202,10 +202,10 @@ class PendingDiagrams:
             for index in sorted(range(len(views)), key=lambda i: -len(views[i].source)):
                 job = (analysis, plan[index], views[index], formats, options)
                 started[index] = self._pool.submit(_render_one, *job)
+            self._futures = [started[index] for index in range(len(views))]
         except BaseException:
             self.cancel()
             raise
-        self._futures = [started[index] for index in range(len(views))]
 
     def result(self) -> DiagramFiles:
         """The files, once every view is laid out (waits for the running `dot`s)."""
