@@ -281,10 +281,16 @@ def targets(sizes: list[int], batch: int, timeout: float, layout_max: int, cache
             print(f"targets: build of {size:,} components...", file=sys.stderr, flush=True)
             model = work / f"build-{size}.yaml"
             model.write_text(trustmap_yaml(synthetic(size)))
-            command = _trustmap(
-                "build", str(model), "-o", str(work / f"out-{size}"), "--today", TODAY, "--force"
-            )
-            found[f"build_{size}"] = _fastest(command, work, 2 if size <= 300 else 1, timeout).__dict__
+            # each run into a folder of its own: a build as a user's first one, nothing to replace
+            runs = [
+                _run_process(
+                    _trustmap("build", str(model), "-o", str(work / f"out-{size}-{n}"), "--today", TODAY),
+                    work,
+                    timeout,
+                )
+                for n in range(2 if size <= 300 else 1)
+            ]
+            found[f"build_{size}"] = min(runs, key=lambda r: r.seconds).__dict__
         if batch:
             models = work / "batch"
             models.mkdir()
