@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from trustmap.analysis import Analysis
+
+if TYPE_CHECKING:
+    from trustmap.render.diagram_embed import PackedView
 
 __all__ = ["PRODUCERS", "BuildOptions", "Produced", "Producer", "produce_all"]
 
@@ -34,6 +38,8 @@ class Produced:
     notes: list[str] = field(default_factory=list)
     #: outputs that could not be made (a diagram Graphviz failed on): the build is incomplete
     failures: list[str] = field(default_factory=list)
+    #: each view's SVG packed for report.html in the thread that drew it, by view name
+    packed_views: dict[str, PackedView] = field(default_factory=dict)
 
     def add(self, other: Produced) -> None:
         overlap = set(self.files) & set(other.files)
@@ -41,6 +47,7 @@ class Produced:
         self.files.update(other.files)
         self.notes.extend(other.notes)
         self.failures.extend(other.failures)
+        self.packed_views.update(other.packed_views)
 
 
 Producer = Callable[[Analysis, BuildOptions, Produced], Produced]
@@ -80,7 +87,8 @@ def _report_html(analysis: Analysis, options: BuildOptions, earlier: Produced) -
         DiagramView(spec.name, spec.kind, spec.title, spec.unit.key if spec.unit else None)
         for spec in view_plan(analysis.graph)
     ]
-    return Produced({"report.html": render_html(analysis, earlier.files, views).encode()})
+    html = render_html(analysis, earlier.files, views, earlier.packed_views)
+    return Produced({"report.html": html.encode()})
 
 
 #: name, producer, whether it reads the diagrams (then it runs once they are made)
@@ -99,12 +107,18 @@ def produce_all(analysis: Analysis, options: BuildOptions) -> Produced:
     The DOT, Mermaid and image files of every view come with the others (images need
     Graphviz; a note says when it is missing)."""
     from trustmap.diagrams import DiagramOptions, PendingDiagrams
+    from trustmap.render.diagram_embed import pack_view, view_prefix
+
+    def pack(number: int, svg: bytes) -> PackedView:
+        return pack_view(svg, view_prefix(number))
 
     produced = Produced()
     settings = DiagramOptions(options.graphviz_timeout, options.formats, options.layouts_at_once)
-    diagrams: PendingDiagrams | None = None
+    diagrams: PendingDiagrams[PackedView] | None = None
     try:
-        diagrams = PendingDiagrams(analysis, settings)
+        # report.html lists the views in plan order too (`_report_html`): a view's number in the
+        # plan is its place on the page
+        diagrams = PendingDiagrams(analysis, settings, pack)
         for _, producer, reads_diagrams in PRODUCERS:
             if not reads_diagrams:
                 produced.add(producer(analysis, options, produced))
@@ -113,7 +127,7 @@ def produce_all(analysis: Analysis, options: BuildOptions) -> Produced:
             diagrams.cancel()
         raise
     made = diagrams.result()
-    produced.add(Produced(made.files, made.notes, made.failures))
+    produced.add(Produced(made.files, made.notes, made.failures, diagrams.prepared))
     for _, producer, reads_diagrams in PRODUCERS:
         if reads_diagrams:
             produced.add(producer(analysis, options, produced))

@@ -262,3 +262,61 @@ def test_templates_are_package_data() -> None:
     folder = files("trustmap.render") / "templates"
     for name in ("report.html.j2", "index.html.j2", "style.css.j2"):
         assert (folder / name).is_file(), name
+
+
+@pytest.mark.graphviz
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+def test_a_build_packs_each_view_once_in_the_thread_that_drew_it(
+    example: Callable[[str], Analysis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Packing is seconds on large models; a build does it while the other views are laid out,
+    and the page is the same as packing them all at the end."""
+    import threading
+
+    import trustmap.render.diagram_embed as embed
+
+    analysis = example("hybrid")
+    calls: list[str] = []
+    real = embed.pack_view
+
+    def counted(content: bytes, prefix: str) -> embed.PackedView:
+        calls.append(threading.current_thread().name)
+        return real(content, prefix)
+
+    monkeypatch.setattr(embed, "pack_view", counted)
+    produced = produce_all(analysis, BuildOptions(formats=("svg",)))
+    svgs = [name for name in produced.files if name.endswith(".svg")]
+    assert len(calls) == len(svgs) >= 3 and all(name.startswith("trustmap-dot") for name in calls)
+    plan = _plan_views(analysis)
+    given = embed.pack_diagrams(plan, produced.files, produced.packed_views)
+    assert len(calls) == len(svgs), "a view the build packed was packed again"
+    assert given == embed.pack_diagrams(plan, produced.files)
+    assert produced.files["report.html"].decode() == render_html(analysis, produced.files, plan)
+
+
+def _plan_views(analysis: Analysis) -> list[DiagramView]:
+    from trustmap.diagrams.plan import view_plan
+
+    return [
+        DiagramView(spec.name, spec.kind, spec.title, spec.unit.key if spec.unit else None)
+        for spec in view_plan(analysis.graph)
+    ]
+
+
+def test_a_packed_view_is_used_only_for_its_own_svg_and_place() -> None:
+    """A view packed from other content, or for another place on the page (its ids' prefix),
+    is packed again: the page never shows a stale view."""
+    from trustmap.render.diagram_embed import pack_diagrams, pack_view
+
+    first = b'<svg width="10pt" height="20pt" xmlns="http://www.w3.org/2000/svg"><g id="a"/></svg>'
+    second = first.replace(b'id="a"', b'id="b"')
+    views = [DiagramView("one", "architecture", "One"), DiagramView("two", "dataflow", "Two")]
+    files = {"one.svg": first, "two.svg": second}
+    fresh = pack_diagrams(views, files)
+    stale = {"one": pack_view(second, "d0"), "two": pack_view(second, "d0")}
+    assert pack_diagrams(views, files, stale) == fresh
+    assert [_unpacked(v) for v in fresh.views] == [
+        '<svg width="10pt" height="20pt" xmlns="http://www.w3.org/2000/svg"><g id="d0-a"/></svg>',
+        '<svg width="10pt" height="20pt" xmlns="http://www.w3.org/2000/svg"><g id="d1-b"/></svg>',
+    ]
+    assert fresh.views[0]["height"] == 20.0 and fresh.views[0]["width"] == 10.0

@@ -8,9 +8,10 @@ go on without them unless asked to (`trustmap build --allow-missing-diagrams`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from trustmap.analysis import Analysis
 from trustmap.cores import usable_cores
@@ -53,6 +54,9 @@ DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 #: Graph views with more nodes than this get no PNG in a build: the bitmap would be scaled
 #: down to illegibility by cairo's size limit and costs most of the render time; SVG stays.
 PNG_NODE_LIMIT = 200
+
+#: what a build makes of each view's SVG in the view's thread (`PendingDiagrams`)
+_Prepared = TypeVar("_Prepared")
 
 
 @dataclass(frozen=True)
@@ -153,40 +157,59 @@ def _render_spec(
 
 
 @dataclass(frozen=True)
-class _Rendered:
-    """One view's images, notes and failure, merged into the build in plan order."""
+class _Rendered(Generic[_Prepared]):
+    """One view's images, notes and failure, merged into the build in plan order, with what
+    the build's `prepare_svg` made of its SVG (None: no SVG, or nothing asked)."""
 
     files: dict[str, bytes]
     notes: list[str]
     failure: str | None = None
+    prepared: _Prepared | None = None
 
 
 def _render_one(
-    analysis: Analysis, spec: ViewSpec, view: DotView, formats: list[str], options: DiagramOptions
-) -> _Rendered:
+    analysis: Analysis,
+    spec: ViewSpec,
+    view: DotView,
+    formats: list[str],
+    options: DiagramOptions,
+    number: int,
+    prepare_svg: Callable[[int, bytes], _Prepared] | None,
+) -> _Rendered[_Prepared]:
     notes: list[str] = []
     try:
         rendered = _render_spec(analysis, spec, view, formats, options, notes)
     except GraphvizError as error:
         return _Rendered({}, notes, str(error))
-    return _Rendered({f"{spec.name}.{fmt}": content for fmt, content in rendered.items()}, notes)
+    svg = rendered.get("svg")
+    prepared = None if prepare_svg is None or svg is None else prepare_svg(number, svg)
+    files = {f"{spec.name}.{fmt}": content for fmt, content in rendered.items()}
+    return _Rendered(files, notes, None, prepared)
 
 
-class PendingDiagrams:
+class PendingDiagrams(Generic[_Prepared]):
     """Every diagram file of a build, its images being laid out: `dot` runs side by side in a
     pool of threads (Graphviz is most of a build's time) while the caller renders outputs that
     do not need the images. The largest views start first, so the last one to finish is a
     small one; the results are merged in plan order, so outputs and notes do not depend on
-    timing."""
+    timing. `prepare_svg(number in the plan, SVG)` runs in the view's thread as soon as its SVG
+    is made (the HTML report packs it there); its results are `prepared`, by view name."""
 
-    def __init__(self, analysis: Analysis, options: DiagramOptions) -> None:
+    def __init__(
+        self,
+        analysis: Analysis,
+        options: DiagramOptions,
+        prepare_svg: Callable[[int, bytes], _Prepared] | None = None,
+    ) -> None:
         plan = view_plan(analysis.graph)
         views = [spec_view(analysis, spec) for spec in plan]
         self._out = DiagramFiles({f"{view.name}.dot": view.source.encode("utf-8") for view in views})
         self._out.files["diagram.mmd"] = mermaid_architecture(analysis.graph).encode("utf-8")
         self._out.files["dataflow.mmd"] = mermaid_dataflow(analysis.graph, analysis.report).encode("utf-8")
+        self.prepared: dict[str, _Prepared] = {}
         self._pool: ThreadPoolExecutor | None = None
-        self._futures: list[Future[_Rendered]] = []
+        #: each view's name and its layout, in plan order
+        self._futures: list[tuple[str, Future[_Rendered[_Prepared]]]] = []
         formats = [fmt for fmt in GRAPHVIZ_FORMATS if fmt in options.formats]
         if not formats or not views:
             return
@@ -197,12 +220,13 @@ class PendingDiagrams:
             return
         workers = max(1, min(len(views), options.layouts_at_once or usable_cores()))
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="trustmap-dot")
-        started: dict[int, Future[_Rendered]] = {}
+        started: dict[int, Future[_Rendered[_Prepared]]] = {}
         try:
             for index in sorted(range(len(views)), key=lambda i: -len(views[i].source)):
-                job = (analysis, plan[index], views[index], formats, options)
-                started[index] = self._pool.submit(_render_one, *job)
-            self._futures = [started[index] for index in range(len(views))]
+                started[index] = self._pool.submit(
+                    _render_one, analysis, plan[index], views[index], formats, options, index, prepare_svg
+                )
+            self._futures = [(plan[index].name, started[index]) for index in range(len(views))]
         except BaseException:
             self.cancel()
             raise
@@ -210,12 +234,14 @@ class PendingDiagrams:
     def result(self) -> DiagramFiles:
         """The files, once every view is laid out (waits for the running `dot`s)."""
         try:
-            for future in self._futures:
+            for name, future in self._futures:
                 rendered = future.result()
                 self._out.notes.extend(rendered.notes)
                 if rendered.failure is not None:
                     self._out.failures.append(rendered.failure)
                 self._out.files.update(rendered.files)
+                if rendered.prepared is not None:
+                    self.prepared[name] = rendered.prepared
         except BaseException:
             self.cancel()
             raise

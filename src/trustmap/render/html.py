@@ -27,7 +27,7 @@ from trustmap.catalog.schema import OWNER_WORDS, owner_label
 from trustmap.colours import OWNER_INK, OWNER_STYLES, SEVERITY_COLOURS, SEVERITY_TINTS
 from trustmap.findings import SEVERITY_ORDER, STATUSES, Subject
 from trustmap.free_text import clean_text
-from trustmap.render.diagram_embed import DiagramView, pack_diagrams
+from trustmap.render.diagram_embed import DiagramView, PackedView, pack_diagrams
 from trustmap.render.report_data import decision_rows, json_for_script, report_data
 from trustmap.render.views import category_order, category_title
 
@@ -284,10 +284,13 @@ def _data_assets(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def report_context(
-    analysis: Analysis, earlier: Mapping[str, bytes], views: Sequence[DiagramView] = ()
+    analysis: Analysis,
+    earlier: Mapping[str, bytes],
+    views: Sequence[DiagramView] = (),
+    packed_views: Mapping[str, PackedView] | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain values (escaping is the template's job)."""
-    packed = pack_diagrams(views, earlier)
+    packed = pack_diagrams(views, earlier, packed_views)
     decisions = [{**row, "ticket_href": ticket_link(row["ticket"])} for row in decision_rows(analysis)]
     identity = _identity(analysis)
     return {
@@ -316,8 +319,14 @@ def report_context(
     }
 
 
-def render_html(analysis: Analysis, earlier: Mapping[str, bytes], views: Sequence[DiagramView] = ()) -> str:
+def render_html(
+    analysis: Analysis,
+    earlier: Mapping[str, bytes],
+    views: Sequence[DiagramView] = (),
+    packed_views: Mapping[str, PackedView] | None = None,
+) -> str:
     """The report page; `earlier` holds the files produced before it, among them the SVG of
-    `views`, the diagrams the build drew (none: a page without diagrams)."""
+    `views`, the diagrams the build drew (none: a page without diagrams); `packed_views`, those
+    the build already packed (`diagram_embed.pack_view`)."""
     template = template_environment().get_template("report.html.j2")
-    return template.render(report_context(analysis, earlier, views))
+    return template.render(report_context(analysis, earlier, views, packed_views))
