@@ -192,13 +192,8 @@ def is_id(text: str) -> bool:
 
 
 class _Entry(BaseModel):
-    # strict: YAML already gives real types, so "1" must not quietly become 1. defer_build: a
-    # class's validator is built when it first validates; validation goes section by section
-    # and `Model` itself is only constructed, so its validator (every section's again) is never
-    # built on the way to a diagnostic.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, populate_by_name=False, defer_build=True
-    )
+    # strict: YAML already gives real types, so "1" must not quietly become 1.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
 
 
 class DataAsset(_Entry):
