@@ -104,15 +104,19 @@ def _entry(directory: Path, key: str) -> Path:
     return directory / f"catalog-{key[:32]}.pickle"
 
 
+def _private(info: os.stat_result) -> bool:
+    """The user's, and no one else can write it (Windows: the per-user LOCALAPPDATA is private
+    by default)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def _trusted(path: Path) -> bool:
     """The directory and the file are the user's and no one else can write them."""
-    if not hasattr(os, "getuid"):  # Windows: the per-user LOCALAPPDATA is private by default
-        return True
     for item in (path.parent, path):
         info = os.stat(item, follow_symlinks=False)
-        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return False
-        if item is path and not stat.S_ISREG(info.st_mode):
+        if not _private(info) or (item is path and not stat.S_ISREG(info.st_mode)):
             return False
     return True
 
@@ -137,10 +141,8 @@ def _prune(directory: Path, written: Path) -> None:
     remove temporary files abandoned by writers that died. Only in a directory that reads trust
     (the user's, no one else can write it), and only the user's regular files named exactly as
     this module names them: a file of the user's own that looks like an entry is left alone."""
-    if hasattr(os, "getuid"):
-        info = os.stat(directory, follow_symlinks=False)
-        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return
+    if not _private(os.stat(directory, follow_symlinks=False)):
+        return
     now = time.time()
     entries: list[tuple[float, str, Path]] = []
     for path in directory.iterdir():
