@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -21,13 +22,25 @@ def run() -> None:
     SIGTERM's default already ends the process without a traceback."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _interrupted_while_starting)
-    from trustmap.cli.quick import quick
+    try:
+        from trustmap.cli.quick import quick
 
-    if quick(sys.argv[1:]):
-        return
-    from trustmap.cli.application import main
+        if quick(sys.argv[1:]):
+            return
+        from trustmap.cli.application import main
 
-    main()
+        main()
+    finally:
+        _spare_the_final_collections()
+
+
+def _spare_the_final_collections() -> None:
+    """The process ends next. Python's shutdown runs full cyclic collections over every object
+    still alive (modules, classes, the compiled catalog: 0.1 s of a 1,000-component checklist's
+    1 s) to free memory the system takes back anyway; frozen objects are left out of them.
+    Nothing else is skipped: atexit handlers run and streams are flushed as before, and
+    reference counting still frees (and finalises) what it frees."""
+    gc.freeze()
 
 
 if __name__ == "__main__":
