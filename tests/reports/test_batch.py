@@ -137,6 +137,27 @@ def test_jobs_must_not_be_negative(models: list[Path], tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_jobs_zero_is_one_worker_per_core_the_process_may_use(
+    models: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-j 0 counts the cores the process is pinned to (taskset, a container's cpuset), not the
+    machine's: a CI job limited to two cores of a large host runs two builds at a time."""
+    import trustmap.cli.build_run as build_run
+
+    seen: list[int] = []
+    real = build_run.run_builds
+
+    def counting(jobs: object, catalog: object, workers: int, *rest: object) -> object:
+        seen.append(workers)
+        return real(jobs, catalog, workers, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_run, "usable_cores", lambda: 3)
+    monkeypatch.setattr(build_run, "run_builds", counting)
+    assert _build(models, tmp_path / "out", "-j", "0")[0] == 0
+    assert seen == [3]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["alpha", "beta", "index.html"]
+
+
 def test_manifest_holds_no_absolute_path(models: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     cwd = Path.cwd()

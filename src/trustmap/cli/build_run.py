@@ -7,7 +7,6 @@ lines otherwise) and decides the exit status.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ import typer
 from trustmap.batch import BuildJob, BuildResult, run_builds
 from trustmap.catalog import Catalog
 from trustmap.cli.common import EXIT_INVALID, display_path, exit_status, fail
+from trustmap.cores import usable_cores
 from trustmap.findings import SEVERITY_ORDER
 
 __all__ = ["BuildRequest", "execute_build"]
@@ -163,7 +163,7 @@ def execute_build(request: BuildRequest, catalog: Catalog) -> int:
     """Build every model; the exit status of the command."""
     inputs = _inputs(request)
     jobs = _plan(request, inputs)
-    workers = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
+    workers = request.jobs if request.jobs > 0 else usable_cores()
     with _reporter(len(jobs), request.output) as report:
         results = run_builds(jobs, catalog, workers, report)
     # An index of nothing but failures would be an output written for invalid input.

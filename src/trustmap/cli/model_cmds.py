@@ -66,7 +66,12 @@ def build(
     timeout: GraphvizTimeoutOption = 120.0,
     jobs: Annotated[
         int,
-        typer.Option("-j", "--jobs", min=0, help="Models built in parallel processes (0: one per CPU)."),
+        typer.Option(
+            "-j",
+            "--jobs",
+            min=0,
+            help="Models built in parallel processes (0: one per core this process may use).",
+        ),
     ] = 1,
     force: Annotated[
         bool,
