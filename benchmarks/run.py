@@ -22,7 +22,8 @@ validate` of a 10-component model (with the compiled catalog cached, and without
 evaluate + report.json at 1,000 and 10,000 components, `trustmap build` of 300 and 1,000
 components (every output), and `trustmap build -j N` of `--batch` copies of the examples for
 each N from 1 to the number of cores, pinned to N cores (its CPU affinity) where the platform
-allows, so each figure is that core count's. The tables go to the terminal and, unless `--no-write`,
+allows, so each figure is that core count's, and `-j 1` on all the cores, to tell what `-j`
+adds to a build's own parallel layouts. The tables go to the terminal and, unless `--no-write`,
 into docs/performance.md between the markers.
 """
 
@@ -302,19 +303,27 @@ def targets(sizes: list[int], batch: int, timeout: float, layout_max: int, cache
                 source = examples[index % len(examples)]
                 shutil.copyfile(source, models / f"{source.stem}-{index:03d}.yaml")
             paths = [str(p) for p in sorted(models.glob("*.yaml"))]
-            # Per core count: the build pinned to its first N cores, with -j N. Where the
-            # platform cannot pin a process, every -j N on all the cores.
+            # Per core count: the build pinned to its first N cores, with -j N; then -j 1 on
+            # all of them, which tells what -j adds to a build's own parallel layouts. Where
+            # the platform cannot pin a process, every -j N on all the cores.
             usable = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
             found["batch_pinned"] = usable is not None
-            for jobs in range(1, (len(usable) if usable else os.cpu_count() or 1) + 1):
-                cpus = usable[:jobs] if usable else None
-                where = f" on {jobs} core{'s' if jobs > 1 else ''}" if cpus else ""
-                print(f"targets: build -j {jobs} of {batch} models{where}...", file=sys.stderr, flush=True)
-                out = work / f"batch-out-{jobs}"
-                command = _trustmap("build", *paths, "-o", str(out), "--today", TODAY, "-j", str(jobs))
-                found[f"batch_{jobs}"] = _run_process(command, work, timeout, cpus).__dict__
+            runs = [(jobs, usable[:jobs] if usable else None) for jobs in range(1, _cores() + 1)]
+            if usable and len(usable) > 1:
+                runs.append((1, usable))
+            for jobs, cpus in runs:
+                on = f" on {len(cpus)} core{'s' if len(cpus) > 1 else ''}" if cpus else ""
+                print(f"targets: build -j {jobs} of {batch} models{on}...", file=sys.stderr, flush=True)
+                key = f"batch_{jobs}" if cpus is None or len(cpus) == jobs else f"batch_{jobs}_on_{len(cpus)}"
+                command = _trustmap("build", *paths, "-o", str(work / key), "--today", TODAY, "-j", str(jobs))
+                found[key] = _run_process(command, work, timeout, cpus).__dict__
     found["batch_models"] = batch
     return found
+
+
+def _cores() -> int:
+    """The cores this process may use (its CPU affinity where the platform has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def targets_table(found: dict[str, Any], results: list[dict[str, Any]]) -> str:
@@ -376,17 +385,26 @@ def targets_table(found: dict[str, Any], results: list[dict[str, Any]]) -> str:
     if batches:
         pinned = found.get("batch_pinned", False)
         one = run("batch_1")
-        cells, speedups = [], []
+        cells: list[str] = []
+        speedups: list[tuple[int, float | None]] = []
         for jobs, key in batches:
             r = run(key)
             assert r is not None
-            speedup = one.seconds / r.seconds if one and one.ok and r.ok else 0.0
+            speedup = one.seconds / r.seconds if one and one.ok and r.ok else None
             speedups.append((jobs, speedup))
             where = f"{jobs} core{'s' if jobs > 1 else ''}, " if pinned else ""
             cells.append(f"{where}-j {jobs}: {seconds(r)}" + (f", ×{speedup:.2f}" if speedup else ""))
-        # Scaling: at least three quarters of each added core's worth of throughput.
         cores, most = speedups[-1]
-        scales = pinned and cores > 1 and most >= 0.75 * cores
+        alone = run(f"batch_1_on_{cores}")
+        if alone is not None and most:
+            top = run(f"batch_{cores}")
+            assert top is not None
+            cells.append(
+                f"for comparison, {cores} cores, -j 1: {seconds(alone)}"
+                + (f" (-j {cores} adds ×{alone.seconds / top.seconds:.2f})" if alone.ok else "")
+            )
+        # It scales when the speedup on the most cores is at least three quarters of their count.
+        scales = pinned and cores > 1 and most is not None and most >= 0.75 * cores
         lines.append(
             f"| `trustmap build -j N`, {found['batch_models']} example models"
             f"{', on N cores' if pinned else ''} | {'; '.join(cells)} | scales with cores "
@@ -415,7 +433,7 @@ def machine() -> dict[str, str]:
     return {
         "arch": platform.machine(),
         "cpu": cpu,
-        "cores": str(os.cpu_count()),
+        "cores": str(_cores()),
         "python": platform.python_version(),
         "graphviz": dot,
         "load": load,

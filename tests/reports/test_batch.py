@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from trustmap.batch import MANIFEST_NAME
+from trustmap.batch import MANIFEST_NAME, BuildJob, BuildResult
+from trustmap.catalog import Catalog
 from trustmap.cli import app
 
 runner = CliRunner()
@@ -147,15 +149,27 @@ def test_jobs_zero_is_one_worker_per_core_the_process_may_use(
     seen: list[int] = []
     real = build_run.run_builds
 
-    def counting(jobs: object, catalog: object, workers: int, *rest: object) -> object:
+    def counting(
+        jobs: Sequence[BuildJob], catalog: Catalog, workers: int, *rest: Callable[[BuildResult], None]
+    ) -> list[BuildResult]:
         seen.append(workers)
-        return real(jobs, catalog, workers, *rest)  # type: ignore[arg-type]
+        return real(jobs, catalog, 1, *rest)  # the count is what is tested: no worker processes
 
     monkeypatch.setattr(build_run, "usable_cores", lambda: 3)
     monkeypatch.setattr(build_run, "run_builds", counting)
     assert _build(models, tmp_path / "out", "-j", "0")[0] == 0
     assert seen == [3]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["alpha", "beta", "index.html"]
+
+
+def test_usable_cores_are_those_of_the_cpu_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trustmap import cores
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 5}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert cores.usable_cores() == 2
+    monkeypatch.delattr(os, "sched_getaffinity")  # macOS and Windows have no affinity call
+    assert cores.usable_cores() == 64
 
 
 def test_manifest_holds_no_absolute_path(models: list[Path], tmp_path: Path) -> None:
