@@ -51,6 +51,8 @@ sys.path.insert(0, str(HERE))
 
 from synthetic import pytm_script, synthetic, trustmap_yaml  # noqa: E402
 
+from trustmap.cores import usable_cores  # noqa: E402
+
 DOC = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- benchmark:begin -->", "<!-- benchmark:end -->"
 TODAY = "2026-11-28"
@@ -308,7 +310,7 @@ def targets(sizes: list[int], batch: int, timeout: float, layout_max: int, cache
             # the platform cannot pin a process, every -j N on all the cores.
             usable = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
             found["batch_pinned"] = usable is not None
-            runs = [(jobs, usable[:jobs] if usable else None) for jobs in range(1, _cores() + 1)]
+            runs = [(jobs, usable[:jobs] if usable else None) for jobs in range(1, usable_cores() + 1)]
             if usable and len(usable) > 1:
                 runs.append((1, usable))
             for jobs, cpus in runs:
@@ -319,11 +321,6 @@ def targets(sizes: list[int], batch: int, timeout: float, layout_max: int, cache
                 found[key] = _run_process(command, work, timeout, cpus).__dict__
     found["batch_models"] = batch
     return found
-
-
-def _cores() -> int:
-    """The cores this process may use (its CPU affinity where the platform has one)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def targets_table(found: dict[str, Any], results: list[dict[str, Any]]) -> str:
@@ -433,7 +430,7 @@ def machine() -> dict[str, str]:
     return {
         "arch": platform.machine(),
         "cpu": cpu,
-        "cores": str(_cores()),
+        "cores": str(usable_cores()),
         "python": platform.python_version(),
         "graphviz": dot,
         "load": load,
