@@ -75,6 +75,7 @@ _PHRASES: dict[str, Any] = {
     "aws": _flag("is an AWS service", "is not an AWS service"),
     "stores_data": _flag("stores data", "stores no data"),
     "classification_at_least": lambda v: f"handles {v} data or more sensitive",
+    "handles_classification_at_least": lambda v: f"stores, processes or transmits {v} data or more sensitive",
     "regulation": lambda v: f"handles {_list(v)} data",
     "in_boundary_kind": lambda v: f"sits in {_a(v)} {_list(v)} boundary",
     "in_public_subnet": _flag("sits in a public subnet", "is not in a public subnet"),

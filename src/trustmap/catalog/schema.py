@@ -167,6 +167,9 @@ class Condition(_Entry):
     property: PropertyTest | None = None
     stores_data: bool | None = None
     classification_at_least: Classification | None = None
+    #: a component stores, processes or transmits data at least this sensitive (its flows'
+    #: data too, either way); a flow carries it
+    handles_classification_at_least: Classification | None = None
     regulation: list[str] | None = None
     #: a component stores, processes or transmits data under one of these (compliance scope)
     handles_regulation: list[str] | None = None

@@ -260,9 +260,33 @@ def _classification_at_least(value: str, _: EvalContext) -> Predicate:
     return test
 
 
+def _handles_classification_at_least(value: str, _: EvalContext) -> Predicate:
+    floor = classification_rank(value)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        if target.component is not None:
+            return classification_rank(target.component.handles_classification) >= floor
+        if target.flow is not None:
+            return classification_rank(target.flow.classification) >= floor
+        return classification_rank(context.model_classification) >= floor
+
+    return test
+
+
+def _explain_handles_classification(value: str, target: Target, context: EvalContext, positive: bool) -> str:
+    if target.flow is not None:
+        actual = target.flow.classification
+        return f"carries {actual} data" if actual else "carries no data the model names"
+    component = target.component
+    actual = context.model_classification if component is None else component.handles_classification
+    return f"handles {actual} data" if actual else "handles no classified data"
+
+
 def _explain_classification(value: str, target: Target, context: EvalContext, positive: bool) -> str:
-    record = target.component or target.flow
-    actual = context.model_classification if record is None else record.classification
+    if target.flow is not None:
+        actual = target.flow.classification
+        return f"carries {actual} data" if actual else "carries no data the model names"
+    actual = context.model_classification if target.component is None else target.component.classification
     return f"handles {actual} data" if actual else "handles no classified data"
 
 
@@ -309,7 +333,8 @@ def _protocol(value: list[str], _: EvalContext) -> Predicate:
 
 
 def _explain_protocol(value: list[str], target: Target, _: EvalContext, positive: bool) -> str:
-    return f"uses {target.flow.protocol if target.flow else None}"
+    protocol = target.flow.protocol if target.flow else None
+    return "uses a protocol the model calls 'other'" if protocol == "other" else f"uses {protocol}"
 
 
 def _port(value: list[int], _: EvalContext) -> Predicate:
@@ -770,6 +795,9 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "property": ConditionKey(_property, _explain_property),
     "stores_data": ConditionKey(_stores_data),
     "classification_at_least": ConditionKey(_classification_at_least, _explain_classification),
+    "handles_classification_at_least": ConditionKey(
+        _handles_classification_at_least, _explain_handles_classification
+    ),
     "regulation": ConditionKey(_regulation, _explain_regulation),
     "handles_regulation": ConditionKey(_handles_regulation, _explain_handles_regulation),
     "in_boundary_kind": ConditionKey(_in_boundary_kind, _explain_in_boundary_kind),

@@ -15,14 +15,26 @@ from trustmap.engine.context import EvalContext, Target
 
 __all__ = ["explain"]
 
+#: a `not` around one of these, among the conditions that all hold, is an exemption (not a
+#: datastore of this service, no proxy at the source, not a stated public bucket): it says
+#: which subjects the rule leaves out, not why this one is in, so a reason does not recite it.
+#: A negated fact of the subject itself (no such control declared, not in a VPC, not over
+#: aws-api, a property's stated value) is kept: it is part of the reason.
+_EXEMPTING = frozenset(
+    {"service", "kind", "dfd", "all", "any", "source", "target", "linked"}
+    | {"inbound", "outbound", "every_inbound", "every_outbound"}
+)
+
 
 def explain(condition: Condition, target: Target, context: EvalContext, *, positive: bool = True) -> str:
     """A phrase saying why `condition` is `positive` (true) or not for `target`."""
     key = context.condition_key(condition)
+    if key == "all" and positive:
+        return _every(list(condition.all or ()), target, context)
     if key in ("all", "any"):
         children = list(condition.all or condition.any or ())
-        # all+true and any+false need every child; all+false and any+true need one deciding child.
-        if (key == "all") == positive:
+        # any+false needs every child; all+false and any+true need one deciding child.
+        if key == "any" and not positive:
             parts = (explain(c, target, context, positive=positive) for c in children)
             return " and ".join(part for part in parts if part)
         decider = next(c for c in children if holds(c, target, context) == positive)
@@ -47,6 +59,69 @@ def explain(condition: Condition, target: Target, context: EvalContext, *, posit
     if target.subject.kind == "model":
         phrase = phrase.removeprefix("the model ")
     return phrase if positive else f"not ({phrase})"
+
+
+def _every(children: list[Condition], target: Target, context: EvalContext) -> str:
+    """Why conditions that all hold do: the subject's own facts, then what is said of each end
+    of a flow, once per end ("goes to 'db', which is a data store and sits in a VPC"), and no
+    exemption (`_EXEMPTING`)."""
+    own: list[str] = []
+    ends: dict[str, list[str]] = {}
+    for child in _flattened(children, context):
+        key = context.condition_key(child)
+        if key == "not" and child.not_ is not None and _exempts(child.not_, target, context):
+            continue
+        if key in ("source", "target") and target.flow is not None:
+            inner = child.source if key == "source" else child.target
+            assert inner is not None
+            end = context.component(target.flow.source if key == "source" else target.flow.target)
+            head = f"{'comes from' if key == 'source' else 'goes to'} '{end.subject.id}'"
+            ends.setdefault(head, []).append(explain(inner, end, context))
+            continue
+        part = explain(child, target, context)
+        if part:
+            own.append(part)
+    said = [
+        f"{head}, which {_listed([p for p in parts if p])}" if any(parts) else head
+        for head, parts in ends.items()
+    ]
+    if not said:
+        return _listed(own)
+    if not own:
+        return _listed(said, serial=True)
+    return _listed([_listed(own), *said], serial=True)
+
+
+def _exempts(negated: Condition, target: Target, context: EvalContext) -> bool:
+    """Whether `not: negated` only leaves other subjects out: `_EXEMPTING`, or a property the
+    subject does not state ("says nothing of public_access" is no reason)."""
+    key = context.condition_key(negated)
+    if key == "property":
+        assert negated.property is not None
+        return target.component is None or target.component.stated_value(negated.property.name) is None
+    return key in _EXEMPTING
+
+
+def _flattened(children: list[Condition], context: EvalContext) -> list[Condition]:
+    """Conditions nested in `all` lifted into their parent: they hold together just the same."""
+    flat: list[Condition] = []
+    for child in children:
+        if context.condition_key(child) == "all":
+            flat.extend(_flattened(list(child.all or ()), context))
+        else:
+            flat.append(child)
+    return flat
+
+
+def _listed(parts: list[str], *, serial: bool = False) -> str:
+    """ "a, b and c"; "a, b, and c" with `serial` or when an item has a "which" clause, which
+    the comma keeps apart from the last item."""
+    serial = serial or any(", which " in part for part in parts[:-1])
+    if len(parts) <= 1:
+        return "".join(parts)
+    if len(parts) == 2:
+        return f"{parts[0]}, and {parts[1]}" if serial else f"{parts[0]} and {parts[1]}"
+    return ", ".join(parts[:-1]) + ("," if serial else "") + f" and {parts[-1]}"
 
 
 def _flows(condition: Condition, key: str, target: Target, context: EvalContext, positive: bool) -> str:

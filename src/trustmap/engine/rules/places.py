@@ -49,7 +49,7 @@ def data_stored_outside_residency(context: EvalContext, threat: Threat) -> Itera
         outside, unsure = _verdicts(component, component.stores, context)
         target = context.component(component.id)
         if outside:
-            listed = "; ".join(f"'{d}' may stay in {_allowed(d, context)}" for d in outside)
+            listed = ", ".join(f"'{d}' (which may stay only in {_allowed(d, context)})" for d in outside)
             yield (
                 target,
                 f"{named(target)[:1].upper()}{named(target)[1:]} is in {component.place} and stores {listed}",
@@ -84,7 +84,7 @@ def data_sent_outside_residency(context: EvalContext, threat: Threat) -> Iterato
             already, _ = _verdicts(origin, flow.data, context)
             outside = [d for d in outside if d not in already]
             if outside:
-                listed = ", ".join(f"'{d}' (may stay in {_allowed(d, context)})" for d in outside)
+                listed = ", ".join(f"'{d}' (which may stay only in {_allowed(d, context)})" for d in outside)
                 reasons.append(f"to '{end.id}' in {end.place}: {listed}")
         if reasons:
             target = context.flow(flow.id)
