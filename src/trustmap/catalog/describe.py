@@ -74,6 +74,9 @@ _PHRASES: dict[str, Any] = {
     "dfd": lambda v: f"is {_a(v)} {_list(v)}",
     "aws": _flag("is an AWS service", "is not an AWS service"),
     "stores_data": _flag("stores data", "stores no data"),
+    "iam_authenticated": _flag(
+        "reaches a listener that authenticates with IAM", "reaches no listener that authenticates with IAM"
+    ),
     "classification_at_least": lambda v: f"handles {v} data or more sensitive",
     "handles_classification_at_least": lambda v: f"stores, processes or transmits {v} data or more sensitive",
     "regulation": lambda v: f"handles {_list(v)} data",

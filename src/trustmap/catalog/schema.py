@@ -184,6 +184,8 @@ class Condition(_Entry):
     crosses_boundary_kind: list[BoundaryKind] | None = None
     trust_decreases: bool | None = None
     port: list[int] | None = None
+    #: a flow reaches a listener of its target that authenticates with IAM (`iam_auth_ports`)
+    iam_authenticated: bool | None = None
     source: Condition | None = None
     target: Condition | None = None
     #: a component's flows: some inbound / outbound flow, or every one (at least one), matches
@@ -383,6 +385,9 @@ class Service(_Entry):
     runs_code: bool = False
     #: compliance programs whose AWS in-scope service list names it (see `programs.yaml`)
     programs: list[Literal["pci-dss", "hipaa"]] = Field(default_factory=list)
+    #: ports of its listeners that authenticate clients with IAM (SigV4 from the caller's role):
+    #: a client that connects there holds no secret of its own (MSK's IAM listeners)
+    iam_auth_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
 
     def default_multi_az(self) -> bool:
         """Multi-AZ unless a component says otherwise: the catalog's default for the service,

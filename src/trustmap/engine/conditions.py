@@ -342,6 +342,29 @@ def _port(value: list[int], _: EvalContext) -> Predicate:
     return lambda t, c: t.flow is not None and t.flow.port in allowed
 
 
+def _iam_authenticated(value: bool, context: EvalContext) -> Predicate:
+    catalog, graph = context.catalog, context.graph
+
+    def test(target: Target, _: EvalContext) -> bool:
+        flow = target.flow
+        if flow is None:
+            return False
+        service = catalog.service(graph.component(flow.target).service)
+        listens = flow.port is not None and service is not None and flow.port in service.iam_auth_ports
+        return listens == value
+
+    return test
+
+
+def _explain_iam_authenticated(value: bool, target: Target, context: EvalContext, positive: bool) -> str:
+    flow = target.flow
+    if flow is None:
+        return ""
+    if positive == value:
+        return f"reaches the IAM-authenticated listener of '{flow.target}' on port {flow.port}"
+    return ""  # the absence of an IAM listener is no reason worth reading
+
+
 def _encrypted(value: bool, _: EvalContext) -> Predicate:
     return lambda t, c: t.flow is not None and t.flow.encrypted == value
 
@@ -811,6 +834,8 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "crosses_boundary_kind": ConditionKey(_crosses_boundary_kind, _explain_crosses_kind),
     "trust_decreases": ConditionKey(_trust_decreases, _explain_trust_decreases),
     "port": ConditionKey(_port),
+    # reads the target's service: one step from the flow
+    "iam_authenticated": ConditionKey(_iam_authenticated, _explain_iam_authenticated, hops=1),
     "source": ConditionKey(_source, hops=1),
     "target": ConditionKey(_target, hops=1),
     "linked_service": ConditionKey(_linked_service, _explain_linked_service),

@@ -208,9 +208,9 @@ class _Evaluator:
             return self._fixed(control, "met-model")
         if evidence is not None and evidence(target, context):
             assert control.evidence is not None
-            return _Status(
-                "met", "evidenced by the model: " + about(named(target), self.describe(control.evidence))
-            )
+            # the branch of the evidence that holds here, not the whole rule
+            stated = explain(control.evidence, target, context)
+            return _Status("met", "evidenced by the model: " + about(named(target), stated))
         if open_when is not None and open_when(target, context):
             assert control.open_when is not None
             stated = explain(control.open_when, target, context)
