@@ -439,6 +439,10 @@ class Control(_Entry):
     #: declared on some components of a service, its absence on another of that service is a
     #: statement (judgement.md): for controls applied uniformly to a fleet (IMDSv2, patching)
     contrast: bool = False
+    #: a flow control that one piece of infrastructure provides to a group of flows: declared
+    #: for one flow of the group (by its source), it is met for all (one VPC endpoint serves
+    #: every flow from the VPC to the service)
+    shared_by: Literal["source-vpc-and-target-service"] | None = None
     evidence_text: str | None = None
     remediation: str | None = None
     compliance: Compliance = Field(default_factory=Compliance)

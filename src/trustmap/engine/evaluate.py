@@ -117,7 +117,12 @@ class _Evaluator:
         self.shapes: dict[int, tuple[tuple[Control, Any], ...]] = {}
         #: controls whose conditions a class decides (`decided_by_class`): only their statuses
         #: are remembered per class
-        self.by_class = _decided(catalog, ("applies_to", "relevant_when", "evidence", "open_when"))
+        self.by_class = _decided(catalog, ("applies_to", "relevant_when", "evidence", "open_when")) - {
+            # met through another flow of its group: a relation a class does not compare
+            control.id
+            for control in catalog.controls.values()
+            if control.shared_by is not None
+        }
         #: controls whose `applies_to` a class decides: that one does not apply is remembered
         self.applies_by_class = _decided(catalog, ("applies_to",))
         #: controls whose `applies_to` and `relevant_when` a class decides: the statuses worked
@@ -138,6 +143,8 @@ class _Evaluator:
             for control_id in component.controls:
                 self.declared_by.setdefault((component.service, control_id), []).append(component.id)
         self.fixed: dict[tuple[str, str], _Status] = {}
+        #: flows by the group that one fix serves, per kind of group (see `_shared`)
+        self.flow_groups: dict[str, dict[tuple[str, ...], list[FlowInfo]]] = {}
         #: for the id of each status in `fixed` (alive as long as the evaluator), which it is
         self.fixed_which: dict[int, str] = {}
         #: per subject kind, the controls of its checklist in the order the checklist lists them
@@ -206,6 +213,10 @@ class _Evaluator:
             return self._fixed(control, "met-source")
         if control.id in context.model_controls:
             return self._fixed(control, "met-model")
+        if control.shared_by is not None and target.flow is not None:
+            shared = self._shared(control, control.shared_by, target.flow)
+            if shared is not None:
+                return shared
         if evidence is not None and evidence(target, context):
             assert control.evidence is not None
             # the branch of the evidence that holds here, not the whole rule
@@ -219,6 +230,23 @@ class _Evaluator:
         if contrast is not None:
             return contrast
         return self._fixed(control, "unknown")
+
+    def _shared(self, control: Control, shared_by: str, flow: FlowInfo) -> _Status | None:
+        """Met when the source of another flow of the same group declares the control: the
+        infrastructure it stands for serves the whole group (catalog `shared_by`)."""
+        groups = self.flow_groups.get(shared_by)
+        if groups is None:
+            groups = self.flow_groups[shared_by] = {}
+            for other in self.graph.flows():
+                groups.setdefault(_group_key(shared_by, other, self.graph), []).append(other)
+        for other in groups[_group_key(shared_by, flow, self.graph)]:
+            if other.id != flow.id and control.id in self.graph.component(other.source).controls:
+                return _Status(
+                    "met",
+                    f"declared by '{other.source}' for its flow '{other.id}' from the same VPC to "
+                    "the same service: one VPC endpoint serves both",
+                )
+        return None
 
     def _contrast(self, control: Control, target: Target) -> _Status | None:
         """Open when other components of the same service declare the control and this one
