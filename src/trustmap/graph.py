@@ -368,7 +368,7 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         topology.add_edge(flow.source, flow.target, key=flow.flow_id)
     # What the flows tell of each component, set in one copy of its record (a record has some
     # eighty fields: copying it twice was a third of the graph's time at 10,000 components)
-    handled, interfaces = _handled_data(components, flows, model), _interfaces(components, flows)
+    handled, interfaces = _handled_data(components, flows, model), _interfaces(components, flows, catalog)
     components = {cid: replace(c, **handled[cid], **interfaces[cid]) for cid, c in components.items()}
     identities = build_identities(
         model,
@@ -395,11 +395,20 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
     )
 
 
-def _interfaces(components: dict[str, ComponentInfo], flows: list[FlowInfo]) -> dict[str, dict[str, Any]]:
+def _interfaces(
+    components: dict[str, ComponentInfo], flows: list[FlowInfo], catalog: Catalog
+) -> dict[str, dict[str, Any]]:
     """Each component's callers and what it exposes (format 1.2, "Interfaces")."""
+
+    def passes_requests_on(component: ComponentInfo) -> bool:
+        # A load balancer, CDN or gateway passes its callers' requests on by nature, also where
+        # the model turns its data lineage off (`forwards: false`: each route names its data).
+        service = catalog.service(component.service)
+        return bool(component.forwards) or (service is not None and bool(service.defaults.forwards))
+
     nodes = {
         cid: exposed.Node(
-            cid, c.service, c.service_kind, bool(c.forwards), c.runs_code, c.trust, c.interfaces
+            cid, c.service, c.service_kind, passes_requests_on(c), c.runs_code, c.trust, c.interfaces
         )
         for cid, c in components.items()
     }
