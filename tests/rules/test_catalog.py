@@ -344,6 +344,7 @@ def test_every_condition_key_is_built_explained_and_phrased() -> None:
         "every_inbound",
         "every_outbound",
         "linked",
+        "caller",
     }
     assert set(_PHRASES) | walked | {"property"} == keys
     assert all(CONDITION_KEYS[key].explain is None for key in walked)

@@ -162,6 +162,9 @@ def describe(condition: Condition) -> str:
     if key == "linked":
         assert condition.linked is not None
         return f"is joined by a flow to a component that {describe(condition.linked)}"
+    if key == "caller":
+        assert condition.caller is not None
+        return f"is reached by someone who {describe(condition.caller)}"
     if key == "property":
         test = condition.property
         assert test is not None

@@ -200,6 +200,9 @@ class Condition(_Entry):
     sole_store: bool | None = None
     #: some component joined to this one by a flow, either way, matches
     linked: Condition | None = None
+    #: some origin of the requests that reach the component (through load balancers, CDNs and
+    #: gateways: the people or systems behind its callers) matches
+    caller: Condition | None = None
     linked_service: list[str] | None = None
     model_has_service: list[str] | None = None
     model_regulation: list[str] | None = None

@@ -500,6 +500,21 @@ def _linked(value: Condition, context: EvalContext) -> Predicate:
     return test
 
 
+def _caller(value: Condition, context: EvalContext) -> Predicate:
+    inner = predicate(value, context)
+
+    def test(target: Target, context: EvalContext) -> bool:
+        component = target.component
+        if component is None:
+            return False
+        for origin in component.callers:  # noqa: SIM110 (as in _any)
+            if inner(context.component(origin), context):
+                return True
+        return False
+
+    return test
+
+
 def _model_has_service(value: list[str], _: EvalContext) -> Predicate:
     wanted = frozenset(value)
     return lambda t, c: not wanted.isdisjoint(c.model_services)
@@ -845,6 +860,9 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "every_inbound": ConditionKey(_every_inbound, hops=1),
     "every_outbound": ConditionKey(_every_outbound, hops=1),
     "linked": ConditionKey(_linked, hops=1),
+    # callers are found by the subject's id, any number of forwarding hops away: never decided
+    # by a class, so its depth does not count (hops 0)
+    "caller": ConditionKey(_caller, by_class=False),
     "route": ConditionKey(_route, lambda value, target, context, positive: ""),
     "bidirectional": ConditionKey(_bidirectional),
     "sole_store": ConditionKey(_sole_store),

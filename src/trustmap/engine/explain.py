@@ -52,6 +52,8 @@ def explain(condition: Condition, target: Target, context: EvalContext, *, posit
         return _flows(condition, key, target, context, positive)
     if key == "linked":
         return _linked(condition, target, context, positive)
+    if key == "caller":
+        return _caller(condition, target, context, positive)
     leaf = CONDITION_KEYS[key].explain
     if leaf is not None:
         return leaf(condition_value(condition, key), target, context, positive)
@@ -143,6 +145,17 @@ def _flows(condition: Condition, key: str, target: Target, context: EvalContext,
     if not flows:
         return f"{verb} no flow at all"
     return f"{verb} only flows that {describe(inner)}"
+
+
+def _caller(condition: Condition, target: Target, context: EvalContext, positive: bool) -> str:
+    inner = condition.caller
+    assert inner is not None
+    callers = target.component.callers if target.component is not None else ()
+    for origin in callers:
+        end = context.component(origin)
+        if positive and holds(inner, end, context):
+            return f"is reached by '{origin}', which " + explain(inner, end, context)
+    return f"is reached by nobody who {describe(inner)}"
 
 
 def _linked(condition: Condition, target: Target, context: EvalContext, positive: bool) -> str:
