@@ -3,33 +3,40 @@
 Where no plan is at hand, the configuration itself is read: every `resource` block of the
 folder, and of the local modules it calls (`source = "./x"` or `"../.."`), flattened under
 `module.<name>.` addresses. Variables take what the calling module passes, else their
-defaults; locals and module outputs are evaluated the same way; `count` and `for_each` that
-decide with those values give the number of instances (zero: the resource is left out and
-named); what does not decide stays a question. Remote modules (a registry or a Git source) are
-left out and named. Data sources are read, not deployed: they are not resources of the model.
+defaults; locals and module outputs are evaluated the same way (see `expressions`; null is
+unset); `count` and `for_each` that decide with those values give the number of instances
+(zero: the resource or module is left out and named); what does not decide stays a question.
+Remote modules (a registry or a Git source) are left out, named and warned about (W421, at
+their block). Data sources are read, not deployed: they are not resources of the model.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trustmap.diagnostics import Diagnostic, Span
-from trustmap.input_file import read_input_file
-from trustmap.interop.terraform.expressions import UNRESOLVED_KEY, evaluate, unquote
+from trustmap.diagnostics import Diagnostic
+from trustmap.interop.terraform.configuration import Configuration, Place, parse_folder, relative
+from trustmap.interop.terraform.expressions import UNKNOWN, UNRESOLVED_KEY, evaluate, unquote
 
 __all__ = ["Configuration", "TfResources", "merge_instances", "read_configuration"]
 
 MAX_MODULE_DEPTH = 5
 #: the instances of a `for_each` read for references (the others count, unread)
 MAX_INSTANCES = 50
-_IDENTITY_FOR = re.compile(r"\$\{\{\s*for\s+(\w+)\s*,\s*(\w+)\s+in\s+([\w.-]+)\s*:\s*\1\s*=>\s*\2\b.*\}\}")
+#: `{for k, v in X : k => v if COND}`: a module's usual filter of a map it was given
+_IDENTITY_FOR = re.compile(
+    r"\$\{\{\s*for\s+(\w+)\s*,\s*(\w+)\s+in\s+([\w.\[\]\"-]+)\s*:\s*\1\s*=>\s*\2\b.*\}\}", re.DOTALL
+)
 #: meta-arguments: how Terraform manages a resource, not what the resource is
 _META = frozenset(
     {"count", "for_each", "lifecycle", "provider", "depends_on", "timeouts", "provisioner", "connection"}
+)
+#: the arguments of a `module` block that are not the module's variables
+_MODULE_META = frozenset(
+    {"source", "version", "providers", "depends_on", "count", "for_each", "__is_block__"}
 )
 
 
@@ -44,16 +51,10 @@ class TfResources:
     left_out: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-@dataclass
-class Configuration:
-    folder: Path
-    variables: dict[str, Any] = field(default_factory=dict)
-    locals: dict[str, Any] = field(default_factory=dict)
-    resources: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    outputs: dict[str, Any] = field(default_factory=dict)
+    #: resource address -> where its block is (a plan has none)
+    places: dict[str, Place] = field(default_factory=dict)
+    #: the modules left out unread (remote, or a folder that cannot be read)
+    not_read: list[str] = field(default_factory=list)
 
 
 def _has_ref(value: Any) -> bool:
@@ -80,61 +81,29 @@ def merge_instances(instances: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def _blocks(parsed: dict[str, Any], kind: str) -> Iterator[dict[str, Any]]:
-    for block in parsed.get(kind, []) or []:
-        if isinstance(block, dict):
-            yield block
+def _without_nulls(value: Any) -> Any:
+    """An argument set to null is unset (Terraform's meaning): gone, in nested blocks too."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
-def _files(path: Path) -> list[Path]:
-    return [path] if path.is_file() else sorted(p for p in path.glob("*.tf") if p.is_file())
+def _count(value: Any) -> int | None:
+    """A `count` that decides: a whole number (Terraform accepts 2.0, not true)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        return None
+    return int(value)
 
 
-def parse_folder(path: Path, shown: str) -> tuple[Configuration | None, list[Diagnostic]]:
-    """The blocks of every .tf file of a folder (or of one file)."""
-    import hcl2
-
-    files = _files(path)
-    if not files:
-        return None, [Diagnostic("E420", f"no .tf file in {shown}", shown, None)]
-    config = Configuration(path if path.is_dir() else path.parent)
-    problems: list[Diagnostic] = []
-    for file in files:
-        label = f"{shown}/{file.name}" if path.is_dir() else shown
-        raw, unreadable = read_input_file(file, label)
-        if raw is None:
-            problems.extend(unreadable)
-            continue
-        try:
-            parsed = hcl2.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            problems.append(Diagnostic("E004", "the file is not valid UTF-8", label, Span.point(1, 1)))
-            continue
-        except Exception as error:  # python-hcl2 raises lark's many error types
-            line, column = getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            problems.append(
-                Diagnostic(
-                    "E421", f"cannot read the Terraform file: {first}", label, Span.point(line, column)
-                )
-            )
-            continue
-        for block in _blocks(parsed, "variable"):
-            for name, body in block.items():
-                config.variables[str(unquote(name))] = body if isinstance(body, dict) else {}
-        for block in _blocks(parsed, "locals"):
-            config.locals.update({k: v for k, v in block.items() if k != "__is_block__"})
-        for block in _blocks(parsed, "resource"):
-            for type_name, named in block.items():
-                for name, body in (named or {}).items():
-                    config.resources.append((str(unquote(type_name)), str(unquote(name)), body or {}))
-        for block in _blocks(parsed, "module"):
-            for name, body in block.items():
-                config.modules[str(unquote(name))] = body or {}
-        for block in _blocks(parsed, "output"):
-            for name, body in block.items():
-                config.outputs[str(unquote(name))] = (body or {}).get("value")
-    return (config if not [p for p in problems if p.level == "error"] else None), problems
+def _collection(value: Any) -> list[Any] | dict[str, Any] | None:
+    """A `for_each` that decides: a known map or set (null is Terraform's error; not decided)."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict) and UNRESOLVED_KEY not in value and set(value) != {"Ref"}:
+        return value
+    return None
 
 
 @dataclass
@@ -148,10 +117,12 @@ class _Module:
     evaluating: set[str] = field(default_factory=set)
     #: (each.key, each.value) while the body of a `for_each` resource is evaluated
     each: tuple[Any, Any] | None = None
+    #: the folders read so far, shared by every module (`../..` called ten times is read once)
+    parsed: dict[Path, Configuration | None] = field(default_factory=dict)
 
     def scope(self, name: str) -> Any:
         if name in self.evaluating:
-            return None
+            return UNKNOWN
         self.evaluating.add(name)
         try:
             return self._lookup(name)
@@ -160,21 +131,12 @@ class _Module:
 
     def _lookup(self, name: str) -> Any:
         kind, _, rest = name.partition(".")
-        if kind == "each" and self.each is not None:
-            key, value = self.each
-            if rest == "key":
-                return key
-            found: Any = value
-            for part in rest.split(".")[1:] if rest.startswith("value") else [None]:
-                if part is None or not isinstance(found, dict):
-                    return None
-                found = found.get(part)
-            return found
+        if kind == "each":
+            if self.each is None or rest not in ("key", "value"):
+                return UNKNOWN
+            return self.each[0] if rest == "key" else self.each[1]
         if kind == "var":
-            if rest in self.inputs:
-                return self.inputs[rest]
-            default = self.config.variables.get(rest, {}).get("default")
-            return None if default is None else evaluate(default, self.scope, self.prefix)
+            return self._variable(rest)
         if kind == "local" and rest in self.config.locals:
             return evaluate(self.config.locals[rest], self.scope, self.prefix)
         if kind == "module":
@@ -182,115 +144,158 @@ class _Module:
             child = self.child(module)
             if child is not None and output in child.config.outputs:
                 return evaluate(child.config.outputs[output], child.scope, child.prefix)
-        return None
+        return UNKNOWN
+
+    def _variable(self, name: str) -> Any:
+        """What the caller passes, else the default; null passed to `nullable = false` is the default."""
+        declared = self.config.variables.get(name, {})
+        given = self.inputs.get(name)
+        if given is not None or (name in self.inputs and declared.get("nullable") is not False):
+            return given
+        if "default" not in declared:
+            return UNKNOWN  # a required variable: its value is given when the plan is made
+        return evaluate(declared["default"], self.scope, self.prefix)
 
     def child(self, name: str) -> _Module | None:
         if name in self.children:
             return self.children[name]
         self.children[name] = None
         body = self.config.modules.get(name, {})
+        if self._count(body) == 0:
+            return None  # read in `read`, which names it as left out
         source = unquote(body.get("source"))
-        where = f"module {self.prefix}{name}"
         if not isinstance(source, str) or not source.startswith(("./", "../")):
-            self.found.left_out.append(
-                (f"{self.prefix}module.{name}", "module", f"its source is remote ({source})")
-            )
-            self.found.notes.append(
-                f"{where} was not read: its source {source} is remote; import it separately"
-            )
+            self._not_read(name, f"its source {source} is remote (not read offline); import it separately")
             return None
         folder = (self.config.folder / source).resolve()
         if self.depth >= MAX_MODULE_DEPTH or not folder.is_dir():
-            self.found.left_out.append((f"{self.prefix}module.{name}", "module", f"{source} cannot be read"))
+            self._not_read(name, f"its folder {source} cannot be read")
             return None
-        config, problems = parse_folder(folder, source)
-        self.found.diagnostics.extend(problems)
+        if folder not in self.parsed:
+            config, problems = parse_folder(folder, relative(self.config.shown, source, folder))
+            self.found.diagnostics.extend(problems)
+            self.parsed[folder] = config
+        config = self.parsed[folder]
         if config is None:
             return None
         inputs = {
-            str(k): evaluate(v, self.scope, self.prefix)
-            for k, v in body.items()
-            if k not in ("source", "version", "providers", "depends_on", "count", "for_each", "__is_block__")
+            str(k): evaluate(v, self.scope, self.prefix) for k, v in body.items() if k not in _MODULE_META
         }
-        child = _Module(config, f"{self.prefix}module.{name}.", inputs, self.found, self.depth + 1)
+        child = _Module(
+            config, f"{self.prefix}module.{name}.", inputs, self.found, self.depth + 1, parsed=self.parsed
+        )
         self.children[name] = child
         return child
+
+    def _not_read(self, name: str, why: str) -> None:
+        """A module left out: named in the model, and a warning at its block (W421)."""
+        address = f"{self.prefix}module.{name}"
+        self.found.left_out.append((address, "module", why))
+        self.found.not_read.append(f"{self.prefix}{name}")
+        self.found.notes.append(f"module {self.prefix}{name} was not read: {why}")
+        place = self.config.places.get(("module", name))
+        self.found.diagnostics.append(
+            Diagnostic(
+                "W421",
+                f"module {self.prefix}{name} was not read: {why}",
+                place.path if place else self.config.shown,
+                place.span if place else None,
+            )
+        )
+
+    def _for_each(self, raw: Any) -> tuple[list[Any] | dict[str, Any] | None, bool]:
+        """The collection a `for_each` runs over, and whether its size is the number of instances.
+
+        When it does not decide, `{for k, v in X : k => v if COND}` (a module's usual filter of
+        a map it was given, on something with no value offline) still gives X's items, for
+        what they name.
+        """
+        each = _collection(evaluate(raw, self.scope, self.prefix))
+        if each is not None:
+            return each, True
+        filtered = _IDENTITY_FOR.fullmatch(raw) if isinstance(raw, str) else None
+        if filtered is None:
+            return None, False
+        return _collection(evaluate("${" + filtered.group(3) + "}", self.scope, self.prefix)), False
 
     def each_items(self, body: dict[str, Any]) -> list[tuple[Any, Any]]:
         """(each.key, each.value) of a `for_each` that decides, else nothing."""
         if "for_each" not in body:
             return []
-        each = evaluate(body["for_each"], self.scope, self.prefix)
-        raw = body["for_each"]
-        filtered = _IDENTITY_FOR.fullmatch(raw) if isinstance(raw, str) else None
-        if filtered is not None:
-            # `{for k, v in X : k => v if COND}`: X's items, the filter read as holding (a module's
-            # usual `if local.create`); the instances say what they name, the count stays a question
-            each = self.scope(filtered.group(3))
-        if isinstance(each, dict) and UNRESOLVED_KEY not in each:
+        each, _ = self._for_each(body["for_each"])
+        if isinstance(each, dict):
             return list(each.items())[:MAX_INSTANCES]
         if isinstance(each, list):
             return [(item, item) for item in each[:MAX_INSTANCES]]
         return []
 
-    def instances(self, body: dict[str, Any], address: str) -> int | None:
+    def _count(self, body: dict[str, Any]) -> int | None:
         """How many instances `count` / `for_each` make; None when it does not decide."""
         if "count" in body:
-            count = evaluate(body["count"], self.scope, self.prefix)
-            if isinstance(count, bool) or not isinstance(count, int):
-                self.found.unknown.setdefault(address, {})["count"] = f"count is {body['count']}"
-                return None
-            return count
+            return _count(evaluate(body["count"], self.scope, self.prefix))
         if "for_each" in body:
-            each = evaluate(body["for_each"], self.scope, self.prefix)
-            if isinstance(each, list | dict) and not (isinstance(each, dict) and UNRESOLVED_KEY in each):
-                return len(each)
-            self.found.unknown.setdefault(address, {})["for_each"] = f"for_each is {body['for_each']}"
-            return None
+            each, decided = self._for_each(body["for_each"])
+            return len(each) if each is not None and decided else None
         return 1
+
+    def instances(self, body: dict[str, Any], address: str) -> int | None:
+        """`_count`, with a question where it does not decide."""
+        count = self._count(body)
+        if count is None:
+            argument = "count" if "count" in body else "for_each"
+            self.found.unknown.setdefault(address, {})[argument] = f"{argument} is {body[argument]}"
+        return count
 
     def read(self) -> None:
         for type_name, name, body in self.config.resources:
-            address = f"{self.prefix}{type_name}.{name}"
-            count = self.instances(body, address)
+            self._resource(type_name, name, body)
+        for name, body in self.config.modules.items():
+            count = self.instances(body, f"{self.prefix}module.{name}")
             if count == 0:
-                self.found.left_out.append((address, type_name, "count or for_each is 0 with the defaults"))
+                self.found.left_out.append(
+                    (f"{self.prefix}module.{name}", "module", "count or for_each is 0 with the defaults")
+                )
                 continue
-            items: list[tuple[Any, Any] | None] = [*self.each_items(body)] or [None]
-            instances = []
-            for item in items:
-                self.each = item
-                instances.append(
+            child = self.child(name)
+            if child is not None:
+                child.read()
+
+    def _resource(self, type_name: str, name: str, body: dict[str, Any]) -> None:
+        address = f"{self.prefix}{type_name}.{name}"
+        count = self.instances(body, address)
+        if count == 0:
+            self.found.left_out.append((address, type_name, "count or for_each is 0 with the defaults"))
+            return
+        items: list[tuple[Any, Any] | None] = [*self.each_items(body)] or [None]
+        instances = []
+        for item in items:
+            self.each = item
+            instances.append(
+                _without_nulls(
                     {
                         str(k): evaluate(v, self.scope, self.prefix)
                         for k, v in body.items()
                         if k not in _META and k != "dynamic" and k != "__is_block__"
                     }
                 )
-            self.each = None
-            props = merge_instances(instances)
-            for dynamic in body.get("dynamic", []) or []:
-                for block_name in dynamic:
-                    if block_name == "__is_block__":
-                        continue
-                    block = str(unquote(block_name))
-                    props[block] = {UNRESOLVED_KEY: [f"dynamic {block} blocks"]}
-                    self.found.unknown.setdefault(address, {})[block] = f"the {block} blocks are dynamic"
-            self.found.resources[address] = {"Type": type_name, "Properties": props}
-            if count is not None and count > 1:
-                self.found.replicas[address] = count
-            if self.prefix:
-                self.found.origin[address] = f"module {self.prefix.removesuffix('.')}"
-        for name, body in self.config.modules.items():
-            count = self.instances(body, f"{self.prefix}module.{name}")
-            if count == 0:
-                self.found.left_out.append(
-                    (f"{self.prefix}module.{name}", "module", "count is 0 with the defaults")
-                )
-                continue
-            child = self.child(name)
-            if child is not None:
-                child.read()
+            )
+        self.each = None
+        props = merge_instances(instances)
+        for dynamic in body.get("dynamic", []) or []:
+            for block_name in dynamic:
+                if block_name == "__is_block__":
+                    continue
+                block = str(unquote(block_name))
+                props[block] = {UNRESOLVED_KEY: [f"dynamic {block} blocks"]}
+                self.found.unknown.setdefault(address, {})[block] = f"the {block} blocks are dynamic"
+        self.found.resources[address] = {"Type": type_name, "Properties": props}
+        place = self.config.places.get(("resource", type_name, name))
+        if place is not None:
+            self.found.places[address] = place
+        if count is not None and count > 1:
+            self.found.replicas[address] = count
+        if self.prefix:
+            self.found.origin[address] = f"module {self.prefix.removesuffix('.')}"
 
 
 def read_configuration(path: Path, shown: str) -> TfResources:

@@ -1,0 +1,128 @@
+"""Reading .tf files offline: null is unset, count and for_each that decide, where warnings point.
+
+The folders under terraform/ (nulls, counts, positions, remote) were written for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.interop.conftest import HERE, validated
+from trustmap.catalog import Catalog
+from trustmap.cli import app
+from trustmap.interop.mapping import ResourceTable, load_mapping
+from trustmap.interop.model_writer import render_model
+from trustmap.interop.terraform.importer import TfImport, import_terraform
+from trustmap.model import Model
+
+TERRAFORM = HERE / "terraform"
+
+
+@pytest.fixture(scope="module")
+def table(catalog: Catalog) -> ResourceTable:
+    found, problems = load_mapping(catalog, wing="terraform")
+    assert found is not None, problems
+    return found
+
+
+def _import(path: Path, table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    result = import_terraform(path, path.name, table, catalog, name=path.stem)
+    assert result.draft is not None, result.diagnostics
+    text = render_model(result.draft)
+    return result, validated(text, catalog), text
+
+
+def _component(result: TfImport, model: Model, address: str) -> tuple[str, str | None]:
+    """The component a resource became, and its encryption at rest."""
+    return result.components[address], model.components[result.components[address]].encryption_at_rest
+
+
+@pytest.fixture(scope="module")
+def nulls(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    return _import(TERRAFORM / "nulls", table, catalog)
+
+
+def test_an_attribute_that_is_null_is_unset(nulls: tuple[TfImport, Model, str]) -> None:
+    result, model, _ = nulls
+    assert _component(result, model, "aws_db_instance.plain")[1] == "none"
+    assert _component(result, model, "aws_lambda_function.unset")[1] is None
+
+
+def test_a_key_with_no_value_offline_is_a_question_not_a_customer_key(
+    nulls: tuple[TfImport, Model, str],
+) -> None:
+    result, model, text = nulls
+    for address in ("aws_lambda_function.given", "aws_sqs_queue.remote"):
+        _, encryption = _component(result, model, address)
+        assert encryption is None, address
+        block = text.split(f"    name: {address}")[0].rsplit("\n  # Terraform:", 1)[1]
+        assert "question:" in block and "no value offline" in block, block
+    assert "var.given_key" in text and "module.kms.key_arn" in text
+
+
+def test_a_key_the_configuration_names_is_a_customer_key(nulls: tuple[TfImport, Model, str]) -> None:
+    result, model, _ = nulls
+    assert _component(result, model, "aws_lambda_function.owned")[1] == "customer-kms"
+    assert _component(result, model, "aws_sqs_queue.chosen")[1] == "customer-kms"  # null ? : decided
+
+
+@pytest.fixture(scope="module")
+def counts(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    return _import(TERRAFORM / "counts", table, catalog)
+
+
+def test_count_and_for_each_that_decide_offline_leave_out_what_makes_no_instance(
+    counts: tuple[TfImport, Model, str],
+) -> None:
+    result, _, text = counts
+    kept = set(result.components)
+    for gone in ("zero", "len", "cond", "each_empty", "each_null", "filtered"):
+        assert f"aws_sqs_queue.{gone}" not in kept, gone
+        assert f"aws_sqs_queue.{gone} (aws_sqs_queue): count or for_each is 0" in text, gone
+    assert "module.off.aws_sqs_queue.this" not in kept
+    assert "module.off.aws_sqs_queue.per_group" not in kept
+    assert {"aws_sqs_queue.keep", "module.on.aws_sqs_queue.this", "module.on.aws_sqs_queue.per_group"} <= kept
+
+
+def test_count_that_decides_gives_replicas_and_what_does_not_stays_a_question(
+    counts: tuple[TfImport, Model, str],
+) -> None:
+    result, model, text = counts
+    assert model.components[result.components["aws_sqs_queue.two"]].replicas == 2
+    assert "aws_sqs_queue.unknown" in result.components
+    assert "question: count is not known: count is ${var.size}" in text
+
+
+def _warnings(path: Path, table: ResourceTable, catalog: Catalog) -> list[tuple[str, str, int, int]]:
+    result = import_terraform(path, str(path), table, catalog, name=path.stem)
+    return sorted((d.code, d.path, d.line, d.column) for d in result.diagnostics if d.level == "warning")
+
+
+def test_warnings_point_at_the_block_in_its_file(table: ResourceTable, catalog: Catalog) -> None:
+    folder = TERRAFORM / "positions"
+    assert _warnings(folder, table, catalog) == [
+        ("W402", f"{folder}/main.tf", 5, 3),
+        ("W402", f"{folder}/modules/tags/main.tf", 5, 1),
+        ("W421", f"{folder}/main.tf", 13, 1),
+    ]
+
+
+def test_a_refused_import_prints_the_warnings_it_refers_to_and_the_modules_not_read(tmp_path: Path) -> None:
+    folder = TERRAFORM / "remote"
+    target = tmp_path / "m.yaml"
+    result = CliRunner().invoke(app, ["import", "terraform", str(folder), "-o", str(target)])
+    assert result.exit_code == 2
+    assert not target.exists()
+    lines = result.output.splitlines()
+    shown = "terraform/remote/main.tf"
+    assert any(f"{shown}:11:1: W402 resource 'aws_ec2_tag.only'" in line for line in lines), lines
+    assert any(
+        f"{shown}:2:1: W421 module eks was not read: its source terraform-aws-modules/eks/aws" in line
+        for line in lines
+    ), lines
+    assert any(f"{shown}:7:1: W421 module vpc was not read" in line for line in lines), lines
+    refusal = next(line for line in lines if "E404" in line)
+    assert "W402" in refusal and "eks, vpc" in refusal and "offline" in refusal
