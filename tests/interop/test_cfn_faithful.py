@@ -253,3 +253,28 @@ def test_a_bucket_policy_open_to_anyone_makes_its_bucket_public(
         "public_access: true  # from SitePolicy.PolicyDocument.Statement[Effect=Allow].Principal"
         in render_model(result.draft)
     )
+
+
+# -- reachability from the internet ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reach(mapping: ResourceTable, catalog: Catalog) -> Imported:
+    return _import(FAITHFUL / "reach.yaml", mapping, catalog)
+
+
+def test_an_open_rule_reaches_only_what_the_internet_can_route_to(reach: Imported) -> None:
+    from_internet = {t for s, t, _, _ in _flows(reach) if s == "internet-clients"}
+    assert from_internet == {"web"}
+    assert reach.model.boundaries["closed-a"].public is False  # maps addresses, no route: not public
+    assert reach.model.boundaries["edge"].public is True  # maps addresses, routing not in the template
+
+
+def test_an_open_rule_on_an_unreachable_resource_is_a_note(reach: Imported) -> None:
+    note = r"OpenGroup admits the internet \(tcp 5432, .*\), but Db is not reachable from it"
+    assert re.search(note, reach.text)
+    assert "no route to an internet gateway" in reach.text
+
+
+def test_reachability_the_template_does_not_decide_is_a_question(reach: Imported) -> None:
+    assert re.search(r"# question: WebGroup\.SecurityGroupIngress\[0\] admits the internet.*App", reach.text)

@@ -94,8 +94,9 @@ def test_three_tier_boundaries_nest_vpc_and_subnets(three_tier: Imported) -> Non
         "data-subnet-b",
     }
     assert all(v.parent == "vpc" for v in subnets.values())
-    # public by MapPublicIpOnLaunch, and by a route to the internet gateway
-    assert {b for b, v in subnets.items() if v.public} == {"public-subnet-a", "public-subnet-b"}
+    # public by a route to the internet gateway; PublicSubnetA maps public addresses but has no
+    # route table of its own, and its VPC's main table routes only within the VPC
+    assert {b for b, v in subnets.items() if v.public} == {"public-subnet-b"}
 
 
 def test_three_tier_places_resources_in_their_subnets(three_tier: Imported) -> None:
@@ -115,7 +116,7 @@ def test_three_tier_places_resources_in_their_subnets(three_tier: Imported) -> N
         )
     }
     assert placed == {
-        "LoadBalancer": "public-subnet-a",  # Subnets
+        "LoadBalancer": "public-subnet-b",  # Subnets: the first public one
         "WebGroup": "app-subnet-a",  # VPCZoneIdentifier
         "AdminHost": "app-subnet-a",  # SubnetId
         "Database": "data-subnet-a",  # through its DB subnet group
@@ -248,7 +249,8 @@ def test_short_forms_template_imports(mapping: ResourceTable, catalog: Catalog) 
     imported = import_cfn(TEMPLATES / "short-forms.yaml", mapping, catalog)
     assert imported.component("Proxy").boundary == "front"  # SubnetId: !Ref Front
     assert imported.model.boundaries["back"].parent == "network"  # VpcId: !GetAtt Network.VpcId
-    assert imported.model.boundaries["front"].public is True
+    # MapPublicIpOnLaunch, but no route table: its VPC's main table routes only within the VPC
+    assert imported.model.boundaries["front"].public is False
     assert ("network-203-0-113-0-24", "proxy", "https", 443) in _flows(
         imported
     )  # CidrIp from a parameter default

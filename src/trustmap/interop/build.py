@@ -18,7 +18,8 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic
-from trustmap.interop.flows import FlowDraft, Flows, sg_rule_flows, within_group_note
+from trustmap.interop.exposure import Exposure, Placement, exposure
+from trustmap.interop.flows import FlowDraft, Flows, rule_protocol, sg_rule_flows, within_group_note
 from trustmap.interop.mapping import Link, ResourceMapping, ResourceTable
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
@@ -52,6 +53,9 @@ class Component:
     replicas: int | None = None
     #: one component for the resources of a type in one VPC (`fold_per_vpc`)
     folded: bool = False
+    #: the subnets of the code it sits in; it names subnets outside the code
+    subnets: list[str] = field(default_factory=list)
+    unresolved_subnets: bool = False
 
 
 @dataclass
@@ -261,6 +265,7 @@ class Build:
             )
         if not subnets:
             return
+        component.subnets = subnets
         chosen = sorted(subnets, key=lambda s: (not self.subnets[s].public, s))[0]
         component.boundary = self.boundary_of[chosen]
         if len(subnets) > 1:
@@ -291,6 +296,7 @@ class Build:
                 v for v in self.template.placed_in(source, self.mapping, "vpc", vpc_type) if v not in vpcs
             )
         groups = self._groups_of(name, attached)
+        component.subnets = subnets
         if subnets:
             chosen = sorted(subnets, key=lambda s: (not self.subnets[s].public, s))[0]
             component.boundary = self.boundary_of[chosen]
@@ -317,6 +323,7 @@ class Build:
         if vpcs and vpcs[0] in self.boundary_of:
             component.boundary = self.boundary_of[vpcs[0]]
         if self.template.unresolved_placement(name, self.mapping, "subnets"):
+            component.unresolved_subnets = True
             component.comments.append(
                 f"question: {name} names subnets outside the template (parameters, imports or data "
                 "sources); its boundary is a guess"
@@ -544,13 +551,14 @@ class Build:
             if unresolved:
                 targets = self.members.get(rule.group, []) if rule.direction == "ingress" else []
                 if targets:
-                    from trustmap.interop.flows import rule_protocol
-
                     self._question(rule, targets, rule_protocol(rule, self.mapping)[2])
                 elif rule.group not in self.members:
                     self.attention.append(
                         f"security group {rule.group} has rules but no imported resource uses it"
                     )
+                continue
+            if rule.direction == "ingress" and _from_anyone(rule):
+                self._internet_rule(rule)
                 continue
             flows = sg_rule_flows(rule, self.members, self.mapping, self.peer_components)
             members = self.members.get(rule.group, [])
@@ -562,6 +570,65 @@ class Build:
                 )
             for flow in flows:
                 self.flows.add(flow)
+
+    def _internet_rule(self, rule: Rule) -> None:
+        """A rule open to the internet: flows to the members the internet can reach; a note on
+        the ones it cannot, a question where the template does not say."""
+        members = self.members.get(rule.group, [])
+        if not members:
+            self.attention.append(f"security group {rule.group} has rules but no imported resource uses it")
+            return
+        allows = rule_protocol(rule, self.mapping)[2]
+        reachable: list[str] = []
+        for member in members:
+            found = self.exposure(self.components[member])
+            if found.reachable:
+                reachable.append(member)
+                continue
+            self._unreached(rule, self.components[member], allows, found)
+        if not reachable:
+            return  # no `internet-clients` without a flow from it
+        for flow in sg_rule_flows(rule, {rule.group: reachable}, self.mapping, self.peer_components):
+            target = self.components[flow.target]
+            why = self.exposure(target).why
+            flow.reasons.append(f"the internet reaches {target.name or target.id}: {why}")
+            self.flows.add(flow)
+
+    def _unreached(self, rule: Rule, component: Component, allows: str, found: Exposure) -> None:
+        name = component.name or component.id
+        if found.reachable is False:
+            component.comments.append(
+                f"security group {rule.group} admits the internet ({allows}, {rule.origin}), but {name} is "
+                f"not reachable from it: {found.why}; no flow drawn"
+            )
+            return
+        component.comments.append(
+            f"question: {rule.origin} admits the internet ({allows}) and the template does not say whether "
+            f"{name} is reachable from it ({found.why}): add the flow from {ANYONE} if it is"
+        )
+        self.attention.append(
+            f"{rule.origin} admits the internet to {name}; whether the internet reaches it is not in the "
+            "template: see its question"
+        )
+
+    def exposure(self, component: Component) -> Exposure:
+        """Whether the internet reaches the component (its first resource stands for it)."""
+        name, type_name = component.sources[0] if component.sources else (component.id, "")
+        entry = self.mapping.resources.get(type_name)
+        subnets = [self.subnets[s] for s in component.subnets if s in self.subnets]
+        given = tuple(g for n, _ in component.sources for g in self.network.public_addresses.get(n, []))
+        return exposure(
+            Placement(
+                name=name,
+                subnets=subnets,
+                unresolved=component.unresolved_subnets,
+                in_vpc=component.boundary != ACCOUNT,
+                facing=component.properties.get("internet_facing"),
+                facing_origin=component.origins.get("internet_facing"),
+                public_address=entry.public_address if entry is not None else None,
+                given=given,
+            )
+        )
 
     def add_route_flows(self) -> None:
         """NAT gateway -> internet gateway: plumbing that carries no data of its own."""
@@ -700,6 +767,16 @@ def _port(values: list[Any]) -> int | None:
     if texts and texts[0].isdigit() and 0 < int(texts[0]) < 65536:
         return int(texts[0])
     return None
+
+
+def _from_anyone(rule: Rule) -> bool:
+    """The rule's peer is the whole internet (`0.0.0.0/0`, `::/0`)."""
+    if rule.peer_kind != "cidr" or not isinstance(rule.peer, str):
+        return False
+    try:
+        return ipaddress.ip_network(rule.peer, strict=False).prefixlen == 0
+    except ValueError:
+        return False
 
 
 def _overlaps(network: ipaddress.IPv4Network | ipaddress.IPv6Network, other: str) -> bool:

@@ -177,6 +177,10 @@ class ResourceMapping(Placement):
     internet_entry: Protocol | None = None
     #: the entry's protocols and ports as its listeners state them (else `internet_entry`)
     listeners: Listeners | None = None
+    #: how it gets a public address, where its properties do not say: `subnet` (from a subnet
+    #: that maps public addresses on launch: EC2 instances and their groups), `never` (it has
+    #: none of its own: a function, a file system); unset: the table does not say
+    public_address: Literal["subnet", "never"] | None = None
     #: a group of members spread over its subnets (an Auto Scaling group): `zones` / `multi_az`
     group: bool = False
     #: every resource of the type in one VPC is one component, a group over their zones (a NAT

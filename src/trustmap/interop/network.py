@@ -28,6 +28,10 @@ class Subnet:
     cidr: str | None
     #: the zone's name as architects write it (`eu-west-1a`, or `a` for the first of GetAZs)
     zone_name: str | None = None
+    #: its route table leads to an internet gateway; None: the code does not say
+    routed: bool | None = None
+    #: instances launched in it get a public address; None: the wing does not read it
+    public_ip_on_launch: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ class Network:
     notes: list[str] = field(default_factory=list)
     #: (NAT gateway, internet gateway) resource names joined by routing: route flows
     routes: list[tuple[str, str]] = field(default_factory=list)
+    #: resource -> the resources that give it a public address (an Elastic IP, a launch
+    #: configuration that asks for one), each with how
+    public_addresses: dict[str, list[str]] = field(default_factory=dict)
 
 
 def describe_value(value: Any) -> str:

@@ -1,10 +1,10 @@
 """The network side of a template: VPCs, subnets (public or not) and security-group rules.
 
-A subnet is public when it sets `MapPublicIpOnLaunch: true`, or when a route table associated
-with it has a route to an internet gateway. Every ingress rule of every security group is read,
-inline (`SecurityGroupIngress` lists) or standalone (`AWS::EC2::SecurityGroupIngress`), as are
-egress rules that name another security group; each becomes a `Rule` that the flow builder turns
-into flows.
+A subnet is public when a route table associated with it has a route to an internet gateway,
+or, where the template does not say how it is routed, when it sets `MapPublicIpOnLaunch: true`.
+Every ingress rule of every security group is read, inline (`SecurityGroupIngress` lists) or
+standalone (`AWS::EC2::SecurityGroupIngress`), as are egress rules that name another security
+group; each becomes a `Rule` that the flow builder turns into flows.
 """
 
 from __future__ import annotations
@@ -26,34 +26,60 @@ NAT_GATEWAY = "AWS::EC2::NatGateway"
 CLASSIC_ELB = "AWS::ElasticLoadBalancing::LoadBalancer"
 
 
-def _gateways_routes(template: Template) -> set[str]:
-    """Route tables with a route to an internet gateway of the template."""
+def _gateways_routes(template: Template) -> tuple[set[str], set[str]]:
+    """Route tables with a route to an internet gateway of the template, and route tables with
+    a route to a gateway the template does not hold (a parameter, an import)."""
     gateways = set(template.of_type(INTERNET_GATEWAY))
-    tables = set()
+    tables: set[str] = set()
+    unknown: set[str] = set()
     for route in template.of_type("AWS::EC2::Route"):
         props = template.props(route)
-        if gateways.intersection(references(props.get("GatewayId"), template.resources)):
-            tables.update(references(props.get("RouteTableId"), template.resources))
-    return tables
+        named = references(props.get("RouteTableId"), template.resources)
+        target = props.get("GatewayId")
+        if gateways.intersection(references(target, template.resources)):
+            tables.update(named)
+        elif target is not None and not references(target, template.resources) and target != "local":
+            unknown.update(named)
+    return tables, unknown
+
+
+def _associations(template: Template) -> dict[str, set[str]]:
+    """Subnet -> the route tables associated with it in the template."""
+    found: dict[str, set[str]] = {}
+    for association in template.of_type("AWS::EC2::SubnetRouteTableAssociation"):
+        props = template.props(association)
+        tables = set(references(props.get("RouteTableId"), template.resources))
+        for subnet in references(props.get("SubnetId"), template.resources):
+            found.setdefault(subnet, set()).update(tables)
+    return found
+
+
+def _routed(tables: set[str] | None, has_vpc: bool, public: set[str], unknown: set[str]) -> bool | None:
+    """Whether a subnet's route table leads to an internet gateway. Without an association of
+    the template, a subnet of a VPC of the template uses the VPC's main table, which only routes
+    within the VPC (a template cannot add routes to it); of another VPC, nobody here knows."""
+    if tables is None:
+        return False if has_vpc else None
+    if tables & public:
+        return True
+    return None if tables & unknown else False
 
 
 def read_subnets(template: Template) -> dict[str, Subnet]:
-    """Every subnet of the template, with its VPC and whether it is public."""
-    public_tables = _gateways_routes(template)
-    routed = set()
-    for association in template.of_type("AWS::EC2::SubnetRouteTableAssociation"):
-        props = template.props(association)
-        if public_tables.intersection(references(props.get("RouteTableId"), template.resources)):
-            routed.update(references(props.get("SubnetId"), template.resources))
+    """Every subnet of the template, with its VPC, its routing and whether it is public: routed
+    to an internet gateway, or mapping public addresses where the routing is not known."""
+    public_tables, unknown_tables = _gateways_routes(template)
+    associations = _associations(template)
     subnets = {}
     for name in template.of_type(SUBNET):
         props = template.props(name)
         vpcs = [r for r in references(props.get("VpcId"), template.resources) if template.type_of(r) == VPC]
         maps_public = literal(props.get("MapPublicIpOnLaunch"), template.parameters) in (True, "true", "True")
+        routed = _routed(associations.get(name), bool(vpcs), public_tables, unknown_tables)
         why = (
-            "MapPublicIpOnLaunch: true"
-            if maps_public
-            else ("its route table has a route to an internet gateway" if name in routed else None)
+            "its route table has a route to an internet gateway"
+            if routed
+            else ("MapPublicIpOnLaunch: true" if maps_public and routed is None else None)
         )
         zone = props.get("AvailabilityZone")
         cidr = literal(props.get("CidrBlock"), template.parameters)
@@ -67,6 +93,8 @@ def read_subnets(template: Template) -> dict[str, Subnet]:
             zone=stable_key(zone) if zone is not None else None,
             cidr=cidr if isinstance(cidr, str) else None,
             zone_name=zone_name(zone, template.parameters),
+            routed=routed,
+            public_ip_on_launch=maps_public,
         )
     return subnets
 
@@ -206,7 +234,7 @@ def zone_name(value: Any, parameters: Mapping[str, Any]) -> str | None:
 def _nat_routes(template: Template) -> list[tuple[str, str]]:
     """NAT gateways in a subnet whose route table leads to an internet gateway of the template."""
     gateways = set(template.of_type(INTERNET_GATEWAY))
-    tables = _gateways_routes(template)
+    tables, _ = _gateways_routes(template)
     routed: set[str] = set()
     for association in template.of_type("AWS::EC2::SubnetRouteTableAssociation"):
         props = template.props(association)
