@@ -278,3 +278,16 @@ def test_an_open_rule_on_an_unreachable_resource_is_a_note(reach: Imported) -> N
 
 def test_reachability_the_template_does_not_decide_is_a_question(reach: Imported) -> None:
     assert re.search(r"# question: WebGroup\.SecurityGroupIngress\[0\] admits the internet.*App", reach.text)
+
+
+def test_cloudfront_protocols_are_read_not_invented(mapping: ResourceTable, catalog: Catalog) -> None:
+    flows = _flows(_import(FAITHFUL / "cloudfront.yaml", mapping, catalog))
+    assert {f for f in flows if f[1] == "clear"} == {
+        ("internet-clients", "clear", "http", 80),  # allow-all: viewers may use HTTP
+        ("internet-clients", "clear", "https", 443),
+    }
+    assert ("clear", "server", "http", 8080) in flows  # http-only (a parameter's default), HTTPPort
+    assert ("clear", "api", "http", 80) in flows  # match-viewer, and viewers may use HTTP
+    assert {f for f in flows if f[1] == "secure"} == {("internet-clients", "secure", "https", 443)}
+    assert {("secure", "site", "https", 443), ("secure", "api", "https", 8443)} <= flows
+    assert not {f for f in flows if f[0] in ("clear", "secure") and f[2] == "https" and f[1] == "server"}

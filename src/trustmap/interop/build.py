@@ -93,6 +93,7 @@ class Build:
         self.add_rule_flows()
         self.add_route_flows()
         self.add_link_flows()
+        self.add_reference_flows()
         self.add_entry_flows()
         self.attention.extend(self.network.notes)
 
@@ -702,6 +703,15 @@ class Build:
                             FlowDraft(source, target, protocol, port, name=link.name, reasons=[reason])
                         )
 
+    def add_reference_flows(self) -> None:
+        """The flows a wing read itself (a distribution's origins, each with its protocol)."""
+        for ref in self.network.references:
+            for source in self._ends(ref.source, None):
+                for target in self._resolve(ref.target, 0):
+                    self.flows.add(
+                        FlowDraft(source, target, ref.protocol, ref.port, name=ref.name, reasons=[ref.reason])
+                    )
+
     def _listeners(self, name: str, entry: ResourceMapping) -> list[tuple[str, int | None, str]] | None:
         """(protocol, port, where) of each listener the template states; None when the type
         has no listeners to read (its entry protocol is the service's own)."""
@@ -742,6 +752,19 @@ class Build:
                     continue
                 anyone = self.anyone()
                 if self.flows.has_flow_from(anyone, component.id):
+                    continue
+                if name in self.network.entry_points:
+                    for point in self.network.entry_points[name]:
+                        self.flows.add(
+                            FlowDraft(
+                                anyone,
+                                component.id,
+                                point.protocol,
+                                point.port,
+                                description=point.description,
+                                reasons=[point.reason],
+                            )
+                        )
                     continue
                 listeners = self._listeners(name, entry)
                 if listeners is None:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from trustmap.interop.paths import UNRESOLVED
 
-__all__ = ["Direction", "Network", "PeerKind", "Rule", "Subnet", "describe_value"]
+__all__ = ["Direction", "EntryPoint", "Network", "PeerKind", "Reference", "Rule", "Subnet", "describe_value"]
 
 Direction = Literal["ingress", "egress"]
 #: `resource`: a resource of the template stands for the peer (a classic ELB's own source group)
@@ -59,6 +59,29 @@ class Rule:
         return what + describe_value(self.peer)
 
 
+@dataclass(frozen=True)
+class EntryPoint:
+    """A protocol and port the internet reaches a public endpoint on, as the code states it."""
+
+    protocol: str
+    port: int | None
+    reason: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A flow a wing reads itself, where one path per type is not enough (a distribution's
+    origins, each with its own protocol)."""
+
+    source: str
+    target: str  # a resource, or a relation standing for its members
+    protocol: str
+    port: int | None
+    name: str
+    reason: str
+
+
 @dataclass
 class Network:
     """What a wing read: subnets by resource name, the rules, and notes on what it could not read."""
@@ -71,6 +94,9 @@ class Network:
     #: resource -> the resources that give it a public address (an Elastic IP, a launch
     #: configuration that asks for one), each with how
     public_addresses: dict[str, list[str]] = field(default_factory=dict)
+    #: resource -> its entry points, where the wing reads them (else the mapping table's)
+    entry_points: dict[str, list[EntryPoint]] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)
 
 
 def describe_value(value: Any) -> str:

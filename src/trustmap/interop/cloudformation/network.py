@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from trustmap.interop.cloudformation.cloudfront import read_distributions
 from trustmap.interop.network import Direction, Network, PeerKind, Rule, Subnet
 from trustmap.interop.paths import UNRESOLVED, literal, literal_port, references
 from trustmap.interop.resources import Template, stable_key
@@ -249,6 +250,14 @@ def _nat_routes(template: Template) -> list[tuple[str, str]]:
 
 
 def read_network(template: Template) -> Network:
-    """The template's subnets, security-group rules and NAT routes."""
+    """The template's subnets, security-group rules, NAT routes and CloudFront protocols."""
     rules, notes = read_rules(template)
-    return Network(subnets=read_subnets(template), rules=rules, notes=notes, routes=_nat_routes(template))
+    entry_points, references = read_distributions(template)
+    return Network(
+        subnets=read_subnets(template),
+        rules=rules,
+        notes=notes,
+        routes=_nat_routes(template),
+        entry_points=entry_points,
+        references=references,
+    )
