@@ -291,3 +291,15 @@ def test_cloudfront_protocols_are_read_not_invented(mapping: ResourceTable, cata
     assert {f for f in flows if f[1] == "secure"} == {("internet-clients", "secure", "https", 443)}
     assert {("secure", "site", "https", 443), ("secure", "api", "https", 8443)} <= flows
     assert not {f for f in flows if f[0] in ("clear", "secure") and f[2] == "https" and f[1] == "server"}
+
+
+def test_an_elastic_ip_makes_its_instance_internet_facing(mapping: ResourceTable, catalog: Catalog) -> None:
+    imported = _import(FAITHFUL / "eip.yaml", mapping, catalog)
+    for name in ("Bastion", "Jump", "Multi"):
+        assert imported.component(name).internet_facing is True, name
+    assert imported.component("Hidden").internet_facing is None
+    from_internet = {(t, p, port) for s, t, p, port in _flows(imported) if s == "internet-clients"}
+    assert from_internet == {("bastion", "ssh", 22), ("jump", "ssh", 22), ("multi", "ssh", 22)}
+    assert "Assoc (AWS::EC2::EIPAssociation): gives Bastion a public address" in imported.text
+    assert "Address (AWS::EC2::EIP): gives Bastion a public address" in imported.text
+    assert "internet_facing: true  # from Assoc (AWS::EC2::EIPAssociation), an Elastic IP" in imported.text

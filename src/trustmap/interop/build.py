@@ -380,6 +380,7 @@ class Build:
                 component.comments.append(f"question: {prop} is not known: {why}")
         for component in self.components.values():
             self._inherit(component)
+            self._public_address(component)
         for name in self.template.resources:
             relation = self.mapping.relations.get(self.template.type_of(name))
             if relation is None or relation.applies_to is None:
@@ -405,6 +406,16 @@ class Build:
                     if prop == "encryption_at_rest" and prop not in component.properties:
                         component.properties[prop] = value
                         component.origins[prop] = f"{source}, which {name} replicates"
+
+    def _public_address(self, component: Component) -> None:
+        """`internet_facing: true` where a resource gives the component a public address (an
+        Elastic IP) and its own properties do not say otherwise; the giver's fate says so."""
+        for name, _ in component.sources:
+            for giver, how in self.network.public_addresses.get(name, []):
+                self.fates[giver] = f"gives {name} a public address"
+                if "internet_facing" not in component.properties:
+                    component.properties["internet_facing"] = True
+                    component.origins["internet_facing"] = f"{giver} ({self.template.type_of(giver)}), {how}"
 
     def _unknown(self, component: Component) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -617,7 +628,11 @@ class Build:
         name, type_name = component.sources[0] if component.sources else (component.id, "")
         entry = self.mapping.resources.get(type_name)
         subnets = [self.subnets[s] for s in component.subnets if s in self.subnets]
-        given = tuple(g for n, _ in component.sources for g in self.network.public_addresses.get(n, []))
+        given = tuple(
+            f"{giver} ({self.template.type_of(giver)}), {how}"
+            for n, _ in component.sources
+            for giver, how in self.network.public_addresses.get(n, [])
+        )
         return exposure(
             Placement(
                 name=name,

@@ -91,9 +91,9 @@ class Network:
     notes: list[str] = field(default_factory=list)
     #: (NAT gateway, internet gateway) resource names joined by routing: route flows
     routes: list[tuple[str, str]] = field(default_factory=list)
-    #: resource -> the resources that give it a public address (an Elastic IP, a launch
-    #: configuration that asks for one), each with how
-    public_addresses: dict[str, list[str]] = field(default_factory=dict)
+    #: resource -> (resource, how) that give it a public address: an Elastic IP, a launch
+    #: configuration that asks for one
+    public_addresses: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: resource -> its entry points, where the wing reads them (else the mapping table's)
     entry_points: dict[str, list[EntryPoint]] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)

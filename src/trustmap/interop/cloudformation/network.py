@@ -25,6 +25,7 @@ SECURITY_GROUP = "AWS::EC2::SecurityGroup"
 INTERNET_GATEWAY = "AWS::EC2::InternetGateway"
 NAT_GATEWAY = "AWS::EC2::NatGateway"
 CLASSIC_ELB = "AWS::ElasticLoadBalancing::LoadBalancer"
+INSTANCE = "AWS::EC2::Instance"
 
 
 def _gateways_routes(template: Template) -> tuple[set[str], set[str]]:
@@ -249,6 +250,57 @@ def _nat_routes(template: Template) -> list[tuple[str, str]]:
     return found
 
 
+def _instances_of_interface(template: Template, interface: str) -> list[str]:
+    """Instances a network interface is attached to (inline, or by an attachment)."""
+    found = [
+        i
+        for i in template.of_type(INSTANCE)
+        if interface in template.refs(i, ["NetworkInterfaces[*].NetworkInterfaceId"])
+    ]
+    for attachment in template.of_type("AWS::EC2::NetworkInterfaceAttachment"):
+        if interface in template.refs(attachment, ["NetworkInterfaceId"]):
+            found.extend(template.refs(attachment, ["InstanceId"]))
+    return found
+
+
+def _public_addresses(template: Template) -> dict[str, list[tuple[str, str]]]:
+    """Instances (and groups) given a public address: an Elastic IP, through its `InstanceId` or
+    an association naming the instance or one of its network interfaces; a launch configuration
+    or template that asks for one."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for name in template.of_type("AWS::EC2::EIP", "AWS::EC2::EIPAssociation"):
+        holders = template.refs(name, ["InstanceId"])
+        for interface in template.refs(name, ["NetworkInterfaceId"]):
+            holders.extend(_instances_of_interface(template, interface))
+        addresses = [
+            a for a in template.refs(name, ["AllocationId", "EIP"]) if template.type_of(a) == "AWS::EC2::EIP"
+        ]
+        for holder in holders:
+            found.setdefault(holder, []).extend((n, "an Elastic IP") for n in [name, *addresses])
+    launches = template.of_type("AWS::AutoScaling::LaunchConfiguration", "AWS::EC2::LaunchTemplate")
+    asked = [
+        name
+        for name in launches
+        for path in (
+            "AssociatePublicIpAddress",
+            "LaunchTemplateData.NetworkInterfaces[*].AssociatePublicIpAddress",
+        )
+        if {True, "true", "True"}.intersection(
+            v for v in template.literals(name, path) if isinstance(v, bool | str)
+        )
+    ]
+    paths = [
+        "LaunchConfigurationName",
+        "LaunchTemplate.LaunchTemplateId",
+        "LaunchTemplate.LaunchTemplateName",
+    ]
+    for group in template.of_type("AWS::AutoScaling::AutoScalingGroup", INSTANCE):
+        for launch in template.refs(group, paths):
+            if launch in asked:
+                found.setdefault(group, []).append((launch, "AssociatePublicIpAddress: true"))
+    return found
+
+
 def read_network(template: Template) -> Network:
     """The template's subnets, security-group rules, NAT routes and CloudFront protocols."""
     rules, notes = read_rules(template)
@@ -260,4 +312,5 @@ def read_network(template: Template) -> Network:
         routes=_nat_routes(template),
         entry_points=entry_points,
         references=references,
+        public_addresses=_public_addresses(template),
     )
