@@ -303,3 +303,14 @@ def test_an_elastic_ip_makes_its_instance_internet_facing(mapping: ResourceTable
     assert "Assoc (AWS::EC2::EIPAssociation): gives Bastion a public address" in imported.text
     assert "Address (AWS::EC2::EIP): gives Bastion a public address" in imported.text
     assert "internet_facing: true  # from Assoc (AWS::EC2::EIPAssociation), an Elastic IP" in imported.text
+
+
+def test_a_range_stands_for_the_callers_in_it_and_a_listener_flow_is_drawn_once(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    imported = _import(FAITHFUL / "callers.yaml", mapping, catalog)
+    flows = _flows(imported)
+    into_alb = {s for s, t, _, _ in flows if t == "alb"}
+    assert into_alb == {"client"}  # not the NAT gateway, the endpoint or the ALB's own target
+    assert {f for f in flows if (f[0], f[1]) == ("alb", "service")} == {("alb", "service", "http", 3000)}
+    assert "security group TaskGroup ingress: tcp 3000 from security group AlbGroup" in imported.text

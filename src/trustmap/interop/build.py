@@ -95,6 +95,7 @@ class Build:
         self.add_link_flows()
         self.add_reference_flows()
         self.add_entry_flows()
+        self.flows.settle()
         self.attention.extend(self.network.notes)
 
     # -- resources ----------------------------------------------------------------------------
@@ -512,17 +513,25 @@ class Build:
         inside = [s.name for s in self.subnets.values() if s.cidr and _overlaps(network, s.cidr)]
         if inside:
             holders = {self.boundary_of[s] for s in inside}
-            return [c.id for c in self.components.values() if c.boundary in holders]
+            return [c.id for c in self.components.values() if c.boundary in holders and self._calls(c)]
         for vpc in self.template.of_type(self.mapping.network.vpc):
             vpc_cidr = self._first_literal(vpc, ["CidrBlock", "cidr_block"])
             if vpc_cidr and _overlaps(network, vpc_cidr) and vpc in self.boundary_of:
                 return [
-                    c.id for c in self.components.values() if self._within(c.boundary, self.boundary_of[vpc])
+                    c.id
+                    for c in self.components.values()
+                    if self._within(c.boundary, self.boundary_of[vpc]) and self._calls(c)
                 ]
         private = any(_overlaps(network, r) for r in self.mapping.private_ranges)
         return self._placeholder_range(
             cidr, "on-premises" if private else "external-system", ON_PREMISES if private else INTERNET, rule
         )
+
+    def _calls(self, component: Component) -> bool:
+        """It may open connections: a process, not network plumbing (a NAT gateway, an endpoint
+        forwards what others start) nor a data store."""
+        service = self.catalog.service(component.service)
+        return service is None or (service.dfd == "process" and service.kind != "network")
 
     def _placeholder_range(self, cidr: str, service: str, boundary: str, rule: Rule) -> list[str]:
         label = f"network {cidr}"
@@ -573,6 +582,9 @@ class Build:
                 self._internet_rule(rule)
                 continue
             flows = sg_rule_flows(rule, self.members, self.mapping, self.peer_components)
+            for flow in flows if rule.peer_kind == "cidr" else []:
+                if self.components[flow.source].boundary not in (INTERNET, ON_PREMISES):
+                    flow.inferred = "range"
             members = self.members.get(rule.group, [])
             if rule.peer_kind == "group" and str(rule.peer) == rule.group and len(members) > 1:
                 self.attention.append(within_group_note(rule.group, members))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.model_writer import Entry
@@ -35,6 +36,9 @@ class FlowDraft:
     bidirectional: bool = False
     #: `route`: plumbing with no data of its own (format 1.1)
     kind: str = "data"
+    #: what it was inferred from: a security-group rule naming a group (`rule`) or an address
+    #: range of the code (`range`), or what a resource states (`stated`: a reference, a listener)
+    inferred: Literal["rule", "range", "stated"] = "stated"
 
 
 def rule_protocol(rule: Rule, mapping: ResourceTable) -> tuple[str, int | None, str]:
@@ -75,6 +79,25 @@ class Flows:
             return
         existing.reasons.extend(r for r in flow.reasons if r not in existing.reasons)
         existing.bidirectional = existing.bidirectional or flow.bidirectional
+        if flow.inferred == "stated":
+            existing.inferred = "stated"
+
+    def settle(self) -> None:
+        """Once every flow is in: a rule's flow that repeats a stated one on its port (a listener's
+        `http 3000` and the rule that admits it) folds into it, and a range's flow from one of
+        its target's own targets (a load balancer's tasks) goes: they answer, they do not call."""
+        stated = {k: f for k, f in self.items.items() if f.inferred == "stated"}
+        for key, flow in list(self.items.items()):
+            if flow.inferred == "stated":
+                continue
+            source, target, _, port = key
+            same = [f for (s, t, _, p), f in stated.items() if (s, t, p) == (source, target, port)]
+            answers = flow.inferred == "range" and any((s, t) == (target, source) for s, t, _, _ in stated)
+            if same and port is not None:
+                same[0].reasons[:0] = [r for r in flow.reasons if r not in same[0].reasons]
+            if (same and port is not None) or answers:
+                del self.items[key]
+        self.pairs = {(s, t) for s, t, _, _ in self.items}
 
     def has_flow_from(self, source: str, target: str) -> bool:
         return (source, target) in self.pairs
@@ -130,6 +153,7 @@ def sg_rule_flows(
             port,
             description=allows if protocol == "other" else None,
             reasons=[reason],
+            inferred="rule",
         )
         for source in sources
         for target in targets
@@ -163,5 +187,6 @@ def _within_group(
             description=allows if protocol == "other" else None,
             reasons=[f"{reason}; {among}"],
             bidirectional=True,
+            inferred="rule",
         )
     ]
