@@ -314,3 +314,24 @@ def test_a_range_stands_for_the_callers_in_it_and_a_listener_flow_is_drawn_once(
     assert into_alb == {"client"}  # not the NAT gateway, the endpoint or the ALB's own target
     assert {f for f in flows if (f[0], f[1]) == ("alb", "service")} == {("alb", "service", "http", 3000)}
     assert "security group TaskGroup ingress: tcp 3000 from security group AlbGroup" in imported.text
+
+
+def test_a_classic_elb_reaches_its_instances_on_the_listener_port(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    text = b"""Resources:
+  Web: {Type: AWS::EC2::Instance}
+  Elb:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Instances: [!Ref Web]
+      Listeners: [{LoadBalancerPort: "80", InstancePort: "80", Protocol: HTTP}]
+"""
+    document, _ = load_template("elb.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="elb")
+    assert result.draft is not None
+    model = validated(render_model(result.draft), catalog)
+    assert [(f.source, f.target, f.protocol, f.port) for f in model.flows if f.target == "web"] == [
+        ("elb", "web", "http", 80)  # InstanceProtocol unstated: the port's, not aws-api
+    ]
