@@ -143,8 +143,9 @@ class _Evaluator:
             for control_id in component.controls:
                 self.declared_by.setdefault((component.service, control_id), []).append(component.id)
         self.fixed: dict[tuple[str, str], _Status] = {}
-        #: flows by the group that one fix serves, per kind of group (see `_shared`)
-        self.flow_groups: dict[str, dict[tuple[str, ...], list[FlowInfo]]] = {}
+        #: per kind of group and control, the first flow of each group whose source declares
+        #: the control (see `_shared`)
+        self.shared_declarations: dict[tuple[str, str], dict[tuple[str, ...], FlowInfo]] = {}
         #: for the id of each status in `fixed` (alive as long as the evaluator), which it is
         self.fixed_which: dict[int, str] = {}
         #: per subject kind, the controls of its checklist in the order the checklist lists them
@@ -233,20 +234,24 @@ class _Evaluator:
 
     def _shared(self, control: Control, shared_by: str, flow: FlowInfo) -> _Status | None:
         """Met when the source of another flow of the same group declares the control: the
-        infrastructure it stands for serves the whole group (catalog `shared_by`)."""
-        groups = self.flow_groups.get(shared_by)
-        if groups is None:
-            groups = self.flow_groups[shared_by] = {}
+        infrastructure it stands for serves the whole group (catalog `shared_by`). The flow's
+        own source does not declare it (`_status` has found that met already)."""
+        declaring = self.shared_declarations.get((shared_by, control.id))
+        if declaring is None:
+            # the first flow of each group whose source declares the control, found once: a
+            # VPC may send thousands of flows to one service
+            declaring = self.shared_declarations[(shared_by, control.id)] = {}
             for other in self.graph.flows():
-                groups.setdefault(_group_key(shared_by, other, self.graph), []).append(other)
-        for other in groups[_group_key(shared_by, flow, self.graph)]:
-            if other.id != flow.id and control.id in self.graph.component(other.source).controls:
-                return _Status(
-                    "met",
-                    f"declared by '{other.source}' for its flow '{other.id}' from the same VPC to "
-                    "the same service: one VPC endpoint serves both",
-                )
-        return None
+                if control.id in self.graph.component(other.source).controls:
+                    declaring.setdefault(_group_key(shared_by, other, self.graph), other)
+        serving = declaring.get(_group_key(shared_by, flow, self.graph))
+        if serving is None:
+            return None
+        return _Status(
+            "met",
+            f"declared by '{serving.source}' for its flow '{serving.id}' from the same VPC to the "
+            "same service: one VPC endpoint serves both",
+        )
 
     def _contrast(self, control: Control, target: Target) -> _Status | None:
         """Open when other components of the same service declare the control and this one
