@@ -126,3 +126,12 @@ def test_a_refused_import_prints_the_warnings_it_refers_to_and_the_modules_not_r
     assert any(f"{shown}:7:1: W421 module vpc was not read" in line for line in lines), lines
     refusal = next(line for line in lines if "E404" in line)
     assert "W402" in refusal and "eks, vpc" in refusal and "offline" in refusal
+
+
+def test_a_refusal_of_layout_only_code_says_why(tmp_path: Path) -> None:
+    folder = TERRAFORM / "layout-only"
+    result = CliRunner().invoke(app, ["import", "terraform", str(folder), "-o", str(tmp_path / "m.yaml")])
+    assert result.exit_code == 2
+    refusal = next(line for line in result.output.splitlines() if "E404" in line)
+    assert not refusal.rstrip().endswith("Why:"), refusal
+    assert "network layout" in refusal and "count or for_each is 0" in refusal

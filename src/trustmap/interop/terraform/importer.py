@@ -165,9 +165,14 @@ def _refusal(shown: str, found: TfResources, warnings: list[Diagnostic]) -> Diag
         )
     if not found.resources:
         reasons.append("the configuration declares no resource of its own")
+    if not reasons:
+        reasons.append(
+            "what it creates is network layout (VPCs, subnets, route tables: boundaries, not "
+            "components) or nothing at all (count or for_each is 0 with its inputs' defaults)"
+        )
     return Diagnostic(
         "E404",
-        "no resource maps to a component; a model needs at least one. Left out: " + "; ".join(reasons),
+        "no resource maps to a component; a model needs at least one. Why: " + "; ".join(reasons),
         shown,
         None,
     )
