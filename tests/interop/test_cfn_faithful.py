@@ -335,3 +335,27 @@ def test_a_classic_elb_reaches_its_instances_on_the_listener_port(
     assert [(f.source, f.target, f.protocol, f.port) for f in model.flows if f.target == "web"] == [
         ("elb", "web", "http", 80)  # InstanceProtocol unstated: the port's, not aws-api
     ]
+
+
+# -- presence of values with no value offline ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def presence(mapping: ResourceTable, catalog: Catalog) -> Imported:
+    return _import(FAITHFUL / "presence.yaml", mapping, catalog)
+
+
+def test_a_key_from_a_parameter_without_default_is_a_question(presence: Imported) -> None:
+    # !Ref KeyParam (no default) may be any key or none: not customer-kms, and asked about
+    assert presence.component("Unknown").encryption_at_rest is None  # not stated: unknown
+    question = "question: encryption_at_rest depends on an expression with no value offline"
+    assert f"{question} (Unknown: KmsKeyId = parameter KeyParam, which has no default)" in presence.text
+    assert presence.component("Empty").encryption_at_rest is None  # the default is "": no key
+    assert presence.component("Own").encryption_at_rest == "customer-kms"
+
+
+def _entry(text: str, component_id: str) -> str:
+    """The lines of one component's entry in the written model."""
+    match = re.search(rf"\n  {re.escape(component_id)}:\n((?:    .*\n)*)", text)
+    assert match is not None, component_id
+    return match.group(1)

@@ -24,6 +24,7 @@ from trustmap.interop.mapping import Link, ResourceMapping, ResourceTable
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
 from trustmap.interop.network import Network, Rule, Subnet
+from trustmap.interop.paths import UNRESOLVED_KEY, values_at
 from trustmap.interop.resources import Template, test_holds
 
 __all__ = ["ACCOUNT", "ANYONE", "INTERNET", "ON_PREMISES", "PROPERTY_ORDER", "Build", "Component"]
@@ -440,13 +441,28 @@ class Build:
                     component.origins[prop] = f"{name}.{rule.path}" + self._conditions(name, rule.path)
                 return
             if holds is None:
-                undecided.append(rule.path)
+                undecided.append(self._undecided_text(name, rule.path))
         if undecided:
             paths = ", ".join(dict.fromkeys(undecided))
             component.comments.append(
                 f"question: {prop} depends on an expression with no value offline ({name}: {paths})"
             )
             self.attention.append(f"{name}: {prop} depends on an expression ({paths}); set it by hand")
+
+    def _undecided_text(self, name: str, path: str) -> str:
+        """The path, and what stands there when it is a name with no value offline."""
+        parameters, resources = self.template.parameters, self.template.resources
+        for value in values_at(self.template.props(name), path):
+            if isinstance(value, dict) and UNRESOLVED_KEY in value and value[UNRESOLVED_KEY]:
+                return f"{path} = `{value[UNRESOLVED_KEY][0]}`"
+            named = value.get("Ref") if isinstance(value, dict) and len(value) == 1 else None
+            if not isinstance(named, str) or named in resources or named.startswith("AWS::"):
+                continue
+            if named not in parameters:
+                return f"{path} = {named}, which is not deployed"
+            if "Default" not in (parameters[named] or {}):
+                return f"{path} = parameter {named}, which has no default"
+        return path
 
     def _control(self, component: Component, control: str) -> None:
         canonical = self.catalog.canonical_control(control) or control

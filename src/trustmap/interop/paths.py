@@ -20,6 +20,7 @@ from typing import Any
 
 __all__ = [
     "UNRESOLVED",
+    "UNRESOLVED_KEY",
     "PathError",
     "is_intrinsic",
     "literal",
@@ -51,6 +52,9 @@ class _Unresolved:
 
 
 UNRESOLVED: Any = _Unresolved()
+#: the function a wing writes for an expression it cannot evaluate offline (a Terraform
+#: variable without default): `{"Fn::Unresolved": [text, {"Ref": name}...]}`
+UNRESOLVED_KEY = "Fn::Unresolved"
 
 
 @lru_cache(maxsize=4096)

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from trustmap.interop.mapping import Placement, ResourceTable, Test
-from trustmap.interop.paths import UNRESOLVED, literal, references, values_at
+from trustmap.interop.paths import UNRESOLVED, UNRESOLVED_KEY, literal, references, values_at
 from trustmap.source import Document
 
 __all__ = ["MAX_HOPS", "Template", "test_holds"]
@@ -162,11 +162,42 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _stated(value: Any, template: Template) -> bool | None:
+    """Whether one value at a path is there once deployed; None when nothing offline says.
+
+    A parameter without default (`!Ref KeyParam`), a Terraform expression with no value
+    offline (`Fn::Unresolved`) or a resource that is not deployed may stand for a value or for
+    none: a `KmsKeyId` of that kind is not a customer key until someone says so. A reference to
+    a resource of the template, a pseudo parameter or any other function gives a value.
+    """
+    resolved = literal(value, template.parameters)
+    if resolved is not UNRESOLVED:
+        return resolved not in ("", [], {})
+    if isinstance(value, dict) and UNRESOLVED_KEY in value:
+        return None
+    if isinstance(value, dict) and set(value) == {"Ref"}:
+        named = value["Ref"]
+        if named == "AWS::NoValue":
+            return False
+        return True if named in template.resources or str(named).startswith("AWS::") else None
+    return True
+
+
+def _present(test: Test, template: Template, name: str) -> bool | None:
+    """Whether a `present` test holds: any value there; None when none is but one may be."""
+    found: list[bool | None] = []
+    for value in values_at(template.props(name), test.path):
+        items = value if isinstance(value, list) and value else [value]
+        found.extend(_stated(item, template) for item in items)
+    if True in found:
+        return test.present is True
+    if None in found:
+        return None
+    return test.present is False
+
+
 def _single(test: Test, values: list[Any]) -> bool | None:
-    """Whether one test holds; None when it depends on an expression with no static value."""
-    if test.present is not None:
-        present = any(v not in ("", [], {}) for v in values)
-        return present == test.present
+    """Whether one value test holds; None when it depends on an expression with no static value."""
     known = [v for v in values if v is not UNRESOLVED]
     if not known:
         return None if values else False
@@ -231,7 +262,10 @@ def test_holds(template: Template, name: str, tests: Iterable[Test]) -> bool | N
         ):
             undecided = True
             continue
-        result = _single(test, template.literals(name, test.path))
+        if test.present is not None:
+            result = _present(test, template, name)
+        else:
+            result = _single(test, template.literals(name, test.path))
         if result is False:
             return False
         undecided = undecided or result is None

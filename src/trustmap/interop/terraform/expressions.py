@@ -19,11 +19,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from trustmap.interop.paths import UNRESOLVED_KEY
 from trustmap.interop.terraform.functions import ERROR, UNKNOWN, call, is_opaque
 
 __all__ = ["UNKNOWN", "UNRESOLVED_KEY", "Scope", "evaluate", "refs_in", "unquote"]
 
-UNRESOLVED_KEY = "Fn::Unresolved"
 _RESOURCE = re.compile(r"(?<![\w.])((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][\w-]*)")
 _TOKEN = re.compile(
     r'\s*(&&|\|\||==|!=|<=|>=|=>|[?:!()\[\]{},<>=]|"(?:[^"\\]|\\.)*"|\d+(?:\.\d+)?'

@@ -15,7 +15,8 @@ Diagnostics of the import (besides the shared ones):
 
 A value the mapping table only asks to be present (`kms_key_arn`: a customer key) is not
 taken as present when it has no value offline (a variable without default, a remote module's
-output): it is left out and the component asks about it. A null one is unset already.
+output): the shared build (`resources.test_holds`) leaves the property out and the component
+asks about it. A null one is unset already.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, Span, has_errors
@@ -32,9 +32,7 @@ from trustmap.interop.build import Build
 from trustmap.interop.draft import draft_of
 from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.model_writer import Draft
-from trustmap.interop.paths import parse_path, values_at
 from trustmap.interop.resources import Template
-from trustmap.interop.terraform.expressions import UNRESOLVED_KEY
 from trustmap.interop.terraform.hcl import TfResources, read_configuration
 from trustmap.interop.terraform.network import read_network
 from trustmap.interop.terraform.plan import is_terraform_json, read_plan
@@ -96,53 +94,6 @@ def read_input(path: Path, shown: str) -> tuple[TfResources | None, list[Diagnos
     return found, found.diagnostics
 
 
-def _presence_paths(mapping: ResourceTable, type_name: str) -> list[str]:
-    """The paths the table only asks to be present for this type (`kms_key_id`)."""
-    entry = mapping.resources.get(type_name) or mapping.relations.get(type_name)
-    if entry is None:
-        return []
-    rules = [*(rule for _, rules in entry.properties.items() for rule in rules), *entry.controls]
-    tests = [test for rule in rules for test in (rule, *rule.and_)]
-    return list(dict.fromkeys(test.path for test in tests if test.present is not None))
-
-
-def _unstated(value: Any, resources: dict[str, Any]) -> str | None:
-    """Why a value has no value offline (None: it has one, or names a deployed resource)."""
-    if isinstance(value, list):
-        reasons = [_unstated(v, resources) for v in value]
-        return reasons[0] if value and all(reasons) else None
-    if not isinstance(value, dict):
-        return None
-    if UNRESOLVED_KEY in value:
-        return f"`{value[UNRESOLVED_KEY][0]}` has no value offline"
-    if set(value) == {"Ref"} and value["Ref"] not in resources:
-        return f"it names {value['Ref']}, which is not deployed"
-    return None
-
-
-def _ask_about_presence(found: TfResources, mapping: ResourceTable) -> None:
-    """A value with no value offline where the table tests presence is a question, not present.
-
-    The shared build reads any value as present, so `kms_key_arn = var.key` (no default) would
-    claim a customer key; the value is left out and the component asks about it instead.
-    """
-    for address, resource in found.resources.items():
-        props = resource["Properties"]
-        for path in _presence_paths(mapping, str(resource["Type"])):
-            steps = parse_path(path)
-            last = steps[-1]
-            if last.key is None or last.selector is not None:
-                continue
-            parents = [props] if len(steps) == 1 else values_at(props, path.rsplit(".", 1)[0])
-            for parent in parents:
-                why = _unstated(parent.get(last.key), found.resources) if isinstance(parent, dict) else None
-                if why is not None:
-                    del parent[last.key]
-                    reasons = found.unknown.setdefault(address, {})
-                    if path.split(".")[0].split("[")[0] not in reasons:  # a dynamic block says why
-                        reasons[path] = why
-
-
 def _placed(diagnostic: Diagnostic, found: TfResources) -> Diagnostic:
     """A W402 warning of the shared build, moved to the resource's block in its own file."""
     match = _UNMAPPED.match(diagnostic.message) if diagnostic.code == "W402" else None
@@ -187,7 +138,6 @@ def import_terraform(
     for address in [a for a, r in found.resources.items() if not str(r["Type"]).startswith("aws_")]:
         provider = str(found.resources.pop(address)["Type"]).split("_")[0]
         found.left_out.append((address, provider, f"not an AWS resource (provider {provider})"))
-    _ask_about_presence(found, mapping)
     document = Document(shown, {"Resources": found.resources}, SourceMap(), ())
     template = Template(
         document,
