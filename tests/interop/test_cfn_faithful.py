@@ -359,3 +359,32 @@ def _entry(text: str, component_id: str) -> str:
     match = re.search(rf"\n  {re.escape(component_id)}:\n((?:    .*\n)*)", text)
     assert match is not None, component_id
     return match.group(1)
+
+
+def test_a_later_rule_that_holds_keeps_the_question_of_an_earlier_one(presence: Imported) -> None:
+    # StorageEncrypted: true holds, KmsKeyId may or may not name a customer key: the least it can
+    # be (aws-managed) is written, and the question stays
+    assert presence.component("Encrypted").encryption_at_rest == "aws-managed"
+    entry = _entry(presence.text, "encrypted")
+    assert "encryption_at_rest: aws-managed  # from Encrypted.StorageEncrypted, at least" in entry
+    assert "(Encrypted: KmsKeyId = parameter KeyParam, which has no default)" in presence.text
+
+
+def test_a_later_value_stronger_than_an_undecided_one_is_not_written(
+    mapping: ResourceTable, catalog: Catalog, tmp_path: Path
+) -> None:
+    # public_access: AccessControl (undecided) would make the bucket public; RestrictPublicBuckets
+    # says it is not. The later, safer value is not a bound: only the question is written.
+    path = tmp_path / "bucket.yaml"
+    path.write_text(
+        "Parameters: {Acl: {Type: String}}\n"
+        "Resources:\n"
+        "  Bucket:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Properties:\n"
+        "      AccessControl: !Ref Acl\n"
+        "      PublicAccessBlockConfiguration: {RestrictPublicBuckets: true}\n"
+    )
+    imported = _import(path, mapping, catalog)
+    assert "public_access:" not in _entry(imported.text, "bucket")
+    assert "question: public_access depends on an expression with no value offline" in imported.text

@@ -135,3 +135,20 @@ def test_a_refusal_of_layout_only_code_says_why(tmp_path: Path) -> None:
     refusal = next(line for line in result.output.splitlines() if "E404" in line)
     assert not refusal.rstrip().endswith("Why:"), refusal
     assert "network layout" in refusal and "count or for_each is 0" in refusal
+
+
+def test_an_encrypted_database_with_an_unknown_key_is_a_bound_and_a_question(
+    table: ResourceTable, catalog: Catalog, tmp_path: Path
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "key" {}\n'
+        'resource "aws_db_instance" "db" {\n'
+        '  engine            = "postgres"\n'
+        "  storage_encrypted = true\n"
+        "  kms_key_id        = var.key\n"
+        "}\n"
+    )
+    result, model, text = _import(tmp_path, table, catalog)
+    assert _component(result, model, "aws_db_instance.db")[1] == "aws-managed"
+    assert "question: encryption_at_rest depends on an expression with no value offline" in text
+    assert "kms_key_id = `var.key`" in text

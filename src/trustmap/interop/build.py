@@ -31,6 +31,15 @@ __all__ = ["ACCOUNT", "ANYONE", "INTERNET", "ON_PREMISES", "PROPERTY_ORDER", "Bu
 
 ACCOUNT, INTERNET, ON_PREMISES, ANYONE = "account", "internet", "on-premises", "internet-clients"
 PROPERTY_ORDER = ("internet_facing", "encryption_at_rest", "multi_az", "backup", "public_access", "logging")
+#: the values of a property from the least protection to the most, for writing a bound
+PROTECTION: dict[str, tuple[Any, ...]] = {
+    "encryption_at_rest": ("none", "aws-managed", "customer-kms", "cloudhsm", "client-side"),
+    "internet_facing": (True, False),
+    "public_access": (True, False),
+    "multi_az": (False, True),
+    "backup": (False, True),
+    "logging": (False, True),
+}
 #: the usual port of an entry protocol
 ENTRY_PORTS = {"https": 443, "http": 80, "dns": 53, "tls": 443}
 MAX_DEPTH = 3
@@ -432,18 +441,26 @@ class Build:
         return f" (conditional: {'; '.join(decided)})" if decided else ""
 
     def _property(self, component: Component, name: str, prop: str, rules: list[Any]) -> None:
-        undecided = []
+        """The value of the first rule that holds. Where an earlier rule is undecided, the one
+        that holds is written only as a bound (see `_bound`), and the question stays."""
+        undecided: list[Any] = []
         for rule in rules:
             holds = test_holds(self.template, name, [rule, *rule.and_])
-            if holds:
-                if prop not in component.properties or component.origins.get(prop, "").startswith("subnets"):
-                    component.properties[prop] = rule.value
-                    component.origins[prop] = f"{name}.{rule.path}" + self._conditions(name, rule.path)
-                return
             if holds is None:
-                undecided.append(self._undecided_text(name, rule.path))
+                undecided.append(rule)
+                continue
+            if holds and _bound(prop, rule.value, [r.value for r in undecided]):
+                replace = component.origins.get(prop, "").startswith("subnets")
+                if prop not in component.properties or replace:
+                    component.properties[prop] = rule.value
+                    origin = f"{name}.{rule.path}" + self._conditions(name, rule.path)
+                    if undecided:
+                        origin += f", at least (see the question on {prop})"
+                    component.origins[prop] = origin
+            if holds:
+                break
         if undecided:
-            paths = ", ".join(dict.fromkeys(undecided))
+            paths = ", ".join(dict.fromkeys(self._undecided_text(name, r.path) for r in undecided))
             component.comments.append(
                 f"question: {prop} depends on an expression with no value offline ({name}: {paths})"
             )
@@ -826,6 +843,22 @@ class Build:
                 for protocol, port, holder in listeners:
                     reason = f"{name} is a public endpoint ({type_name}); listener {holder}"
                     self.flows.add(FlowDraft(anyone, component.id, protocol, port, reasons=[reason]))
+
+
+def _bound(prop: str, value: Any, undecided: list[Any]) -> bool:
+    """Whether `value` may be written while rules before it, with `undecided` values, may hold.
+
+    Only when it claims no more protection than any of them: then it is the least the resource
+    has (`StorageEncrypted: true` with an unknown `KmsKeyId`: aws-managed at least, perhaps
+    customer-kms). A value that would claim more (not public, where an undecided ACL may make
+    it public), or a property with no order, is left out and only the question is written.
+    """
+    if not undecided:
+        return True
+    order = PROTECTION.get(prop)
+    if order is None or value not in order or any(v not in order for v in undecided):
+        return False
+    return all(order.index(value) <= order.index(v) for v in undecided)
 
 
 def _port(values: list[Any]) -> int | None:
