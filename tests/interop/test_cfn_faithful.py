@@ -388,3 +388,28 @@ def test_a_later_value_stronger_than_an_undecided_one_is_not_written(
     imported = _import(path, mapping, catalog)
     assert "public_access:" not in _entry(imported.text, "bucket")
     assert "question: public_access depends on an expression with no value offline" in imported.text
+
+
+def test_unknown_types_are_warned_at_their_own_file_and_line(
+    mapping: ResourceTable, catalog: Catalog, tmp_path: Path
+) -> None:
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "child.yaml").write_text(
+        "Resources:\n  Queue: {Type: AWS::SQS::Queue}\n  Odd:\n    Type: AWS::Example::Thing\n"
+    )
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(
+        "Resources:\n"
+        "  Child:\n"
+        "    Type: AWS::CloudFormation::Stack\n"
+        "    Properties: {TemplateURL: stacks/child.yaml}\n"
+        "  Strange: {Type: AWS::Example::Other}\n"
+    )
+    document, problems = load_template(str(parent), parent.read_bytes())
+    assert document is not None, problems
+    result = import_template(document, mapping, catalog, name="p", base=tmp_path)
+    found = [(d.code, d.path, d.span.line, d.span.column) for d in result.diagnostics if d.span]
+    assert found == [
+        ("W402", str(tmp_path / "stacks" / "child.yaml"), 4, 11),
+        ("W402", str(parent), 5, 19),
+    ]

@@ -27,7 +27,9 @@ diagnostics use the E4xx/W4xx range (positioned like every other diagnostic):
   `terraform show -json` output;
 - E410 not an OTM document; E411 an OTM section that is not a list; E412 no OTM element can
   become a component;
-- W401 a nested stack was not imported; W402 a resource type the mapping table does not know;
-  W403 a Rain tag (a Rain module left out, or a Rain value not read);
-- W411 an OTM element was skipped (not a mapping, no id); W412 an OTM dataflow was skipped.
+- W401 a nested stack was not imported; W402 a resource type the mapping table does not know
+  (at the resource's own file, line and column: `resources.Template.places`); W403 a Rain tag
+  (a Rain module left out, or a Rain value not read);
+- W411 an OTM element was skipped (not a mapping, no id); W412 an OTM dataflow was skipped;
+- W421 a Terraform module was not read (a remote source, or a folder that cannot be read).
 """

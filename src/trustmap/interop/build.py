@@ -137,12 +137,13 @@ class Build:
             else:
                 unmapped.setdefault(type_name, []).append(name)
                 self.fates[name] = "not modelled: the mapping table does not know this type"
+                path, span = self.template.place_of(name)
                 self.diagnostics.append(
                     Diagnostic(
                         "W402",
                         f"resource '{name}' of type {type_name} is not in the mapping table; it was left out",
-                        self.template.document.path,
-                        self.template.span_of(name, "Type"),
+                        path,
+                        span,
                     )
                 )
         for type_name, names in sorted(unmapped.items()):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from trustmap.diagnostics import Span
 from trustmap.interop.mapping import Placement, ResourceTable, Test
 from trustmap.interop.paths import UNRESOLVED, UNRESOLVED_KEY, literal, references, values_at
 from trustmap.source import Document
@@ -46,6 +47,9 @@ class Template:
     replicas: Mapping[str, int] = field(default_factory=dict)
     #: resource -> the text its component id is made from (default: its name)
     labels: Mapping[str, str] = field(default_factory=dict)
+    #: resource -> the file it is written in (as shown) and the span of its declaration, for
+    #: diagnostics: a nested stack's file, a Terraform module's folder (default: the document)
+    places: Mapping[str, tuple[str, Span | None]] = field(default_factory=dict)
 
     # -- basic access ---------------------------------------------------------------------
 
@@ -87,6 +91,10 @@ class Template:
 
     def span_of(self, name: str, *more: str | int) -> Any:
         return self.document.source_map.value(("Resources", name, *more))
+
+    def place_of(self, name: str) -> tuple[str, Span | None]:
+        """Where a resource is written: its own file and declaration, for a diagnostic."""
+        return self.places.get(name) or (self.document.path, self.span_of(name, "Type"))
 
     def key_span(self, name: str) -> Any:
         return self.document.source_map.key(("Resources", name))

@@ -14,7 +14,8 @@ Diagnostics of the import (other codes come from the shared loaders):
 - E403 an unknown short-form tag (`!Foo`) in a YAML template
 - E404 no resource maps to a component (a model needs at least one)
 - W401 a nested stack was not imported (its template is remote or cannot be read)
-- W402 a resource type the mapping table does not know; the resource was left out
+- W402 a resource type the mapping table does not know; the resource was left out (at its own
+  line, in a nested stack's own file)
 - W403 a Rain tag: a Rain module resource was left out, or a Rain value was not read
 """
 

@@ -17,21 +17,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NESTED_TYPES", "Inlined", "inline_stacks"]
+from trustmap.diagnostics import Span
+
+__all__ = ["NESTED_TYPES", "Child", "Inlined", "inline_stacks"]
 
 NESTED_TYPES = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
 MAX_DEPTH = 4
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _SUB = re.compile(r"\$\{(?!!)([A-Za-z0-9_:]+)((?:\.[A-Za-z0-9_.]+)?)\}")
 
-#: reads a child template: (path) -> its data, or None with a reason
-ReadChild = Callable[[Path], tuple[dict[str, Any] | None, str | None]]
+
+@dataclass
+class Child:
+    """A child template read from its file: its data, or why not; where its resources are."""
+
+    data: dict[str, Any] | None
+    why: str | None = None
+    #: resource (as the child names it) -> the file as shown and the span of its `Type`
+    places: dict[str, tuple[str, Span | None]] = field(default_factory=dict)
+
+
+#: reads a child template from its path
+ReadChild = Callable[[Path], Child]
 
 
 @dataclass
 class Inlined:
     #: resource (prefixed) -> the nested stack and file it comes from
     origin: dict[str, str] = field(default_factory=dict)
+    #: resource (prefixed) -> where it is written, for the resources of child files
+    places: dict[str, tuple[str, Span | None]] = field(default_factory=dict)
     left_out: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -198,6 +213,7 @@ def inline_stacks(
         location = _location(resource)
         why = None
         child: dict[str, Any] | None = None
+        places: dict[str, tuple[str, Span | None]] = {}
         local = _local_copy(location, base)
         if base is None or depth >= MAX_DEPTH:
             why = "nested too deep" if base is not None else "no folder to read its template from"
@@ -207,7 +223,9 @@ def inline_stacks(
                     f"nested stack {name}: read the local file {local.as_posix()} for its template "
                     f"{_shown(location)}; check that it is the one deployed"
                 )
-            child, why = read(base / local)
+            read_child = read(base / local)
+            child, why = read_child.data, read_child.why
+            places = read_child.places
             location = local.as_posix()
         elif not isinstance(location, str | dict):
             why = "its template location is not a path or URL"
@@ -222,7 +240,12 @@ def inline_stacks(
             )
             continue
         child_base = (base / str(location)).parent if base is not None else None
-        child = inline_stacks(child, child_base, read, inlined, depth + 1)
+        deeper = Inlined()
+        child = inline_stacks(child, child_base, read, deeper, depth + 1)
+        inlined.origin.update(deeper.origin)
+        inlined.left_out.extend(deeper.left_out)
+        inlined.notes.extend(deeper.notes)
+        places.update(deeper.places)  # a grandchild's, named as the child names it
         props: dict[str, Any] = resource["Properties"] if isinstance(resource.get("Properties"), dict) else {}
         passed = props["Parameters"] if isinstance(props.get("Parameters"), dict) else {}
         child_resources, outputs[str(name)], child_conditions, child_parameters = _child(
@@ -234,6 +257,9 @@ def inline_stacks(
                 child_resource.setdefault("Condition", condition)
             merged[child_name] = child_resource
             inlined.origin.setdefault(child_name, f"nested stack {name} ({location})")
+            own_name = child_name.removeprefix(str(name))
+            if own_name in places:
+                inlined.places[child_name] = places[own_name]
         conditions.update(child_conditions)
         parameters.update(child_parameters)
     result = dict(data)

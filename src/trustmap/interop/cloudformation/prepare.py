@@ -11,15 +11,16 @@ Rain module is left out and named, a property holding a Rain value is a question
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
-from trustmap.diagnostics import Diagnostic
+from trustmap.diagnostics import Diagnostic, Span
 from trustmap.interop.cloudformation.conditions import Decided, evaluate_conditions, resolve_static
 from trustmap.interop.cloudformation.expand import Expansion, expand_for_each, expand_sam, is_sam
-from trustmap.interop.cloudformation.nested import Inlined, inline_stacks
+from trustmap.interop.cloudformation.nested import Child, Inlined, ReadChild, inline_stacks
 from trustmap.source import Document, Limits
 
 __all__ = ["Prepared", "prepare"]
@@ -32,6 +33,8 @@ class Prepared:
     decided: dict[str, Decided] = field(default_factory=dict)
     #: resource -> where it comes from, when not written as such (nested stack, SAM event, loop)
     origin: dict[str, str] = field(default_factory=dict)
+    #: resource -> where it is written, when not in the document (a nested stack's file)
+    places: dict[str, tuple[str, Span | None]] = field(default_factory=dict)
     #: resource -> the condition it exists under and whether it holds with the defaults
     conditional: dict[str, str] = field(default_factory=dict)
     left_out: list[tuple[str, str, str]] = field(default_factory=list)
@@ -52,26 +55,37 @@ def _rain(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _rain(inner, f"{path}[{index}]")
 
 
-def _read_child(limits: Limits) -> Any:
+def _shown_child(path: Path, base: Path | None, shown: str) -> str:
+    """A child file as the user would name it: beside the parent as the parent was named."""
+    if base is None:
+        return path.as_posix()
+    return os.path.normpath(PurePath(shown).parent / os.path.relpath(path, base)).replace(os.sep, "/")
+
+
+def _read_child(limits: Limits, base: Path | None, shown: str) -> ReadChild:
     from trustmap.input_file import read_input_file
     from trustmap.interop.cloudformation.reader import load_template
 
-    def read(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    def read(path: Path) -> Child:
         raw, unreadable = read_input_file(path, path.name, limits)
         if raw is None:
-            return None, unreadable[0].message if unreadable else f"cannot read {path.name}"
+            return Child(None, unreadable[0].message if unreadable else f"cannot read {path.name}")
         document, problems = load_template(path.name, raw, limits)
         if document is None or not isinstance(document.data, dict):
             first = problems[0].message if problems else "not a template"
-            return None, f"{path.name} cannot be read ({first})"
+            return Child(None, f"{path.name} cannot be read ({first})")
         data = copy.deepcopy(document.data)
+        places: dict[str, tuple[str, Span | None]] = {}
         if isinstance(data.get("Resources"), dict):
+            where = _shown_child(path, base, shown)
+            at = document.source_map
+            places = {str(n): (where, at.value(("Resources", str(n), "Type"))) for n in data["Resources"]}
             expansion = Expansion()
             params = data.get("Parameters") if isinstance(data.get("Parameters"), dict) else {}
             data["Resources"] = expand_for_each(data["Resources"], params or {}, expansion)
             if is_sam(data):
                 expand_sam(data, expansion)
-        return data, None
+        return Child(data, None, places)
 
     return read
 
@@ -87,11 +101,12 @@ def prepare(document: Document, base: Path | None, limits: Limits = Limits()) ->
     expansion = Expansion()
     data["Resources"] = expand_for_each(resources, parameters or {}, expansion)
     inlined = Inlined()
-    data = inline_stacks(data, base, _read_child(limits), inlined)
+    data = inline_stacks(data, base, _read_child(limits, base, document.path), inlined)
     if is_sam(data):
         expand_sam(data, expansion)
     prepared.origin.update(expansion.origin)
     prepared.origin.update(inlined.origin)
+    prepared.places.update(inlined.places)
     prepared.left_out.extend([*expansion.left_out, *inlined.left_out])
     prepared.notes.extend([*expansion.notes, *inlined.notes])
     for name, _, why in inlined.left_out:

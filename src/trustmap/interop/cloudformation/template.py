@@ -74,5 +74,9 @@ def read_template(prepared: Prepared) -> tuple[Template | None, list[Diagnostic]
         origin=prepared.origin,
         conditional=prepared.conditional,
         decided={name: decided.by_property for name, decided in prepared.decided.items()},
+        places={
+            name: prepared.places.get(name) or (document.path, at.value(("Resources", name, "Type")))
+            for name in resources
+        },
     )
     return template, problems

@@ -21,7 +21,6 @@ asks about it. A null one is unset already.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +41,6 @@ __all__ = ["TfImport", "import_terraform", "label"]
 
 #: names that say nothing of a resource (`aws_vpc.this`): its type says more
 _GENERIC = frozenset({"this", "main", "default", "example", "this_ipv6", "default_custom"})
-#: the resource a shared W402 warning is about (the shared build places it in the input, not
-#: in the resource's own file)
-_UNMAPPED = re.compile(r"resource '([^']+)' of type ")
 
 
 @dataclass
@@ -94,15 +90,6 @@ def read_input(path: Path, shown: str) -> tuple[TfResources | None, list[Diagnos
     return found, found.diagnostics
 
 
-def _placed(diagnostic: Diagnostic, found: TfResources) -> Diagnostic:
-    """A W402 warning of the shared build, moved to the resource's block in its own file."""
-    match = _UNMAPPED.match(diagnostic.message) if diagnostic.code == "W402" else None
-    place = found.places.get(match.group(1)) if match else None
-    if place is None:
-        return diagnostic
-    return Diagnostic(diagnostic.code, diagnostic.message, place.path, place.span)
-
-
 def _refusal(shown: str, found: TfResources, warnings: list[Diagnostic]) -> Diagnostic:
     """E404, with what explains it: unknown types (W402), modules not read (W421)."""
     reasons = []
@@ -148,11 +135,12 @@ def import_terraform(
         unknown=found.unknown,
         replicas=found.replicas,
         labels={address: label(address) for address in found.resources},
+        places={address: (place.path, place.span) for address, place in found.places.items()},
     )
     build = Build(template, mapping, catalog, read_network(template))
     build.attention.extend(found.notes)
     build.run()
-    warnings = [*problems, *(_placed(d, found) for d in build.diagnostics)]
+    warnings = [*problems, *build.diagnostics]
     if not build.components:
         return TfImport(None, [*warnings, _refusal(shown, found, warnings)])
     kind = "plan or state" if path.suffix.lower() == ".json" else "configuration"
