@@ -36,6 +36,7 @@ __all__ = [
     "UnsafeOutputPathError",
     "file_id",
     "is_plain_name",
+    "is_stream",
     "safe_stem",
     "write_atomic",
     "write_files",
@@ -75,13 +76,38 @@ def safe_stem(name: str) -> str:
     return cleaned or "model"
 
 
+#: names of a process's own open files (`-o /dev/stdout`): written through, whatever they lead to
+_DESCRIPTOR_NAME = re.compile(r"/dev/(?:stdout|stderr|fd/[0-9]+)|/proc/(?:self|thread-self|[0-9]+)/fd/[0-9]+")
+
+
+def is_stream(path: Path) -> bool:
+    """Whether `path` is written into rather than replaced: a character device (`/dev/null`,
+    a terminal), a FIFO, or a name of an open file of the process (`/dev/stdout`)."""
+    if _DESCRIPTOR_NAME.fullmatch(os.path.abspath(path)):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def write_atomic(path: Path, content: bytes, protected: Collection[FileId] = ()) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     A link at `path` is replaced by the file, never written through; a file whose identity is
     in `protected` (an input) is refused. Temporaries of `path` that a killed run left behind
-    are removed first, with the folder locked.
+    are removed first, with the folder locked. A stream (`is_stream`: `-o /dev/null`, a FIFO)
+    is written into, never replaced; anything else that is not a regular file (a folder, a
+    socket, a block device) is refused.
     """
+    if file_id(path) in protected:
+        raise UnsafeOutputPathError(
+            f"refusing to write over {path}: it is an input of this run; write the output elsewhere"
+        )
+    if is_stream(path):
+        _write_into(path, content)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = os.open(path.parent, _DIRECTORY_FLAGS)
     try:
@@ -90,6 +116,7 @@ def write_atomic(path: Path, content: bytes, protected: Collection[FileId] = ())
                 raise UnsafeOutputPathError(
                     f"refusing to write over {path}: it is an input of this run; write the output elsewhere"
                 )
+            _check_replaceable(folder, path)
             _remove_stale_temporaries(folder, path.name)
             staged: list[str] = []
             try:
@@ -101,6 +128,35 @@ def write_atomic(path: Path, content: bytes, protected: Collection[FileId] = ())
                 raise
     finally:
         os.close(folder)
+
+
+def _write_into(path: Path, content: bytes) -> None:
+    """`content` written into the stream at `path`, as a shell's `>` would: opened without
+    creating anything, appended to what a descriptor name leads to (a redirected standard
+    output keeps what was printed before)."""
+    flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(path, flags)
+    with os.fdopen(handle, "wb") as stream:
+        mode = os.fstat(handle).st_mode
+        # What was opened is what counts: a regular file that took the device's place since
+        # the check is appended to only through a descriptor name, never truncated or replaced.
+        named = _DESCRIPTOR_NAME.fullmatch(os.path.abspath(path))
+        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or named):
+            raise UnsafeOutputPathError(f"{path} changed while it was opened; nothing was written")
+        stream.write(content)
+
+
+def _check_replaceable(folder: int, path: Path) -> None:
+    """Refuse to rename over what is neither absent, a regular file nor a link (a folder, a
+    socket, a block device): replacing it would destroy it."""
+    try:
+        mode = os.stat(path.name, dir_fd=folder, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise UnsafeOutputPathError(f"{path} is a directory; name a file")
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise UnsafeOutputPathError(f"{path} is not a regular file; trustmap never replaces one")
 
 
 def is_plain_name(name: str) -> bool:
@@ -249,6 +305,7 @@ def write_files(
                     "output folder; remove it"
                 )
             _check_not_input(folder, name, directory / name, protected)
+            _check_replaceable(folder, directory / name)
         temporaries: list[str] = []
         try:
             staged = [(_stage_in(folder, name, files[name], temporaries), name) for name in sorted(files)]

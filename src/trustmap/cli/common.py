@@ -14,11 +14,13 @@ from trustmap.cli.plain import (
     EXIT_INVALID,
     EXIT_OK,
     analyze_file,
+    check_output,
     display_path,
     echo_error,
     exit_status,
     fail,
     input_ids,
+    is_stdout,
     load_analyses,
     load_analysis,
     load_catalog_or_exit,
@@ -30,6 +32,7 @@ from trustmap.cli.plain import (
     stdout_write,
     stdout_write_stream,
     validate_models,
+    write_output,
 )
 
 __all__ = [
@@ -44,11 +47,13 @@ __all__ = [
     "GraphvizTimeoutOption",
     "TodayOption",
     "analyze_file",
+    "check_output",
     "display_path",
     "echo_error",
     "exit_status",
     "fail",
     "input_ids",
+    "is_stdout",
     "load_analyses",
     "load_analysis",
     "load_catalog_or_exit",
@@ -60,6 +65,7 @@ __all__ = [
     "stdout_write",
     "stdout_write_stream",
     "validate_models",
+    "write_output",
 ]
 
 CatalogOption = Annotated[

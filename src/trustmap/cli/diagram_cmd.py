@@ -14,12 +14,13 @@ from trustmap.cli.common import (
     FailOnQuestionsOption,
     GraphvizTimeoutOption,
     TodayOption,
+    check_output,
     fail,
     input_ids,
     load_analysis,
-    refuse_input_as_output,
     report_exit_status,
     stdout_write,
+    write_output,
 )
 
 _BINARY = ("png", "pdf")
@@ -69,7 +70,6 @@ def diagram(
     """
     from trustmap.diagrams import DIAGRAM_FORMATS, VIEWS, DiagramOptions, GraphvizError, GraphvizMissingError
     from trustmap.diagrams import diagram as draw
-    from trustmap.write import UnsafeOutputPathError, write_atomic
 
     if view not in VIEWS:
         fail(f"--view takes {', '.join(VIEWS)}; got '{view}'")
@@ -79,10 +79,8 @@ def diagram(
         fail("--format mermaid is available for --view architecture and dataflow only")
     if output_format in _BINARY and output is None:
         fail(f"{output_format} is a binary format: name a file with -o FILE")
-    if output is not None and output.is_dir():
-        fail(f"{output} is a directory; name a file")
     inputs = input_ids([model], catalog_dirs)
-    refuse_input_as_output(output, inputs)
+    check_output(output, inputs, force=None)
 
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     try:
@@ -94,10 +92,7 @@ def diagram(
     if output is None:
         stdout_write(content.decode("utf-8"))
     else:
-        try:
-            write_atomic(output, content, protected=inputs)
-        except (OSError, UnsafeOutputPathError) as error:
-            fail(f"cannot write {output}: {getattr(error, 'strerror', None) or error}")
+        write_output(output, content, inputs)
     raise typer.Exit(report_exit_status(analysis.report, fail_on, fail_on_questions))
 
 

@@ -20,15 +20,16 @@ from trustmap.cli.common import (
     CatalogOption,
     GraphvizTimeoutOption,
     TodayOption,
+    check_output,
     display_path,
     fail,
     input_ids,
+    is_stdout,
     load_analysis,
     load_catalog_or_exit,
     print_diagnostics,
     read_input,
-    refuse_input_as_output,
-    stdout_write,
+    write_output,
 )
 
 if TYPE_CHECKING:
@@ -58,25 +59,10 @@ NameOption = Annotated[
 ]
 
 
-def _check_output(output: Path, force: bool, inputs: frozenset[tuple[int, int]]) -> None:
-    refuse_input_as_output(output, inputs)  # even with --force
-    if str(output) != "-" and output.exists() and not force:
-        fail(f"{display_path(output)} exists; pass --force to overwrite it")
-    if str(output) != "-" and output.is_dir():
-        fail(f"{display_path(output)} is a directory; name a file")
-
-
 def _write(output: Path, content: bytes, what: str, inputs: frozenset[tuple[int, int]]) -> None:
-    from trustmap.write import UnsafeOutputPathError, write_atomic
-
-    if str(output) == "-":
-        stdout_write(content.decode("utf-8"))
-        return
-    try:
-        write_atomic(output, content, protected=inputs)
-    except (OSError, UnsafeOutputPathError) as error:
-        fail(f"cannot write {display_path(output)}: {getattr(error, 'strerror', None) or error}")
-    typer.echo(f"wrote {what} to {display_path(output)}", err=True)
+    write_output(output, content, inputs)
+    if not is_stdout(output):
+        typer.echo(f"wrote {what} to {display_path(output)}", err=True)
 
 
 @export_app.command("otm")
@@ -116,7 +102,7 @@ def export_otm(
     if chosen not in ("json", "yaml"):
         fail(f"--format must be json or yaml, not '{chosen}'")
     inputs = input_ids([model], catalog_dirs)
-    _check_output(output, force, inputs)
+    check_output(output, inputs, force=force)
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     layout = compute_layout(layout_spec(analysis), timeout=graphviz_timeout)
     document = otm_document(analysis, layout)
@@ -141,7 +127,7 @@ def _export_json(
     from trustmap.interop.threat_dragon import render_threat_dragon, threat_dragon_document
 
     inputs = input_ids([model], catalog_dirs)
-    _check_output(output, force, inputs)
+    check_output(output, inputs, force=force)
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     layout = compute_layout(layout_spec(analysis), timeout=graphviz_timeout)
     if what == "threat-composer":
@@ -401,7 +387,7 @@ def _register(importer: Importer) -> None:
         catalog_dirs: list[Path] | None = None,
     ) -> None:
         inputs = input_ids([source, mapping_file], catalog_dirs)
-        _check_output(output, force, inputs)
+        check_output(output, inputs, force=force)
         catalog = load_catalog_or_exit(catalog_dirs)
         imported = importer.run(source, catalog, mapping_file, name)
         if imported.draft is None:

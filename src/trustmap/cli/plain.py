@@ -197,6 +197,60 @@ def refuse_input_as_output(output: Path | None, inputs: frozenset[tuple[int, int
         fail(f"{display_path(output)} is an input of this command; write the output elsewhere")
 
 
+def is_stdout(output: Path) -> bool:
+    """`-o -`: standard output."""
+    return str(output) == "-"
+
+
+def check_output(output: Path | None, inputs: frozenset[tuple[int, int]], *, force: bool | None) -> None:
+    """The rules of every `-o FILE`, checked before any work, so that a run never analyses a
+    model only to find it cannot write: never one of the command's inputs (even with --force);
+    never a folder or a path under a file; an existing file replaced only with --force, for the
+    commands that have one (`force` None: the command always replaces, as `diagram` does). A
+    stream (`-`, `/dev/null`, a FIFO) is written into and needs no --force."""
+    from trustmap.write import is_stream
+
+    if output is None or is_stdout(output):
+        return
+    refuse_input_as_output(output, inputs)
+    if is_stream(output):
+        return
+    shown = display_path(output)
+    if output.is_dir():
+        fail(f"{shown} is a directory; name a file")
+    refuse_file_as_folder(output.parent)
+    if force is False and (output.exists() or output.is_symlink()):
+        fail(f"{shown} exists; pass --force to overwrite it")
+
+
+def refuse_file_as_folder(folder: Path) -> None:
+    """Exit 2 when `folder`, or the nearest of its parents that exists, is not a folder: the
+    output could not be created under it (`-o notes.txt/report.json`)."""
+    for candidate in (folder, *folder.parents):
+        if candidate.is_dir():
+            return
+        if candidate.exists() or candidate.is_symlink():
+            fail(f"{display_path(candidate)} is a file, not a folder")
+
+
+def write_output(output: Path, content: bytes, inputs: frozenset[tuple[int, int]]) -> None:
+    """Write a command's `-o FILE` (checked before with `check_output`): standard output for
+    `-`, written into a stream, else atomically; a failure is a message and exit 2."""
+    from trustmap.write import UnsafeOutputPathError, write_atomic
+
+    if is_stdout(output):
+        stdout_write_bytes(content)
+        return
+    if sys.stdout is not None:
+        sys.stdout.flush()  # `-o /dev/stdout` lands after what was printed before
+    try:
+        write_atomic(output, content, protected=inputs)
+    except UnsafeOutputPathError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {display_path(output)}: {error.strerror or error}")
+
+
 def exit_status(
     open_findings: Iterable[str],
     fail_on: str | None,
@@ -226,17 +280,26 @@ def stdout_write(text: str) -> None:
     """Print a document (a checklist, a diagram, a model): UTF-8 whatever the locale, as in the
     files `build` writes. A reader that went away (`| head`) ends the command quietly; standard
     output closed or full is a message and exit 2, never a traceback."""
+    _stdout_put(text)
+
+
+def stdout_write_bytes(data: bytes) -> None:
+    """`stdout_write` for bytes (a PNG diagram with `-o -`)."""
+    _stdout_put(data)
+
+
+def _stdout_put(document: str | bytes) -> None:
     stream = sys.stdout
     try:
         if stream is None:
             raise OSError(errno.EBADF, "standard output is closed")
         binary = getattr(stream, "buffer", None)
         if binary is None:
-            stream.write(text)
+            stream.write(document if isinstance(document, str) else document.decode("utf-8", "replace"))
             stream.flush()
         else:
             stream.flush()
-            binary.write(text.encode("utf-8"))
+            binary.write(document.encode("utf-8") if isinstance(document, str) else document)
             binary.flush()
     except BrokenPipeError:
         _silence_stdout()

@@ -19,6 +19,7 @@ from trustmap.cli.common import (
     print_diagnostics,
     read_input,
     stdout_write,
+    write_output,
 )
 
 FORMATS = ("text", "json", "sarif")
@@ -59,7 +60,6 @@ def verify(
     from trustmap.interop.model_writer import render_model
     from trustmap.interop.verify import Code, compare, drifts_json, drifts_sarif, drifts_text
     from trustmap.validate import load_model
-    from trustmap.write import write_atomic
 
     if output_format not in FORMATS:
         fail(f"--format takes {', '.join(FORMATS)}; got '{output_format}'")
@@ -109,7 +109,7 @@ def verify(
     if output is None:
         stdout_write(text)
     else:
-        write_atomic(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"), frozenset())
     raise typer.Exit(EXIT_FINDINGS if drifts else EXIT_OK)
 
 

@@ -1,0 +1,145 @@
+"""What every `-o FILE` may name (QA 2027-01): a device or a FIFO is written into, never
+replaced by a regular file; `-` is standard output; a command never writes over its own inputs;
+a folder, or a path under a file, is a one-line error and exit 2, never a traceback.
+
+Devices are private nodes made in tmp_path (`mknod`, needs root: skipped otherwise), never
+the system's /dev.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES, TODAY
+from trustmap import write
+from trustmap.cli import app
+
+pytestmark = pytest.mark.attack
+
+SHOP = (EXAMPLES / "shop.yaml").read_bytes()
+DAY = ("--today", TODAY.isoformat())
+VERIFY = Path(__file__).parents[1] / "interop" / "verify"
+
+#: each command with `-o`, and the output it is given after `-o TARGET`
+COMMANDS: dict[str, list[str]] = {
+    "diagram": ["diagram", "model.yaml", "--format", "dot", *DAY],
+    "verify": ["verify", "design.yaml", "--against", "template.yaml"],
+    "export otm": ["export", "otm", "model.yaml", *DAY],
+    "export threat-dragon": ["export", "threat-dragon", "model.yaml", *DAY],
+    "import otm": ["import", "otm", "shop.otm.json"],
+}
+#: the commands that replace an existing file only with --force
+FORCED = {"export otm", "export threat-dragon", "import otm"}
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "model.yaml").write_bytes(SHOP)
+    (tmp_path / "design.yaml").write_bytes((VERIFY / "design.yaml").read_bytes())
+    (tmp_path / "template.yaml").write_bytes((VERIFY / "template.yaml").read_bytes())
+    result = CliRunner().invoke(app, ["export", "otm", "model.yaml", "-o", "shop.otm.json", *DAY])
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def _run(command: str, target: str, *, force: bool = True) -> tuple[int, str]:
+    args = [*COMMANDS[command], "-o", target, *(["--force"] if force and command in FORCED else [])]
+    result = CliRunner().invoke(app, args)
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def _device(path: Path) -> None:
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_device_is_written_into_never_replaced(here: Path, command: str) -> None:
+    _device(here / "null")
+    code, output = _run(command, "null")
+    assert code in (0, 1), output  # verify: 1 on drift
+    assert stat.S_ISCHR(os.lstat(here / "null").st_mode), "the device node was replaced"
+    assert not [p.name for p in here.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.fixture
+def fifo(here: Path) -> Iterator[tuple[Path, list[bytes]]]:
+    path = here / "pipe"
+    os.mkfifo(path)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with path.open("rb") as stream:
+            received.append(stream.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    yield path, received
+    if reader.is_alive():  # the command never opened the FIFO: release the reader
+        with path.open("wb"):
+            pass
+    reader.join(5)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_fifo_is_written_into(here: Path, fifo: tuple[Path, list[bytes]], command: str) -> None:
+    path, _ = fifo
+    code, output = _run(command, path.name)
+    assert code in (0, 1), output
+    assert stat.S_ISFIFO(os.lstat(path).st_mode), "the FIFO was replaced by a regular file"
+
+
+def test_the_fifo_receives_the_whole_document(here: Path, fifo: tuple[Path, list[bytes]]) -> None:
+    path, received = fifo
+    code, output = _run("diagram", path.name)
+    assert code == 0, output
+    for _ in range(50):
+        if received:
+            break
+        threading.Event().wait(0.1)
+    printed = CliRunner().invoke(app, COMMANDS["diagram"]).stdout_bytes
+    assert received == [printed] and b"digraph" in printed
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_dash_is_standard_output(here: Path, command: str) -> None:
+    code, output = _run(command, "-")
+    assert code in (0, 1), output
+    assert not (here / "-").exists()
+
+
+def test_write_atomic_never_renames_over_a_socket_or_a_folder(tmp_path: Path) -> None:
+    import socket
+
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(write.UnsafeOutputPathError, match="is a directory"):
+        write.write_atomic(tmp_path / "folder", b"x")
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "sock"))
+        with pytest.raises(write.UnsafeOutputPathError, match="not a regular file"):
+            write.write_atomic(tmp_path / "sock", b"x")
+        assert stat.S_ISSOCK(os.lstat(tmp_path / "sock").st_mode)
+    finally:
+        server.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "sock"]
+
+
+def test_build_refuses_a_device_among_its_outputs(tmp_path: Path) -> None:
+    (tmp_path / "out" / "shop").mkdir(parents=True)
+    _device(tmp_path / "out" / "shop" / "report.json")
+    with pytest.raises(write.UnsafeOutputPathError, match="not a regular file"):
+        write.write_files(tmp_path / "out" / "shop", {"report.json": b"{}"})
+    assert stat.S_ISCHR(os.lstat(tmp_path / "out" / "shop" / "report.json").st_mode)
