@@ -36,7 +36,7 @@ COMMANDS: dict[str, list[str]] = {
     "import otm": ["import", "otm", "shop.otm.json"],
 }
 #: the commands that replace an existing file only with --force
-FORCED = {"export otm", "export threat-dragon", "import otm"}
+FORCED = {"verify", "export otm", "export threat-dragon", "import otm"}
 
 
 @pytest.fixture
@@ -143,3 +143,32 @@ def test_build_refuses_a_device_among_its_outputs(tmp_path: Path) -> None:
     with pytest.raises(write.UnsafeOutputPathError, match="not a regular file"):
         write.write_files(tmp_path / "out" / "shop", {"report.json": b"{}"})
     assert stat.S_ISCHR(os.lstat(tmp_path / "out" / "shop" / "report.json").st_mode)
+
+
+@pytest.mark.parametrize("command", sorted(FORCED))
+def test_an_existing_file_is_replaced_only_with_force(here: Path, command: str) -> None:
+    (here / "old.txt").write_text("keep me")
+    code, output = _run(command, "old.txt", force=False)
+    assert code == 2 and "old.txt exists; pass --force to overwrite it" in output
+    assert (here / "old.txt").read_text() == "keep me"
+    code, output = _run(command, "old.txt")
+    assert code in (0, 1), output
+    assert (here / "old.txt").read_text() != "keep me"
+
+
+@pytest.mark.parametrize("target", ["design.yaml", "template.yaml", "link.yaml"])
+def test_verify_never_writes_over_its_inputs_even_with_force(here: Path, target: str) -> None:
+    (here / "link.yaml").symlink_to("template.yaml")
+    before = {name: (here / name).read_bytes() for name in ("design.yaml", "template.yaml")}
+    code, output = _run("verify", target)
+    assert code == 2 and f"{target} is an input of this command; write the output elsewhere" in output
+    assert {name: (here / name).read_bytes() for name in before} == before
+
+
+def test_verify_never_writes_over_a_terraform_file_of_its_folder(here: Path) -> None:
+    (here / "infra").mkdir()
+    (here / "infra" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    args = ["verify", "design.yaml", "--against", "infra", "-o", "infra/main.tf", "--force"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "infra/main.tf is an input of this command" in result.output
+    assert (here / "infra" / "main.tf").read_text() == 'resource "aws_s3_bucket" "b" {}\n'

@@ -183,7 +183,10 @@ def input_ids(
     of --catalog): an output must never replace one of them, by any name or link."""
     from trustmap.write import file_id
 
-    files = [path for path in inputs if path is not None]
+    given = [path for path in inputs if path is not None]
+    # a folder input (`--against infra/`, `import terraform infra/`): every file it holds
+    held = [found for path in given if path.is_dir() for found in path.rglob("*") if found.is_file()]
+    files = [*given, *held]
     for directory in catalog_dirs or ():
         files.extend(directory.rglob("*.yaml") if directory.is_dir() else ())
     return frozenset(found for path in files if (found := file_id(path)) is not None)

@@ -13,8 +13,10 @@ from trustmap.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     CatalogOption,
+    check_output,
     display_path,
     fail,
+    input_ids,
     load_catalog_or_exit,
     print_diagnostics,
     read_input,
@@ -37,8 +39,17 @@ def verify(
     ],
     output_format: Annotated[str, typer.Option("--format", help="text, json or sarif.")] = "text",
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the report to this file.", show_default=False)
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write the report to this file ('-' for standard output).",
+            show_default=False,
+        ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
+    ] = False,
     catalog_dirs: CatalogOption = None,
 ) -> None:
     """Compare the model with what the code deploys: components and flows on one side only,
@@ -63,6 +74,8 @@ def verify(
 
     if output_format not in FORMATS:
         fail(f"--format takes {', '.join(FORMATS)}; got '{output_format}'")
+    inputs = input_ids([model, *against], catalog_dirs)
+    check_output(output, inputs, force=force)
     catalog = load_catalog_or_exit(catalog_dirs)
     shown, raw, problems = read_input(model)
     if raw is None:
@@ -109,7 +122,7 @@ def verify(
     if output is None:
         stdout_write(text)
     else:
-        write_output(output, text.encode("utf-8"), frozenset())
+        write_output(output, text.encode("utf-8"), inputs)
     raise typer.Exit(EXIT_FINDINGS if drifts else EXIT_OK)
 
 
