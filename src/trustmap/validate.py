@@ -128,13 +128,14 @@ def _validate_shape(document: Document) -> tuple[Model | None, list[Diagnostic]]
     data: dict[Any, Any] = document.data
     problems: list[Diagnostic] = []
     header_data = {k: v for k, v in data.items() if k not in _SECTIONS and k not in _LISTS}
+    if header_data.get("controls", ()) is None:
+        del header_data["controls"]  # `controls:` with no value: none, as for `flows:` and the maps
     version = header_data.get("trustmap")
     if "trustmap" in header_data and (isinstance(version, bool) or version != SUPPORTED_VERSION):
         problems.append(
             Diagnostic(
                 "E107",
-                f"unsupported format version {version!r}: this trustmap reads version {SUPPORTED_VERSION}"
-                f" (write 'trustmap: {SUPPORTED_VERSION}')",
+                _unsupported_version(version),
                 document.path,
                 document.source_map.value(("trustmap",)),
             )
@@ -150,7 +151,7 @@ def _validate_shape(document: Document) -> tuple[Model | None, list[Diagnostic]]
     for key, schema in _LISTS.items():
         sections[key], found = _validate_list(schema, data.get(key), key, document)
         problems.extend(found)
-    if "components" in data and isinstance(data["components"], dict) and not data["components"]:
+    if "components" in data and not data["components"] and isinstance(data["components"], dict | None):
         problems.append(
             Diagnostic(
                 "E108",
@@ -174,6 +175,15 @@ def _validate_shape(document: Document) -> tuple[Model | None, list[Diagnostic]]
     fields = header.model_dump() if header is not None else {"trustmap": SUPPORTED_VERSION, "name": ""}
     model = Model.model_construct(**fields, **sections)
     return model, problems
+
+
+def _unsupported_version(version: Any) -> str:
+    if version is None:  # `trustmap:` with no value
+        return f"the format version is missing: write 'trustmap: {SUPPORTED_VERSION}'"
+    return (
+        f"unsupported format version {version!r}: this trustmap reads version {SUPPORTED_VERSION}"
+        f" (write 'trustmap: {SUPPORTED_VERSION}')"
+    )
 
 
 def _declared_ids(section: Any) -> set[str]:
