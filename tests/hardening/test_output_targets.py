@@ -172,3 +172,25 @@ def test_verify_never_writes_over_a_terraform_file_of_its_folder(here: Path) -> 
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and "infra/main.tf is an input of this command" in result.output
     assert (here / "infra" / "main.tf").read_text() == 'resource "aws_s3_bucket" "b" {}\n'
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("target", ["afile/report.txt", "afile/deeper/report.txt", "adir"])
+def test_an_output_under_a_file_or_onto_a_folder_is_one_line_and_exit_2(
+    here: Path, command: str, target: str
+) -> None:
+    (here / "afile").write_text("a file")
+    (here / "adir").mkdir()
+    code, output = _run(command, target)
+    expected = "adir is a directory; name a file" if target == "adir" else "afile is a file, not a folder"
+    assert code == 2 and output.strip() == f"trustmap: {expected}", output
+    assert (here / "afile").read_text() == "a file" and list((here / "adir").iterdir()) == []
+
+
+@pytest.mark.parametrize("target", ["afile", "afile/sub"])
+def test_build_into_a_file_is_refused_before_any_work(here: Path, target: str) -> None:
+    (here / "afile").write_text("a file")
+    result = CliRunner().invoke(app, ["build", "model.yaml", "-o", target, *DAY])
+    assert result.exit_code == 2
+    assert result.output.strip() == "trustmap: afile is a file, not a folder", result.output
+    assert (here / "afile").read_text() == "a file"

@@ -17,7 +17,7 @@ import typer
 
 from trustmap.batch import BuildJob, BuildResult, run_builds
 from trustmap.catalog import Catalog
-from trustmap.cli.common import EXIT_INVALID, display_path, exit_status, fail
+from trustmap.cli.common import EXIT_INVALID, display_path, exit_status, fail, refuse_file_as_folder
 from trustmap.cores import usable_cores
 from trustmap.findings import SEVERITY_ORDER
 
@@ -161,6 +161,7 @@ def _write_index(output: Path, results: Sequence[BuildResult], inputs: tuple[tup
 
 def execute_build(request: BuildRequest, catalog: Catalog) -> int:
     """Build every model; the exit status of the command."""
+    refuse_file_as_folder(request.output)  # before any model is analysed
     inputs = _inputs(request)
     jobs = _plan(request, inputs)
     workers = request.jobs if request.jobs > 0 else usable_cores()
