@@ -1,9 +1,9 @@
-"""What of a model an OTM document holds: a model without its format 1.2 facts.
+"""A model without its format 1.2 facts that OTM has no element for.
 
-OTM has no place for principals, grants, security groups, route domains, the address ranges and
-regions of boundaries or the residency of data (docs/interop.md), so a round trip through OTM is
-lossless for the rest of a model; the components' interfaces, tenancy and region travel as
-stated properties."""
+Principals, grants, security groups, route domains, the address ranges and regions of
+boundaries and the residency of data travel in OTM's `attributes` (docs/interop.md); the round
+trip of what OTM holds in its own elements is tested on the models this function makes, and
+the whole examples' round trip in `test_otm_import`."""
 
 from __future__ import annotations
 

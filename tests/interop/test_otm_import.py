@@ -276,6 +276,74 @@ def test_the_round_trip_is_lossless_for_what_both_formats_hold(
     }
 
 
+def _full(name: str, catalog: Catalog) -> Analysis:
+    analysis, problems = analyze(
+        f"examples/{name}.yaml", (EXAMPLES / f"{name}.yaml").read_bytes(), catalog, today=TODAY
+    )
+    assert analysis is not None, problems
+    return analysis
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_the_round_trip_of_a_whole_example_keeps_its_meaning(
+    name: str, catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    """QA 2027-01: principals, grants, runs_as, security groups, route domains, boundary cidrs
+    and regions, and data residency were dropped, closing the findings that rest on them."""
+    analysis = _full(name, catalog)
+    again = _round_trip(analysis, catalog, otm_table, mapping)
+    changes = diff_analyses(analysis, again)
+    assert changes.findings == () and changes.questions == () and changes.entries == ()
+    original, model = analysis.graph.model, again.graph.model
+    for section in ("principals", "grants", "security_groups", "route_domains"):
+        assert getattr(model, section) == getattr(original, section), section
+    for component_id, component in original.components.items():
+        imported = model.components[component_id]
+        assert (imported.runs_as, imported.security_groups) == (component.runs_as, component.security_groups)
+    assert {k: (b.region, b.cidrs) for k, b in model.boundaries.items()} == {
+        k: (b.region, b.cidrs) for k, b in original.boundaries.items()
+    }
+    assert {k: d.residency for k, d in model.data.items()} == {
+        k: d.residency for k, d in original.data.items()
+    }
+
+
+def test_what_an_export_carries_but_cannot_be_kept_is_named(
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    """An edited document whose principals no longer validate: the rest is imported, and the
+    attention list says what was left out and why."""
+    analysis = _full("data-lake", catalog)
+    document = otm_document(analysis, grid_layout(layout_spec(analysis)))
+    principals = json.loads(document["project"]["attributes"]["trustmap_principals"])
+    principals["emr-role"]["kind"] = "robot"
+    document["project"]["attributes"]["trustmap_principals"] = json.dumps(principals)
+    result = _import(render_otm(document, "json"), catalog, otm_table, mapping)
+    model, _ = _model(result, catalog)
+    assert result.draft is not None
+    assert "emr-role" not in model.principals and model.principals
+    assert any("principal 'emr-role'" in item and "left out" in item for item in result.draft.attention)
+    assert model.components["emr"].runs_as == []
+    assert any("runs_as" in item and "emr-role" in item for item in result.draft.attention)
+
+
+def test_carried_facts_that_break_the_model_are_left_out_and_named(
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    """A grant on a component that is no longer in the document: the model is imported without
+    the carried facts, and says so, rather than failing validation."""
+    analysis = _full("data-lake", catalog)
+    document = otm_document(analysis, grid_layout(layout_spec(analysis)))
+    grants = json.loads(document["project"]["attributes"]["trustmap_grants"])
+    grants[0]["to"] = "nowhere"
+    document["project"]["attributes"]["trustmap_grants"] = json.dumps(grants)
+    result = _import(render_otm(document, "json"), catalog, otm_table, mapping)
+    model, _ = _model(result, catalog)
+    assert result.draft is not None
+    assert not model.principals and not model.grants and model.components["emr"].runs_as == []
+    assert any("do not fit the model" in item and "nowhere" in item for item in result.draft.attention)
+
+
 @pytest.mark.parametrize("template", ["three-tier.yaml", "faithful/edges.yaml", "faithful/sam.yaml"])
 def test_imported_models_round_trip_too(
     template: str, catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable

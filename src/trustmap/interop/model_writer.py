@@ -48,6 +48,11 @@ class Draft:
     accepted: list[Entry] = field(default_factory=list)
     #: what of the input did not become a component, each named with what became of it
     left_out: list[str] = field(default_factory=list)
+    #: format 1.2: identities, what they may do, security groups and route domains
+    principals: dict[str, Entry] = field(default_factory=dict)
+    grants: list[Entry] = field(default_factory=list)
+    security_groups: dict[str, Entry] = field(default_factory=dict)
+    route_domains: dict[str, Entry] = field(default_factory=dict)
 
 
 def _dump(value: Any, style: str | None) -> str:
@@ -164,6 +169,10 @@ def render_model(draft: Draft) -> str:
     out.extend(_section("data", draft.data, "data assets: classify what each component stores"))
     out.extend(_section("boundaries", draft.boundaries, "trust boundaries, nested by parent"))
     out.extend(_section("components", draft.components, "one per resource"))
+    out.extend(_section("principals", draft.principals, "identities that AWS authorises"))
+    out.extend(_list("grants", draft.grants, "what each principal may do"))
+    out.extend(_section("security_groups", draft.security_groups, "ingress and egress rules"))
+    out.extend(_section("route_domains", draft.route_domains, "networks joined by one route table"))
     out.extend(_list("flows", draft.flows, "direction of the request"))
     if draft.controls:
         out.extend(["", f"controls: {_value(sorted(draft.controls))}  # account-wide controls in place"])

@@ -15,7 +15,11 @@ Mapping (docs/interop.md has the full table):
   -> `mitigations` (risk reduction from the control's severity), with the instance's mitigation
   state `implemented` when the control is met for that subject and `required` otherwise;
 - one `representations` entry of type `diagram`; element positions are relative to the
-  parent zone (as Threat Dragon reads them).
+  parent zone (as Threat Dragon reads them);
+- what OTM has no place for, in `attributes` (OTM's extension point): the format 1.2
+  sections (principals, grants, security groups, route domains) as the model wrote them, as
+  JSON text in the project's `trustmap_<section>`; a boundary's `region` and `cidrs`; a data
+  asset's `residency`; a component's `runs_as` and `security_groups` are among its facts.
 
 Every `trustmap_id` attribute keeps the model's own id, so that `import otm` restores it.
 Output is deterministic: sorted keys, stable order, no timestamps or generated ids.
@@ -28,6 +32,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from trustmap import __version__
 from trustmap.analysis import Analysis
@@ -36,9 +41,17 @@ from trustmap.free_text import json_text
 from trustmap.graph import ComponentInfo, field_values, reported_fields
 from trustmap.interop.layout import Box, Layout, LayoutSpec
 from trustmap.interop.names import IdAllocator, slugify
-from trustmap.model import STATED_PROPERTIES
+from trustmap.interop.otm.carried import OUTSIDE_OTM_LISTS, OUTSIDE_OTM_MAPS
+from trustmap.model import STATED_PROPERTIES, Boundary, Model
 
-__all__ = ["OTM_VERSION", "REPRESENTATION", "flow_ids", "layout_spec", "otm_document", "render_otm"]
+__all__ = [
+    "OTM_VERSION",
+    "REPRESENTATION",
+    "flow_ids",
+    "layout_spec",
+    "otm_document",
+    "render_otm",
+]
 
 OTM_VERSION = "0.2.0"
 REPRESENTATION = "architecture-diagram"
@@ -161,7 +174,12 @@ def _trust_zones(
                 "name": info.name,
                 "type": kind,
                 "risk": {"trustRating": info.trust},
-                "attributes": {"trustmap_id": info.id, "kind": info.kind, "public": _text(info.public)},
+                "attributes": {
+                    "trustmap_id": info.id,
+                    "kind": info.kind,
+                    "public": _text(info.public),
+                    **_placed(analysis.graph.model.boundaries[zone_id]),
+                },
             }
             if info.description:
                 entry["description"] = info.description
@@ -171,6 +189,14 @@ def _trust_zones(
             zone_id, entry["name"], layout.boxes.get(zone_id), layout.boxes.get(parent) if parent else None
         )
         found.append(entry)
+    return found
+
+
+def _placed(boundary: Boundary) -> dict[str, str]:
+    """A boundary's region and address ranges (format 1.2), when the model gives them."""
+    found = {"region": boundary.region} if boundary.region is not None else {}
+    if boundary.cidrs:
+        found["cidrs"] = _text(boundary.cidrs)
     return found
 
 
@@ -392,12 +418,32 @@ def _assets(analysis: Analysis) -> list[dict[str, Any]]:
                 "classification": asset.classification,
                 "regulations": _text(asset.regulations),
                 "kind": asset.kind,
+                **({"residency": _text(asset.residency)} if asset.residency is not None else {}),
             },
         }
         if asset.description:
             entry["description"] = asset.description
         found.append(entry)
     return found
+
+
+def _sections_outside_otm(model: Model) -> dict[str, str]:
+    """The format 1.2 sections, each as JSON text of what the model wrote (no defaults), under
+    `trustmap_<section>`: OTM has no element for them, and `import otm` reads them back."""
+    found: dict[str, str] = {}
+    for section in OUTSIDE_OTM_MAPS:
+        entries: dict[str, BaseModel] = getattr(model, section)
+        if entries:
+            found[f"trustmap_{section}"] = _text({k: _written(v) for k, v in entries.items()})
+    for section in OUTSIDE_OTM_LISTS:
+        items: list[BaseModel] = getattr(model, section)
+        if items:
+            found[f"trustmap_{section}"] = _text([_written(v) for v in items])
+    return found
+
+
+def _written(entry: BaseModel) -> dict[str, Any]:
+    return entry.model_dump(mode="json", exclude_unset=True)
 
 
 def otm_document(analysis: Analysis, layout: Layout) -> dict[str, Any]:
@@ -413,6 +459,7 @@ def otm_document(analysis: Analysis, layout: Layout) -> dict[str, Any]:
             "trustmap_format": "1",
             "region": _text(model.region),
             "controls": _text(model.controls),
+            **_sections_outside_otm(model),
         },
     }
     if model.description:

@@ -8,7 +8,8 @@ VPC and subnet components of StartLeft) become boundaries; StartLeft's copies of
 subnet are merged; dataflows become flows; assets become data. Ids that are not valid trustmap
 ids (UUIDs, mixed case) are slugged from names and the original id is kept in a comment.
 Threats and mitigations are not imported: trustmap derives findings from its own catalog.
-Documents exported by `trustmap export otm` come back with their own ids and properties.
+Documents exported by `trustmap export otm` come back with their own ids and properties, and
+with the format 1.2 facts the export carries in attributes (`carried`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, has_errors
 from trustmap.interop.mapping import ResourceTable
-from trustmap.interop.model_writer import Draft, Entry
+from trustmap.interop.model_writer import Draft, Entry, render_model
 from trustmap.interop.names import IdAllocator, is_model_id, slugify
+from trustmap.interop.otm.carried import Carried, read_carried
 from trustmap.interop.otm.reader import Element, OtmFlow, OtmRecords, read_records
 from trustmap.interop.otm.table import OtmTable
 from trustmap.interop.otm.values import (
@@ -75,6 +77,9 @@ class _Build:
     flows: list[Entry] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the format 1.2 facts read from attributes (a region, cidrs, runs_as...), as the fields
+    #: of an entry and a key: what a model that does not validate with them goes without
+    carried_keys: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
     # -- structure ------------------------------------------------------------------------
 
@@ -144,6 +149,7 @@ class _Build:
             fields["trust"] = trust
         if element.description:
             fields["description"] = element.description
+        self._carry(fields, element.attributes, {"region": False, "cidrs": True})
         entry = Entry(fields)
         if boundary_id != element.otm_id:
             entry.comments.append(f"OTM id: {element.otm_id}")
@@ -297,6 +303,23 @@ class _Build:
             found["encryption_at_rest"] = encryption
         return found
 
+    def _carry(self, fields: dict[str, Any], attributes: dict[str, str], keys: dict[str, bool]) -> None:
+        """Format 1.2 facts a trustmap export writes as attributes (`keys`: whether a list)."""
+        for key, is_list in keys.items():
+            text = attributes.get(key, "")
+            if text:
+                fields[key] = [part for part in text.split(",") if part] if is_list else text
+                self.carried_keys.append((fields, key))
+
+    def attach_carried(self, carried: Carried, leaves: list[Element]) -> None:
+        """Each component's `runs_as` and `security_groups`, once the sections they name are read."""
+        for element in leaves:
+            component_id = self.model_id[element.otm_id]
+            fields = self.components[component_id].fields
+            for key, names in carried.references(component_id, element.attributes).items():
+                fields[key] = names
+                self.carried_keys.append((fields, key))
+
     # -- data and flows ----------------------------------------------------------------------
 
     def add_data(self) -> None:
@@ -321,6 +344,7 @@ class _Build:
                 fields["kind"] = kind
             if asset.description:
                 fields["description"] = asset.description
+            self._carry(fields, asset.attributes, {"residency": True})
             self.data[data_id] = Entry(
                 fields, comments=[f"OTM id: {asset.otm_id}"] if data_id != asset.otm_id else []
             )
@@ -444,12 +468,45 @@ def import_otm(
         )
         return OtmImport(None, problems)
     build.add_flows()
+    attributes = records.project.get("attributes")
+    carried = read_carried(
+        attributes if isinstance(attributes, dict) else {},
+        {*build.data, *build.boundaries, *build.components},
+    )
+    build.attach_carried(carried, leaves)
     if records.threats or records.mitigations:
         build.attention.append(
             f"{records.threats} threats and {records.mitigations} mitigations were not imported: "
             "trustmap derives findings from its catalog; record decisions under `accepted`"
         )
-    return OtmImport(_draft(build, document, name), [*problems, *build.diagnostics])
+    draft = _draft(build, document, name)
+    build.attention.extend(carried.attention)
+    carried.fill(draft)
+    draft.attention = list(dict.fromkeys(build.attention))
+    return OtmImport(_without_what_does_not_fit(draft, build, catalog), [*problems, *build.diagnostics])
+
+
+def _without_what_does_not_fit(draft: Draft, build: _Build, catalog: Catalog) -> Draft:
+    """The draft, or, when the format 1.2 facts it carries make it fail validation (an edited
+    document: a grant on a component that is gone, an unknown region), the draft without them,
+    with the first problem named: the rest of the model is still worth importing."""
+    carried = bool(draft.principals or draft.grants or draft.security_groups or draft.route_domains)
+    if not (carried or build.carried_keys):
+        return draft
+    from trustmap.validate import load_model  # here: validation is only needed for what was carried
+
+    _, problems = load_model(build.document.path, render_model(draft).encode("utf-8"), catalog)
+    errors = [problem for problem in problems if problem.level == "error"]
+    if not errors:
+        return draft
+    draft.principals, draft.grants, draft.security_groups, draft.route_domains = {}, [], {}, {}
+    for fields, key in build.carried_keys:
+        fields.pop(key, None)
+    draft.attention.append(
+        "the principals, grants, security groups, route domains, regions, address ranges and "
+        f"residency the document carries do not fit the model ({errors[0].message}); all were left out"
+    )
+    return draft
 
 
 def _draft(build: _Build, document: Document, name: str | None) -> Draft:
