@@ -502,3 +502,35 @@ def test_every_stated_property_is_a_reported_fact_that_the_export_can_carry() ->
     component key needs a `ComponentInfo` field of the same name, and nothing in the OTM code."""
     assert set(STATED_PROPERTIES) <= set(reported_fields(ComponentInfo))
     assert not {"service", "name", "boundary", "tags"} & set(STATED_PROPERTIES)
+
+
+@pytest.mark.parametrize("second", ["components", "trustZones"])
+def test_an_id_used_twice_keeps_both_elements_with_a_warning(
+    second: str, catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    """QA 2027-01: the second component with an id replaced the first, silently."""
+    twice: dict[str, Any] = {"id": "app", "name": "Database", "type": "rds", "parent": {"trustZone": "z"}}
+    if second == "trustZones":
+        twice = {"id": "app", "name": "Inner zone", "parent": {"trustZone": "z"}, "risk": {"trustRating": 60}}
+    document = {
+        "otmVersion": "0.2.0",
+        "project": {"name": "dup", "id": "dup"},
+        "trustZones": [{"id": "z", "name": "zone", "risk": {"trustRating": 50}}]
+        + ([twice] if second == "trustZones" else []),
+        "components": [{"id": "app", "name": "Web server", "type": "ec2", "parent": {"trustZone": "z"}}]
+        + ([twice] if second == "components" else [])
+        + [{"id": "db", "name": "Other", "type": "s3", "parent": {"trustZone": "z"}}],
+        "dataflows": [{"id": "f", "source": "db", "destination": "app", "tags": ["protocol:https"]}],
+    }
+    raw = json.dumps(document, indent=1).encode()
+    result = _import(raw, catalog, otm_table, mapping)
+    model, _ = _model(result, catalog)
+    names = {c.name or k for k, c in model.components.items()} | {
+        b.name or k for k, b in model.boundaries.items()
+    }
+    assert {"Web server", "Database" if second == "components" else "Inner zone"} <= names
+    warnings = [d for d in result.diagnostics if d.code == "W413"]
+    assert len(warnings) == 1 and "'app'" in warnings[0].message
+    assert warnings[0].span is not None and warnings[0].span.line > 1
+    assert [f.target for f in model.flows] == ["app"]  # the first element keeps the id
+    assert model.components["app"].service == "ec2"

@@ -125,6 +125,9 @@ def _parent(value: Any) -> tuple[str, str] | None:
     return ("any", text) if text else None
 
 
+_WHAT = {"trustZones": "trust zone", "components": "component", "assets": "asset"}
+
+
 @dataclass
 class _Reader:
     document: Document
@@ -174,6 +177,32 @@ class _Reader:
             raw=raw,
             path=path,
         )
+
+    def tell_apart(self, elements: list[Element]) -> None:
+        """Give each later element whose id an earlier one has a new one of its own (W413): both
+        are imported, and references to the id (parents, flow ends) mean the first."""
+        seen = {element.otm_id for element in elements}
+        first: dict[str, Element] = {}
+        for element in elements:
+            holder = first.setdefault(element.otm_id, element)
+            if holder is element:
+                continue
+            number = 2
+            while f"{element.otm_id} ({number})" in seen:
+                number += 1
+            renamed = f"{element.otm_id} ({number})"
+            seen.add(renamed)
+            self.diagnostics.append(
+                Diagnostic(
+                    "W413",
+                    f"{_WHAT[element.section]} '{element.name}' has the id '{element.otm_id}' of "
+                    f"{_WHAT[holder.section]} '{holder.name}'; both are imported, and what names "
+                    f"'{element.otm_id}' means '{holder.name}'",
+                    self.document.path,
+                    self.document.source_map.value((*element.path, "id")),
+                )
+            )
+            element.otm_id = renamed
 
     def flow(self, index: int, raw: Any) -> OtmFlow | None:
         path: Path = ("dataflows", index)
@@ -225,6 +254,10 @@ def read_records(document: Document) -> tuple[OtmRecords | None, list[Diagnostic
             element = reader.element(key, index, raw)
             if element is not None:
                 target.append(element)
+    # Zones and components share one set of ids (a parent or a flow end names either), the
+    # components first: flows, the most references, end at components. Assets have their own.
+    reader.tell_apart([*records.components, *records.zones])
+    reader.tell_apart(records.assets)
     for index, raw in reader.section("dataflows"):
         flow = reader.flow(index, raw)
         if flow is not None:
