@@ -119,7 +119,12 @@ def test_removing_the_trail_asks_about_cloudtrail(catalog: Catalog, tmp_path: Pa
     asked = {q.key: q for q in diff.questions if q.change == "asked"}
     assert "model/cloudtrail" in asked and asked["model/cloudtrail"].new_status == "unknown"
     assert not diff.opens_findings
-    assert "? model/cloudtrail (asked)" in render_diff_text(diff)
+    text = render_diff_text(diff)
+    assert "? model/cloudtrail (asked)" in text
+    # the terminal text has no Markdown (QA 2027-01: a "#### Questions" table opened it), and
+    # says each question once
+    assert "####" not in text and "| --- |" not in text
+    assert text.count("model/cloudtrail (asked)") == 1
     back = _diff(catalog, new, SHOP)
     assert any(q.key == "model/cloudtrail" and q.change == "gone" for q in back.questions)
 

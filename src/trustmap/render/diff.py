@@ -92,9 +92,6 @@ def render_diff_text(diff: ModelDiff) -> str:
     lines = [_printable(f"trustmap diff {diff.old_path} -> {diff.new_path}")]
     if diff.empty:
         return "\n".join([*lines, "No changes.", ""])
-    if diff.questions:
-        rows = [[q.change, code(q.key), md_cell(q.text)] for q in diff.questions]
-        lines += ["#### Questions", "", *table(["Change", "Question", "Text"], rows), ""]
     for kind, title in SECTIONS:
         entries = diff.of_kind(kind)
         if not entries:
