@@ -146,16 +146,17 @@ def _write_into(path: Path, content: bytes) -> None:
         stream.write(content)
 
 
-def _check_replaceable(folder: int, path: Path) -> None:
+def _check_replaceable(folder: int, path: Path, *, fifo: bool = False) -> None:
     """Refuse to rename over what is neither absent, a regular file nor a link (a folder, a
-    socket, a block device): replacing it would destroy it."""
+    socket, a device): replacing it would destroy it. `fifo`: a FIFO may be replaced (one
+    planted in a build's own folder is set aside like any earlier file, never opened)."""
     try:
         mode = os.stat(path.name, dir_fd=folder, follow_symlinks=False).st_mode
     except FileNotFoundError:
         return
     if stat.S_ISDIR(mode):
         raise UnsafeOutputPathError(f"{path} is a directory; name a file")
-    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or (fifo and stat.S_ISFIFO(mode))):
         raise UnsafeOutputPathError(f"{path} is not a regular file; trustmap never replaces one")
 
 
@@ -305,7 +306,7 @@ def write_files(
                     "output folder; remove it"
                 )
             _check_not_input(folder, name, directory / name, protected)
-            _check_replaceable(folder, directory / name)
+            _check_replaceable(folder, directory / name, fifo=True)
         temporaries: list[str] = []
         try:
             staged = [(_stage_in(folder, name, files[name], temporaries), name) for name in sorted(files)]
