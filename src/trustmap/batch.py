@@ -70,6 +70,8 @@ class BuildJob:
     force: bool = False
     #: `dot` processes this build runs at once; 0: one per core (see `run_builds`)
     layouts_at_once: int = 0
+    #: the path as messages show it (as the user gave it); `shown` when empty
+    said: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     from trustmap.outputs import BuildOptions, produce_all
     from trustmap.write import UnsafeOutputPathError, is_plain_name, write_files
 
-    raw, unreadable = read_input_file(Path(job.path), job.shown)
+    raw, unreadable = read_input_file(Path(job.path), job.said or job.shown)
     if raw is None:
         return BuildResult(job.shown, job.stem, "invalid", messages=tuple(map(format_diagnostic, unreadable)))
     folder = Path(job.output) / job.stem
@@ -212,7 +214,10 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
         job.shown, raw, catalog, today=dt.date.fromisoformat(job.today), allow_unmatched=job.allow_unmatched
     )
     lines = raw.decode("utf-8", errors="replace").splitlines()
-    messages = tuple(format_diagnostic(d, lines) for d in diagnostics)
+    said = job.said or job.shown  # messages name the file as the user did, reports as `shown`
+    messages = tuple(
+        format_diagnostic(replace(d, path=said) if d.path == job.shown else d, lines) for d in diagnostics
+    )
     if analysis is None:
         return BuildResult(job.shown, job.stem, "invalid", messages=messages)
     produced = produce_all(

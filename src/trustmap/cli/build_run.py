@@ -17,7 +17,14 @@ import typer
 
 from trustmap.batch import BuildJob, BuildResult, run_builds
 from trustmap.catalog import Catalog
-from trustmap.cli.common import EXIT_INVALID, display_path, exit_status, fail, refuse_file_as_folder
+from trustmap.cli.common import (
+    EXIT_INVALID,
+    display_path,
+    exit_status,
+    fail,
+    refuse_file_as_folder,
+    report_path,
+)
 from trustmap.cores import usable_cores
 from trustmap.findings import SEVERITY_ORDER
 
@@ -70,7 +77,8 @@ def _plan(request: BuildRequest, inputs: tuple[tuple[int, int], ...]) -> list[Bu
     return [
         BuildJob(
             path=str(path),
-            shown=display_path(path),
+            shown=report_path(path),
+            said=display_path(path),
             stem=stem,
             output=str(request.output),
             today=request.today,

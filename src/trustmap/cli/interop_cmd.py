@@ -20,6 +20,7 @@ from trustmap.cli.common import (
     CatalogOption,
     GraphvizTimeoutOption,
     TodayOption,
+    as_given,
     check_output,
     display_path,
     fail,
@@ -29,6 +30,7 @@ from trustmap.cli.common import (
     load_catalog_or_exit,
     print_diagnostics,
     read_input,
+    report_path,
     write_output,
 )
 
@@ -282,9 +284,9 @@ def _run_otm(file: Path, catalog: Catalog, table_file: Path | None, name: str | 
     document, problems = load_otm(shown, raw)
     lines = raw.decode("utf-8", errors="replace").splitlines()
     if document is None or has_errors(problems):
-        return Imported(None, problems, lines)
+        return Imported(None, as_given(problems, file), lines)
     result = run_import(document, catalog, table, mapping, name=name, more=(terraform,))
-    return Imported(result.draft, list(result.diagnostics), lines)
+    return Imported(result.draft, as_given(result.diagnostics, file), lines)
 
 
 def _run_cloudformation(file: Path, catalog: Catalog, table_file: Path | None, name: str | None) -> Imported:
@@ -297,9 +299,9 @@ def _run_cloudformation(file: Path, catalog: Catalog, table_file: Path | None, n
     document, problems = load_template(shown, raw)
     lines = raw.decode("utf-8", errors="replace").splitlines()
     if document is None or has_errors(problems):
-        return Imported(None, problems, lines)
+        return Imported(None, as_given(problems, file), lines)
     result = import_template(document, mapping, catalog, name=name or file.stem, base=file.parent)
-    return Imported(result.draft, list(result.diagnostics), lines)
+    return Imported(result.draft, as_given(result.diagnostics, file), lines)
 
 
 def _run_terraform(source: Path, catalog: Catalog, table_file: Path | None, name: str | None) -> Imported:
@@ -308,13 +310,13 @@ def _run_terraform(source: Path, catalog: Catalog, table_file: Path | None, name
     mapping = _table_or_exit(catalog, table_file, "terraform")
     if not source.exists():
         _read(source)  # the usual "cannot read" diagnostic and exit
-    shown = display_path(source)
+    shown = report_path(source)
     stem = source.stem if source.is_file() else source.resolve().name
     result = import_terraform(source, shown, mapping, catalog, name=name or stem)
     lines: list[str] = []
     if source.is_file():
         lines = source.read_bytes().decode("utf-8", errors="replace").splitlines()
-    return Imported(result.draft, list(result.diagnostics), lines)
+    return Imported(result.draft, as_given(result.diagnostics, source), lines)
 
 
 IMPORTERS: tuple[Importer, ...] = (

@@ -56,8 +56,20 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
 
 
 def display_path(path: Path) -> str:
-    """The path as reports and messages show it: relative to the working directory, POSIX
-    separators, control characters escaped (a file name must not drive the terminal)."""
+    """The path as messages show it: as the user gave it (relative stays relative, absolute
+    stays absolute, so that two files of one name are told apart and an editor can open
+    either), POSIX separators, control characters escaped (a file name must not drive the
+    terminal)."""
+    from trustmap.diagnostics import printable
+
+    shown = path.as_posix()
+    return printable(shown, limit=len(shown))
+
+
+def report_path(path: Path) -> str:
+    """The path as the files a command writes show it (report.json, SARIF, an imported model's
+    header): relative to the working directory, else the file's name, never absolute, so that
+    the same input gives the same bytes on any machine (docs/outputs.md)."""
     from trustmap.diagnostics import printable
 
     if not path.is_absolute():
@@ -68,6 +80,15 @@ def display_path(path: Path) -> str:
         except ValueError:
             shown = path.name
     return printable(shown, limit=len(shown))
+
+
+def as_given(diagnostics: Iterable[Diagnostic], path: Path) -> list[Diagnostic]:
+    """Diagnostics of the input `path`, made under its `report_path`, told with the path as
+    the user gave it (`display_path`)."""
+    from dataclasses import replace
+
+    written, given = report_path(path), display_path(path)
+    return [replace(d, path=given) if d.path == written else d for d in diagnostics]
 
 
 def parse_today(value: str | None) -> dt.date:
@@ -110,13 +131,13 @@ def load_catalog_or_exit(extra: Sequence[Path] | None) -> Catalog:
 
 
 def read_input(path: Path) -> tuple[str, bytes | None, list[Diagnostic]]:
-    """The bytes of an input file, or a positioned E000 or E007 diagnostic when it cannot be
-    read: a regular file of at most 16 MiB (see `trustmap.input_file`)."""
+    """The name reports give the file (`report_path`) and its bytes, or a positioned E000 or
+    E007 diagnostic (at the path as given) when it cannot be read: a regular file of at most
+    16 MiB (see `trustmap.input_file`)."""
     from trustmap.input_file import read_input_file
 
-    shown = display_path(path)
-    raw, problems = read_input_file(path, shown)
-    return shown, raw, problems
+    raw, problems = read_input_file(path, display_path(path))
+    return report_path(path), raw, problems
 
 
 def print_diagnostics(
@@ -151,7 +172,7 @@ def analyze_file(
     analysis, diagnostics = analyze(shown, raw, catalog, today=today, allow_unmatched=allow_unmatched)
     if analysis is None or not quiet_warnings:
         lines = raw.decode("utf-8", errors="replace").splitlines()
-        print_diagnostics(diagnostics, lines)
+        print_diagnostics(as_given(diagnostics, path), lines)
     return analysis
 
 
@@ -363,12 +384,12 @@ def validate_models(
         shown, raw, problems = read_input(path)
         lines: list[str] = []
         if raw is not None:
-            problems = check(shown, raw, catalog, today=day, allow_unmatched=allow_unmatched)
+            problems = as_given(check(shown, raw, catalog, today=day, allow_unmatched=allow_unmatched), path)
             lines = raw.decode("utf-8", errors="replace").splitlines()
         print_diagnostics(problems, lines, as_json=output_format == "json")
         invalid = invalid or has_errors(problems)
         if not has_errors(problems) and output_format == "text":
-            echo_error(f"{shown}: valid")
+            echo_error(f"{display_path(path)}: valid")
     return EXIT_INVALID if invalid else EXIT_OK
 
 

@@ -13,6 +13,7 @@ from trustmap.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     CatalogOption,
+    as_given,
     check_output,
     display_path,
     fail,
@@ -20,6 +21,7 @@ from trustmap.cli.common import (
     load_catalog_or_exit,
     print_diagnostics,
     read_input,
+    report_path,
     stdout_write,
     write_output,
 )
@@ -83,7 +85,7 @@ def verify(
         raise typer.Exit(EXIT_INVALID)
     loaded, problems = load_model(shown, raw, catalog)
     if loaded is None:
-        print_diagnostics(problems, raw.decode("utf-8", errors="replace").splitlines())
+        print_diagnostics(as_given(problems, model), raw.decode("utf-8", errors="replace").splitlines())
         raise typer.Exit(EXIT_INVALID)
     tables = {}
     for wing in ("cloudformation", "terraform"):
@@ -94,12 +96,12 @@ def verify(
         tables[wing] = table
     codes = []
     for path in against:
-        label = display_path(path)
+        label = report_path(path)
         if not path.exists():
-            fail(f"{label} does not exist")
+            fail(f"{display_path(path)} does not exist")
         draft, found = import_code(path, label, catalog, tables)
         if draft is None:
-            print_diagnostics(found)
+            print_diagnostics(as_given(found, path))
             raise typer.Exit(EXIT_INVALID)
         code_loaded, code_problems = load_model(label, render_model(draft).encode(), catalog)
         if code_loaded is None:
@@ -112,7 +114,7 @@ def verify(
     flow_lines = {f.flow_id: at.value(("flows", i)) for i, f in enumerate(loaded.model.flows)}
     positions = {k: v.line for k, v in {**lines, **flow_lines}.items() if v is not None}
     if output_format == "json":
-        text = json.dumps(drifts_json(drifts, shown, [display_path(p) for p in against]), indent=2) + "\n"
+        text = json.dumps(drifts_json(drifts, shown, [report_path(p) for p in against]), indent=2) + "\n"
     elif output_format == "sarif":
         text = (
             json.dumps(drifts_sarif(drifts, shown, positions, __version__), indent=2, sort_keys=True) + "\n"
