@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from trustmap.diagnostics import Diagnostic, did_you_mean, printable
-from trustmap.source import Document, Path, key_segment
+from trustmap.source import Document, Path, key_segment, yaml11_number
 
 __all__ = ["diagnostics_from_validation_error", "not_text_key"]
 
@@ -55,7 +55,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, str):
-        return f"the string '{printable(value, 40)}'"
+        hint = " (YAML 1.1 reads it as a number in base 8, 2 or 60, or with '_'; write plain decimal digits)"
+        return f"the string '{printable(value, 40)}'" + (hint if yaml11_number(value) else "")
     return f"the {type(value).__name__} {value!r}"
 
 

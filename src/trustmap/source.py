@@ -18,6 +18,7 @@ data itself.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,7 @@ __all__ = [
     "load_yaml",
     "root_problem",
     "too_large",
+    "yaml11_number",
     "yaml_error_diagnostic",
 ]
 
@@ -54,6 +56,16 @@ _STR_TAG = _SAFE_TAG_PREFIX + "str"
 _NULL_TAG = _SAFE_TAG_PREFIX + "null"
 _BOOL_TAG = _SAFE_TAG_PREFIX + "bool"
 _INT_TAG = _SAFE_TAG_PREFIX + "int"
+_FLOAT_TAG = _SAFE_TAG_PREFIX + "float"
+#: numbers only YAML 1.1 reads as such: octal `0443`, binary `0b101`, base 60 `1:30`, digits
+#: grouped with `_`. YAML 1.2 reads `0443` as 443 and the others as text; an author who wrote
+#: `port: 0443` hardly meant 291, so they stay the text written (a number field refuses it).
+_YAML11_NUMBER = re.compile(r"[-+]?(?:0[0-7_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|.*_.*)")
+
+
+def yaml11_number(text: str) -> bool:
+    """Whether `text` is a number only to YAML 1.1 (`_YAML11_NUMBER`)."""
+    return _YAML11_NUMBER.fullmatch(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +319,8 @@ class _Builder:
             found: tuple[Any, bool] | None = self.plain.get(event.value)
             if found is None:
                 tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+                if tag in (_INT_TAG, _FLOAT_TAG) and yaml11_number(event.value):
+                    tag = _STR_TAG
                 found = self._construct(event, tag, span)
                 if len(event.value) <= 64:
                     self.plain[event.value] = found

@@ -318,3 +318,31 @@ def test_long_names_still_get_diagrams(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     assert all((tmp_path / "out" / "long" / f"{view}.svg").is_file() for view in ("architecture", "dataflow"))
+
+
+@pytest.mark.parametrize(
+    ("written", "yaml11"),
+    [("0443", 291), ("1:30", 90), ("0b1011", 11), ("1_000", 1000), ("+0443", 291), ("1:30.5", 90.5)],
+)
+def test_numbers_only_yaml_1_1_reads_are_refused_at_their_position(
+    tmp_path: Path, written: str, yaml11: object
+) -> None:
+    """QA 2027-01: `port: 0443` was the port 291 (octal) and `port: 1:30` the port 90 (base 60):
+    YAML 1.1 forms that YAML 1.2 and most readers take otherwise. They are text, so the port
+    is refused where it is written, as `08080` already was."""
+    model = tmp_path / "model.yaml"
+    model.write_text(
+        "trustmap: 1\nname: x\ncomponents:\n  a: {service: ec2}\n  b: {service: rds}\n"
+        f"flows:\n  - {{from: a, to: b, protocol: postgres, port: {written}}}\n"
+    )
+    result = CliRunner().invoke(app, ["validate", str(model)])
+    assert result.exit_code == 2, (result.stderr, yaml11)
+    assert f"model.yaml:7:48: E103 'port' must be an integer, not the string '{written}'" in result.stderr
+    assert "leading zero" in result.stderr or "YAML 1.1" in result.stderr
+
+
+def test_a_name_written_like_an_octal_number_stays_the_text_written(tmp_path: Path) -> None:
+    model = tmp_path / "model.yaml"
+    model.write_text("trustmap: 1\nname: 0755\ncomponents:\n  a: {service: ec2, tags: {time: 12:30}}\n")
+    result = CliRunner().invoke(app, ["validate", str(model)])
+    assert result.exit_code == 0, result.stderr
