@@ -46,6 +46,7 @@ __all__ = [
     "BuildResult",
     "build_model",
     "run_builds",
+    "say_failures",
 ]
 
 MANIFEST_NAME = ".trustmap-build.json"
@@ -196,6 +197,18 @@ def _recorded_files(folder: Path) -> list[str]:
     return [name for name in files if isinstance(name, str)] if isinstance(files, list) else []
 
 
+def say_failures(failures: Sequence[str]) -> str:
+    """The failures of one build in a sentence, each piece of advice once: twenty views that
+    time out are twenty facts, and one "raise --graphviz-timeout" (a failure's advice is what
+    follows its first "; ")."""
+    by_advice: dict[str, list[str]] = {}
+    for failure in failures:
+        fact, _, advice = failure.partition("; ")
+        by_advice.setdefault(advice, []).append(fact)
+    parts = [", ".join(facts) + (f"; {advice}" if advice else "") for advice, facts in by_advice.items()]
+    return "; ".join(parts)
+
+
 def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     """Analyse one model and write its outputs (or skip it when its inputs did not change)."""
     from trustmap.analysis import analyze
@@ -225,7 +238,7 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     )
     if produced.failures and not job.allow_missing_diagrams:
         # Never a build that says it succeeded without its diagrams: the earlier outputs stay.
-        error = "; ".join(produced.failures) + (
+        error = say_failures(produced.failures) + (
             ". Nothing was written; --allow-missing-diagrams writes the other outputs without these images"
         )
         return BuildResult(job.shown, job.stem, "failed", messages=messages, error=error)

@@ -381,12 +381,22 @@ class RouteDomain(_Entry):
     inspected_by: Id | None = None
 
 
+def _iso_date(value: Any) -> Any:
+    """A date written as text, `'2027-06-30'` (a JSON model has no other way): the date."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # not a day of the calendar: refused as the string it is
+    return value
+
+
 class Decision(_Entry):
     finding: Pattern
     status: DecisionStatus
     reason: Reason
     owner: Name | None = None
-    expires: dt.date | None = None
+    expires: Annotated[dt.date, BeforeValidator(_iso_date)] | None = None
     ticket: Name | None = None
 
 

@@ -57,6 +57,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, str):
         hint = " (YAML 1.1 reads it as a number in base 8, 2 or 60, or with '_'; write plain decimal digits)"
         return f"the string '{printable(value, 40)}'" + (hint if yaml11_number(value) else "")
+    if isinstance(value, dt.date):  # a datetime too: as written, not as Python shows it
+        return f"the date {value.isoformat()}"
     return f"the {type(value).__name__} {value!r}"
 
 

@@ -88,8 +88,8 @@ def load_otm(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
     except UnicodeDecodeError:
         return None, problems
     data, json_problem = load_json(path, text)
-    if json_problem is not None and json_problem.code == "E007":
-        return None, [json_problem]
+    if json_problem is not None and (json_problem.code == "E007" or text.lstrip().startswith(("{", "["))):
+        return None, [json_problem]  # a JSON document's error is a JSON error, not YAML's
     if not isinstance(data, dict):
         return None, problems
     # no positions, but readable
