@@ -357,8 +357,16 @@ def _swap_in(
         if marker is not None:
             done.append((marker[1], _set_aside(folder, marker[1])))
         for temporary, name in staged:
-            done.append((name, _keep_previous(folder, name)))
-            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+            backup = _keep_previous(folder, name)
+            try:
+                os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+            except BaseException:
+                # Not replaced (an immutable file, a full disk): the previous file is still
+                # there, so there is nothing to put back, and its backup goes.
+                if backup is not None:
+                    _unlink(folder, backup)
+                raise
+            done.append((name, backup))
         for name in remove:
             done.append((name, _set_aside(folder, name)))
         if marker is not None:

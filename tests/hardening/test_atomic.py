@@ -112,6 +112,28 @@ def test_write_files_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     assert _contents(folder) == {"a.txt": b"old a", "b.txt": b"old b"}
 
 
+def test_a_file_that_cannot_be_replaced_keeps_the_old_set_and_its_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA 2027-01 (`chattr +i` on one output): the old files stayed, but the old manifest was
+    left renamed to a temporary, and a copy of the file beside it."""
+    folder = tmp_path / "out"
+    write.write_files(folder, {"a.txt": b"old a", "b.txt": b"old b"}, marker=("m.json", b"old m"))
+    real = os.replace
+
+    def immutable_b(source: Any, target: Any, **kwargs: Any) -> None:
+        if target == "b.txt":
+            raise PermissionError(1, "Operation not permitted")
+        real(source, target, **kwargs)
+
+    monkeypatch.setattr(write.os, "replace", immutable_b)
+    with pytest.raises(PermissionError):
+        write.write_files(folder, {"a.txt": b"new a", "b.txt": b"new b"}, marker=("m.json", b"new m"))
+    monkeypatch.undo()
+    assert _contents(folder) == {"a.txt": b"old a", "b.txt": b"old b", "m.json": b"old m"}
+    assert _temporaries(tmp_path) == []
+
+
 def test_interrupting_a_write_leaves_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C (KeyboardInterrupt) in the middle is cleaned up like any other failure."""
     target = tmp_path / "report.json"
