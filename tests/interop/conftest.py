@@ -17,6 +17,7 @@ from trustmap.interop.cloudformation.reader import load_template
 from trustmap.interop.mapping import ResourceTable, load_mapping
 from trustmap.interop.model_writer import render_model
 from trustmap.interop.otm.table import OtmTable, load_otm_table
+from trustmap.interop.terraform.importer import TfImport, import_terraform
 from trustmap.model import Model
 from trustmap.validate import load_model
 
@@ -29,6 +30,14 @@ SCHEMA = OTM_FILES / "otm-0.2.0.schema.json"
 @pytest.fixture(scope="session")
 def mapping(catalog: Catalog) -> ResourceTable:
     found, problems = load_mapping(catalog)
+    assert found is not None, format_diagnostics(problems)
+    return found
+
+
+@pytest.fixture(scope="session")
+def tf_table(catalog: Catalog) -> ResourceTable:
+    """The Terraform wing of the mapping table."""
+    found, problems = load_mapping(catalog, wing="terraform")
     assert found is not None, format_diagnostics(problems)
     return found
 
@@ -69,3 +78,11 @@ def import_cfn(path: Path, mapping: ResourceTable, catalog: Catalog) -> Imported
     assert result.draft is not None, format_diagnostics(result.diagnostics)
     text = render_model(result.draft)
     return Imported(result, text, validated(text, catalog))
+
+
+def import_tf(path: Path, table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    """A Terraform folder imported: the result, the model it validates to, and its text."""
+    result = import_terraform(path, path.name, table, catalog, name=path.stem)
+    assert result.draft is not None, result.diagnostics
+    text = render_model(result.draft)
+    return result, validated(text, catalog), text

@@ -10,29 +10,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.interop.conftest import HERE, validated
+from tests.interop.conftest import HERE, import_tf
 from trustmap.catalog import Catalog
 from trustmap.cli import app
-from trustmap.interop.mapping import ResourceTable, load_mapping
-from trustmap.interop.model_writer import render_model
-from trustmap.interop.terraform.importer import TfImport, import_terraform, label
+from trustmap.interop.mapping import ResourceTable
+from trustmap.interop.terraform.importer import TfImport, label
 from trustmap.model import Model
 
 TERRAFORM = HERE / "terraform"
 
 
 @pytest.fixture(scope="module")
-def table(catalog: Catalog) -> ResourceTable:
-    found, problems = load_mapping(catalog, wing="terraform")
-    assert found is not None, problems
-    return found
-
-
-def _import(path: Path, table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
-    result = import_terraform(path, path.name, table, catalog, name=path.stem)
-    assert result.draft is not None, result.diagnostics
-    text = render_model(result.draft)
-    return result, validated(text, catalog), text
+def table(tf_table: ResourceTable) -> ResourceTable:
+    return tf_table
 
 
 def _flows(model: Model) -> set[tuple[str, str, str, int | None]]:
@@ -48,7 +38,7 @@ def test_the_table_maps_at_least_forty_aws_types(table: ResourceTable) -> None:
 
 @pytest.fixture(scope="module")
 def plan(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
-    return _import(TERRAFORM / "plan.json", table, catalog)
+    return import_tf(TERRAFORM / "plan.json", table, catalog)
 
 
 def test_a_plan_flattens_modules_and_keeps_subnet_instances_apart(plan: tuple[TfImport, Model, str]) -> None:
@@ -87,7 +77,7 @@ def test_a_plan_names_what_it_leaves_out(plan: tuple[TfImport, Model, str]) -> N
 
 @pytest.fixture(scope="module")
 def config(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
-    return _import(TERRAFORM / "config", table, catalog)
+    return import_tf(TERRAFORM / "config", table, catalog)
 
 
 def test_tf_files_follow_local_modules_with_their_inputs(config: tuple[TfImport, Model, str]) -> None:

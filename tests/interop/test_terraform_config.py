@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.interop.conftest import HERE, validated
+from tests.interop.conftest import HERE, import_tf
 from trustmap.catalog import Catalog
 from trustmap.cli import app
-from trustmap.interop.mapping import ResourceTable, load_mapping
-from trustmap.interop.model_writer import render_model
+from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.terraform.importer import TfImport, import_terraform
 from trustmap.model import Model
 
@@ -22,17 +21,8 @@ TERRAFORM = HERE / "terraform"
 
 
 @pytest.fixture(scope="module")
-def table(catalog: Catalog) -> ResourceTable:
-    found, problems = load_mapping(catalog, wing="terraform")
-    assert found is not None, problems
-    return found
-
-
-def _import(path: Path, table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
-    result = import_terraform(path, path.name, table, catalog, name=path.stem)
-    assert result.draft is not None, result.diagnostics
-    text = render_model(result.draft)
-    return result, validated(text, catalog), text
+def table(tf_table: ResourceTable) -> ResourceTable:
+    return tf_table
 
 
 def _component(result: TfImport, model: Model, address: str) -> tuple[str, str | None]:
@@ -42,7 +32,7 @@ def _component(result: TfImport, model: Model, address: str) -> tuple[str, str |
 
 @pytest.fixture(scope="module")
 def nulls(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
-    return _import(TERRAFORM / "nulls", table, catalog)
+    return import_tf(TERRAFORM / "nulls", table, catalog)
 
 
 def test_an_attribute_that_is_null_is_unset(nulls: tuple[TfImport, Model, str]) -> None:
@@ -71,7 +61,7 @@ def test_a_key_the_configuration_names_is_a_customer_key(nulls: tuple[TfImport, 
 
 @pytest.fixture(scope="module")
 def counts(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
-    return _import(TERRAFORM / "counts", table, catalog)
+    return import_tf(TERRAFORM / "counts", table, catalog)
 
 
 def test_count_and_for_each_that_decide_offline_leave_out_what_makes_no_instance(
@@ -148,7 +138,7 @@ def test_an_encrypted_database_with_an_unknown_key_is_a_bound_and_a_question(
         "  kms_key_id        = var.key\n"
         "}\n"
     )
-    result, model, text = _import(tmp_path, table, catalog)
+    result, model, text = import_tf(tmp_path, table, catalog)
     assert _component(result, model, "aws_db_instance.db")[1] == "aws-managed"
     assert "question: encryption_at_rest depends on an expression with no value offline" in text
     assert "kms_key_id = `var.key`" in text
