@@ -13,17 +13,22 @@ MODEL = """
     boundaries:
       vpc: {kind: vpc, trust: 80}
       corp: {kind: corporate, trust: 60}
+      partner: {kind: third-party}
     components:
       worker: {service: ec2, boundary: vpc}
       bucket: {service: s3, stores: [docs]}
       queue: {service: sqs, encryption_at_rest: none, stores: [docs]}
       files: {service: ec2, boundary: vpc}
       office: {service: on-premises, boundary: corp}
+      supplier: {service: external-system, boundary: partner}
     flows:
       - from: worker
         to: bucket
         protocol: https
         data: [docs]
+      - from: supplier
+        to: files
+        protocol: https
       - from: office
         to: files
         protocol: https
@@ -59,3 +64,8 @@ def test_exemptions_are_not_recited_but_stated_values_are(analyse: Analyse) -> N
     assert reasons["queue/message-payload-unencrypted-at-rest"] == (
         "'queue' is a messaging component and has encryption_at_rest: none."
     )
+
+
+def test_people_and_outside_systems_are_named_as_such(analyse: Analyse) -> None:
+    why = _reasons(analyse)["supplier->files/unauthenticated-flow-crosses-boundary"]
+    assert why.endswith("and comes from 'supplier', which is a third-party system."), why

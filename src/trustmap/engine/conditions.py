@@ -138,7 +138,11 @@ def _service(value: list[str], _: EvalContext) -> Predicate:
 def _explain_service(value: list[str], target: Target, _: EvalContext, positive: bool) -> str:
     if not positive:
         return f"uses none of the services {_quoted(value)}"
-    return f"uses service '{target.component.service if target.component else None}'"
+    component = target.component
+    if component is not None and not component.aws:
+        # a person, a third party's or an on-premises system: named as the catalog names it
+        return f"is {_article(component.service_name[:1].lower() + component.service_name[1:])}"
+    return f"uses service '{component.service if component else None}'"
 
 
 def _service_model(value: list[str], _: EvalContext) -> Predicate:
