@@ -413,3 +413,27 @@ def test_unknown_types_are_warned_at_their_own_file_and_line(
         ("W402", str(tmp_path / "stacks" / "child.yaml"), 4, 11),
         ("W402", str(parent), 5, 19),
     ]
+
+
+# -- an ALB that signs users in ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def alb_authenticate(mapping: ResourceTable, catalog: Catalog) -> Imported:
+    return _import(FAITHFUL / "alb-authenticate.yaml", mapping, catalog)
+
+
+def test_a_listener_that_authenticates_before_forwarding_gives_an_authenticated_entry(
+    alb_authenticate: Imported,
+) -> None:
+    alb = alb_authenticate.result.components["LoadBalancer"]
+    entry = {f.port: f.authenticated for f in alb_authenticate.model.flows if f.target == alb}
+    # 443: its default actions sign in first; 8443: its only forward is a rule that signs in;
+    # 80 signs no one in, and 9443 has a rule that forwards without signing in
+    assert entry == {443: True, 8443: True, 80: False, 9443: False}
+    assert "9443" in alb_authenticate.text and "rule BypassedPublic forwards without" in alb_authenticate.text
+
+
+def test_a_listener_that_signs_in_with_cognito_calls_its_user_pool(alb_authenticate: Imported) -> None:
+    ids = alb_authenticate.result.components
+    assert (ids["LoadBalancer"], ids["UserPool"], "https", None) in _flows(alb_authenticate)

@@ -20,12 +20,13 @@ from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic
 from trustmap.interop.exposure import Exposure, Placement, exposure
 from trustmap.interop.flows import FlowDraft, Flows, rule_protocol, sg_rule_flows, within_group_note
-from trustmap.interop.mapping import Link, ResourceMapping, ResourceTable
+from trustmap.interop.mapping import Link, Listeners, ResourceMapping, ResourceTable
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
 from trustmap.interop.network import Network, Rule, Subnet
 from trustmap.interop.paths import UNRESOLVED_KEY, values_at
 from trustmap.interop.resources import Template, test_holds
+from trustmap.interop.sign_in import listener_sign_in
 
 __all__ = ["ACCOUNT", "ANYONE", "INTERNET", "ON_PREMISES", "PROPERTY_ORDER", "Build", "Component"]
 
@@ -106,6 +107,7 @@ class Build:
         self.add_reference_flows()
         self.add_entry_flows()
         self.flows.settle()
+        self.sign_in_entries()
         self.attention.extend(self.network.notes)
 
     # -- resources ----------------------------------------------------------------------------
@@ -782,12 +784,7 @@ class Build:
         holders: list[tuple[str, str]] = []  # (resource, path of one listener)
         if spec.path is not None:
             holders.append((name, spec.path))
-        if spec.resource is not None and spec.by is not None:
-            holders.extend(
-                (other, "")
-                for other in self.template.of_type(spec.resource)
-                if name in self.template.refs(other, [spec.by])
-            )
+        holders.extend((other, "") for other in self._listener_resources(name, spec))
         found: list[tuple[str, int | None, str]] = []
         for holder, base in holders:
             prefix = f"{base}." if base else ""
@@ -804,6 +801,35 @@ class Build:
                     protocol = self.mapping.ports.get(port, "other")
                 found.append((protocol, port, holder))
         return list(dict.fromkeys(found))
+
+    def _listener_resources(self, name: str, spec: Listeners) -> list[str]:
+        """The listeners of `name` that are resources of their own (an ALB's)."""
+        if spec.resource is None or spec.by is None:
+            return []
+        return [
+            other
+            for other in self.template.of_type(spec.resource)
+            if name in self.template.refs(other, [spec.by])
+        ]
+
+    def sign_in_entries(self) -> None:
+        """An entry flow on the port of a listener that signs in everyone it forwards is
+        authenticated (the load balancer checks the user before any request goes on). Run after
+        `settle`, so that it marks the flow whichever rule or listener stated it."""
+        for component in self.components.values():
+            for name, type_name in component.sources:
+                spec = self.mapping.resources[type_name].listeners
+                if spec is None or spec.sign_in is None:
+                    continue
+                for listener in self._listener_resources(name, spec):
+                    port = _port(list(self.template.literals(listener, spec.port)))
+                    found = listener_sign_in(listener, spec.sign_in, self.template)
+                    if port is None or found is None:
+                        continue
+                    for flow in self.flows.items.values():
+                        if (flow.source, flow.target, flow.port) == (ANYONE, component.id, port):
+                            flow.authenticated = True if found.authenticated else flow.authenticated
+                            flow.reasons.extend(r for r in found.reasons if r not in flow.reasons)
 
     def add_entry_flows(self) -> None:
         for component in list(self.components.values()):

@@ -39,6 +39,8 @@ class FlowDraft:
     #: what it was inferred from: a security-group rule naming a group (`rule`) or an address
     #: range of the code (`range`), or what a resource states (`stated`: a reference, a listener)
     inferred: Literal["rule", "range", "stated"] = "stated"
+    #: the receiver signs the sender in (a listener that authenticates); None: not stated
+    authenticated: bool | None = None
 
 
 def rule_protocol(rule: Rule, mapping: ResourceTable) -> tuple[str, int | None, str]:
@@ -119,6 +121,8 @@ class Flows:
                 fields["port"] = port
             if flow.bidirectional:
                 fields["bidirectional"] = True
+            if flow.authenticated is not None:
+                fields["authenticated"] = flow.authenticated
             if flow.description:
                 fields["description"] = flow.description
             if flow.kind != "data":

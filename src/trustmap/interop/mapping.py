@@ -42,11 +42,13 @@ __all__ = [
     "EncryptionRule",
     "FlagRule",
     "Link",
+    "ListenerRules",
     "Listeners",
     "NetworkTypes",
     "PropertyRules",
     "ResourceMapping",
     "ResourceTable",
+    "SignIn",
     "Test",
     "check_mapping",
     "default_mapping_path",
@@ -150,16 +152,40 @@ class Placement(_Entry):
     security_groups: list[PathText] = Field(default_factory=list)
 
 
+class ListenerRules(_Entry):
+    """The rules of a listener: resources of type `resource` that name it at `by`, with their
+    actions at `actions`."""
+
+    resource: str
+    by: PathText
+    actions: PathText
+
+
+class SignIn(_Entry):
+    """How a listener signs its users in before it forwards (an ALB's `authenticate-cognito`):
+    its actions at `actions` and its rules', each action's kind at `type` and its place at
+    `order` (else its place in the list). A list of actions signs in when an action of a kind
+    in `authenticate` comes before its first of a kind in `forward`."""
+
+    actions: PathText
+    rules: ListenerRules | None = None
+    type: PathText
+    order: PathText
+    authenticate: list[str]
+    forward: list[str]
+
+
 class Listeners(_Entry):
     """Where the listeners of a public entry point are written: at `path` on the resource
     itself, or on resources of type `resource` that name it at `by`; `protocol` and `port` are
-    paths within one listener."""
+    paths within one listener; `sign_in`, where its actions may sign users in."""
 
     path: PathText | None = None
     resource: str | None = None
     by: PathText | None = None
     protocol: PathText
     port: PathText
+    sign_in: SignIn | None = None
 
 
 class ResourceMapping(Placement):
