@@ -437,3 +437,29 @@ def test_a_listener_that_authenticates_before_forwarding_gives_an_authenticated_
 def test_a_listener_that_signs_in_with_cognito_calls_its_user_pool(alb_authenticate: Imported) -> None:
     ids = alb_authenticate.result.components
     assert (ids["LoadBalancer"], ids["UserPool"], "https", None) in _flows(alb_authenticate)
+
+
+# -- a task that no ECS service runs -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def standalone_task(mapping: ResourceTable, catalog: Catalog) -> Imported:
+    return _import(FAITHFUL / "standalone-task.yaml", mapping, catalog)
+
+
+def test_a_task_definition_no_service_runs_is_a_task(standalone_task: Imported) -> None:
+    ids = standalone_task.result.components
+    assert standalone_task.component("Task").service == "fargate"
+    flows = {(f.source, f.target, f.name) for f in standalone_task.model.flows}
+    assert (ids["StateMachine"], ids["Task"], "invokes") in flows
+    assert (ids["Task"], ids["TaskRole"], "runs as") in flows
+    # the task's role is what the task runs as, not something the state machine invokes
+    assert (ids["StateMachine"], ids["TaskRole"], "invokes") not in flows
+
+
+def test_a_task_definition_a_service_runs_stays_part_of_it(standalone_task: Imported) -> None:
+    ids = standalone_task.result.components
+    assert "ServiceTask" not in ids
+    assert "ServiceTask (AWS::ECS::TaskDefinition): part of its ECS service" in standalone_task.text
+    flows = {(f.source, f.target, f.name) for f in standalone_task.model.flows}
+    assert (ids["Service"], ids["TaskRole"], "runs as") in flows

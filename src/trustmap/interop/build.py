@@ -20,7 +20,7 @@ from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic
 from trustmap.interop.exposure import Exposure, Placement, exposure
 from trustmap.interop.flows import FlowDraft, Flows, rule_protocol, sg_rule_flows, within_group_note
-from trustmap.interop.mapping import Link, Listeners, ResourceMapping, ResourceTable
+from trustmap.interop.mapping import Link, Listeners, Relation, ResourceMapping, ResourceTable
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
 from trustmap.interop.network import Network, Rule, Subnet
@@ -87,6 +87,8 @@ class Build:
     model_controls: list[str] = field(default_factory=list)
     #: resource -> what became of it, for every resource that is not a component
     fates: dict[str, str] = field(default_factory=dict)
+    #: resource -> the resource that holds it (`held` in the table): part of it, not a component
+    held: dict[str, str] = field(default_factory=dict)
 
     @property
     def subnets(self) -> dict[str, Subnet]:
@@ -123,7 +125,13 @@ class Build:
         for name in self.template.resources:
             type_name = self.template.type_of(name)
             if type_name in self.mapping.resources:
-                mapped.append(name)
+                holder = self._holder(name, self.mapping.resources[type_name])
+                if holder is None:
+                    mapped.append(name)
+                else:
+                    self.held[name] = holder
+                    held = self.mapping.resources[type_name].held
+                    self.fates[name] = (held.note if held is not None else None) or f"part of {holder}"
             elif type_name in self.mapping.evidence:
                 self._model_control(self.mapping.evidence[type_name])
                 self.fates[name] = f"evidence of the control {self.mapping.evidence[type_name]}"
@@ -153,6 +161,25 @@ class Build:
                 f"not imported ({type_name}): {', '.join(names)}; model them by hand if they matter"
             )
         return mapped
+
+    def _holder(self, name: str, entry: ResourceMapping) -> str | None:
+        """The first resource that holds this one (an ECS service running a task definition)."""
+        if entry.held is None:
+            return None
+        for type_name, path in entry.held.by.items():
+            for holder in self.template.of_type(type_name):
+                if name in self.template.refs(holder, [path]):
+                    return holder
+        return None
+
+    def _relation(self, name: str) -> Relation | None:
+        """How a resource that is not a component leads to others: its type's relation, or,
+        for one that is held, what its table entry says a reference to it stands for."""
+        type_name = self.template.type_of(name)
+        entry = self.mapping.resources.get(type_name)
+        if name in self.held and entry is not None and entry.held is not None:
+            return Relation(targets=entry.held.targets)
+        return self.mapping.relations.get(type_name)
 
     def _model_control(self, control: str) -> None:
         canonical = self.catalog.canonical_control(control) or control
@@ -714,7 +741,7 @@ class Build:
         if name in self.component_of:
             return [self.component_of[name]]
         template = self.template
-        relation = self.mapping.relations.get(template.type_of(name))
+        relation = self._relation(name)
         if relation is None or depth >= MAX_DEPTH:
             return []
         found = [c for ref in template.refs(name, relation.targets) for c in self._resolve(ref, depth + 1)]
@@ -753,7 +780,12 @@ class Build:
     def add_link_flows(self) -> None:
         for name in self.template.resources:
             type_name = self.template.type_of(name)
-            entry = self.mapping.resources.get(type_name) or self.mapping.relations.get(type_name)
+            # one that is held draws no flows of its own: its holder's links name it
+            entry: ResourceMapping | Relation | None = (
+                self._relation(name)
+                if name in self.held
+                else self.mapping.resources.get(type_name) or self.mapping.relations.get(type_name)
+            )
             for link in entry.links if entry is not None else []:
                 protocol, port = self._protocol_and_port(name, link)
                 origin = self.template.origin.get(name)

@@ -41,6 +41,7 @@ __all__ = [
     "WINGS",
     "EncryptionRule",
     "FlagRule",
+    "Held",
     "Link",
     "ListenerRules",
     "Listeners",
@@ -188,6 +189,16 @@ class Listeners(_Entry):
     sign_in: SignIn | None = None
 
 
+class Held(_Entry):
+    """Resources of other types that hold one of this type: {type: path naming it} in `by`.
+    One that is held is part of its holder, not a component (a task definition an ECS service
+    runs); a reference to it stands for what its `targets` name (the role its tasks run as)."""
+
+    by: dict[str, PathText]
+    targets: list[PathText] = Field(default_factory=list)
+    note: str | None = None
+
+
 class ResourceMapping(Placement):
     service: str
     when: list[ServiceRule] = Field(default_factory=list)
@@ -218,6 +229,8 @@ class ResourceMapping(Placement):
     #: paths naming the resource whose properties this one takes where it states none (a read
     #: replica is encrypted as its source)
     inherit_from: list[PathText] = Field(default_factory=list)
+    #: when another resource holds it, it is part of that one and not a component
+    held: Held | None = None
     note: str | None = None
 
 
