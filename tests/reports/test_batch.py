@@ -200,3 +200,15 @@ def test_each_worker_lays_its_views_out_on_its_share_of_the_cores(
     shared = with_layout_share(jobs, workers, cores)
     assert [job.layouts_at_once for job in shared] == [share, share]
     assert [job.stem for job in shared] == ["a", "b"]
+
+
+def test_the_summary_line_counts_findings_in_words(tmp_path: Path) -> None:
+    gamma = tmp_path / "gamma.yaml"
+    gamma.write_text(
+        "trustmap: 1\nname: Gamma\ncomponents:\n  q: {service: sqs, encryption_at_rest: none}\n",
+        encoding="utf-8",
+    )
+    code, stderr = _build([gamma], tmp_path / "out")
+    assert code == 0
+    # one finding is "finding", not "findings"
+    assert "(1 low open finding; " in stderr, stderr

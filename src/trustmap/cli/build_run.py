@@ -96,7 +96,9 @@ def _describe(result: BuildResult, output: Path) -> str:
     counts = result.open_counts
     opened = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITY_ORDER) if counts.get(s, 0))
     asked = f"; {result.open_questions} open question{'s' if result.open_questions != 1 else ''}"
-    findings = f"({opened or 'no'} open findings{asked if result.open_questions else ''})"
+    total = sum(counts.values())
+    noun = "open finding" if total == 1 else "open findings"
+    findings = f"({opened or 'no'} {noun}{asked if result.open_questions else ''})"
     if result.status == "built":
         return f"wrote {len(result.files)} files to {output / result.stem} {findings}"
     if result.status == "unchanged":
