@@ -130,6 +130,9 @@ class ComponentInfo:
     icon: str = field(metadata=_INTERNAL)
     boundary_kinds: tuple[str, ...] = field(metadata=_INTERNAL)  # of every enclosing boundary
     in_public_subnet: bool = field(metadata=_INTERNAL)  # some enclosing boundary is one
+    #: it passes its callers' requests on: `forwards`, or a service that does so by nature (a
+    #: load balancer, CDN or gateway, also with its data lineage turned off: `forwards: false`)
+    proxy: bool = field(metadata=_INTERNAL)
     #: where the requests that reach it start, through forwarding components (format 1.2)
     callers: tuple[str, ...] = field(metadata=_INTERNAL)
     #: the service runs the customer's own code
@@ -368,7 +371,7 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         topology.add_edge(flow.source, flow.target, key=flow.flow_id)
     # What the flows tell of each component, set in one copy of its record (a record has some
     # eighty fields: copying it twice was a third of the graph's time at 10,000 components)
-    handled, interfaces = _handled_data(components, flows, model), _interfaces(components, flows, catalog)
+    handled, interfaces = _handled_data(components, flows, model), _interfaces(components, flows)
     components = {cid: replace(c, **handled[cid], **interfaces[cid]) for cid, c in components.items()}
     identities = build_identities(
         model,
@@ -395,21 +398,10 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
     )
 
 
-def _interfaces(
-    components: dict[str, ComponentInfo], flows: list[FlowInfo], catalog: Catalog
-) -> dict[str, dict[str, Any]]:
+def _interfaces(components: dict[str, ComponentInfo], flows: list[FlowInfo]) -> dict[str, dict[str, Any]]:
     """Each component's callers and what it exposes (format 1.2, "Interfaces")."""
-
-    def passes_requests_on(component: ComponentInfo) -> bool:
-        # A load balancer, CDN or gateway passes its callers' requests on by nature, also where
-        # the model turns its data lineage off (`forwards: false`: each route names its data).
-        service = catalog.service(component.service)
-        return bool(component.forwards) or (service is not None and bool(service.defaults.forwards))
-
     nodes = {
-        cid: exposed.Node(
-            cid, c.service, c.service_kind, passes_requests_on(c), c.runs_code, c.trust, c.interfaces
-        )
+        cid: exposed.Node(cid, c.service, c.service_kind, c.proxy, c.runs_code, c.trust, c.interfaces)
         for cid, c in components.items()
     }
     into: dict[str, list[exposed.Hop]] = {}
@@ -544,6 +536,7 @@ def _component_info(
         icon=service.icon,
         boundary_kinds=tuple(sorted(kinds)),
         in_public_subnet=in_public_subnet,
+        proxy=bool(forwards) or bool(defaults.forwards),
         callers=(),
         runs_code=service.runs_code,
         span=loaded.document.source_map.key(("components", component_id)),

@@ -278,19 +278,24 @@ def _handles_classification_at_least(value: str, _: EvalContext) -> Predicate:
 
 
 def _explain_handles_classification(value: str, target: Target, context: EvalContext, positive: bool) -> str:
+    return _said_of_classification(target, context, handled=True)
+
+
+def _explain_classification(value: str, target: Target, context: EvalContext, positive: bool) -> str:
+    return _said_of_classification(target, context, handled=False)
+
+
+def _said_of_classification(target: Target, context: EvalContext, *, handled: bool) -> str:
+    """The classification a flow carries, or a component stores (or, `handled`, also receives
+    and sends), or the model handles."""
     if target.flow is not None:
         actual = target.flow.classification
         return f"carries {actual} data" if actual else "carries no data the model names"
     component = target.component
-    actual = context.model_classification if component is None else component.handles_classification
-    return f"handles {actual} data" if actual else "handles no classified data"
-
-
-def _explain_classification(value: str, target: Target, context: EvalContext, positive: bool) -> str:
-    if target.flow is not None:
-        actual = target.flow.classification
-        return f"carries {actual} data" if actual else "carries no data the model names"
-    actual = context.model_classification if target.component is None else target.component.classification
+    if component is None:
+        actual = context.model_classification
+    else:
+        actual = component.handles_classification if handled else component.classification
     return f"handles {actual} data" if actual else "handles no classified data"
 
 

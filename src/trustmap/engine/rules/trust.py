@@ -36,10 +36,9 @@ def restricted_data_flows_to_lower_trust(
         sensitive = {d for d in flow.data if classification_rank(assets[d].classification) >= threshold}
         sent, received = graph.component(flow.source), graph.component(flow.target)
         # A forwarding component (a load balancer in a public subnet) only passes the data on:
-        # where it ends up is judged on the hop that delivers it. A proxy's service says so
-        # even where the model turns its lineage off (`forwards: false`: each route's flow
-        # names its own data).
-        if received.forwards or _proxy(received, context):
+        # where it ends up is judged on the hop that delivers it (`proxy`: also a load balancer
+        # whose data lineage the model turns off).
+        if received.proxy:
             continue
         if _less_trusted_party(sent, received, graph) and not _home(received, sensitive, sent, graph):
             data = ", ".join(flow.data)
@@ -51,13 +50,6 @@ def restricted_data_flows_to_lower_trust(
                     f"to {named(context.component(received.id))} (trust {received.trust})"
                 ),
             )
-
-
-def _proxy(component: ComponentInfo, context: EvalContext) -> bool:
-    """A service that passes requests on by nature: a load balancer, CDN, gateway (the
-    catalog's `forwards` default)."""
-    service = context.catalog.service(component.service)
-    return service is not None and bool(service.defaults.forwards)
 
 
 def _less_trusted_party(sent: ComponentInfo, received: ComponentInfo, graph: ModelGraph) -> bool:
