@@ -37,6 +37,7 @@ from trustmap.catalog import Catalog
 from trustmap.cores import usable_cores
 from trustmap.diagnostics import format_diagnostic
 from trustmap.interrupts import Interrupted, interrupts_deferred, interrupts_raise
+from trustmap.line_breaks import source_lines
 from trustmap.source import Limits
 
 __all__ = [
@@ -226,7 +227,7 @@ def build_model(job: BuildJob, catalog: Catalog) -> BuildResult:
     analysis, diagnostics = analyze(
         job.shown, raw, catalog, today=dt.date.fromisoformat(job.today), allow_unmatched=job.allow_unmatched
     )
-    lines = raw.decode("utf-8", errors="replace").splitlines()
+    lines = source_lines(raw)
     said = job.said or job.shown  # messages name the file as the user did, reports as `shown`
     messages = tuple(
         format_diagnostic(replace(d, path=said) if d.path == job.shown else d, lines) for d in diagnostics

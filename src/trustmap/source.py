@@ -28,6 +28,7 @@ from yaml.resolver import Resolver
 
 from trustmap.diagnostics import Diagnostic, Span, printable
 from trustmap.gc_pause import paused_gc
+from trustmap.line_breaks import EditorPositions, editor_lines
 
 __all__ = [
     "Document",
@@ -187,8 +188,10 @@ class _Builder:
     every node it builds alive) and dispatches on the event class with a table.
     """
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, positions: EditorPositions | None = None) -> None:
         self.limits = limits
+        #: set when PyYAML's line count differs from an editor's (`line_breaks`)
+        self.positions = positions
         self.source_map = SourceMap()
         #: anchor -> (value, values it expands to, characters of text it expands to)
         self.anchors: dict[str, tuple[Any, int, int]] = {}
@@ -202,6 +205,9 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.duplicates: list[Diagnostic] = []
         self.plain: dict[str, tuple[Any, bool]] = {}
+
+    def _line(self, span: Span) -> int:
+        return self.positions.line(span.line) if self.positions else span.line
 
     def run(self, parser: Any) -> None:
         handlers: dict[type, Any] = {
@@ -369,14 +375,15 @@ class _Builder:
                 # `1` then `true`: two keys to YAML, one to Python (1 == True == 1.0)
                 other = next(s for s in key_spans if not isinstance(s, str) and s[1] == key)
                 shown = [printable(str(key_segment(k))) for k in (key, other[1])]
+                earlier = self._line(key_spans[other])
                 message = (
-                    f"the key '{shown[0]}' is the key '{shown[1]}' of line {key_spans[other].line} once read "
+                    f"the key '{shown[0]}' is the key '{shown[1]}' of line {earlier} once read "
                     "as a number; write keys as text"
                 )
                 self.duplicates.append(Diagnostic("E002", message, "", span))
             elif first is not None:
                 message = (
-                    f"duplicate key '{printable(str(key))}' (first defined at line {first.line}); "
+                    f"duplicate key '{printable(str(key))}' (first defined at line {self._line(first)}); "
                     "YAML would silently keep only the last value"
                 )
                 self.duplicates.append(Diagnostic("E002", message, "", span))
@@ -501,8 +508,9 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
     text, bad = _decode(raw)
     if text is None:
         return None, [Diagnostic("E004", "the file is not valid UTF-8", path, bad)]
-    lines = tuple(text.splitlines())
-    builder = _Builder(limits)
+    lines = editor_lines(text)
+    positions = EditorPositions.needed(text)
+    builder = _Builder(limits, positions)
     parser = _Parser(text)
     # The builder makes millions of small acyclic objects on large files; the cyclic
     # collector would rescan them all again and again (half the load time), to free nothing.
@@ -510,14 +518,19 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
         with paused_gc():
             builder.run(parser)
     except _RefusedError as refused:
-        return None, [Diagnostic(refused.code, refused.message, path, refused.span)]
+        span = positions.optional(refused.span) if positions else refused.span
+        return None, [Diagnostic(refused.code, refused.message, path, span)]
     except yaml.YAMLError as error:
-        return None, [yaml_error_diagnostic(error, text, path)]
+        return None, [yaml_error_diagnostic(error, text, path, positions)]
     except RecursionError:
         return None, [Diagnostic("E007", "the document is nested too deeply", path, Span.point(1, 1))]
     finally:
         parser.dispose()
-    duplicates = [Diagnostic(d.code, d.message, path, d.span) for d in builder.duplicates]
+    if positions:
+        positions.spans(builder.source_map.values)
+        positions.spans(builder.source_map.keys)
+    at = positions.optional if positions else _same
+    duplicates = [Diagnostic(d.code, d.message, path, at(d.span)) for d in builder.duplicates]
     root = builder.root if builder.root_seen else None
     problem = root_problem(root, path, builder.source_map)
     if problem is not None:
@@ -586,12 +599,22 @@ def _json_limits(data: Any, limits: Limits) -> str | None:
     return None
 
 
-def yaml_error_diagnostic(error: yaml.YAMLError, text: str, path: str) -> Diagnostic:
+def _same(span: Span | None) -> Span | None:
+    return span
+
+
+def yaml_error_diagnostic(
+    error: yaml.YAMLError, text: str, path: str, positions: EditorPositions | None = None
+) -> Diagnostic:
     """E001 at the parser's mark, for every YAML dialect trustmap reads (models, catalogs,
     CloudFormation templates)."""
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         span = Span.point(mark.line + 1, mark.column + 1) if mark else None
+        if span is not None and positions is None:
+            positions = EditorPositions.needed(text)
+        if span is not None and positions is not None:
+            span = positions.span(span)
         problem = error.problem or error.context or "invalid YAML"
         return Diagnostic("E001", f"YAML syntax error: {problem}", path, span)
     # Reader errors (control characters) carry a position but no problem mark.

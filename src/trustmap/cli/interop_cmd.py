@@ -6,7 +6,7 @@ that reads its input into a draft; `_register` turns a row into a `trustmap impo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -33,6 +33,7 @@ from trustmap.cli.common import (
     report_path,
     write_output,
 )
+from trustmap.line_breaks import editor_lines, source_lines
 
 if TYPE_CHECKING:
     from trustmap.catalog import Catalog
@@ -199,7 +200,7 @@ def _finish(
     warnings: list[Diagnostic],
     output: Path,
     catalog: Catalog,
-    source_lines: list[str],
+    input_lines: Sequence[str],
     inputs: frozenset[tuple[int, int]],
 ) -> None:
     """Check the generated model, print what needs attention, write it."""
@@ -216,9 +217,9 @@ def _finish(
             typer.echo(f"{problem.code} {problem.message}", err=True)
         fail("the model made from the input would be beyond trustmap's limits (above); nothing was written")
     if has_errors(problems):
-        typer.echo(format_diagnostics(problems, text.splitlines()), err=True)
+        typer.echo(format_diagnostics(problems, editor_lines(text)), err=True)
         fail("the generated model does not validate: this is a trustmap bug, please report it with the input")
-    print_diagnostics(sorted(warnings, key=lambda d: d.sort_key()), source_lines)
+    print_diagnostics(sorted(warnings, key=lambda d: d.sort_key()), input_lines)
     if draft.attention:
         typer.echo("needs your attention (also written at the top of the model):", err=True)
         for item in draft.attention:
@@ -235,7 +236,7 @@ class Imported:
 
     draft: Draft | None
     diagnostics: list[Diagnostic]
-    lines: list[str]
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,7 @@ def _run_otm(file: Path, catalog: Catalog, table_file: Path | None, name: str | 
     terraform = _table_or_exit(catalog, None, "terraform")
     shown, raw = _read(file)
     document, problems = load_otm(shown, raw)
-    lines = raw.decode("utf-8", errors="replace").splitlines()
+    lines = source_lines(raw)
     if document is None or has_errors(problems):
         return Imported(None, as_given(problems, file), lines)
     result = run_import(document, catalog, table, mapping, name=name, more=(terraform,))
@@ -297,7 +298,7 @@ def _run_cloudformation(file: Path, catalog: Catalog, table_file: Path | None, n
     mapping = _table_or_exit(catalog, table_file, "cloudformation")
     shown, raw = _read(file)
     document, problems = load_template(shown, raw)
-    lines = raw.decode("utf-8", errors="replace").splitlines()
+    lines = source_lines(raw)
     if document is None or has_errors(problems):
         return Imported(None, as_given(problems, file), lines)
     result = import_template(document, mapping, catalog, name=name or file.stem, base=file.parent)
@@ -313,9 +314,9 @@ def _run_terraform(source: Path, catalog: Catalog, table_file: Path | None, name
     shown = report_path(source)
     stem = source.stem if source.is_file() else source.resolve().name
     result = import_terraform(source, shown, mapping, catalog, name=name or stem)
-    lines: list[str] = []
+    lines: tuple[str, ...] = ()
     if source.is_file():
-        lines = source.read_bytes().decode("utf-8", errors="replace").splitlines()
+        lines = source_lines(source.read_bytes())
     return Imported(result.draft, as_given(result.diagnostics, source), lines)
 
 

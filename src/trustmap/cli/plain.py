@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from trustmap.line_breaks import source_lines
+
 if TYPE_CHECKING:
     from trustmap.analysis import Analysis
     from trustmap.catalog import Catalog
@@ -171,7 +173,7 @@ def analyze_file(
         return None
     analysis, diagnostics = analyze(shown, raw, catalog, today=today, allow_unmatched=allow_unmatched)
     if analysis is None or not quiet_warnings:
-        lines = raw.decode("utf-8", errors="replace").splitlines()
+        lines = source_lines(raw)
         print_diagnostics(as_given(diagnostics, path), lines)
     return analysis
 
@@ -382,10 +384,10 @@ def validate_models(
     invalid = False
     for path in models:
         shown, raw, problems = read_input(path)
-        lines: list[str] = []
+        lines: tuple[str, ...] = ()
         if raw is not None:
             problems = as_given(check(shown, raw, catalog, today=day, allow_unmatched=allow_unmatched), path)
-            lines = raw.decode("utf-8", errors="replace").splitlines()
+            lines = source_lines(raw)
         print_diagnostics(problems, lines, as_json=output_format == "json")
         invalid = invalid or has_errors(problems)
         if not has_errors(problems) and output_format == "text":

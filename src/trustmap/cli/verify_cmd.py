@@ -25,6 +25,7 @@ from trustmap.cli.common import (
     stdout_write,
     write_output,
 )
+from trustmap.line_breaks import source_lines
 
 FORMATS = ("text", "json", "sarif")
 
@@ -85,7 +86,7 @@ def verify(
         raise typer.Exit(EXIT_INVALID)
     loaded, problems = load_model(shown, raw, catalog)
     if loaded is None:
-        print_diagnostics(as_given(problems, model), raw.decode("utf-8", errors="replace").splitlines())
+        print_diagnostics(as_given(problems, model), source_lines(raw))
         raise typer.Exit(EXIT_INVALID)
     tables = {}
     for wing in ("cloudformation", "terraform"):

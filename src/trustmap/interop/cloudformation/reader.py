@@ -20,6 +20,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from trustmap.diagnostics import Diagnostic, Span
+from trustmap.line_breaks import EditorPositions, editor_lines
 from trustmap.source import (
     Document,
     Limits,
@@ -86,6 +87,11 @@ class _Walker:
     expanded: int = 0
     text: int = 0  # characters of scalars walked, an alias's counted each time it is walked
     constructor: SafeConstructor = field(default_factory=SafeConstructor)
+    #: set when PyYAML's line count differs from an editor's (`line_breaks`)
+    positions: EditorPositions | None = None
+
+    def _line(self, span: Span) -> int:
+        return self.positions.line(span.line) if self.positions else span.line
 
     def value(self, node: yaml.Node, path: Path, depth: int) -> Any:
         if depth > self.limits.max_depth:
@@ -175,7 +181,7 @@ class _Walker:
             if key in seen:
                 self.duplicates.append(
                     (
-                        f"duplicate key '{key}' (first defined at line {seen[key].line}); "
+                        f"duplicate key '{key}' (first defined at line {self._line(seen[key])}); "
                         "YAML would silently keep only the last value",
                         key_span,
                     )
@@ -240,6 +246,7 @@ def load_template(
     text, problems = _decode(path, raw)
     if text is None:
         return None, problems
+    positions = EditorPositions.needed(text)
     if text.lstrip().startswith(("{", "[")):
         # JSON is read as JSON (CloudFormation refuses the YAML-only leniencies, such as a
         # trailing comma), with the loader's limits; the YAML pass below only adds positions
@@ -247,7 +254,7 @@ def load_template(
         json_data, json_problem = load_json(path, text, limits)
         if json_problem is not None:
             return None, [json_problem]
-        walker = _Walker(limits)
+        walker = _Walker(limits, positions=positions)
         try:
             node = _compose(text, limits)
             data = walker.value(node, (), 0) if node is not None else json_data
@@ -255,17 +262,22 @@ def load_template(
             walker, data = _Walker(limits), json_data
             walker.source_map.values[()] = Span.point(1, 1)
     else:
-        walker = _Walker(limits)
+        walker = _Walker(limits, positions=positions)
         try:
             node = _compose(text, limits)
             data = walker.value(node, (), 0) if node is not None else None
         except _RefusedError as refused:
-            return None, [Diagnostic(refused.code, refused.message, path, refused.span)]
+            span = positions.optional(refused.span) if positions else refused.span
+            return None, [Diagnostic(refused.code, refused.message, path, span)]
         except yaml.YAMLError as error:
-            return None, [yaml_error_diagnostic(error, text, path)]
+            return None, [yaml_error_diagnostic(error, text, path, positions)]
         except RecursionError:
             return None, [Diagnostic("E007", "the document is nested too deeply", path, None)]
-    lines = tuple(text.splitlines())
+    if positions:
+        positions.spans(walker.source_map.values)
+        positions.spans(walker.source_map.keys)
+        walker.duplicates = [(message, positions.span(span)) for message, span in walker.duplicates]
+    lines = editor_lines(text)
     duplicates = [Diagnostic("E002", message, path, span) for message, span in walker.duplicates]
     problem = root_problem(data, path, walker.source_map)
     if problem is not None:

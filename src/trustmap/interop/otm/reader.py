@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trustmap.diagnostics import Diagnostic, Span
+from trustmap.line_breaks import editor_lines
 from trustmap.source import Document, Path, SourceMap, load_json, load_yaml
 
 __all__ = ["Element", "OtmFlow", "OtmRecords", "load_otm", "read_records"]
@@ -93,7 +94,7 @@ def load_otm(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
     if not isinstance(data, dict):
         return None, problems
     # no positions, but readable
-    return Document(path, data, SourceMap(values={(): Span.point(1, 1)}), tuple(text.splitlines())), []
+    return Document(path, data, SourceMap(values={(): Span.point(1, 1)}), editor_lines(text)), []
 
 
 def _text(value: Any) -> str | None:
