@@ -142,3 +142,48 @@ def test_an_encrypted_database_with_an_unknown_key_is_a_bound_and_a_question(
     assert _component(result, model, "aws_db_instance.db")[1] == "aws-managed"
     assert "question: encryption_at_rest depends on an expression with no value offline" in text
     assert "kms_key_id = `var.key`" in text
+
+
+@pytest.fixture(scope="module")
+def tfvars(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    return import_tf(TERRAFORM / "tfvars", table, catalog)
+
+
+def test_the_variable_files_terraform_loads_set_the_variables_in_its_order(
+    tfvars: tuple[TfImport, Model, str],
+) -> None:
+    """terraform.tfvars, then terraform.tfvars.json, then *.auto.tfvars(.json) by name: the last wins."""
+    result, model, text = tfvars
+    assert "aws_sqs_queue.audit" in result.components  # default false, terraform.tfvars true
+    assert model.components[result.components["aws_instance.worker"]].replicas == 3  # 1, 2, 5, then 3
+    assert _component(result, model, "aws_sqs_queue.jobs")[1] == "customer-kms"  # prod.auto.tfvars
+    assert _component(result, model, "aws_db_instance.main")[1] == "aws-managed"  # .json after .tfvars
+    read = "terraform.tfvars, terraform.tfvars.json, prod.auto.tfvars, z.auto.tfvars.json"
+    assert any(f"variables take the values of {read}" in note for note in result.draft.attention)
+    assert "variables take the values" in text  # also at the top of the model
+
+
+def test_a_variable_file_value_nobody_declares_is_a_warning_at_its_line(
+    tfvars: tuple[TfImport, Model, str],
+) -> None:
+    result, _, _ = tfvars
+    warnings = [(d.code, d.path, d.line, d.column) for d in result.diagnostics if d.level == "warning"]
+    assert warnings == [("W422", "tfvars/prod.auto.tfvars", 4, 1)]
+
+
+def test_one_file_given_alone_takes_the_defaults(table: ResourceTable, catalog: Catalog) -> None:
+    """Terraform reads variable files for a folder; one .tf file given alone is read as written."""
+    result, model, _ = import_tf(TERRAFORM / "tfvars" / "main.tf", table, catalog)
+    assert "aws_sqs_queue.audit" not in result.components
+    assert model.components[result.components["aws_instance.worker"]].replicas is None
+    assert not any("variables take the values" in note for note in result.draft.attention)
+
+
+def test_an_unreadable_variable_file_is_an_error_at_its_place(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('variable "n" {\n  default = 1\n}\nresource "aws_sqs_queue" "q" {}\n')
+    (tmp_path / "terraform.tfvars").write_text("n = 2\nbroken = [\n")
+    target = tmp_path / "m.yaml"
+    result = CliRunner().invoke(app, ["import", "terraform", str(tmp_path), "-o", str(target)])
+    assert result.exit_code == 2
+    assert not target.exists()
+    assert "terraform.tfvars:" in result.output and "E421 cannot read the Terraform file" in result.output

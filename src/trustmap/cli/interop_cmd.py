@@ -362,10 +362,10 @@ IMPORTERS: tuple[Importer, ...] = (
 
     Give the output of `terraform show -json` (a plan or a state: values computed, modules
     expanded), or, where no plan is at hand, a folder of .tf files or one file (read with
-    python-hcl2; local modules followed, variables at their defaults; what does not resolve
-    becomes a question). Resources become components through models/terraform.yaml; VPCs and
-    subnets boundaries; security-group rules and references flows; count and for_each instances
-    one component with `replicas`.
+    python-hcl2; local modules followed, variables from terraform.tfvars and *.auto.tfvars, else
+    at their defaults; what does not resolve becomes a question). Resources become components
+    through models/terraform.yaml; VPCs and subnets boundaries; security-group rules and
+    references flows; count and for_each instances one component with `replicas`.
 
     Examples:
 

@@ -31,5 +31,6 @@ diagnostics use the E4xx/W4xx range (positioned like every other diagnostic):
   (at the resource's own file, line and column: `resources.Template.places`); W403 a Rain tag
   (a Rain module left out, or a Rain value not read);
 - W411 an OTM element was skipped (not a mapping, no id); W412 an OTM dataflow was skipped;
-- W421 a Terraform module was not read (a remote source, or a folder that cannot be read).
+- W421 a Terraform module was not read (a remote source, or a folder that cannot be read); W422 a
+  Terraform variable file sets a variable no `variable` block declares.
 """

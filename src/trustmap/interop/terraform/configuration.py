@@ -18,7 +18,7 @@ from trustmap.diagnostics import Diagnostic, Span
 from trustmap.input_file import read_input_file
 from trustmap.interop.terraform.expressions import unquote
 
-__all__ = ["Configuration", "Place", "parse_folder", "relative"]
+__all__ = ["Configuration", "Place", "parse_folder", "read_hcl_file", "relative"]
 
 
 class Place(NamedTuple):
@@ -68,14 +68,18 @@ def _label(node: Any) -> str:
 
 
 def _positions(tree: Any, label: str) -> dict[tuple[str, ...], Place]:
-    """Where each top-level `resource` and `module` block of a parse tree starts."""
+    """Where each top-level `resource` and `module` block of a parse tree starts, and each
+    top-level attribute (the values of a variable file): ("attribute", name)."""
     found: dict[tuple[str, ...], Place] = {}
     for body in tree.children:
         for block in getattr(body, "children", []):
-            if getattr(block, "data", None) != "block" or not block.children:
+            kind = getattr(block, "data", None)
+            if kind not in ("block", "attribute") or not block.children:
                 continue
             labels = [_label(node) for node in block.children if getattr(node, "data", None) in _LABELS]
-            if labels[:1] in (["resource"], ["module"]):
+            if kind == "attribute":
+                labels = ["attribute", *labels[:1]]
+            if labels[:1] in (["resource"], ["module"], ["attribute"]):
                 found[tuple(labels)] = Place(label, Span.point(block.meta.line, block.meta.column))
     return found
 
@@ -84,10 +88,11 @@ def _positions(tree: Any, label: str) -> dict[tuple[str, ...], Place]:
 _LABELS = frozenset({"identifier", "string"})
 
 
-def _read_file(
+def read_hcl_file(
     file: Path, label: str
 ) -> tuple[dict[str, Any] | None, dict[tuple[str, ...], Place], list[Diagnostic]]:
-    """python-hcl2's dictionaries of one file and its blocks' positions, or why it cannot be read."""
+    """python-hcl2's dictionaries of one file (.tf or .tfvars) and where its blocks and
+    attributes are, or why it cannot be read."""
     import hcl2
 
     raw, unreadable = read_input_file(file, label)
@@ -117,7 +122,7 @@ def parse_folder(path: Path, shown: str) -> tuple[Configuration | None, list[Dia
     problems: list[Diagnostic] = []
     for file in files:
         label = posixpath.join(shown, file.name) if path.is_dir() else shown
-        parsed, places, unreadable = _read_file(file, label)
+        parsed, places, unreadable = read_hcl_file(file, label)
         problems.extend(unreadable)
         if parsed is not None:
             _add(config, parsed)

@@ -2,8 +2,8 @@
 
 Where no plan is at hand, the configuration itself is read: every `resource` block of the
 folder, and of the local modules it calls (`source = "./x"` or `"../.."`), flattened under
-`module.<name>.` addresses. Variables take what the calling module passes, else their
-defaults; locals and module outputs are evaluated the same way (see `expressions`; null is
+`module.<name>.` addresses. Variables take what the calling module passes (the root module:
+the folder's variable files, `tfvars`), else their defaults; locals and module outputs are evaluated the same way (see `expressions`; null is
 unset); `count` and `for_each` that decide with those values give the number of instances
 (zero: the resource or module is left out and named); what does not decide stays a question.
 Remote modules (a registry or a Git source) are left out, named and warned about (W421, at
@@ -20,6 +20,7 @@ from typing import Any
 from trustmap.diagnostics import Diagnostic
 from trustmap.interop.terraform.configuration import Configuration, Place, parse_folder, relative
 from trustmap.interop.terraform.expressions import UNKNOWN, UNRESOLVED_KEY, evaluate, unquote
+from trustmap.interop.terraform.tfvars import read_variable_files
 
 __all__ = ["Configuration", "TfResources", "merge_instances", "read_configuration"]
 
@@ -305,5 +306,16 @@ def read_configuration(path: Path, shown: str) -> TfResources:
     found.diagnostics.extend(problems)
     if config is None:
         return found
-    _Module(config, "", {}, found, 0).read()
+    inputs: dict[str, Any] = {}
+    if path.is_dir():
+        variable_files = read_variable_files(path, config.shown, set(config.variables))
+        found.diagnostics.extend(variable_files.diagnostics)
+        inputs = variable_files.values
+        if variable_files.read:
+            files = ", ".join(variable_files.read)
+            found.notes.append(
+                f"variables take the values of {files} (read as `terraform plan` reads them in this "
+                "folder): check that they are the environment you mean to model"
+            )
+    _Module(config, "", inputs, found, 0).read()
     return found

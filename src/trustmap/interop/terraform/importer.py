@@ -7,11 +7,12 @@ the resources then go through the shared build with `models/terraform.yaml`.
 
 Diagnostics of the import (besides the shared ones):
 
-- E420 the input has no .tf file / E421 a .tf file cannot be read
+- E420 the input has no .tf file / E421 a .tf or variable file cannot be read
 - E422 a JSON file that is not `terraform show -json` output
 - E404 no resource maps to a component (naming the W402 and W421 warnings that say why)
 - W402 a resource type the mapping table does not know, at its block
 - W421 a module was not read: its source is remote (a registry, Git), or its folder unreadable
+- W422 a variable file sets a variable that no `variable` block declares (ignored, as Terraform does)
 
 A value the mapping table only asks to be present (`kms_key_arn`: a customer key) is not
 taken as present when it has no value offline (a variable without default, a remote module's
