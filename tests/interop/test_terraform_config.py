@@ -187,3 +187,26 @@ def test_an_unreadable_variable_file_is_an_error_at_its_place(tmp_path: Path) ->
     assert result.exit_code == 2
     assert not target.exists()
     assert "terraform.tfvars:" in result.output and "E421 cannot read the Terraform file" in result.output
+
+
+@pytest.fixture(scope="module")
+def dynamic(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    return import_tf(TERRAFORM / "dynamic", table, catalog)
+
+
+def test_dynamic_blocks_that_decide_make_one_block_per_item(dynamic: tuple[TfImport, Model, str]) -> None:
+    """The written ingress rule first, then one per item of the map in key order (`iterator`),
+    and none for an empty list: three flows into the web instance."""
+    result, model, text = dynamic
+    web = result.components["aws_instance.web"]
+    into_web = sorted((f.source, f.port) for f in model.flows if f.target == web)
+    assert into_web == [("internet-clients", 22), ("internet-clients", 443), ("network-10-0-0-0-8", 8080)]
+    assert "(aws_security_group.web.ingress[1]) - public https" in text
+    assert "(aws_security_group.web.ingress[2]) - public ssh" in text
+
+
+def test_dynamic_blocks_over_an_unknown_value_stay_a_question(dynamic: tuple[TfImport, Model, str]) -> None:
+    result, model, _ = dynamic
+    admin = result.components["aws_instance.admin"]
+    assert not [f for f in model.flows if f.target == admin]  # no rule invented
+    assert any("ingress rules of aws_security_group.admin" in note for note in result.draft.attention)

@@ -16,7 +16,7 @@ reads the expression's text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from trustmap.interop.paths import UNRESOLVED_KEY
@@ -132,13 +132,16 @@ class _Parser:
     literals, names, calls, `( )`, `[ ]` and `{ }`.
     """
 
-    def __init__(self, text: str, scope: Scope, prefix: str) -> None:
+    def __init__(
+        self, text: str, scope: Scope, prefix: str, bindings: Mapping[str, Any] | None = None
+    ) -> None:
         self.tokens = _tokens(text)
         self.position = 0
         self.scope = scope
         self.prefix = prefix
-        #: the names a `for` expression binds (`k`, `v`) to the current item
-        self.bindings: dict[str, Any] = {}
+        #: the names a `for` expression binds (`k`, `v`) to the current item, and the iterator
+        #: of a `dynamic` block being expanded (`ingress.value`)
+        self.bindings: dict[str, Any] = dict(bindings or {})
 
     def value(self) -> Any:
         if self.tokens is None:
@@ -426,21 +429,29 @@ def _tokens(text: str) -> list[str] | None:
     return tokens
 
 
-def evaluate(raw: Any, scope: Scope, prefix: str) -> Any:
-    """The value of a python-hcl2 value in the common shape (see the module's documentation)."""
+def evaluate(raw: Any, scope: Scope, prefix: str, bindings: Mapping[str, Any] | None = None) -> Any:
+    """The value of a python-hcl2 value in the common shape (see the module's documentation).
+
+    `bindings` name values beside the scope's: a `dynamic` block's iterator (`{"key", "value"}`)."""
     if isinstance(raw, list):
-        return [evaluate(item, scope, prefix) for item in raw]
+        return [evaluate(item, scope, prefix, bindings) for item in raw]
     if isinstance(raw, dict):
-        return {str(unquote(k)): evaluate(v, scope, prefix) for k, v in raw.items() if k != "__is_block__"}
+        return {
+            str(unquote(k)): evaluate(v, scope, prefix, bindings)
+            for k, v in raw.items()
+            if k != "__is_block__"
+        }
     if not isinstance(raw, str):
         return raw
     if _whole(raw):
-        return _expression(raw[2:-1].strip(), scope, prefix)
+        return _expression(raw[2:-1].strip(), scope, prefix, bindings)
     text = unquote(raw)
     if isinstance(text, str) and "${" in text:
         parts = _INTERPOLATION.split(text)
         values = [
-            _expression(p[2:-1].strip(), scope, prefix) if p.startswith("${") and p.endswith("}") else p
+            _expression(p[2:-1].strip(), scope, prefix, bindings)
+            if p.startswith("${") and p.endswith("}")
+            else p
             for p in parts
         ]
         if all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
@@ -462,8 +473,8 @@ def _whole(raw: str) -> bool:
     return False
 
 
-def _expression(text: str, scope: Scope, prefix: str) -> Any:
-    value = _Parser(text, scope, prefix).value()
+def _expression(text: str, scope: Scope, prefix: str, bindings: Mapping[str, Any] | None = None) -> Any:
+    value = _Parser(text, scope, prefix, bindings).value()
     if value is not UNKNOWN and value is not ERROR:
         return value
     refs = refs_in(text, prefix)

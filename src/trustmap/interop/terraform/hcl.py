@@ -3,9 +3,10 @@
 Where no plan is at hand, the configuration itself is read: every `resource` block of the
 folder, and of the local modules it calls (`source = "./x"` or `"../.."`), flattened under
 `module.<name>.` addresses. Variables take what the calling module passes (the root module:
-the folder's variable files, `tfvars`), else their defaults; locals and module outputs are evaluated the same way (see `expressions`; null is
-unset); `count` and `for_each` that decide with those values give the number of instances
-(zero: the resource or module is left out and named); what does not decide stays a question.
+the folder's variable files, `tfvars`), else their defaults; locals and module outputs are
+evaluated the same way (see `expressions`; null is unset); `count` and `for_each` that decide
+with those values give the number of instances (zero: the resource or module is left out and
+named), and `dynamic` blocks one block per item; what does not decide stays a question.
 Remote modules (a registry or a Git source) are left out, named and warned about (W421, at
 their block). Data sources are read, not deployed: they are not resources of the model.
 """
@@ -80,6 +81,17 @@ def merge_instances(instances: list[dict[str, Any]]) -> dict[str, Any]:
         elif key not in merged:
             merged[key] = values[0]
     return merged
+
+
+def _dynamic_items(each: Any) -> list[tuple[Any, Any]] | None:
+    """(key, value) of a dynamic block's `for_each`, in Terraform's order, or None when it does not
+    decide: a list's index and element, a map's keys in lexical order."""
+    collection = _collection(each)
+    if isinstance(collection, dict):
+        return [(key, collection[key]) for key in sorted(collection)][:MAX_INSTANCES]
+    if isinstance(collection, list):
+        return list(enumerate(collection))[:MAX_INSTANCES]
+    return None
 
 
 def _without_nulls(value: Any) -> Any:
@@ -230,6 +242,43 @@ class _Module:
             return [(item, item) for item in each[:MAX_INSTANCES]]
         return []
 
+    def _dynamic(
+        self, blocks: Any, arguments: dict[str, Any], address: str, bindings: dict[str, Any]
+    ) -> None:
+        """`dynamic "x" { for_each = ...; content {...} }`: one `x` block per item, after the
+        written `x` blocks, where the `for_each` decides; else the blocks are a question."""
+        for dynamic in blocks or []:
+            for label, spec in dynamic.items():
+                if label == "__is_block__" or not isinstance(spec, dict):
+                    continue
+                block = str(unquote(label))
+                items = _dynamic_items(evaluate(spec.get("for_each"), self.scope, self.prefix, bindings))
+                if items is None:
+                    arguments[block] = {UNRESOLVED_KEY: [f"dynamic {block} blocks"]}
+                    self.found.unknown.setdefault(address, {})[block] = (
+                        f"the {block} blocks are dynamic, over {spec.get('for_each')}"
+                    )
+                    continue
+                iterator = str(unquote(spec.get("iterator", block)))
+                made = []
+                for key, value in items:
+                    inner = {**bindings, iterator: {"key": key, "value": value}}
+                    for content in spec.get("content", []) or []:
+                        made_block = {
+                            str(k): evaluate(v, self.scope, self.prefix, inner)
+                            for k, v in content.items()
+                            if k not in ("dynamic", "__is_block__")
+                        }
+                        self._dynamic(content.get("dynamic"), made_block, address, inner)
+                        made.append(made_block)
+                written = arguments.get(block)
+                if isinstance(written, dict) and UNRESOLVED_KEY in written:
+                    continue  # another dynamic block of that name did not decide: still a question
+                arguments[block] = [
+                    *(written if isinstance(written, list) else [written] if written else []),
+                    *made,
+                ]
+
     def _count(self, body: dict[str, Any]) -> int | None:
         """How many instances `count` / `for_each` make; None when it does not decide."""
         if "count" in body:
@@ -271,24 +320,15 @@ class _Module:
         instances = []
         for item in items:
             self.each = item
-            instances.append(
-                _without_nulls(
-                    {
-                        str(k): evaluate(v, self.scope, self.prefix)
-                        for k, v in body.items()
-                        if k not in _META and k != "dynamic" and k != "__is_block__"
-                    }
-                )
-            )
+            arguments = {
+                str(k): evaluate(v, self.scope, self.prefix)
+                for k, v in body.items()
+                if k not in _META and k != "dynamic" and k != "__is_block__"
+            }
+            self._dynamic(body.get("dynamic"), arguments, address, {})
+            instances.append(_without_nulls(arguments))
         self.each = None
         props = merge_instances(instances)
-        for dynamic in body.get("dynamic", []) or []:
-            for block_name in dynamic:
-                if block_name == "__is_block__":
-                    continue
-                block = str(unquote(block_name))
-                props[block] = {UNRESOLVED_KEY: [f"dynamic {block} blocks"]}
-                self.found.unknown.setdefault(address, {})[block] = f"the {block} blocks are dynamic"
         self.found.resources[address] = {"Type": type_name, "Properties": props}
         place = self.config.places.get(("resource", type_name, name))
         if place is not None:
