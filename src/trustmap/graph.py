@@ -179,6 +179,9 @@ class FlowInfo:
     source_trust: int = field(metadata=_INTERNAL)
     target_trust: int = field(metadata=_INTERNAL)
     span: Span | None = field(metadata=_INTERNAL)
+    #: the classification of the data the target did not issue (`issued_by`): what the flow
+    #: discloses to it; a token presented to its issuer discloses nothing
+    disclosed: str | None = field(metadata=_INTERNAL)
 
 
 Record = ComponentInfo | FlowInfo
@@ -366,6 +369,9 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
                 source_trust=source.trust,
                 target_trust=target.trust,
                 span=at.value(("flows", index)),
+                disclosed=max_classification(
+                    model.data[d].classification for d in data if model.data[d].issued_by != flow.target
+                ),
             )
         )
         topology.add_edge(flow.source, flow.target, key=flow.flow_id)

@@ -205,6 +205,12 @@ class DataAsset(_Entry):
     residency: Annotated[list[Place], Field(min_length=1)] | None = None
     #: format 1.2: what the data is (`DataKind`)
     kind: DataKind = "records"
+    #: format 1.2: the component that issued this credential or key (a registry's token, a
+    #: partner's API key): presenting it to that component discloses nothing to it
+    issued_by: Id | None = None
+    #: format 1.2: the data this is made from (a build from its source code, a search index
+    #: from its records): a store of data made from data stored elsewhere can be made again
+    derived_from: list[Id] = Field(default_factory=list)
 
 
 class Boundary(_Entry):

@@ -299,6 +299,7 @@ def _check_references(
     """E2xx: every reference resolves and every id names one thing (order does not matter:
     `load_model` sorts)."""
     yield from _check_shared_ids(model, document)
+    yield from _check_data(model, document, declared)
     yield from _check_boundaries(model, document, declared)
     yield from _check_nesting(model, document)
     yield from _check_components(model, document, catalog, declared)
@@ -307,6 +308,56 @@ def _check_references(
     flows = _flow_index(model, document)
     yield from _check_flows(flows, document, declared)
     yield from _check_flow_ids(flows, document, declared)
+
+
+def _check_data(model: Model, document: Document, declared: dict[str, set[str]]) -> Iterator[Diagnostic]:
+    """E201, E203, E228: a data asset's issuer is a known component, and what it is derived from
+    is known data that is not, in the end, itself."""
+    at, where = document.source_map, document.path
+    components, data = declared["components"], declared["data"]
+    for data_id, asset in model.data.items():
+        base: Path = ("data", data_id)
+        if asset.issued_by is not None and asset.issued_by not in components:
+            yield Diagnostic(
+                "E201",
+                f"data '{data_id}' is issued by unknown component '{asset.issued_by}'"
+                f"{did_you_mean(asset.issued_by, components)}",
+                where,
+                at.value((*base, "issued_by")),
+            )
+        for index, source in enumerate(asset.derived_from):
+            if source not in data:
+                yield Diagnostic(
+                    "E203",
+                    f"data '{data_id}' is derived from unknown data '{source}'{did_you_mean(source, data)}",
+                    where,
+                    at.value((*base, "derived_from", index)),
+                )
+        cycle = _derivation_cycle(model, data_id)
+        if cycle:
+            yield Diagnostic(
+                "E228",
+                f"data '{data_id}' is derived from itself: {' <- '.join(cycle)}",
+                where,
+                at.value((*base, "derived_from")),
+            )
+
+
+def _derivation_cycle(model: Model, start: str) -> list[str]:
+    """The chain of `derived_from` that leads from `start` back to it, or [] (depth-first; a
+    model has a few dozen data assets)."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        data_id, chain = stack.pop()
+        asset = model.data.get(data_id)
+        for source in asset.derived_from if asset else ():
+            if source == start:
+                return [*chain, source]
+            if source not in seen:
+                seen.add(source)
+                stack.append((source, [*chain, source]))
+    return []
 
 
 def _check_boundaries(

@@ -66,7 +66,8 @@ _PHRASES: dict[str, Any] = {
     "handles_regulation": lambda v: f"stores, processes or transmits {_list(v)} data",
     "bidirectional": _flag("carries data both ways", "carries data one way"),
     "sole_store": _flag(
-        "is the only store of some of its data", "only keeps copies of data stored elsewhere"
+        "is the only store of some of its data",
+        "only keeps copies of data stored elsewhere, or data made from data stored elsewhere",
     ),
     "service": lambda v: f"is {_a(v)} {_list(v)} service",
     "service_model": lambda v: f"is {_a(v)} {_list(v)} service",
@@ -79,6 +80,9 @@ _PHRASES: dict[str, Any] = {
     ),
     "classification_at_least": lambda v: f"handles {v} data or more sensitive",
     "handles_classification_at_least": lambda v: f"stores, processes or transmits {v} data or more sensitive",
+    "discloses_classification_at_least": lambda v: (
+        f"hands its target {v} data or more sensitive that the target did not issue"
+    ),
     "regulation": lambda v: f"handles {_list(v)} data",
     "in_boundary_kind": lambda v: f"sits in {_a(v)} {_list(v)} boundary",
     "in_public_subnet": _flag("sits in a public subnet", "is not in a public subnet"),

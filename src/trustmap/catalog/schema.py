@@ -170,6 +170,9 @@ class Condition(_Entry):
     #: a component stores, processes or transmits data at least this sensitive (its flows'
     #: data too, either way); a flow carries it
     handles_classification_at_least: Classification | None = None
+    #: a flow hands its target data at least this sensitive that the target did not issue
+    #: (a token presented to the registry that issued it discloses nothing)
+    discloses_classification_at_least: Classification | None = None
     regulation: list[str] | None = None
     #: a component stores, processes or transmits data under one of these (compliance scope)
     handles_regulation: list[str] | None = None

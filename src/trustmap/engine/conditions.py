@@ -277,6 +277,25 @@ def _handles_classification_at_least(value: str, _: EvalContext) -> Predicate:
     return test
 
 
+def _discloses_classification_at_least(value: str, _: EvalContext) -> Predicate:
+    floor = classification_rank(value)
+    return lambda t, c: t.flow is not None and classification_rank(t.flow.disclosed) >= floor
+
+
+def _explain_discloses_classification(
+    value: str, target: Target, context: EvalContext, positive: bool
+) -> str:
+    flow = target.flow
+    if flow is None:
+        return "is not a flow"
+    if flow.disclosed == flow.classification:
+        return _said_of_classification(target, context, handled=False)
+    issued = [d for d in flow.data if context.graph.model.data[d].issued_by == flow.target]
+    shown = ", ".join(f"'{d}'" for d in issued)
+    told = f"carries {flow.disclosed} data besides" if flow.disclosed else "carries only"
+    return f"{told} what '{flow.target}' issued itself ({shown}, {flow.classification})"
+
+
 def _explain_handles_classification(value: str, target: Target, context: EvalContext, positive: bool) -> str:
     return _said_of_classification(target, context, handled=True)
 
@@ -488,8 +507,16 @@ def _sole_store(value: bool, _: EvalContext) -> Predicate:
         me, primaries = target.subject.id, context.primaries
         if me in primaries:
             return not value  # a replica or backup copy: its primary is the data's home
-        stored = context.stored_by
-        sole = any(all(primaries.get(o) == me for o in stored[d] if o != me) for d in target.component.stores)
+        stored, assets = context.stored_by, context.graph.model.data
+
+        def elsewhere(data_id: str) -> bool:
+            return any(o != me and primaries.get(o) != me for o in stored[data_id])
+
+        def made_again(data_id: str) -> bool:  # from sources stored elsewhere (`derived_from`)
+            sources = assets[data_id].derived_from
+            return bool(sources) and all(elsewhere(s) for s in sources)
+
+        sole = any(not elsewhere(d) and not made_again(d) for d in target.component.stores)
         return sole == value
 
     return test
@@ -844,6 +871,9 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "classification_at_least": ConditionKey(_classification_at_least, _explain_classification),
     "handles_classification_at_least": ConditionKey(
         _handles_classification_at_least, _explain_handles_classification
+    ),
+    "discloses_classification_at_least": ConditionKey(
+        _discloses_classification_at_least, _explain_discloses_classification
     ),
     "regulation": ConditionKey(_regulation, _explain_regulation),
     "handles_regulation": ConditionKey(_handles_regulation, _explain_handles_regulation),

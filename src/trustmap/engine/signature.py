@@ -180,6 +180,7 @@ class _StoreFacts:
 
     def __init__(self, context: EvalContext) -> None:
         self.primaries = context.primaries
+        self.assets = context.graph.model.data
         #: per data asset, how often each store is listed, and how many stores copy each store
         self.listed: dict[str, Counter[str]] = {}
         self.copies: dict[str, Counter[str | None]] = {}
@@ -194,11 +195,18 @@ class _StoreFacts:
         own_copy = self.primaries.get(me) == me
         mine = []
         for data_id in component.stores:
-            listed = self.listed[data_id]
-            others = self.total[data_id] - listed[me]
-            copies = self.copies[data_id][me] - (listed[me] if own_copy else 0)
-            mine.append((others - copies, copies))
+            others, copies = self._others(data_id, me, own_copy)
+            sources = self.assets[data_id].derived_from
+            # made again from sources stored elsewhere (`sole_store`)
+            made_again = bool(sources) and all(self._others(s, me, own_copy)[0] > 0 for s in sources)
+            mine.append((others, copies, made_again))
         return (me in self.primaries, tuple(mine))
+
+    def _others(self, data_id: str, me: str, own_copy: bool) -> tuple[int, int]:
+        """How many other stores of the data are not copies of `me`, and how many are."""
+        listed = self.listed[data_id]
+        copies = self.copies[data_id][me] - (listed[me] if own_copy else 0)
+        return self.total[data_id] - listed[me] - copies, copies
 
 
 def subject_classes(context: EvalContext, depth: int) -> dict[tuple[str, str], int]:

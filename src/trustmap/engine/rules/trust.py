@@ -33,7 +33,15 @@ def restricted_data_flows_to_lower_trust(
     for flow in graph.flows():
         if flow.kind == "route" or classification_rank(flow.classification) < threshold:
             continue
-        sensitive = {d for d in flow.data if classification_rank(assets[d].classification) >= threshold}
+        # a credential presented to the component that issued it (`issued_by`) discloses nothing
+        sensitive = {
+            d
+            for d in flow.data
+            if classification_rank(assets[d].classification) >= threshold
+            and assets[d].issued_by != flow.target
+        }
+        if not sensitive:
+            continue
         sent, received = graph.component(flow.source), graph.component(flow.target)
         # A forwarding component (a load balancer in a public subnet) only passes the data on:
         # where it ends up is judged on the hop that delivers it (`proxy`: also a load balancer

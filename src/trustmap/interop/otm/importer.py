@@ -344,7 +344,9 @@ class _Build:
                 fields["kind"] = kind
             if asset.description:
                 fields["description"] = asset.description
-            self._carry(fields, asset.attributes, {"residency": True})
+            self._carry(
+                fields, asset.attributes, {"residency": True, "issued_by": False, "derived_from": True}
+            )
             self.data[data_id] = Entry(
                 fields, comments=[f"OTM id: {asset.otm_id}"] if data_id != asset.otm_id else []
             )
