@@ -43,8 +43,24 @@ def _pinned(subject: str | None) -> bool:
     return not (colon and rest.startswith("*"))
 
 
+def _provider_host(identifier: str | None) -> str:
+    """`https://token.actions.githubusercontent.com/x` -> token.actions.githubusercontent.com."""
+    text = (identifier or "").strip().lower()
+    return text.split("://", 1)[-1].split("/", 1)[0]
+
+
+def _pins(threat: Threat, provider: PrincipalInfo) -> tuple[str, ...]:
+    """The claims that pin the provider's tokens to the customer: `aud` alone for the threat's
+    `audience_only` providers, else `sub` and `aud`."""
+    audience_only = threat.parameters.get("audience_only", [])
+    if isinstance(audience_only, list) and _provider_host(provider.identifier) in audience_only:
+        return ("aud",)
+    return ("sub", "aud")
+
+
 def oidc_trust_without_subject(context: EvalContext, threat: Threat) -> Iterator[Hit]:
-    """Roles whose trust lets an OIDC provider's tokens in without pinning `sub` and `aud`."""
+    """Roles whose trust lets an OIDC provider's tokens in without pinning the claims that name
+    the customer's own tenant: `sub` and `aud`, or the provider's own (`pins`)."""
     principals = context.graph.permissions.principals
     for role in _roles(context):
         for statement in role.trust or ():
@@ -56,21 +72,23 @@ def oidc_trust_without_subject(context: EvalContext, threat: Threat) -> Iterator
             if conditions is None:
                 yield _asks(target, f"{_cap(named(target))} trusts OIDC provider '{provider.id}'")
                 continue
+            pins = _pins(threat, provider)
             missing = []
-            if not _pinned(conditions.oidc_subject):
+            if "sub" in pins and not _pinned(conditions.oidc_subject):
                 missing.append(
                     "no `sub` condition"
                     if not conditions.oidc_subject
                     else f"a `sub` condition that pins nothing ('{conditions.oidc_subject}')"
                 )
-            if not conditions.oidc_audience:
+            if "aud" in pins and not conditions.oidc_audience:
                 missing.append("no `aud` condition")
             if missing:
+                whom = " (any repository or workload on that service)" if "sub" in pins else ""
                 yield (
                     target,
                     f"{_cap(named(target))} trusts OIDC provider '{provider.id}' with"
                     f" {' and '.join(missing)}: any identity that '{provider.id}' issues tokens to"
-                    " (any repository or project on that service) can assume it",
+                    f"{whom} can assume it",
                 )
 
 
