@@ -53,8 +53,15 @@ def _listed(ids: Iterable[str], limit: int = 4) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tuple[str, ...]:
+def _by_reach(threat: Threat, target: Target) -> bool:
+    """Whether the data at stake is what the subject's identities reach (`impact_from`)."""
     if threat.impact_from == "reached" or target.principal is not None:
+        return True
+    return threat.impact_from == "identity" and target.component is not None and bool(target.component.runs_as)
+
+
+def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tuple[str, ...]:
+    if _by_reach(threat, target):
         return context.data_reached(target)
     if target.component is not None:
         return target.component.stores if threat.impact_from == "stored" else target.component.handles
@@ -95,11 +102,11 @@ def _impact(
             top = max(data, key=lambda d: LEVELS.index(policy.data_impact[assets[d].classification]))
             weight = policy.data_impact[assets[top].classification]
             level = _lower(_higher(weight, threat.impact_floor), ceiling)
-            reached = "reached " if threat.impact_from == "reached" or target.principal is not None else ""
+            reached = "reached " if _by_reach(threat, target) else ""
             why = f"{assets[top].classification} data {reached}at stake ({_listed(sorted(data))})"
         else:
             level = _lower(threat.impact_floor, ceiling)
-            why = "no data of the model at stake" if threat.impact_from != "reached" else "it reaches no data"
+            why = "it reaches no data" if _by_reach(threat, target) else "no data of the model at stake"
     # A regulation weighs where its requirements are the finding's controls: it raises data that
     # is regulated but rated below the threat's ceiling, and raises what cannot be proven (the
     # regulations ask for those records in their own right).
