@@ -196,3 +196,30 @@ def test_every_finding_is_well_formed(corpus: dict[str, Analysis], catalog: Cata
             assert set(finding.controls) <= listed, where
             named = [c for c in finding.controls if f"control '{c}' is open" in finding.why]
             assert bool(named) == bool(threat.mitigated_by), f"{where}: {finding.why}"
+
+
+NAT_FOR_TIERS = """
+    trustmap: 1
+    name: A NAT gateway that servers route through
+    boundaries:
+      vpc: {kind: vpc}
+      public: {kind: subnet, parent: vpc, public: true}
+      app: {kind: subnet, parent: vpc}
+    components:
+      igw: {service: internet-gateway, boundary: vpc}
+      nat: {service: nat-gateway, boundary: public, zones: [eu-west-1a]}
+      web: {service: ec2, boundary: app}
+      jobs: {service: ec2, boundary: app}
+    flows:
+      - {from: web, to: nat, kind: route, protocol: other}
+      - {from: jobs, to: nat, kind: route, protocol: other}
+      - {from: nat, to: igw, kind: route, protocol: other}
+"""
+
+
+def test_an_availability_reason_names_what_routes_through_plumbing(analyse: Analyse) -> None:
+    """Route flows do not raise an availability impact (no data depends on the gateway), but the
+    reason names them rather than saying that nothing depends on it."""
+    finding = _finding(analyse(NAT_FOR_TIERS), "nat/single-az-stateless-tier")
+    assert finding.impact == "low"
+    assert "no data flow depends on it; routes join it to 'igw', 'jobs', 'web'" in finding.severity_reasons[0]

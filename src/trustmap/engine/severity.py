@@ -57,7 +57,25 @@ def _by_reach(threat: Threat, target: Target) -> bool:
     """Whether the data at stake is what the subject's identities reach (`impact_from`)."""
     if threat.impact_from == "reached" or target.principal is not None:
         return True
-    return threat.impact_from == "identity" and target.component is not None and bool(target.component.runs_as)
+    return (
+        threat.impact_from == "identity" and target.component is not None and bool(target.component.runs_as)
+    )
+
+
+def _routed_through(target: Target, context: EvalContext) -> list[str]:
+    """The components joined by route flows (`kind: route`), either way, to a network component
+    (a NAT or transit gateway), whose role is to carry them."""
+    if target.component is None or target.component.service_kind != "network":
+        return []
+    me = target.subject.id
+    joined = (*context.flows_into.get(me, ()), *context.flows_out_of.get(me, ()))
+    return sorted(
+        {
+            f.flow.source if f.flow.target == me else f.flow.target
+            for f in joined
+            if f.flow and f.flow.kind == "route"
+        }
+    )
 
 
 def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tuple[str, ...]:
@@ -86,11 +104,13 @@ def _impact(
         else:
             level = "low"
         level = _lower(level, ceiling)
-        role = (
-            f"{_listed(dependents)} depend{'s' if len(dependents) == 1 else ''} on it"
-            if dependents
-            else "nothing depends on it"
-        )
+        if dependents:
+            role = f"{_listed(dependents)} depend{'s' if len(dependents) == 1 else ''} on it"
+        elif routed := _routed_through(target, context):
+            # network plumbing (a NAT gateway): what routes through it is named, not counted
+            role = f"no data flow depends on it; routes join it to {_listed(routed)}"
+        else:
+            role = "nothing depends on it"
         return level, f"impact {level}: {role}"
     repudiation = set(threat.stride) == {"repudiation"}
     if repudiation:
