@@ -21,7 +21,7 @@ from trustmap import interfaces as exposed
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Span
 from trustmap.gc_pause import paused_gc
-from trustmap.identities import Identities, build_identities
+from trustmap.identities import Identities, Reached, build_identities
 from trustmap.lineage import ALL_DATA, Hop, forwarded_data
 from trustmap.model import CLASSIFICATIONS, Component, ComponentProperty, Model
 from trustmap.validate import LoadedModel
@@ -377,14 +377,15 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         topology.add_edge(flow.source, flow.target, key=flow.flow_id)
     # What the flows tell of each component, set in one copy of its record (a record has some
     # eighty fields: copying it twice was a third of the graph's time at 10,000 components)
-    handled, interfaces = _handled_data(components, flows, model), _interfaces(components, flows)
-    components = {cid: replace(c, **handled[cid], **interfaces[cid]) for cid, c in components.items()}
     identities = build_identities(
         model,
         lambda path: at.key(path) if isinstance(path[-1], str) else at.value(path),
         frozenset(s for s, entry in catalog.services.items() if entry.runs_code),
         {cid: c.service for cid, c in components.items()},
     )
+    handled = _handled_data(components, flows, model)
+    interfaces = _interfaces(components, flows, identities)
+    components = {cid: replace(c, **handled[cid], **interfaces[cid]) for cid, c in components.items()}
     decision_spans = {
         index: span
         for index in range(len(model.accepted))
@@ -404,20 +405,44 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
     )
 
 
-def _interfaces(components: dict[str, ComponentInfo], flows: list[FlowInfo]) -> dict[str, dict[str, Any]]:
+#: service kinds whose AWS API is their data plane: a call puts or gets data (PutObject,
+#: PutRecord, SendMessage); into any other kind it is a control-plane call
+_DATA_PLANE_KINDS = frozenset({"datastore", "messaging"})
+#: service kinds of people and systems outside AWS
+_OUTSIDE_KINDS = frozenset({"actor", "external"})
+
+
+def _interfaces(
+    components: dict[str, ComponentInfo], flows: list[FlowInfo], identities: Identities
+) -> dict[str, dict[str, Any]]:
     """Each component's callers and what it exposes (format 1.2, "Interfaces")."""
     nodes = {
         cid: exposed.Node(cid, c.service, c.service_kind, c.proxy, c.runs_code, c.trust, c.interfaces)
         for cid, c in components.items()
     }
     into: dict[str, list[exposed.Hop]] = {}
-    for flow in flows:
-        # an AWS API call into a workload that is not a function is a control-plane call
-        # (a deployment, a scaling action), not a request its code serves
-        control_plane = flow.protocol == "aws-api" and components[flow.target].service != "lambda"
-        if flow.kind == "data" and not control_plane:
-            # only data declared public is known not to be private; a flow that names none may be
-            private = flow.classification != "public"
+    reached: dict[str, dict[str, Reached]] = {}  # what each caller's roles hold grants on
+    control_plane = [_control_plane(flow, components[flow.target]) for flow in flows]
+    # a person or outside system that deploys into the account (a CI pipeline: its AWS API
+    # calls update a workload or configure an entry) writes into stores to publish its own
+    # build, not to send requests or upload files
+    deployers = {
+        flow.source
+        for flow, control in zip(flows, control_plane, strict=True)
+        if control
+        and components[flow.source].service_kind in _OUTSIDE_KINDS
+        and (components[flow.target].runs_code or components[flow.target].proxy)
+    }
+    for flow, control in zip(flows, control_plane, strict=True):
+        deployment = (
+            flow.source in deployers
+            and flow.protocol == "aws-api"
+            and components[flow.target].service_kind in _DATA_PLANE_KINDS
+        )
+        if flow.kind == "data" and not control and not deployment:
+            # only data declared public is known not to be private; a flow that names none may be;
+            # an AWS API call whose caller's stated roles can only read the target delivers none
+            private = flow.classification != "public" and not _reads_only(flow, identities, reached)
             hop = exposed.Hop(flow.source, flow.target, flow.protocol, frozenset(flow.regulations), private)
             into.setdefault(flow.target, []).append(hop)
     found = {}
@@ -428,6 +453,28 @@ def _interfaces(components: dict[str, ComponentInfo], flows: list[FlowInfo]) -> 
             "exposes": exposed.infer(nodes[cid], callers, nodes),
         }
     return found
+
+
+def _control_plane(flow: FlowInfo, target: ComponentInfo) -> bool:
+    """An AWS API call into a function invokes its code, into a store or a queue it puts or
+    gets data; into anything else (a deployment into a task, a scaling action, a role to
+    assume, a cache invalidation on a CDN) it is a control-plane call, not a request."""
+    return (
+        flow.protocol == "aws-api"
+        and target.service != "lambda"
+        and target.service_kind not in _DATA_PLANE_KINDS
+    )
+
+
+def _reads_only(flow: FlowInfo, identities: Identities, reached: dict[str, dict[str, Reached]]) -> bool:
+    """An AWS API call whose caller runs as roles that hold read, and nothing stronger, on
+    its target: a GetObject, whatever the flow's direction says (the grants are stated)."""
+    if flow.protocol != "aws-api":
+        return False
+    if flow.source not in reached:
+        reached[flow.source] = identities.reach([flow.source])
+    grant = reached[flow.source].get(flow.target)
+    return grant is not None and grant.access == "read"
 
 
 def _handled_data(
