@@ -57,6 +57,7 @@ _NULL_TAG = _SAFE_TAG_PREFIX + "null"
 _BOOL_TAG = _SAFE_TAG_PREFIX + "bool"
 _INT_TAG = _SAFE_TAG_PREFIX + "int"
 _FLOAT_TAG = _SAFE_TAG_PREFIX + "float"
+_TIMESTAMP_TAG = _SAFE_TAG_PREFIX + "timestamp"
 #: numbers only YAML 1.1 reads as such: octal `0443`, binary `0b101`, base 60 `1:30`, digits
 #: grouped with `_`. YAML 1.2 reads `0443` as 443 and the others as text; an author who wrote
 #: `port: 0443` hardly meant 291, so they stay the text written (a number field refuses it).
@@ -321,11 +322,22 @@ class _Builder:
                 tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
                 if tag in (_INT_TAG, _FLOAT_TAG) and yaml11_number(event.value):
                     tag = _STR_TAG
-                found = self._construct(event, tag, span)
+                found = self._implicit(event, tag, span)
                 if len(event.value) <= 64:
                     self.plain[event.value] = found
             return found
         return self._construct(event, tag, span)
+
+    def _implicit(self, event: Any, tag: str, span: Span) -> tuple[Any, bool]:
+        """A plain scalar's value. One that only looks like a date (`2027-13-40`) stays text:
+        the model's checks then say which key wanted a date, and check the rest of the file,
+        where refusing the document here would hide every other problem in it."""
+        if tag != _TIMESTAMP_TAG:
+            return self._construct(event, tag, span)
+        try:
+            return self._construct(event, tag, span)
+        except _RefusedError:
+            return event.value, False
 
     def _construct(self, event: Any, tag: str, span: Span) -> tuple[Any, bool]:
         if tag == _STR_TAG:

@@ -60,6 +60,24 @@ def test_validate_json_format(tmp_path: Path) -> None:
     assert lines[0]["code"] == "E204" and lines[0]["line"] == 4 and lines[0]["column"] == 18
 
 
+def test_validate_reports_an_impossible_date_with_every_other_problem(tmp_path: Path) -> None:
+    """All problems in a file are reported in one run (model-format.md, Errors): a decision's
+    impossible `expires` date does not hide the unknown component further down."""
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "trustmap: 1\nname: m\ncomponents:\n  a: {service: s3}\n"
+        "accepted:\n  - {finding: 'a/*', status: accepted, reason: r, expires: 2027-13-40}\n"
+        "flows:\n  - {from: a, to: zz, protocol: https}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(model)])
+    assert result.exit_code == 2
+    headlines = [line for line in result.stderr.splitlines() if line.startswith(str(model))]
+    assert [line.split(": ")[1].split()[0] for line in headlines] == ["E103", "E201"]
+    assert "'expires' must be a date (YYYY-MM-DD), not the string '2027-13-40'" in headlines[0]
+    assert headlines[0].startswith(f"{model}:6:60: ")
+
+
 def test_build_writes_report_json_with_the_contract_fields(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", SHOP, "-o", str(tmp_path), "--today", "2026-11-28"])
     assert result.exit_code == 0, result.stderr

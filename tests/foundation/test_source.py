@@ -58,6 +58,18 @@ def test_duplicate_keys_are_reported_with_both_lines() -> None:
     assert document is not None  # the rest of the file is still checked
 
 
+def test_a_plain_scalar_that_only_looks_like_a_date_stays_text() -> None:
+    """`2027-13-40` is no date: it is read as text, so the model's checks say which key wanted
+    a date and still check the rest of the file; an explicit `!!timestamp` is still refused."""
+    document, problems = load("a: 2027-13-40\nb: 2027-02-30\nc: 2027-06-30\n")
+    assert problems == []
+    assert document is not None
+    assert document.data == {"a": "2027-13-40", "b": "2027-02-30", "c": dt.date(2027, 6, 30)}
+    document, problems = load("a: !!timestamp 2027-13-40\n")
+    assert document is None
+    assert [p.code for p in problems] == ["E001"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
