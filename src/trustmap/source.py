@@ -603,8 +603,14 @@ def yaml_error_diagnostic(error: yaml.YAMLError, text: str, path: str) -> Diagno
     CloudFormation templates)."""
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
-        span = Span.point(mark.line + 1, mark.column + 1) if mark else None
         problem = error.problem or error.context or "invalid YAML"
+        start = error.context_mark
+        if mark is not None and start is not None and error.context and not text[mark.index :].strip():
+            # The file ended inside a bracket or a quote: the end has no line to show, the
+            # place where the unclosed construct starts does.
+            ending = "" if "end of stream" in problem else " before the end of the file"
+            mark, problem = start, f"{problem}{ending} ({error.context} that starts here)"
+        span = Span.point(mark.line + 1, mark.column + 1) if mark else None
         return Diagnostic("E001", f"YAML syntax error: {problem}", path, span)
     # Reader errors (control characters) carry a position but no problem mark.
     # The first line of the message is the problem; the rest is PyYAML's own position.

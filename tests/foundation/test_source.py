@@ -120,6 +120,23 @@ def test_syntax_error_is_positioned() -> None:
     assert problems[0].line == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "column", "opened"),
+    [
+        ("a: 1\nb: [1, 2\n", 2, 4, "flow sequence"),
+        ("a: 1\nb: {c: 2\n\n", 2, 4, "flow mapping"),
+        ('a: 1\nb: "text', 2, 4, "quoted scalar"),
+    ],
+)
+def test_a_file_that_ends_inside_a_bracket_or_quote_points_at_its_start(
+    text: str, line: int, column: int, opened: str
+) -> None:
+    """The end of the file has no line to show under the message; the unclosed construct has."""
+    _, problems = load(text)
+    assert [(p.code, p.line, p.column) for p in problems] == [("E001", line, column)]
+    assert f"{opened} that starts here" in problems[0].message
+
+
 def test_more_than_one_document_is_refused() -> None:
     _, problems = load("a: 1\n---\nb: 2\n")
     assert [(p.code, p.line) for p in problems] == [("E008", 2)]

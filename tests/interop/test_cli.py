@@ -102,7 +102,7 @@ def test_the_name_option_names_the_model(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "code", "line"),
     [
-        ("bad-syntax.yaml", "E001", 5),
+        ("bad-syntax.yaml", "E001", 4),  # where the unclosed bracket starts
         ("not-a-mapping.yaml", "E006", 1),
         ("no-resources.yaml", "E401", 1),
         ("unknown-tag.yaml", "E403", 5),
