@@ -166,6 +166,20 @@ def test_catalog_listings_one_entry_per_line() -> None:
     assert len(controls) >= 90
 
 
+def test_catalog_without_a_kind_lists_all_three() -> None:
+    """`trustmap catalog [services, controls, threats] [ID]` exits 0 (outputs.md): without a
+    kind it lists every listing, each after a line that names it and its columns."""
+    result = runner.invoke(app, ["catalog"])
+    assert result.exit_code == 0, result.output
+    headers = [line for line in result.stdout.splitlines() if line.startswith("# ")]
+    kinds = ("services", "controls", "threats")
+    assert [header.split(":")[0] for header in headers] == [f"# {kind}" for kind in kinds]
+    listings = [runner.invoke(app, ["catalog", kind]).stdout for kind in kinds]
+    assert result.stdout == "\n".join(f"{h}\n{listing}" for h, listing in zip(headers, listings, strict=True))
+    misplaced = runner.invoke(app, ["catalog", "--catalog", "layer", "services"])
+    assert misplaced.exit_code == 2 and "after the command" in misplaced.output
+
+
 def test_catalog_explain_and_unknown_id() -> None:
     result = runner.invoke(app, ["catalog", "services", "rds"])
     assert result.exit_code == 0 and "container" in result.stdout
