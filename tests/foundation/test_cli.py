@@ -95,6 +95,36 @@ def test_build_writes_report_json_with_the_contract_fields(tmp_path: Path) -> No
     assert flows["lb->web"]["encrypted"] is False
 
 
+#: The keys each finding of report.json has in outputs.md's example.
+FINDING_KEYS = {
+    "key", "rule", "title", "category", "stride", "severity", "owner", "status",
+    "subject", "controls", "compliance", "location", "decision",
+}  # fmt: skip
+
+
+def test_every_finding_has_every_contract_key_and_decisions_say_when_they_expire(tmp_path: Path) -> None:
+    """A reader of report.json finds `decision` on every finding (null while none applies) and
+    `expires` on every decision (null when it has none), as outputs.md shows them."""
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "trustmap: 1\nname: m\nboundaries:\n  net: {kind: internet}\n  pub: {kind: subnet, public: true}\n"
+        "components:\n  u: {service: actor, boundary: net}\n  lb: {service: elb, boundary: pub}\n"
+        "flows:\n  - {from: u, to: lb, protocol: http}\n"
+        "accepted:\n  - {finding: 'u->lb/*', status: mitigated, reason: redirect to https}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["build", str(model), "-o", str(tmp_path / "out"), "--today", "2026-11-28"])
+    assert result.exit_code == 0, result.stderr
+    findings = json.loads((tmp_path / "out" / "m" / "report.json").read_text())["findings"]
+    assert all(set(finding) >= FINDING_KEYS for finding in findings)
+    decided = [f for f in findings if f["decision"] is not None]
+    assert decided and all(f["status"] == "mitigated" for f in decided)
+    assert {"status": "mitigated", "reason": "redirect to https", "expires": None}.items() <= decided[0][
+        "decision"
+    ].items()
+    assert all(f["status"] == "open" for f in findings if f["decision"] is None)
+
+
 def test_build_is_byte_identical_across_runs(tmp_path: Path) -> None:
     for name in ("one", "two"):
         result = runner.invoke(app, ["build", SHOP, "-o", str(tmp_path / name), "--today", "2026-11-28"])
