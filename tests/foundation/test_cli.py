@@ -224,6 +224,22 @@ def test_schema_is_json_schema_with_service_enum() -> None:
     assert "components" in schema["required"]
 
 
+def test_schema_accepts_every_example_and_refuses_a_bad_id() -> None:
+    """Editors check models with `trustmap schema`: a valid model (ids or lists of ids where the
+    format takes either, `ports: all`) raises no error, and a key that is no id raises one."""
+    import jsonschema
+    import yaml
+
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    checker = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        document = json.loads(json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str))
+        assert [e.message for e in checker.iter_errors(document)] == [], example.name
+    for bad in ("Web", "1web", "w" * 65):
+        document = {"trustmap": 1, "name": "m", "components": {bad: {"service": "s3"}}}
+        assert not checker.is_valid(document), bad
+
+
 def test_usage_errors_exit_two() -> None:
     assert runner.invoke(app, ["build"]).exit_code == 2
     assert runner.invoke(app, ["nonsense"]).exit_code == 2
