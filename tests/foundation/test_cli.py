@@ -240,6 +240,14 @@ def test_schema_accepts_every_example_and_refuses_a_bad_id() -> None:
         assert not checker.is_valid(document), bad
 
 
+def test_an_unsupported_version_is_quoted_as_written(tmp_path: Path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text("trustmap: true\nname: m\ncomponents:\n  a: {service: s3}\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(model)])
+    assert result.exit_code == 2
+    assert "E107 unsupported format version true: this trustmap reads version 1" in result.stderr
+
+
 def test_usage_errors_exit_two() -> None:
     assert runner.invoke(app, ["build"]).exit_code == 2
     assert runner.invoke(app, ["nonsense"]).exit_code == 2
