@@ -82,16 +82,16 @@ class Decision:
     ticket: str | None
 
     def to_json(self) -> dict[str, Any]:
-        found: dict[str, Any] = {
+        """Every key, null when the decision leaves it out, so readers of report.json can rely
+        on `expires` (outputs.md) without testing for it."""
+        return {
+            "expires": self.expires,
             "finding": self.pattern,
+            "owner": self.owner,
             "reason": self.reason,
             "status": self.status,
+            "ticket": self.ticket,
         }
-        for key in ("owner", "expires", "ticket"):
-            value = getattr(self, key)
-            if value is not None:
-                found[key] = value
-        return dict(sorted(found.items()))
 
 
 # Not frozen, unlike the other records: a frozen dataclass sets each field through
@@ -188,6 +188,8 @@ class Finding:
             "compliance": self.compliance,
             "controls": list(self.controls),
             "covers": list(self.covers),
+            # null while no risk decision applies: every finding has the fields of outputs.md
+            "decision": None if self.decision is None else self.decision.to_json(),
             "description": self.description,
             "fingerprint": self.fingerprint,
             "impact": self.impact,
@@ -207,8 +209,6 @@ class Finding:
             "title": self.title,
             "why": self.why,
         }
-        if self.decision is not None:
-            found["decision"] = self.decision.to_json()
         return found
 
 

@@ -30,4 +30,18 @@ def model_json_schema(catalog: Catalog) -> dict[str, Any]:
         component["controls"] = {**control_list, "title": "Controls"}
     if "controls" in schema.get("properties", {}):
         schema["properties"]["controls"] = {**control_list, "title": "Controls"}
+    _close_id_maps(schema)
     return schema
+
+
+def _close_id_maps(node: Any) -> None:
+    """A map keyed by ids (`components`, `boundaries`, `data`...) admits no other key: pydantic
+    writes the id pattern as `patternProperties`, which alone lets any key through."""
+    if isinstance(node, dict):
+        if "patternProperties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for child in node.values():
+            _close_id_maps(child)
+    elif isinstance(node, list):
+        for child in node:
+            _close_id_maps(child)

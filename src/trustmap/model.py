@@ -183,7 +183,8 @@ def _as_ports(value: Any) -> Any:
     return [value] if isinstance(value, int | str) and not isinstance(value, bool) else value
 
 
-IdList = Annotated[list[Id], BeforeValidator(_as_list)]
+#: the JSON Schema says what the validator reads: one id, or a list of them
+IdList = Annotated[list[Id], BeforeValidator(_as_list, json_schema_input_type=Id | list[Id])]
 
 
 def is_id(text: str) -> bool:
@@ -341,13 +342,19 @@ class Principal(_Entry):
     controls: list[str] = Field(default_factory=list)
 
 
+#: what a grant names: a component, data asset or principal id, or `account`
+GrantTarget = Annotated[str, StringConstraints(min_length=1)]
+
+
 class Grant(_Entry):
     """Format 1.2: a principal may act on components, data, principals or its whole account."""
 
     principal: Id
     access: Access
     to: Annotated[
-        list[Annotated[str, StringConstraints(min_length=1)]], BeforeValidator(_as_list), Field(min_length=1)
+        list[GrantTarget],
+        BeforeValidator(_as_list, json_schema_input_type=GrantTarget | list[GrantTarget]),
+        Field(min_length=1),
     ]
     data: list[Id] = Field(default_factory=list)
     via: GrantVia = "identity-policy"
@@ -362,7 +369,11 @@ class SecurityGroupRule(_Entry):
     security_group: Id | None = None
     prefix_list: Text | None = None
     #: ports and "from-to" ranges, or `all` (checked in `trustmap.validate`)
-    ports: Annotated[list[PortSpec], BeforeValidator(_as_ports), Field(min_length=1)]
+    ports: Annotated[
+        list[PortSpec],
+        BeforeValidator(_as_ports, json_schema_input_type=PortSpec | list[PortSpec]),
+        Field(min_length=1),
+    ]
     protocol: RuleProtocol = "tcp"
     description: Text | None = None
 

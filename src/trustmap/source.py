@@ -58,6 +58,7 @@ _NULL_TAG = _SAFE_TAG_PREFIX + "null"
 _BOOL_TAG = _SAFE_TAG_PREFIX + "bool"
 _INT_TAG = _SAFE_TAG_PREFIX + "int"
 _FLOAT_TAG = _SAFE_TAG_PREFIX + "float"
+_TIMESTAMP_TAG = _SAFE_TAG_PREFIX + "timestamp"
 #: numbers only YAML 1.1 reads as such: octal `0443`, binary `0b101`, base 60 `1:30`, digits
 #: grouped with `_`. YAML 1.2 reads `0443` as 443 and the others as text; an author who wrote
 #: `port: 0443` hardly meant 291, so they stay the text written (a number field refuses it).
@@ -327,11 +328,22 @@ class _Builder:
                 tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
                 if tag in (_INT_TAG, _FLOAT_TAG) and yaml11_number(event.value):
                     tag = _STR_TAG
-                found = self._construct(event, tag, span)
+                found = self._implicit(event, tag, span)
                 if len(event.value) <= 64:
                     self.plain[event.value] = found
             return found
         return self._construct(event, tag, span)
+
+    def _implicit(self, event: Any, tag: str, span: Span) -> tuple[Any, bool]:
+        """A plain scalar's value. One that only looks like a date (`2027-13-40`) stays text:
+        the model's checks then say which key wanted a date, and check the rest of the file,
+        where refusing the document here would hide every other problem in it."""
+        if tag != _TIMESTAMP_TAG:
+            return self._construct(event, tag, span)
+        try:
+            return self._construct(event, tag, span)
+        except _RefusedError:
+            return event.value, False
 
     def _construct(self, event: Any, tag: str, span: Span) -> tuple[Any, bool]:
         if tag == _STR_TAG:
@@ -610,12 +622,18 @@ def yaml_error_diagnostic(
     CloudFormation templates)."""
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        start = error.context_mark
+        if mark is not None and start is not None and error.context and not text[mark.index :].strip():
+            # The file ended inside a bracket or a quote: the end has no line to show, the
+            # place where the unclosed construct starts does.
+            ending = "" if "end of stream" in problem else " before the end of the file"
+            mark, problem = start, f"{problem}{ending} ({error.context} that starts here)"
         span = Span.point(mark.line + 1, mark.column + 1) if mark else None
         if span is not None and positions is None:
             positions = EditorPositions.needed(text)
         if span is not None and positions is not None:
             span = positions.span(span)
-        problem = error.problem or error.context or "invalid YAML"
         return Diagnostic("E001", f"YAML syntax error: {problem}", path, span)
     # Reader errors (control characters) carry a position but no problem mark.
     # The first line of the message is the problem; the rest is PyYAML's own position.

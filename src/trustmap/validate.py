@@ -180,8 +180,10 @@ def _validate_shape(document: Document) -> tuple[Model | None, list[Diagnostic]]
 def _unsupported_version(version: Any) -> str:
     if version is None:  # `trustmap:` with no value
         return f"the format version is missing: write 'trustmap: {SUPPORTED_VERSION}'"
+    # YAML spells booleans in lower case: the message quotes what the author wrote
+    shown = str(version).lower() if isinstance(version, bool) else repr(version)
     return (
-        f"unsupported format version {version!r}: this trustmap reads version {SUPPORTED_VERSION}"
+        f"unsupported format version {shown}: this trustmap reads version {SUPPORTED_VERSION}"
         f" (write 'trustmap: {SUPPORTED_VERSION}')"
     )
 

@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 import stat
+import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def file_id(path: Path) -> FileId | None:
     return (info.st_dev, info.st_ino)
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+#: what a folder name of a model keeps: letters and digits of any script, `_`, `.`, `-` and
+#: spaces (outputs.md: `DIR/<model file stem>/`); separators, controls and the rest become `_`
+_UNSAFE = re.compile(r"[^\w. -]+")
 #: the temporaries of `_stage_in` and `tempfile.mkstemp`: `.<name>.<8 characters>.tmp`
 _TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 _DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -70,9 +73,10 @@ class UnsafeOutputPathError(ValueError):
 
 
 def safe_stem(name: str) -> str:
-    """A folder name from a model file stem: no separators, never empty, and no leading dot or
-    dash (a hidden folder, or one that shell commands would take for an option)."""
-    cleaned = _UNSAFE.sub("_", name).lstrip(".-")
+    """A folder name from a model file stem: the stem itself where it is a plain name (`café`,
+    `shop v2`), no separators or controls, never empty, no space at either end, and no leading
+    dot or dash (a hidden folder, or one that shell commands would take for an option)."""
+    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).lstrip(" .-").rstrip(" ")
     return cleaned or "model"
 
 

@@ -11,8 +11,9 @@ from trustmap.analysis import Analysis
 from trustmap.catalog import Catalog
 from trustmap.diagrams.architecture import architecture_view
 from trustmap.diagrams.dataflow import dataflow_view
-from trustmap.diagrams.mermaid import mermaid_architecture
+from trustmap.diagrams.mermaid import mermaid_architecture, mermaid_responsibility
 from trustmap.diagrams.responsibility import bands, responsibility_view
+from trustmap.diagrams.text import mermaid_id
 from trustmap.findings import Report
 
 
@@ -136,6 +137,29 @@ def test_bands_are_balanced_and_bounded() -> None:
     assert bands(17) == [(0, 9), (9, 17)]
     assert bands(30, 16) == [(0, 15), (15, 30)]
     assert all(stop - start <= 16 for start, stop in bands(300))
+
+
+def test_mermaid_responsibility_has_one_column_per_component_and_one_cell_per_layer(
+    example: Callable[[str], Analysis],
+) -> None:
+    analysis = example("hybrid")
+    text = mermaid_responsibility(analysis.graph, analysis.catalog)
+    assert text.endswith("\n") and text.count("\n") == len(text.splitlines())
+    lines = [line.strip() for line in text.splitlines()]
+    components = analysis.graph.components()
+    assert sum(line.startswith("subgraph ") for line in lines) == lines.count("end") == len(components)
+    classes = {
+        cell: line.split()[-1].removeprefix("own_")
+        for line in lines
+        if line.startswith("class ")
+        for cell in line.split()[1].split(",")
+    }
+    for component in components:
+        assert f'subgraph {mermaid_id("c", component.id)}["' in text
+        for layer_id, layer in analysis.catalog.layers.items():
+            cell = mermaid_id("r", f"{component.id}.{layer_id}")
+            assert sum(line.startswith(f'{cell}["{layer.title}: ') for line in lines) == 1
+            assert classes[cell] == component.responsibility[layer_id].replace("-", "_h")
 
 
 def test_mermaid_structure(example: Callable[[str], Analysis]) -> None:

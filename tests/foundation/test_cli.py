@@ -60,6 +60,24 @@ def test_validate_json_format(tmp_path: Path) -> None:
     assert lines[0]["code"] == "E204" and lines[0]["line"] == 4 and lines[0]["column"] == 18
 
 
+def test_validate_reports_an_impossible_date_with_every_other_problem(tmp_path: Path) -> None:
+    """All problems in a file are reported in one run (model-format.md, Errors): a decision's
+    impossible `expires` date does not hide the unknown component further down."""
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "trustmap: 1\nname: m\ncomponents:\n  a: {service: s3}\n"
+        "accepted:\n  - {finding: 'a/*', status: accepted, reason: r, expires: 2027-13-40}\n"
+        "flows:\n  - {from: a, to: zz, protocol: https}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(model)])
+    assert result.exit_code == 2
+    headlines = [line for line in result.stderr.splitlines() if line.startswith(str(model))]
+    assert [line.split(": ")[1].split()[0] for line in headlines] == ["E103", "E201"]
+    assert "'expires' must be a date (YYYY-MM-DD), not the string '2027-13-40'" in headlines[0]
+    assert headlines[0].startswith(f"{model}:6:60: ")
+
+
 def test_build_writes_report_json_with_the_contract_fields(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", SHOP, "-o", str(tmp_path), "--today", "2026-11-28"])
     assert result.exit_code == 0, result.stderr
@@ -75,6 +93,36 @@ def test_build_writes_report_json_with_the_contract_fields(tmp_path: Path) -> No
     flows = {f["id"]: f for f in report["flows"]}
     assert flows["lb->web"]["crosses"] == ["public", "app"]
     assert flows["lb->web"]["encrypted"] is False
+
+
+#: The keys each finding of report.json has in outputs.md's example.
+FINDING_KEYS = {
+    "key", "rule", "title", "category", "stride", "severity", "owner", "status",
+    "subject", "controls", "compliance", "location", "decision",
+}  # fmt: skip
+
+
+def test_every_finding_has_every_contract_key_and_decisions_say_when_they_expire(tmp_path: Path) -> None:
+    """A reader of report.json finds `decision` on every finding (null while none applies) and
+    `expires` on every decision (null when it has none), as outputs.md shows them."""
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "trustmap: 1\nname: m\nboundaries:\n  net: {kind: internet}\n  pub: {kind: subnet, public: true}\n"
+        "components:\n  u: {service: actor, boundary: net}\n  lb: {service: elb, boundary: pub}\n"
+        "flows:\n  - {from: u, to: lb, protocol: http}\n"
+        "accepted:\n  - {finding: 'u->lb/*', status: mitigated, reason: redirect to https}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["build", str(model), "-o", str(tmp_path / "out"), "--today", "2026-11-28"])
+    assert result.exit_code == 0, result.stderr
+    findings = json.loads((tmp_path / "out" / "m" / "report.json").read_text())["findings"]
+    assert all(set(finding) >= FINDING_KEYS for finding in findings)
+    decided = [f for f in findings if f["decision"] is not None]
+    assert decided and all(f["status"] == "mitigated" for f in decided)
+    assert {"status": "mitigated", "reason": "redirect to https", "expires": None}.items() <= decided[0][
+        "decision"
+    ].items()
+    assert all(f["status"] == "open" for f in findings if f["decision"] is None)
 
 
 def test_build_is_byte_identical_across_runs(tmp_path: Path) -> None:
@@ -148,6 +196,20 @@ def test_catalog_listings_one_entry_per_line() -> None:
     assert len(controls) >= 90
 
 
+def test_catalog_without_a_kind_lists_all_three() -> None:
+    """`trustmap catalog [services, controls, threats] [ID]` exits 0 (outputs.md): without a
+    kind it lists every listing, each after a line that names it and its columns."""
+    result = runner.invoke(app, ["catalog"])
+    assert result.exit_code == 0, result.output
+    headers = [line for line in result.stdout.splitlines() if line.startswith("# ")]
+    kinds = ("services", "controls", "threats")
+    assert [header.split(":")[0] for header in headers] == [f"# {kind}" for kind in kinds]
+    listings = [runner.invoke(app, ["catalog", kind]).stdout for kind in kinds]
+    assert result.stdout == "\n".join(f"{h}\n{listing}" for h, listing in zip(headers, listings, strict=True))
+    misplaced = runner.invoke(app, ["catalog", "--catalog", "layer", "services"])
+    assert misplaced.exit_code == 2 and "after the command" in misplaced.output
+
+
 def test_catalog_explain_and_unknown_id() -> None:
     result = runner.invoke(app, ["catalog", "services", "rds"])
     assert result.exit_code == 0 and "container" in result.stdout
@@ -160,6 +222,30 @@ def test_schema_is_json_schema_with_service_enum() -> None:
     schema = json.loads(result.stdout)
     assert "ec2" in schema["$defs"]["Component"]["properties"]["service"]["enum"]
     assert "components" in schema["required"]
+
+
+def test_schema_accepts_every_example_and_refuses_a_bad_id() -> None:
+    """Editors check models with `trustmap schema`: a valid model (ids or lists of ids where the
+    format takes either, `ports: all`) raises no error, and a key that is no id raises one."""
+    import jsonschema
+    import yaml
+
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    checker = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        document = json.loads(json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str))
+        assert [e.message for e in checker.iter_errors(document)] == [], example.name
+    for bad in ("Web", "1web", "w" * 65):
+        document = {"trustmap": 1, "name": "m", "components": {bad: {"service": "s3"}}}
+        assert not checker.is_valid(document), bad
+
+
+def test_an_unsupported_version_is_quoted_as_written(tmp_path: Path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text("trustmap: true\nname: m\ncomponents:\n  a: {service: s3}\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(model)])
+    assert result.exit_code == 2
+    assert "E107 unsupported format version true: this trustmap reads version 1" in result.stderr
 
 
 def test_usage_errors_exit_two() -> None:

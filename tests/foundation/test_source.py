@@ -58,6 +58,18 @@ def test_duplicate_keys_are_reported_with_both_lines() -> None:
     assert document is not None  # the rest of the file is still checked
 
 
+def test_a_plain_scalar_that_only_looks_like_a_date_stays_text() -> None:
+    """`2027-13-40` is no date: it is read as text, so the model's checks say which key wanted
+    a date and still check the rest of the file; an explicit `!!timestamp` is still refused."""
+    document, problems = load("a: 2027-13-40\nb: 2027-02-30\nc: 2027-06-30\n")
+    assert problems == []
+    assert document is not None
+    assert document.data == {"a": "2027-13-40", "b": "2027-02-30", "c": dt.date(2027, 6, 30)}
+    document, problems = load("a: !!timestamp 2027-13-40\n")
+    assert document is None
+    assert [p.code for p in problems] == ["E001"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -106,6 +118,23 @@ def test_syntax_error_is_positioned() -> None:
     _, problems = load("a: [1, 2\nb: 3\n")
     assert problems[0].code == "E001"
     assert problems[0].line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "opened"),
+    [
+        ("a: 1\nb: [1, 2\n", 2, 4, "flow sequence"),
+        ("a: 1\nb: {c: 2\n\n", 2, 4, "flow mapping"),
+        ('a: 1\nb: "text', 2, 4, "quoted scalar"),
+    ],
+)
+def test_a_file_that_ends_inside_a_bracket_or_quote_points_at_its_start(
+    text: str, line: int, column: int, opened: str
+) -> None:
+    """The end of the file has no line to show under the message; the unclosed construct has."""
+    _, problems = load(text)
+    assert [(p.code, p.line, p.column) for p in problems] == [("E001", line, column)]
+    assert f"{opened} that starts here" in problems[0].message
 
 
 def test_more_than_one_document_is_refused() -> None:

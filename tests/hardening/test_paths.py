@@ -175,7 +175,26 @@ def test_write_files_refuses_names_that_leave_the_directory(tmp_path: Path, name
     assert _snapshot(tmp_path) == before  # refused before the first file is written
 
 
-@pytest.mark.parametrize("stem", ["..", ".", "", "...", "/", "a/b", "\x00", "-", "~"])
+def test_a_plain_file_name_is_its_folder_name(tmp_path: Path) -> None:
+    """outputs.md: everything goes into `DIR/<model file stem>/`; a stem in another script or
+    with a space is a plain folder name and stays as it is."""
+    models = []
+    for name in ("système", "shop v2", "用户-モデル"):
+        models.append(tmp_path / f"{name}.yaml")
+        models[-1].write_text(MODEL)
+    code, output = _build("-o", str(tmp_path / "out"), *map(str, models))
+    assert code == 0, output
+    for name in ("système", "shop v2", "用户-モデル"):
+        assert (tmp_path / "out" / name / "report.json").is_file(), sorted(
+            p.name for p in (tmp_path / "out").iterdir()
+        )
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="shop%20v2/report.html"' in index
+
+
+@pytest.mark.parametrize(
+    "stem", ["..", ".", "", "...", "/", "a/b", "\x00", "-", "~", " . -x", "a\u202eb", " "]
+)
 def test_safe_stem_is_a_single_plain_folder_name(stem: str) -> None:
     cleaned = safe_stem(stem)
     assert cleaned and cleaned not in (".", "..")

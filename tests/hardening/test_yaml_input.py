@@ -135,7 +135,7 @@ CASES = [
     Case(
         "bad-date",
         _text(HEADER + "accepted: [{finding: x, status: accepted, reason: r, expires: 2026-02-30}]\n"),
-        ("E001",),
+        ("E103",),  # text that only looks like a date: 'expires' must be a date
     ),
 ]
 

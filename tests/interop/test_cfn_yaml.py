@@ -96,7 +96,7 @@ def test_plain_scalars_keep_their_yaml_types() -> None:
     [
         ("A: !Reference x\n", "E403", 1, 4),
         ("A: !!python/object:os.system x\n", "E003", 1, 4),
-        ("A: [1, 2\n", "E001", 2, 1),
+        ("A: [1, 2\n", "E001", 1, 4),  # where the unclosed bracket starts
         ("- a\n- b\n", "E006", 1, 1),
         ("", "E005", 1, 1),
         ("A: 1\n---\nB: 2\n", "E001", 2, 1),

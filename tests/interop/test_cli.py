@@ -90,6 +90,15 @@ def test_import_then_export_then_import_round_trips(tmp_path: Path) -> None:
     assert _run("validate", str(again)).exit_code == 0
 
 
+def test_the_import_summary_counts_in_words(tmp_path: Path) -> None:
+    """One component is "1 component", as the build's summary says "1 low open finding"."""
+    template = tmp_path / "t.json"
+    template.write_text('{"Resources": {"T": {"Type": "AWS::DynamoDB::Table"}}}', encoding="utf-8")
+    result = _run("import", "cloudformation", str(template), "-o", str(tmp_path / "m.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "wrote a model with 1 component, 1 boundary, 0 flows to " in result.stderr
+
+
 def test_the_name_option_names_the_model(tmp_path: Path) -> None:
     target = tmp_path / "m.yaml"
     result = _run(
@@ -102,7 +111,7 @@ def test_the_name_option_names_the_model(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "code", "line"),
     [
-        ("bad-syntax.yaml", "E001", 5),
+        ("bad-syntax.yaml", "E001", 4),  # where the unclosed bracket starts
         ("not-a-mapping.yaml", "E006", 1),
         ("no-resources.yaml", "E401", 1),
         ("unknown-tag.yaml", "E403", 5),

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from trustmap.catalog import Catalog
 
 app = typer.Typer(
-    help="List or explain the catalog: services, controls and threats.",
-    no_args_is_help=True,
+    help=(
+        "List or explain the catalog: services, controls and threats.\n\n"
+        "Without a command, lists all three, each after a line naming it."
+    ),
+    invoke_without_command=True,
 )
 
 IdArgument = Annotated[
@@ -36,7 +39,7 @@ Explainer = Callable[["Catalog", str], "str | None"]
 _LISTINGS = (
     ("services", "service", "id, service model, name", "rds"),
     ("controls", "control", "id, category, owner, title", "imdsv2"),
-    ("threats", "threat", "id, STRIDE, severity, title", "unencrypted-flow-crosses-boundary"),
+    ("threats", "threat", "id, scope, STRIDE, impact, title", "unencrypted-flow-crosses-boundary"),
 )
 
 
@@ -77,6 +80,26 @@ for _command, _kind, _columns, _example in _LISTINGS:
     app.command(_command, help=f"{_help}\n\nExample: trustmap catalog {_command} {_example}")(
         _list_or_explain(_command, _kind)
     )
+
+
+@app.callback()
+def everything(context: typer.Context, catalog_dirs: CatalogOption = None) -> None:
+    """`trustmap catalog` alone lists the services, controls and threats (outputs.md: the
+    kind is optional), each listing after a `# <kind>: <columns>` line and a blank line between."""
+    if context.invoked_subcommand is not None:
+        if catalog_dirs:
+            command = context.invoked_subcommand
+            raise typer.BadParameter(
+                f"give it after the command: trustmap catalog {command} --catalog DIR",
+                param_hint="'--catalog'",
+            )
+        return
+    catalog = load_catalog_or_exit(catalog_dirs)
+    sections = []
+    for command, _kind, columns, _example in _LISTINGS:
+        lister, _explainer = _renderers(command)
+        sections.append(f"# {command}: {columns}\n{lister(catalog)}")
+    stdout_write("\n".join(sections))
 
 
 @app.command()

@@ -35,7 +35,7 @@ def diagram(
         str,
         typer.Option(
             "--format",
-            help="svg, png, pdf (need Graphviz), dot (Graphviz source) or mermaid (architecture, dataflow).",
+            help="svg, png, pdf (need Graphviz), dot (Graphviz source) or mermaid.",
         ),
     ] = "svg",
     output: Annotated[
@@ -75,8 +75,6 @@ def diagram(
         fail(f"--view takes {', '.join(VIEWS)}; got '{view}'")
     if output_format not in DIAGRAM_FORMATS:
         fail(f"--format takes {', '.join(DIAGRAM_FORMATS)}; got '{output_format}'")
-    if output_format == "mermaid" and view not in ("architecture", "dataflow"):
-        fail("--format mermaid is available for --view architecture and dataflow only")
     if output_format in _BINARY and output is None:
         fail(f"{output_format} is a binary format: name a file with -o FILE")
     inputs = input_ids([model], catalog_dirs)

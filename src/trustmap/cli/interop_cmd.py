@@ -224,8 +224,13 @@ def _finish(
         typer.echo("needs your attention (also written at the top of the model):", err=True)
         for item in draft.attention:
             typer.echo(f"  - {item}", err=True)
-    counts = (
-        f"{len(draft.components)} components, {len(draft.boundaries)} boundaries, {len(draft.flows)} flows"
+    counts = ", ".join(
+        f"{n} {noun if n == 1 else plural}"
+        for n, noun, plural in (
+            (len(draft.components), "component", "components"),
+            (len(draft.boundaries), "boundary", "boundaries"),
+            (len(draft.flows), "flow", "flows"),
+        )
     )
     _write(output, text.encode("utf-8"), f"a model with {counts}", inputs)
 

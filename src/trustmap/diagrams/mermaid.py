@@ -1,5 +1,5 @@
-"""The architecture and the data-flow view as Mermaid flowcharts, for Markdown that renders
-Mermaid (GitHub, GitLab).
+"""The architecture, the data-flow view and the responsibility matrix as Mermaid flowcharts,
+for Markdown that renders Mermaid (GitHub, GitLab).
 
 Boundaries are nested subgraphs (keyed by boundary id), flows are edges: dotted when
 unencrypted, thick when they cross a trust boundary. In the architecture, components are
@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from trustmap.catalog import Catalog
+from trustmap.catalog.schema import OWNER_WORDS
+from trustmap.colours import OWNER_INK, OWNER_STYLES
 from trustmap.diagrams.clusters import sibling_order
 from trustmap.diagrams.style import (
     EDGE_CROSSING,
@@ -27,7 +30,7 @@ from trustmap.diagrams.view import open_findings_by_subject, protocol_text, wors
 from trustmap.findings import Report
 from trustmap.graph import BoundaryInfo, ComponentInfo, FlowInfo, ModelGraph
 
-__all__ = ["mermaid_architecture", "mermaid_dataflow"]
+__all__ = ["mermaid_architecture", "mermaid_dataflow", "mermaid_responsibility"]
 
 _SHAPES = {"datastore": ('[("', '")]'), "external-entity": ('(["', '"])')}
 
@@ -170,3 +173,37 @@ def _styles(graph: ModelGraph, flows: tuple[FlowInfo, ...]) -> list[str]:
     if crossing:
         lines.append(f"  linkStyle {','.join(crossing)} stroke:{EDGE_CROSSING}")
     return lines
+
+
+def mermaid_responsibility(graph: ModelGraph, catalog: Catalog) -> str:
+    """The shared-responsibility matrix as Mermaid, ending with a newline: one column (a
+    subgraph) per component, one cell per layer in the catalog's order, each cell saying its
+    owner in words and filled in the owner's colour."""
+    lines = [
+        "%% trustmap shared responsibility: one column per component (subgraph c_<id>), one cell per layer",
+        "flowchart TB",
+    ]
+    owned: dict[str, list[str]] = {}
+    for component in graph.components():
+        title = mermaid_text(component.name)
+        if component.service_name != component.name:
+            title += "<br/>" + mermaid_text(component.service_name)
+        lines.append(f'  subgraph {mermaid_id("c", component.id)}["{title}"]')
+        lines.append("    direction TB")
+        cells = []
+        for layer_id, layer in catalog.layers.items():
+            owner = component.responsibility.get(layer_id, "")
+            cell = mermaid_id("r", f"{component.id}.{layer_id}")
+            word = OWNER_WORDS.get(owner, owner or "—")
+            lines.append(f'    {cell}["{mermaid_text(f"{layer.title}: {word}")}"]')
+            owned.setdefault(owner, []).append(cell)
+            cells.append(cell)
+        if len(cells) > 1:
+            lines.append("    " + " ~~~ ".join(cells))  # invisible links keep the layers in one column
+        lines.append("  end")
+    for owner, cells in sorted(owned.items()):
+        if owner in OWNER_STYLES:
+            name = mermaid_id("own", owner)
+            lines.append(f"  classDef {name} fill:{OWNER_STYLES[owner][0]},color:{OWNER_INK[owner]}")
+            lines.append(f"  class {','.join(cells)} {name}")
+    return "\n".join(lines) + "\n"

@@ -28,7 +28,7 @@ from trustmap.diagrams.graphviz import (
     run_dot,
 )
 from trustmap.diagrams.icons import icon_files
-from trustmap.diagrams.mermaid import mermaid_architecture, mermaid_dataflow
+from trustmap.diagrams.mermaid import mermaid_architecture, mermaid_dataflow, mermaid_responsibility
 from trustmap.diagrams.pdf import normalise_pdf
 from trustmap.diagrams.plan import ViewSpec, view_plan
 from trustmap.diagrams.responsibility import responsibility_view
@@ -272,7 +272,9 @@ def diagram(analysis: Analysis, view: str, fmt: str, options: DiagramOptions) ->
             return mermaid_architecture(analysis.graph).encode("utf-8")
         if view == "dataflow":
             return mermaid_dataflow(analysis.graph, analysis.report).encode("utf-8")
-        raise ValueError("the Mermaid format is available for the architecture and dataflow views")
+        if view == "responsibility":
+            return mermaid_responsibility(analysis.graph, analysis.catalog).encode("utf-8")
+        raise ValueError(f"unknown view '{view}'")
     source = view_source(analysis, view)
     if fmt == "dot":
         return source.source.encode("utf-8")
