@@ -78,6 +78,8 @@ def is_peer(rule: SecurityGroupRule, model: Model, component_id: str) -> bool | 
 
 def rule_admits(rule: SecurityGroupRule, model: Model, component_id: str, port: int | None) -> bool | None:
     """Whether the rule lets the component in on the port (None: the model does not say)."""
+    if rule.protocol == "icmp":
+        return False  # ICMP has no ports: it carries no flow
     ranges = parse_ports(rule.ports) or ()
     if port is not None and not port_in(port, ranges):
         return False

@@ -1,7 +1,8 @@
 """CloudFormation imported as it would deploy with the defaults: each defect class of the review.
 
 The templates under templates/faithful/ were written for these tests; each reproduces a
-construct of the public templates the 2026-12 review imported (docs/interop.md).
+construct of the public templates the 2026-12 review imported (docs/interop.md). A few tests
+read those public templates themselves, from the vendored corpus (tests/interop/corpus/files).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.interop.conftest import TEMPLATES, Imported, validated
+from tests.interop.corpus.measure import CORPUS
+from trustmap.analysis import analyze
 from trustmap.catalog import Catalog
 from trustmap.interop.cloudformation.importer import import_template
 from trustmap.interop.cloudformation.reader import load_template
@@ -463,3 +466,92 @@ def test_a_task_definition_a_service_runs_stays_part_of_it(standalone_task: Impo
     assert "ServiceTask (AWS::ECS::TaskDefinition): part of its ECS service" in standalone_task.text
     flows = {(f.source, f.target, f.name) for f in standalone_task.model.flows}
     assert (ids["Service"], ids["TaskRole"], "runs as") in flows
+
+
+# -- security groups stated in the model ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def groups(mapping: ResourceTable, catalog: Catalog) -> Imported:
+    return _import(FAITHFUL / "groups.yaml", mapping, catalog)
+
+
+def _group_ids(imported: Imported, *logical_ids: str) -> list[str]:
+    return [imported.component(name).security_groups for name in logical_ids]
+
+
+def test_a_group_whose_rules_all_resolve_is_stated_with_them(groups: Imported) -> None:
+    stated = groups.model.security_groups
+    (ssh,) = stated["ssh"].ingress or []
+    assert (ssh.cidr, ssh.ports, ssh.protocol) == ("0.0.0.0/0", [22], "tcp")
+    assert "the default of parameter SSHLocation" in groups.text
+    (web,) = stated["web"].ingress or []  # a standalone AWS::EC2::SecurityGroupIngress
+    assert (web.security_group, web.ports) == ("ssh", ["8000-8080"])
+    egress = [(r.cidr, r.ports, r.protocol) for r in stated["web"].egress or []]
+    assert egress == [("10.0.0.0/8", ["all"], "all"), ("0.0.0.0/0", [53], "udp")]
+    # without inline egress rules, AWS's default allows all outbound: the model says nothing
+    assert stated["ssh"].egress is None
+    assert _group_ids(groups, "Bastion", "App", "Cache") == [["ssh"], ["web"], ["shared"]]
+
+
+def test_a_rule_with_no_value_offline_leaves_its_groups_ingress_unwritten(groups: Imported) -> None:
+    stated = groups.model.security_groups
+    # a peer from a parameter without default; a rule under an undecided condition; a peer
+    # group whose members are not all known
+    assert [stated[g].ingress for g in ("loose", "maybe", "shared")] == [None, None, None]
+    assert "ingress not written: Loose.SecurityGroupIngress[0]: it names parameter Peer" in groups.text
+    assert "ingress not written: MaybeOpen: it exists only when condition Open holds" in groups.text
+    # the groups still say who their members are
+    assert _group_ids(groups, "Db", "Desktop") == [["loose"], ["maybe"]]
+
+
+def test_a_component_with_a_group_outside_the_template_lists_none(groups: Imported) -> None:
+    # a parameter, an import, and a service that adds a group of its own: listing only the
+    # template's groups would tell the engine it knows every way in
+    assert _group_ids(groups, "Worker", "Imported", "Cluster") == [[], [], []]
+    assert "security_groups not written: Worker names security groups that are not in the code" in groups.text
+    assert "security_groups not written: EKS adds a cluster security group of its own" in groups.text
+
+
+def test_stated_rules_are_judged_and_unknown_ones_are_not(groups: Imported, catalog: Catalog) -> None:
+    analysis, problems = analyze("groups.yaml", groups.text.encode(), catalog)
+    assert analysis is not None, problems
+    ids = groups.result.components
+    open_ports = {
+        f.subject.id for f in analysis.report.findings if f.rule == "sensitive-port-open-to-internet"
+    }
+    # SSH open to the world on an instance in a subnet passed as a parameter; the RDP rule of
+    # Desktop exists only under an undecided condition, so nothing is said of it
+    assert open_ports == {ids["Bastion"]}
+    assert not [d for d in analysis.diagnostics if d.code == "W310"]
+
+
+ACFT = CORPUS / "aws-cloudformation+aws-cloudformation-templates"
+
+
+def test_a_public_template_with_ssh_open_to_the_world_is_judged_by_its_rules(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # the instances' subnets are a parameter: whether the internet reaches them is a question,
+    # and the group that opens SSH to 0.0.0.0/0 is judged as written
+    imported = _import(ACFT / "EFS" / "efs_with_automount_to_ec2.yaml", mapping, catalog)
+    group = imported.component("AutoScalingGroup")
+    assert group.security_groups == ["instance-security-group"]
+    analysis, problems = analyze("efs.yaml", imported.text.encode(), catalog)
+    assert analysis is not None, problems
+    found = {(f.rule, f.subject.id) for f in analysis.report.findings}
+    assert ("sensitive-port-open-to-internet", imported.result.components["AutoScalingGroup"]) in found
+    # the file system admits the instances' group on NFS: stated, and not open to the internet
+    efs = imported.component("EFSFileSystem")
+    (nfs,) = imported.model.security_groups[efs.security_groups[0]].ingress or []
+    assert (nfs.security_group, nfs.ports) == ("instance-security-group", [2049])
+
+
+def test_a_rule_naming_a_classic_load_balancers_own_group_is_not_written(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    path = ACFT / "ElasticLoadBalancing" / "ELBWithLockedDownAutoScaledInstances.yaml"
+    imported = _import(path, mapping, catalog)
+    (group,) = imported.component("WebServerGroup").security_groups
+    assert imported.model.security_groups[group].ingress is None
+    assert "names the security group of ElasticLoadBalancer, which the code does not resolve" in imported.text

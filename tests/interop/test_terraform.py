@@ -133,3 +133,56 @@ def test_for_each_over_a_module_input_gives_each_instance_its_references(
     _, model, _ = config
     polls = {(f.source, f.target) for f in model.flows if f.name == "polls"}
     assert polls == {("consumer-lambda-function", "jobs"), ("consumer-lambda-function", "audit")}
+
+
+# -- a load balancer that signs users in ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sign_in(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    return import_tf(TERRAFORM / "sign-in", table, catalog)
+
+
+def test_a_listener_that_authenticates_before_forwarding_gives_an_authenticated_entry(
+    sign_in: tuple[TfImport, Model, str],
+) -> None:
+    _, model, text = sign_in
+    entry = {
+        f.port: f.authenticated for f in model.flows if (f.source, f.target) == ("internet-clients", "web")
+    }
+    # 443: its default actions sign in with Cognito first; 8443: its only forward is a rule that
+    # signs in with OIDC; 80 forwards without signing anyone in
+    assert entry == {443: True, 8443: True, 80: False}
+    assert "rule aws_lb_listener_rule.oidc signs users in before forwarding" in text
+
+
+def test_a_listener_that_signs_in_with_cognito_calls_its_user_pool(
+    sign_in: tuple[TfImport, Model, str],
+) -> None:
+    _, model, _ = sign_in
+    assert ("web", "users", "https", None) in _flows(model)
+
+
+# -- a task that no ECS service runs ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ecs_task(table: ResourceTable, catalog: Catalog) -> tuple[TfImport, Model, str]:
+    return import_tf(TERRAFORM / "ecs-task", table, catalog)
+
+
+def test_a_task_definition_no_service_runs_is_a_task(ecs_task: tuple[TfImport, Model, str]) -> None:
+    _, model, _ = ecs_task
+    assert model.components["report"].service == "fargate"
+    flows = {(f.source, f.target, f.name) for f in model.flows}
+    assert ("report", "iam", "runs as") in flows
+    # the schedule starts the task on the cluster
+    assert ("nightly", "report", "triggers") in flows
+
+
+def test_a_task_definition_a_service_runs_stays_part_of_it(ecs_task: tuple[TfImport, Model, str]) -> None:
+    _, model, text = ecs_task
+    assert [c for c in model.components.values() if c.name == "aws_ecs_task_definition.web"] == []
+    assert "aws_ecs_task_definition.web (aws_ecs_task_definition): part of its ECS service" in text
+    # the service runs as the task definition's role
+    assert ("web", "iam", "runs as") in {(f.source, f.target, f.name) for f in model.flows}

@@ -349,7 +349,8 @@ IMPORTERS: tuple[Importer, ...] = (
     The template is read as CloudFormation would deploy it with the parameters' defaults
     (conditions, SAM events, Fn::ForEach, nested stacks from local files); resources become
     components through the mapping table; VPCs and subnets become boundaries; security-group
-    rules and references between resources become flows. What the template does not state is
+    rules and references between resources become flows, and the security groups whose rules
+    the template gives whole are stated for the engine to judge. What the template does not state is
     left out (a question); every resource that is not a component is named in the model, which
     validates as written and is meant to be finished by hand.
 

@@ -72,7 +72,8 @@ class RuleView:
             peer = f"security group '{self.rule.security_group}'"
         else:
             peer = f"prefix list '{self.rule.prefix_list}'"
-        return f"{self.rule.protocol} {ports_text(self.ports)} from {peer} (in '{self.group}')"
+        ports = f" {ports_text(self.ports)}" if self.ports else ""
+        return f"{self.rule.protocol}{ports} from {peer} (in '{self.group}')"
 
     @property
     def from_internet(self) -> bool:
@@ -200,7 +201,9 @@ def _stated(
     views = []
     for group_id in component.security_groups:
         for rule in model.security_groups[group_id].ingress or ():
-            views.append(RuleView(group_id, rule, parse_ports(rule.ports) or ()))
+            # ICMP has no ports: its rule (written `ports: all`) opens none of them
+            ports = () if rule.protocol == "icmp" else parse_ports(rule.ports) or ()
+            views.append(RuleView(group_id, rule, ports))
     unneeded = tuple(v for v in views if not any(_needs(v, flow, model, graph) for flow in flows))
     too_wide = []
     for view in views:

@@ -12,7 +12,6 @@ appears only for an address range a rule states (`0.0.0.0/0`: anyone) and for pu
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -337,7 +336,7 @@ class Build:
             vpcs.extend(
                 v for v in self.template.placed_in(source, self.mapping, "vpc", vpc_type) if v not in vpcs
             )
-        groups = self._groups_of(name, attached)
+        groups = self.groups_of(name, self.template.type_of(name))
         component.subnets = subnets
         if subnets:
             chosen = sorted(subnets, key=lambda s: (not self.subnets[s].public, s))[0]
@@ -384,7 +383,10 @@ class Build:
             component.properties["multi_az"] = True
             component.origins["multi_az"] = f"subnets in {len(zones)} availability zones"
 
-    def _groups_of(self, name: str, attached: Iterable[str]) -> list[str]:
+    def groups_of(self, name: str, type_name: str) -> list[str]:
+        """The security groups of the code that a resource uses, itself or through what
+        attaches to it (a network interface, a mount target)."""
+        attached = self.template.attached(name, self.mapping.resources[type_name].attached_by)
         groups: list[str] = []
         for source in [name, *attached]:
             groups.extend(
@@ -400,8 +402,7 @@ class Build:
         for component in self.components.values():
             self._place(component)
             for name, type_name in component.sources:
-                attached = self.template.attached(name, self.mapping.resources[type_name].attached_by)
-                for group in self._groups_of(name, attached):
+                for group in self.groups_of(name, type_name):
                     group_members = self.members.setdefault(group, [])
                     if component.id not in group_members:
                         group_members.append(component.id)

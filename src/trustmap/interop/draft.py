@@ -11,6 +11,7 @@ from typing import Any
 
 from trustmap.catalog import Catalog
 from trustmap.interop.build import ACCOUNT, PROPERTY_ORDER, Build, Component
+from trustmap.interop.groups import state_groups
 from trustmap.interop.model_writer import Draft, Entry
 
 __all__ = ["ALWAYS", "draft_of"]
@@ -84,13 +85,20 @@ def draft_of(
     template = build.template
     named = [f"{resource} ({template.type_of(resource)}): {fate}" for resource, fate in build.fates.items()]
     named += [f"{resource} ({what}): {why}" for resource, what, why in left_out]
+    groups = state_groups(build)
+    entries = {c.id: _component_entry(c, build.catalog, template.source) for c in components}
+    for component_id, entry in entries.items():
+        entry.comments.extend(groups.comments.get(component_id, []))
+        if component_id in groups.of_component:
+            entry.fields["security_groups"] = groups.of_component[component_id]
     return Draft(
         name=name,
         description=description,
         header=header,
         attention=[*ALWAYS, *dict.fromkeys(build.attention)],
         boundaries={b: build.boundaries[b] for b in order},
-        components={c.id: _component_entry(c, build.catalog, template.source) for c in components},
+        components=entries,
+        security_groups=groups.entries,
         flows=build.flows.entries(build.ids),
         controls=list(build.model_controls),
         left_out=named,

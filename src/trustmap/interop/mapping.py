@@ -231,6 +231,9 @@ class ResourceMapping(Placement):
     inherit_from: list[PathText] = Field(default_factory=list)
     #: when another resource holds it, it is part of that one and not a component
     held: Held | None = None
+    #: why the security groups the code names are not all that admit traffic to it (the
+    #: service adds groups or rules of its own): its `security_groups` are not written
+    groups_incomplete: str | None = None
     note: str | None = None
 
 

@@ -97,6 +97,15 @@ class Network:
     #: resource -> its entry points, where the wing reads them (else the mapping table's)
     entry_points: dict[str, list[EntryPoint]] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
+    #: (security group, direction) -> why not all its rules that way were read (a rule list
+    #: that is an expression)
+    unread: dict[tuple[str, Direction], str] = field(default_factory=dict)
+    #: groups whose code gives their whole egress (CloudFormation's inline
+    #: `SecurityGroupEgress` replaces the default rule that allows all outbound traffic)
+    egress_given: set[str] = field(default_factory=set)
+    #: the wing reads every rule its code gives a group, so the model may state the groups
+    #: (`interop/groups.py`); Terraform's do not yet (modules, its own default egress)
+    states_groups: bool = False
 
 
 def describe_value(value: Any) -> str:

@@ -39,6 +39,8 @@ class Template:
     origin: Mapping[str, str] = field(default_factory=dict)
     #: resource -> the condition it exists under
     conditional: Mapping[str, str] = field(default_factory=dict)
+    #: the resources that may or may not exist: their condition has no value offline
+    undecided: frozenset[str] = frozenset()
     #: resource -> property -> the conditions decided in it
     decided: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
     #: resource -> property -> why its value is not known (an unresolved Terraform expression)
@@ -109,8 +111,18 @@ class Template:
 
     def placed_in(self, name: str, mapping: ResourceTable, kind: str, target_type: str) -> list[str]:
         """Resources of `target_type` that `name` is placed in, through up to `MAX_HOPS` others."""
+        return self._placement(name, mapping, kind, target_type)[0]
+
+    def placed_through(self, name: str, mapping: ResourceTable, kind: str, target_type: str) -> list[str]:
+        """`name` and the resources its placement in `target_type` passes through (an Auto
+        Scaling group's launch template)."""
+        return self._placement(name, mapping, kind, target_type)[1]
+
+    def _placement(
+        self, name: str, mapping: ResourceTable, kind: str, target_type: str
+    ) -> tuple[list[str], list[str]]:
         found: list[str] = []
-        seen = {name}
+        seen = [name]
         frontier = [name]
         for _ in range(MAX_HOPS + 1):
             following = []
@@ -120,10 +132,10 @@ class Template:
                         if ref not in found:
                             found.append(ref)
                     elif ref not in seen:
-                        seen.add(ref)
+                        seen.append(ref)
                         following.append(ref)
             frontier = following
-        return found
+        return found, seen
 
     def unresolved_placement(self, name: str, mapping: ResourceTable, kind: str) -> bool:
         """True when a placement path holds a value that names no resource of the template."""

@@ -64,6 +64,10 @@ class Outcome:
     schema_errors: int = 0
     components: int = 0
     flows: int = 0
+    #: security groups written, those with their ingress, and components that list theirs
+    groups: int = 0
+    groups_with_ingress: int = 0
+    listing: int = 0
     unmapped: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
@@ -229,6 +233,10 @@ def measure(root: Path, build_every: int) -> list[Outcome]:
             continue
         outcome.components = len(loaded.model.components)
         outcome.flows = len(loaded.model.flows)
+        stated = loaded.model.security_groups
+        outcome.groups = len(stated)
+        outcome.groups_with_ingress = sum(g.ingress is not None for g in stated.values())
+        outcome.listing = sum(bool(c.security_groups) for c in loaded.model.components.values())
         outcome.invented = _invented(text)
         names = _input_names(path, relative, kind, draft)
         outcome.unnamed = [n for n in names if not re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", text)]
@@ -296,6 +304,10 @@ def _shares(outcomes: list[Outcome]) -> tuple[list[str], bool]:
         f"({share_flows:.0%}; mark 85 %)",
         f"- components invented on the internet: {len(invented)} {invented[:5] if invented else ''}",
         f"- resources not named in the written model: {len(unnamed)} {unnamed[:5] if unnamed else ''}",
+        f"- security groups written: {sum(o.groups for o in outcomes)} in "
+        f"{sum(o.groups > 0 for o in outcomes)} models, "
+        f"{sum(o.groups_with_ingress for o in outcomes)} with their ingress; "
+        f"{sum(o.listing for o in outcomes)} components list theirs",
     ]
     changed = [o.entry for o in outcomes if o.round_trip is False]
     schema_errors = sum(o.schema_errors for o in outcomes)

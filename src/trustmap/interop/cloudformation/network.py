@@ -169,10 +169,12 @@ def _standalone_group(template: Template, name: str) -> str | None:
     return None
 
 
-def read_rules(template: Template) -> tuple[list[Rule], list[str]]:
-    """Every rule of every security group, and notes on the ones that could not be read."""
+def read_rules(template: Template) -> tuple[list[Rule], list[str], dict[tuple[str, Direction], str]]:
+    """Every rule of every security group, notes on the ones that could not be read, and why
+    not every rule of a group one way was read ((group, direction) -> which rules)."""
     rules: list[Rule] = []
     notes: list[str] = []
+    unread: dict[tuple[str, Direction], str] = {}
     for group in template.of_type(SECURITY_GROUP):
         for key, direction in _DIRECTIONS:
             entries = template.props(group).get(key)
@@ -180,6 +182,7 @@ def read_rules(template: Template) -> tuple[list[Rule], list[str]]:
                 continue
             if not isinstance(entries, list):
                 notes.append(f"the {key} of security group {group} is an expression; read its rules by hand")
+                unread.setdefault((group, direction), f"its {key} is an expression")
                 continue
             for index, entry in enumerate(entries):
                 if isinstance(entry, dict) and not _is_expression(entry):
@@ -195,6 +198,7 @@ def read_rules(template: Template) -> tuple[list[Rule], list[str]]:
                     )
                 else:
                     notes.append(f"rule {index + 1} of {group}.{key} is an expression; read it by hand")
+                    unread.setdefault((group, direction), f"rule {index + 1} of its {key} is an expression")
     for (_, direction), type_name in zip(
         _DIRECTIONS, ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"), strict=True
     ):
@@ -206,7 +210,7 @@ def read_rules(template: Template) -> tuple[list[Rule], list[str]]:
                 )
                 continue
             rules.append(_rule(template, standalone, direction, template.props(name), name, ("Properties",)))
-    return rules, notes
+    return rules, notes, unread
 
 
 def _is_expression(entry: Mapping[str, Any]) -> bool:
@@ -303,7 +307,7 @@ def _public_addresses(template: Template) -> dict[str, list[tuple[str, str]]]:
 
 def read_network(template: Template) -> Network:
     """The template's subnets, security-group rules, NAT routes and CloudFront protocols."""
-    rules, notes = read_rules(template)
+    rules, notes, unread = read_rules(template)
     entry_points, references = read_distributions(template)
     return Network(
         subnets=read_subnets(template),
@@ -313,4 +317,9 @@ def read_network(template: Template) -> Network:
         entry_points=entry_points,
         references=references,
         public_addresses=_public_addresses(template),
+        unread=unread,
+        egress_given={
+            g for g in template.of_type(SECURITY_GROUP) if template.props(g).get("SecurityGroupEgress")
+        },
+        states_groups=True,
     )

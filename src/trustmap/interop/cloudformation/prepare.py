@@ -37,6 +37,8 @@ class Prepared:
     places: dict[str, tuple[str, Span | None]] = field(default_factory=dict)
     #: resource -> the condition it exists under and whether it holds with the defaults
     conditional: dict[str, str] = field(default_factory=dict)
+    #: the conditional resources whose condition has no value with the parameter defaults
+    undecided: set[str] = field(default_factory=set)
     left_out: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -152,6 +154,8 @@ def prepare(document: Document, base: Path | None, limits: Limits = Limits()) ->
             prepared.conditional[str(name)] = f"exists only when condition {condition} holds " + (
                 "(it does with the parameter defaults)" if truth else "(unknown with the parameter defaults)"
             )
+            if truth is None:
+                prepared.undecided.add(str(name))
         for where, tag in _rain(resource.get("Properties")):
             prepared.notes.append(f"{name}: {where} is a Rain value ({tag}) that was not read")
             prepared.diagnostics.append(

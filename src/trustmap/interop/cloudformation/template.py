@@ -73,6 +73,7 @@ def read_template(prepared: Prepared) -> tuple[Template | None, list[Diagnostic]
         source="CloudFormation",
         origin=prepared.origin,
         conditional=prepared.conditional,
+        undecided=frozenset(prepared.undecided),
         decided={name: decided.by_property for name, decided in prepared.decided.items()},
         places={
             name: prepared.places.get(name) or (document.path, at.value(("Resources", name, "Type")))
