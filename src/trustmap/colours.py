@@ -1,8 +1,8 @@
 """The one colour language of every view and page (docs/outputs.md, "Colours").
 
 Three vocabularies, three disjoint palettes: severity (warm hues, dark red to amber) only for
-open findings; owner of a duty (customer blue, AWS violet, shared teal, third-party brown,
-none grey) only for the responsibility split; boundaries neutral grey (in `diagrams.style`).
+open findings; owner of a duty (customer blue, AWS violet, shared teal, third-party brown)
+only for the responsibility split; boundaries neutral grey (in `diagrams.style`).
 The diagrams and the HTML pages both read these values, so the palette has one source.
 """
 
@@ -32,8 +32,6 @@ OWNER_STYLES: dict[str, tuple[str, str]] = {
     "aws": ("#5B45B0", "#E9E4F7"),
     "shared": ("#0D7A70", "#D8F0EC"),
     "third-party": ("#7A5A2E", "#F1E9DD"),
-    # the layer does not exist for the service (a NAT gateway has no guest OS to secure)
-    "none": ("#9AA1A9", "#F3F4F6"),
 }
 #: text on the strong owner colours
 OWNER_INK: dict[str, str] = {
@@ -41,5 +39,4 @@ OWNER_INK: dict[str, str] = {
     "aws": "#FFFFFF",
     "shared": "#FFFFFF",
     "third-party": "#FFFFFF",
-    "none": "#1F2328",
 }

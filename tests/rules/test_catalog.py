@@ -273,31 +273,38 @@ def test_responsibility_split_of_every_service(catalog: Catalog) -> None:
             "physical": "aws",
         }
         assert {layer: split[layer] for layer in expected} == expected, service_id
-        # The guest OS is the customer's on infrastructure services that have one; network
-        # constructs and volumes have none (owner `none`), and AWS runs it everywhere else.
-        if service.service_model == "infrastructure":
-            assert split["os"] in ("customer", "none"), service_id
+        # The guest OS is the customer's on infrastructure services (the contract), but for the
+        # managed network constructs, which have none of the customer's (AWS runs it); AWS runs
+        # it everywhere else. Owners stay in the contract's vocabulary.
+        if service.service_model == "infrastructure" and service_id not in MANAGED_NETWORK:
+            assert split["os"] == "customer", service_id
         else:
             assert split["os"] == "aws", service_id
-        assert set(split.values()) <= {"aws", "customer", "shared", "none"}, service_id
+        assert set(split.values()) <= {"aws", "customer", "shared"}, service_id
 
 
-def test_network_constructs_and_volumes_have_no_guest_os_or_application(catalog: Catalog) -> None:
-    """The 2026-12 review: a NAT gateway's own duties say there is no guest OS to manage."""
-    for service_id in (
-        "vpc",
-        "internet-gateway",
-        "nat-gateway",
-        "transit-gateway",
-        "vpc-peering",
-        "vpc-endpoint",
-        "direct-connect",
-        "vpn",
-        "ebs",
-    ):
+#: network constructs AWS runs whole: no guest OS or application of the customer's
+MANAGED_NETWORK = (
+    "internet-gateway",
+    "nat-gateway",
+    "transit-gateway",
+    "vpc-peering",
+    "vpc-endpoint",
+    "direct-connect",
+    "vpn",
+)
+
+
+def test_managed_network_constructs_have_no_guest_os_or_application_of_the_customers(
+    catalog: Catalog,
+) -> None:
+    """The 2026-12 review (catalog error 20): a NAT gateway's own duties say there is no guest
+    OS to manage; the contract's infrastructure services EC2, EBS, VPC and Auto Scaling keep
+    the customer's OS."""
+    for service_id in MANAGED_NETWORK:
         split = catalog.responsibility(service_id)
-        assert split["os"] == "none" and split["application"] == "none", service_id
-    for service_id in ("ec2", "auto-scaling"):
+        assert split["os"] == split["application"] == split["server-encryption"] == "aws", service_id
+    for service_id in ("ec2", "ebs", "vpc", "auto-scaling"):
         assert catalog.responsibility(service_id)["os"] == "customer", service_id
 
 

@@ -64,15 +64,15 @@ LAYERS: tuple[str, ...] = Layer.__args__  # type: ignore[attr-defined]
 
 Owner = Literal["aws", "customer", "shared"]
 OWNERS: tuple[str, ...] = Owner.__args__  # type: ignore[attr-defined]
-#: `none`: the layer does not exist for the service (a NAT gateway has no guest OS)
-LayerOwner = Literal["aws", "customer", "shared", "third-party", "none"]
+#: the contract's owners (docs/outputs.md); a layer a managed network construct does not have
+#: for the customer (a NAT gateway's guest OS) is AWS's: nothing of it is the customer's to do
+LayerOwner = Literal["aws", "customer", "shared", "third-party"]
 #: each owner of a layer or duty as running text names it ("the customer's duty")
 OWNER_WORDS: dict[str, str] = {
     "aws": "AWS",
     "customer": "customer",
     "shared": "shared",
     "third-party": "third party",
-    "none": "none",
 }
 
 

@@ -159,8 +159,8 @@ def _styles(graph: ModelGraph, flows: tuple[FlowInfo, ...]) -> list[str]:
     by_model: dict[str, list[str]] = {}
     for component in graph.components():
         model = component.service_model if component.service_model in RESPONSIBILITY_BADGES else "external"
-        if component.responsibility.get("os") == "none":
-            model = "network"
+        if component.service_model == "infrastructure" and component.responsibility.get("os") == "aws":
+            model = "network"  # a managed network construct (style.responsibility_badge)
         by_model.setdefault(model, []).append(mermaid_id("c", component.id))
     lines.extend(f"  class {','.join(ids)} {model}" for model, ids in sorted(by_model.items()))
     lines.extend(_boundary_styles(graph))

@@ -137,7 +137,6 @@ def _legend() -> dot.Html:
         "shared": "both: AWS provides, the customer configures",
         "aws": "AWS's duty (inherited)",
         "third-party": "a third party's duty",
-        "none": "no such layer (a network construct has no OS or application)",
     }
     swatches = "".join(
         f'<TD BGCOLOR="{OWNER_STYLES[owner][0]}" CELLPADDING="3" BORDER="1" COLOR="{GRID}">'

@@ -114,9 +114,9 @@ BADGE_MEANING: dict[str, str] = {
 
 
 def responsibility_badge(service_model: str, os_owner: str | None = None) -> Badge:
-    """The badge of a service model; a component whose OS layer does not exist (owner `none`)
-    is a managed network construct, whatever its service model says."""
-    if os_owner == "none":
+    """The badge of a service model; an infrastructure service whose OS is AWS's is a managed
+    network construct (a NAT or transit gateway): no OS of the customer's."""
+    if service_model == "infrastructure" and os_owner == "aws":
         return RESPONSIBILITY_BADGES["network"]
     return RESPONSIBILITY_BADGES.get(service_model, RESPONSIBILITY_BADGES["external"])
 

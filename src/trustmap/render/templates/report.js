@@ -7,7 +7,7 @@
   var SEV = ["critical", "high", "medium", "low", "info"];
   var LIK = ["high", "medium", "low"];
   var $ = function (id) { return document.getElementById(id); };
-  var comps = {}, flows = {}, flowByN = {}, cats = {}, owners = { aws: "AWS", customer: "customer", shared: "shared", "third-party": "third party", none: "none" };
+  var comps = {}, flows = {}, flowByN = {}, cats = {}, owners = { aws: "AWS", customer: "customer", shared: "shared", "third-party": "third party" };
   D.components.forEach(function (c) { comps[c.id] = c; });
   D.flows.forEach(function (f) { flows[f.id] = f; flowByN[f.n] = f; });
   D.categories.forEach(function (c) { cats[c[0]] = c[1]; });
