@@ -19,7 +19,7 @@ from typing import Literal
 from trustmap.interop.mapping import ResourceTable
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
-from trustmap.interop.network import Rule
+from trustmap.interop.network import Rule, ip_protocol_name
 
 __all__ = ["FlowDraft", "Flows", "rule_protocol", "sg_rule_flows", "within_group_note"]
 
@@ -45,7 +45,7 @@ class FlowDraft:
 
 def rule_protocol(rule: Rule, mapping: ResourceTable) -> tuple[str, int | None, str]:
     """The flow protocol, the port to keep, and a text form of what the rule allows."""
-    ip = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}.get(rule.ip_protocol, rule.ip_protocol)
+    ip = ip_protocol_name(rule.ip_protocol)
     if ip in ("-1", "all"):
         return "other", None, "all traffic"
     if ip not in ("tcp", "udp"):

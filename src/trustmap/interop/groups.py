@@ -27,24 +27,13 @@ from typing import Any
 from trustmap.interop.build import Build
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import slugify
-from trustmap.interop.network import Direction, Rule
+from trustmap.interop.network import Direction, Rule, ip_protocol_name
 from trustmap.interop.paths import UNRESOLVED, literal
 
 __all__ = ["StatedGroups", "state_groups"]
 
-#: an `IpProtocol` as written (a name, or its IANA number) -> the model's `protocol`
-PROTOCOLS = {
-    "-1": "all",
-    "all": "all",
-    "tcp": "tcp",
-    "6": "tcp",
-    "udp": "udp",
-    "17": "udp",
-    "icmp": "icmp",
-    "1": "icmp",
-    "icmpv6": "icmp",
-    "58": "icmp",
-}
+#: a rule's protocol by name (`network.ip_protocol_name`) -> the model's `protocol`
+PROTOCOLS = {"-1": "all", "all": "all", "tcp": "tcp", "udp": "udp", "icmp": "icmp", "icmpv6": "icmp"}
 MAX_PORT = 65535
 
 
@@ -92,7 +81,7 @@ def _peer(rule: Rule, ids: dict[str, str]) -> dict[str, str] | None:
 
 def _why_not(rule: Rule, ids: dict[str, str]) -> str | None:
     """Why a rule cannot be written (None: it can)."""
-    protocol = PROTOCOLS.get(rule.ip_protocol)
+    protocol = PROTOCOLS.get(ip_protocol_name(rule.ip_protocol))
     if protocol is None:
         return f"its protocol ({rule.ip_protocol}) has no value offline or no name in the model"
     if protocol in ("tcp", "udp") and _ports(rule) is None:
@@ -105,7 +94,7 @@ def _why_not(rule: Rule, ids: dict[str, str]) -> str | None:
 
 
 def _rule_fields(rule: Rule, ids: dict[str, str]) -> dict[str, Any]:
-    protocol = PROTOCOLS[rule.ip_protocol]
+    protocol = PROTOCOLS[ip_protocol_name(rule.ip_protocol)]
     fields: dict[str, Any] = dict(_peer(rule, ids) or {})
     fields["ports"] = _ports(rule) if protocol in ("tcp", "udp") else "all"
     if protocol != "tcp":

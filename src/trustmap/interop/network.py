@@ -11,7 +11,18 @@ from typing import Any, Literal
 
 from trustmap.interop.paths import UNRESOLVED
 
-__all__ = ["Direction", "EntryPoint", "Network", "PeerKind", "Reference", "Rule", "Subnet", "describe_value"]
+__all__ = [
+    "IP_PROTOCOL_NUMBERS",
+    "Direction",
+    "EntryPoint",
+    "Network",
+    "PeerKind",
+    "Reference",
+    "Rule",
+    "Subnet",
+    "describe_value",
+    "ip_protocol_name",
+]
 
 Direction = Literal["ingress", "egress"]
 #: `resource`: a resource of the template stands for the peer (a classic ELB's own source group)
@@ -32,6 +43,15 @@ class Subnet:
     routed: bool | None = None
     #: instances launched in it get a public address; None: the wing does not read it
     public_ip_on_launch: bool | None = None
+
+
+#: IANA protocol numbers a rule may give instead of a name (`IpProtocol: 6`), by their names
+IP_PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+
+
+def ip_protocol_name(written: str) -> str:
+    """A rule's protocol by name: `6` -> tcp; `-1`, a name or an unknown number as written."""
+    return IP_PROTOCOL_NUMBERS.get(written, written)
 
 
 @dataclass(frozen=True)
