@@ -334,12 +334,14 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
         frozenset(cid for cid, c in model.components.items() if c.forwards is not None),
     )
     flows = []
+    issuers = {d: asset.issued_by for d, asset in model.data.items() if asset.issued_by is not None}
     for index, flow in enumerate(model.flows):
         source, target = components[flow.source], components[flow.target]
         left, entered = _crossing(source.boundary_path, target.boundary_path)
         added = forwarded.get(flow.flow_id, frozenset())
         data = tuple(sorted(set(flow.data) | added))
         crosses = (*left, *entered)
+        classification = max_classification(model.data[d].classification for d in data)
         flows.append(
             FlowInfo(
                 id=flow.flow_id,
@@ -356,7 +358,7 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
                 bidirectional=flow.bidirectional,
                 kind=flow.kind,
                 data=data,
-                classification=max_classification(model.data[d].classification for d in data),
+                classification=classification,
                 crosses=crosses,
                 description=flow.description,
                 regulations=tuple(sorted({r for d in data for r in model.data[d].regulations})),
@@ -369,8 +371,12 @@ def _build_graph(loaded: LoadedModel, catalog: Catalog) -> ModelGraph:
                 source_trust=source.trust,
                 target_trust=target.trust,
                 span=at.value(("flows", index)),
-                disclosed=max_classification(
-                    model.data[d].classification for d in data if model.data[d].issued_by != flow.target
+                disclosed=(
+                    max_classification(
+                        model.data[d].classification for d in data if issuers.get(d) != flow.target
+                    )
+                    if issuers
+                    else classification
                 ),
             )
         )
@@ -469,7 +475,7 @@ def _control_plane(flow: FlowInfo, target: ComponentInfo) -> bool:
 def _reads_only(flow: FlowInfo, identities: Identities, reached: dict[str, dict[str, Reached]]) -> bool:
     """An AWS API call whose caller runs as roles that hold read, and nothing stronger, on
     its target: a GetObject, whatever the flow's direction says (the grants are stated)."""
-    if flow.protocol != "aws-api":
+    if flow.protocol != "aws-api" or not identities.principals:
         return False
     if flow.source not in reached:
         reached[flow.source] = identities.reach([flow.source])
