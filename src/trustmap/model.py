@@ -212,6 +212,9 @@ class DataAsset(_Entry):
     #: format 1.2: the data this is made from (a build from its source code, a search index
     #: from its records): a store of data made from data stored elsewhere can be made again
     derived_from: list[Id] = Field(default_factory=list)
+    #: format 1.2: the data is not wanted back once lost: kept briefly for diagnosis or as a
+    #: working copy (crash dumps, temporary uploads); a store of only such data needs no backup
+    disposable: bool = False
 
 
 class Boundary(_Entry):

@@ -67,7 +67,7 @@ _PHRASES: dict[str, Any] = {
     "bidirectional": _flag("carries data both ways", "carries data one way"),
     "sole_store": _flag(
         "is the only store of some of its data",
-        "only keeps copies of data stored elsewhere, or data made from data stored elsewhere",
+        "only keeps copies of data stored elsewhere, data made from it, or disposable data",
     ),
     "service": lambda v: f"is {_a(v)} {_list(v)} service",
     "service_model": lambda v: f"is {_a(v)} {_list(v)} service",

@@ -516,7 +516,11 @@ def _sole_store(value: bool, _: EvalContext) -> Predicate:
             sources = assets[data_id].derived_from
             return bool(sources) and all(elsewhere(s) for s in sources)
 
-        sole = any(not elsewhere(d) and not made_again(d) for d in target.component.stores)
+        # the only home of some data that is wanted back: not a copy, not made again, not disposable
+        sole = any(
+            not elsewhere(d) and not made_again(d) and not assets[d].disposable
+            for d in target.component.stores
+        )
         return sole == value
 
     return test

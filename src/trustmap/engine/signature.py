@@ -199,7 +199,7 @@ class _StoreFacts:
             sources = self.assets[data_id].derived_from
             # made again from sources stored elsewhere (`sole_store`)
             made_again = bool(sources) and all(self._others(s, me, own_copy)[0] > 0 for s in sources)
-            mine.append((others, copies, made_again))
+            mine.append((others, copies, made_again, self.assets[data_id].disposable))
         return (me in self.primaries, tuple(mine))
 
     def _others(self, data_id: str, me: str, own_copy: bool) -> tuple[int, int]:

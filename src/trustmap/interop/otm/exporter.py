@@ -19,8 +19,8 @@ Mapping (docs/interop.md has the full table):
 - what OTM has no place for, in `attributes` (OTM's extension point): the format 1.2
   sections (principals, grants, security groups, route domains) as the model wrote them, as
   JSON text in the project's `trustmap_<section>`; a boundary's `region` and `cidrs`; a data
-  asset's `residency`, `issued_by` and `derived_from`; a component's `runs_as` and
-  `security_groups` are among its facts.
+  asset's `residency`, `issued_by`, `derived_from` and `disposable`; a component's `runs_as`
+  and `security_groups` are among its facts.
 
 Every `trustmap_id` attribute keeps the model's own id, so that `import otm` restores it.
 Output is deterministic: sorted keys, stable order, no timestamps or generated ids.
@@ -422,6 +422,7 @@ def _assets(analysis: Analysis) -> list[dict[str, Any]]:
                 **({"residency": _text(asset.residency)} if asset.residency is not None else {}),
                 **({"issued_by": asset.issued_by} if asset.issued_by is not None else {}),
                 **({"derived_from": _text(asset.derived_from)} if asset.derived_from else {}),
+                **({"disposable": "true"} if asset.disposable else {}),
             },
         }
         if asset.description:

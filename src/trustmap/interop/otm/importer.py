@@ -347,6 +347,9 @@ class _Build:
             self._carry(
                 fields, asset.attributes, {"residency": True, "issued_by": False, "derived_from": True}
             )
+            if asset.attributes.get("disposable") == "true":
+                fields["disposable"] = True
+                self.carried_keys.append((fields, "disposable"))
             self.data[data_id] = Entry(
                 fields, comments=[f"OTM id: {asset.otm_id}"] if data_id != asset.otm_id else []
             )
