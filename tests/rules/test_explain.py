@@ -69,3 +69,33 @@ def test_exemptions_are_not_recited_but_stated_values_are(analyse: Analyse) -> N
 def test_people_and_outside_systems_are_named_as_such(analyse: Analyse) -> None:
     why = _reasons(analyse)["supplier->files/unauthenticated-flow-crosses-boundary"]
     assert why.endswith("and comes from 'supplier', which is a third-party system."), why
+
+
+JUMP_HOST = """
+    trustmap: 1
+    name: A database reached by its application and through a jump host
+    data:
+      payroll: {classification: restricted}
+    boundaries:
+      internet: {kind: internet}
+      vpc: {kind: vpc}
+      public: {kind: subnet, parent: vpc, public: true}
+      app: {kind: subnet, parent: vpc}
+    components:
+      admins: {service: actor, boundary: internet}
+      bastion: {service: ec2, boundary: public}
+      erp: {service: ec2, boundary: app}
+      db: {service: rds, boundary: app, stores: [payroll]}
+    flows:
+      - {from: admins, to: bastion, protocol: rdp, authenticated: true}
+      - {from: bastion, to: db, protocol: other, port: 1433, authenticated: true}
+      - {from: erp, to: db, protocol: other, port: 1433, authenticated: true}
+"""
+
+
+def test_a_reason_names_the_applications_flow_before_a_jump_hosts(analyse: Analyse) -> None:
+    """Of two flows that decide, the one from a workload is named, not people's sessions through
+    the jump host, although the jump host's flow id sorts first (blind review, defect 31)."""
+    analysis = analyse(JUMP_HOST)
+    why = next(f.why for f in analysis.report.findings if f.key == "db/datastore-default-credentials")
+    assert "receives flow 'erp->db'" in why and "bastion->db" not in why

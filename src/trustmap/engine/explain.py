@@ -136,7 +136,8 @@ def _flows(condition: Condition, key: str, target: Target, context: EvalContext,
     verb = "receives" if inbound else "sends"
     some = not key.startswith("every_")
     if some == positive:
-        decider = next((f for f in flows if holds(inner, f, context) == positive), None)
+        cited = sorted(flows, key=lambda f: _citation_rank(f, inbound, context))
+        decider = next((f for f in cited if holds(inner, f, context) == positive), None)
         if decider is not None:
             said = explain(inner, decider, context, positive=positive)
             return f"{verb} flow '{decider.subject.id}'" + (f", which {said}" if said else "")
@@ -145,6 +146,22 @@ def _flows(condition: Condition, key: str, target: Target, context: EvalContext,
     if not flows:
         return f"{verb} no flow at all"
     return f"{verb} only flows that {describe(inner)}"
+
+
+#: protocols of people's interactive sessions: a host reached only by them is a jump host
+_INTERACTIVE = frozenset({"ssh", "rdp"})
+
+
+def _citation_rank(flow: Target, inbound: bool, context: EvalContext) -> tuple[bool, bool, bool]:
+    """Which of several deciding flows a reason names first: one whose other end is a workload
+    (the applications' logins to a database), then other systems, people's sessions (from a
+    person, or through a jump host) last; the sort is stable, so flow ids break ties."""
+    assert flow.flow is not None
+    other_id = flow.flow.source if inbound else flow.flow.target
+    other = context.graph.component(other_id)
+    sessions = [f.flow for f in context.flows_into.get(other_id, ()) if f.flow is not None]
+    jump_host = bool(sessions) and all(f.protocol in _INTERACTIVE for f in sessions)
+    return other.service_kind == "actor", jump_host, not other.runs_code
 
 
 def _caller(condition: Condition, target: Target, context: EvalContext, positive: bool) -> str:
