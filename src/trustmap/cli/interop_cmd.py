@@ -371,7 +371,8 @@ IMPORTERS: tuple[Importer, ...] = (
     python-hcl2; local modules followed, variables from terraform.tfvars and *.auto.tfvars, else
     at their defaults; what does not resolve becomes a question). Resources become components
     through models/terraform.yaml; VPCs and subnets boundaries; security-group rules and
-    references flows; count and for_each instances one component with `replicas`.
+    references flows, and, from .tf files, the security groups whose rules the code gives
+    whole are stated; count and for_each instances one component with `replicas`.
 
     Examples:
 

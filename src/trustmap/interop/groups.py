@@ -131,7 +131,21 @@ def _listing(build: Build) -> tuple[dict[str, list[str]], dict[str, str]]:
             if incomplete:
                 reason = incomplete
             elif any(template.unresolved_placement(r, mapping, "security_groups") for r in through):
-                reason = f"{name} names security groups that are not in the code (parameters or imports)"
+                reason = (
+                    f"{name} names security groups that are not in the code ({build.network.outside_names})"
+                )
+            elif hop := next(
+                (
+                    r
+                    for r in through
+                    if r not in (name, *attached)
+                    and not template.states_placement(r, mapping, "security_groups")
+                ),
+                None,
+            ):  # a resource of the code that is not a group stated here (a VPC's default group)
+                reason = (
+                    f"{name} names {hop} ({template.type_of(hop)}), which is not a security group of the code"
+                )
             elif any(template.conditional_at(r, mapping, "security_groups") for r in through):
                 reason = f"{name}'s security groups depend on a condition"
             found.append(build.groups_of(name, type_name))
@@ -156,7 +170,7 @@ def _reasons(build: Build, direction: Direction, peers: dict[str, str]) -> dict[
         if (group, direction) in network.unread:
             why[group] = network.unread[(group, direction)]
         elif direction == "egress" and group not in network.egress_given:
-            why[group] = "no egress rules of its own (the default rule allows all outbound traffic)"
+            why[group] = network.no_egress
         elif group in template.undecided:
             why[group] = f"it {template.conditional[group]}"
     for rule in network.rules:

@@ -123,8 +123,12 @@ class Network:
     #: groups whose code gives their whole egress (CloudFormation's inline
     #: `SecurityGroupEgress` replaces the default rule that allows all outbound traffic)
     egress_given: set[str] = field(default_factory=set)
+    #: what names a group outside the code, in the wing's words
+    outside_names: str = "parameters or imports"
+    #: why a group's egress is not stated when its code gives none of its own
+    no_egress: str = "no egress rules of its own (the default rule allows all outbound traffic)"
     #: the wing reads every rule its code gives a group, so the model may state the groups
-    #: (`interop/groups.py`); Terraform's do not yet (modules, its own default egress)
+    #: (`interop/groups.py`): CloudFormation, and Terraform's .tf files (not a plan)
     states_groups: bool = False
 
 

@@ -147,6 +147,14 @@ class Template:
                         return True
         return False
 
+    def states_placement(self, name: str, mapping: ResourceTable, kind: str) -> bool:
+        """True when a placement path of `name` holds a value (it says where it is placed)."""
+        return any(
+            value not in ("", None, [])
+            for path in self._placement_paths(name, mapping, kind)
+            for value in values_at(self.props(name), path)
+        )
+
     def conditional_at(self, name: str, mapping: ResourceTable, kind: str) -> bool:
         """True when a placement path holds an `Fn::If`: the alternatives are not all used at once."""
         return any(

@@ -57,6 +57,8 @@ class TfResources:
     places: dict[str, Place] = field(default_factory=dict)
     #: the modules left out unread (remote, or a folder that cannot be read)
     not_read: list[str] = field(default_factory=list)
+    #: a module left out unread (its address) -> the arguments it is given: what it may change
+    outside: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _has_ref(value: Any) -> bool:
@@ -203,6 +205,10 @@ class _Module:
     def _not_read(self, name: str, why: str) -> None:
         """A module left out: named in the model, and a warning at its block (W421)."""
         address = f"{self.prefix}module.{name}"
+        body = self.config.modules.get(name, {})
+        self.found.outside[address] = {
+            str(k): evaluate(v, self.scope, self.prefix) for k, v in body.items() if k not in _MODULE_META
+        }
         self.found.left_out.append((address, "module", why))
         self.found.not_read.append(f"{self.prefix}{name}")
         self.found.notes.append(f"module {self.prefix}{name} was not read: {why}")

@@ -4,11 +4,18 @@ A subnet is public when it sets `map_public_ip_on_launch`, or when a route table
 it routes to an internet gateway. Rules are read from a security group's `ingress` and `egress`
 blocks, from `aws_security_group_rule` and from `aws_vpc_security_group_ingress_rule` /
 `_egress_rule`; every address range and group of a rule is one `Rule`.
+
+Read from .tf files, the groups may be stated in the model (`interop/groups.py`): a group's rules
+one way are marked not read whole (`Network.unread`) where a rule list is an expression or an
+undecided `dynamic` block, a rule's type has no value offline, the group or a rule resource of it
+has several instances read as one or an undecided number, or a module not read offline is given
+the group (it may add rules). A plan is not stated: a value known only after apply is missing
+from it, and a missing address range would drop a rule unseen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from trustmap.interop.network import Direction, Network, PeerKind, Rule, Subnet
@@ -91,15 +98,23 @@ def _peers(template: Template, block: Mapping[str, Any], own: str) -> Iterator[t
         for item in _items(block.get(key)):
             groups = _refs(template, item, SECURITY_GROUP)
             yield ("group", groups[0]) if groups else ("unknown", item)
-    if block.get("self") is True:
+    itself = block.get("self")
+    if itself is True:
         yield "group", own
+    elif itself not in (None, False):
+        yield "unknown", itself
     for key in ("prefix_list_ids", "prefix_list_id"):
         for item in _items(block.get(key)):
             yield "prefix-list", item
 
 
 def _rules(
-    template: Template, group: str, direction: Direction, block: Mapping[str, Any], origin: str
+    template: Template,
+    group: str,
+    direction: Direction,
+    block: Mapping[str, Any],
+    origin: str,
+    origin_path: tuple[str | int, ...],
 ) -> list[Rule]:
     protocol = literal(block.get("protocol", block.get("ip_protocol", "-1")), {})
     description = block.get("description")
@@ -114,46 +129,81 @@ def _rules(
             to_port=literal_port(block.get("to_port"), {}),
             description=description if isinstance(description, str) else None,
             origin=origin,
-            origin_path=(),
+            origin_path=origin_path,
         )
         for kind, peer in _peers(template, block, group)
     ]
 
 
-def _read_rules(template: Template) -> tuple[list[Rule], list[str]]:
+_DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
+
+
+def _not_whole(template: Template, name: str) -> str | None:
+    """Why a group's or rule resource's rules are not read whole: several instances read as
+    one (each may give other values), or a number of instances with no value offline."""
+    if name in template.replicas:
+        return f"{name} has {template.replicas[name]} instances (count or for_each), read as one"
+    unknown = template.unknown.get(name, {})
+    for argument in ("count", "for_each"):
+        if argument in unknown:
+            return f"{name}'s {unknown[argument]}, which has no value offline"
+    return None
+
+
+def _read_rules(
+    template: Template, outside: Mapping[str, Any]
+) -> tuple[list[Rule], list[str], dict[tuple[str, Direction], str]]:
     rules: list[Rule] = []
     notes: list[str] = []
+    unread: dict[tuple[str, Direction], str] = {}
+
+    def not_whole(groups: Iterable[str], directions: Iterable[Direction], why: str | None) -> None:
+        for group in groups if why is not None else ():
+            for direction in directions:
+                unread.setdefault((group, direction), str(why))
+
     for group in template.of_type(SECURITY_GROUP):
         props = template.props(group)
-        for key in ("ingress", "egress"):
-            blocks = props.get(key)
-            direction: Direction = "ingress" if key == "ingress" else "egress"
+        not_whole([group], _DIRECTIONS, _not_whole(template, group))
+        for direction in _DIRECTIONS:
+            blocks = props.get(direction)
             if isinstance(blocks, dict):
-                notes.append(f"the {key} rules of {group} are an expression; read them by hand")
+                notes.append(f"the {direction} rules of {group} are an expression; read them by hand")
+                not_whole([group], [direction], f"its {direction} blocks are an expression")
                 continue
             for index, block in enumerate(_items(blocks)):
                 if isinstance(block, dict):
-                    rules.extend(_rules(template, group, direction, block, f"{group}.{key}[{index}]"))
+                    origin = f"{group}.{direction}[{index}]"
+                    path = ("Properties", direction, index)
+                    rules.extend(_rules(template, group, direction, block, origin, path))
+                else:
+                    not_whole([group], [direction], f"its {direction} block {index + 1} is an expression")
     for name in template.of_type("aws_security_group_rule"):
         props = template.props(name)
         groups = _refs(template, props.get("security_group_id"), SECURITY_GROUP)
         kind = literal(props.get("type"), {})
+        if groups and kind not in ("ingress", "egress"):
+            not_whole(groups, _DIRECTIONS, f"{name}: its type has no value offline")
         if not groups or kind not in ("ingress", "egress"):
             notes.append(f"{name} names a security group outside the configuration; read it by hand")
             continue
-        rules.extend(_rules(template, groups[0], "ingress" if kind == "ingress" else "egress", props, name))
-    for type_name, direction in (
-        ("aws_vpc_security_group_ingress_rule", "ingress"),
-        ("aws_vpc_security_group_egress_rule", "egress"),
-    ):
+        stated: Direction = "ingress" if kind == "ingress" else "egress"
+        not_whole(groups, [stated], _not_whole(template, name))
+        rules.extend(_rules(template, groups[0], stated, props, name, ("Properties",)))
+    for way in _DIRECTIONS:
+        type_name = f"aws_vpc_security_group_{way}_rule"
         for name in template.of_type(type_name):
             props = template.props(name)
             groups = _refs(template, props.get("security_group_id"), SECURITY_GROUP)
             if not groups:
                 notes.append(f"{name} names a security group outside the configuration; read it by hand")
                 continue
-            rules.extend(_rules(template, groups[0], direction, props, name))
-    return rules, notes
+            not_whole(groups, [way], _not_whole(template, name))
+            rules.extend(_rules(template, groups[0], way, props, name, ("Properties",)))
+    for module, inputs in outside.items():
+        given = _refs(template, inputs, SECURITY_GROUP)
+        not_whole(given, _DIRECTIONS, f"{module}, not read offline, is given it and may add rules")
+    return rules, notes, unread
 
 
 def _nat_routes(template: Template) -> list[tuple[str, str]]:
@@ -167,6 +217,21 @@ def _nat_routes(template: Template) -> list[tuple[str, str]]:
     return found
 
 
-def read_network(template: Template) -> Network:
-    rules, notes = _read_rules(template)
-    return Network(subnets=_subnets(template), rules=rules, notes=notes, routes=_nat_routes(template))
+def read_network(
+    template: Template, *, states_groups: bool = False, outside: Mapping[str, Any] | None = None
+) -> Network:
+    """The subnets, rules and NAT routes; `states_groups` for .tf files (not a plan), with the
+    inputs of the modules not read offline (`outside`: module address -> its arguments)."""
+    rules, notes, unread = _read_rules(template, outside or {})
+    return Network(
+        subnets=_subnets(template),
+        rules=rules,
+        notes=notes,
+        routes=_nat_routes(template),
+        unread=unread,
+        # inline egress blocks replace the group's egress (Terraform removes AWS's allow-all rule)
+        egress_given={g for g in template.of_type(SECURITY_GROUP) if template.props(g).get("egress")},
+        outside_names="variables, data sources or modules not read",
+        no_egress="no egress blocks of its own (standalone egress rules alone are not stated)",
+        states_groups=states_groups,
+    )
