@@ -267,3 +267,23 @@ def test_a_plan_states_no_groups(plan: tuple[TfImport, Model, str]) -> None:
     _, model, _ = plan
     assert model.security_groups == {}
     assert not [c for c in model.components.values() if c.security_groups]
+
+
+def test_a_rule_whose_type_has_no_value_offline_says_so(
+    tmp_path: Path, tf_table: ResourceTable, catalog: Catalog
+) -> None:
+    """A rule of a group the configuration defines, whose `type` is a variable without a
+    default, is named for what it is, not as a group outside the configuration."""
+    (tmp_path / "main.tf").write_text(
+        'variable "way" {}\n'
+        'resource "aws_security_group" "web" {\n  name = "web"\n}\n'
+        'resource "aws_instance" "web" {\n  ami = "ami-1"\n  instance_type = "t3.micro"\n'
+        "  vpc_security_group_ids = [aws_security_group.web.id]\n}\n"
+        'resource "aws_security_group_rule" "r" {\n  type = var.way\n  from_port = 22\n  to_port = 22\n'
+        '  protocol = "tcp"\n  cidr_blocks = ["0.0.0.0/0"]\n'
+        "  security_group_id = aws_security_group.web.id\n}\n"
+    )
+    _, _, text = import_tf(tmp_path, tf_table, catalog)
+    flat = " ".join(line.lstrip("# ").strip() for line in text.splitlines())
+    assert "aws_security_group_rule.r: its type has no value offline; read it by hand" in flat
+    assert "aws_security_group_rule.r names a security group outside" not in flat

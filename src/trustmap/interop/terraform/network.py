@@ -184,7 +184,9 @@ def _read_rules(
         kind = literal(props.get("type"), {})
         if groups and kind not in ("ingress", "egress"):
             not_whole(groups, _DIRECTIONS, f"{name}: its type has no value offline")
-        if not groups or kind not in ("ingress", "egress"):
+            notes.append(f"{name}: its type has no value offline; read it by hand")
+            continue
+        if not groups:
             notes.append(f"{name} names a security group outside the configuration; read it by hand")
             continue
         stated: Direction = "ingress" if kind == "ingress" else "egress"
