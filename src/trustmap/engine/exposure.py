@@ -20,6 +20,7 @@ likely first), so that the listing stays bounded on very large models.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -217,19 +218,26 @@ def _pair_paths(nearby: nx.DiGraph[str], entry: str, target: str) -> list[tuple[
 
 def expose(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> Exposure:
     """Gates for every component reachable from an entry, and the attack paths to targets."""
-    import networkx as nx
-
     graph, added = _weighted(nodes, edges)
     position = {node: index for index, node in enumerate(graph)}
     gates = _gates(nodes, graph)
     reverse = graph.reverse(copy=False)
     candidates: list[tuple[int, int, str, AttackPath]] = []
-    for target in sorted(t for t, facts in nodes.items() if facts.target and t in gates):
-        near = nx.single_source_shortest_path_length(reverse, target, cutoff=MAX_HOPS)
-        entries = sorted(
-            (n for n in near if nodes[n].entry_cost is not None and n != target),
-            key=lambda n: (near[n], n),
-        )[:MAX_ENTRIES_PER_TARGET]
+    # A path costs at least its target's gates (the cheapest way in, whatever its length), so
+    # targets are searched cheapest first, and once MAX_PATHS paths cost less than a target's
+    # gates, none of its paths or the later targets' can be kept: at 10,000 components this
+    # skips most of the search. The paths kept are the same.
+    targets = sorted(
+        (t for t, facts in nodes.items() if facts.target and t in gates), key=lambda t: (gates[t], t)
+    )
+    for index, target in enumerate(targets):
+        rises = index > 0 and gates[target] > gates[targets[index - 1]]
+        if rises and len(candidates) >= MAX_PATHS and gates[target] > _kept_cost(candidates):
+            truncated = len(candidates) > MAX_PATHS or any(
+                _entries(nodes, reverse, later) for later in targets[index:]
+            )
+            return Exposure(gates=gates, paths=_kept(candidates), truncated=truncated)
+        near, entries = _near_entries(nodes, reverse, target)
         if not entries:
             continue
         nearby = _nearby(graph, near, position, added)
@@ -249,6 +257,33 @@ def expose(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> Exposu
                     likelihood=likelihood_of_gates(cost),
                 )
                 candidates.append((cost, len(hops), path.id, path))
+    return Exposure(gates=gates, paths=_kept(candidates), truncated=len(candidates) > MAX_PATHS)
+
+
+def _near_entries(
+    nodes: Mapping[str, NodeFacts], reverse: nx.DiGraph[str], target: str
+) -> tuple[dict[str, int], list[str]]:
+    """The nodes within MAX_HOPS of a target (hops to it), and the nearest entries among them."""
+    import networkx as nx
+
+    near: dict[str, int] = nx.single_source_shortest_path_length(reverse, target, cutoff=MAX_HOPS)
+    entries = sorted(
+        (n for n in near if nodes[n].entry_cost is not None and n != target),
+        key=lambda n: (near[n], n),
+    )[:MAX_ENTRIES_PER_TARGET]
+    return near, entries
+
+
+def _entries(nodes: Mapping[str, NodeFacts], reverse: nx.DiGraph[str], target: str) -> list[str]:
+    return _near_entries(nodes, reverse, target)[1]
+
+
+def _kept_cost(candidates: list[tuple[int, int, str, AttackPath]]) -> int:
+    """The cost of the dearest path that would be kept now."""
+    return heapq.nsmallest(MAX_PATHS, (c[0] for c in candidates))[-1]
+
+
+def _kept(candidates: list[tuple[int, int, str, AttackPath]]) -> tuple[AttackPath, ...]:
+    """The MAX_PATHS most likely paths (cheapest, then shortest, then by id), in id order."""
     candidates.sort(key=lambda c: c[:3])
-    kept = sorted((c[3] for c in candidates[:MAX_PATHS]), key=lambda p: p.id)
-    return Exposure(gates=gates, paths=tuple(kept), truncated=len(candidates) > MAX_PATHS)
+    return tuple(sorted((c[3] for c in candidates[:MAX_PATHS]), key=lambda p: p.id))
