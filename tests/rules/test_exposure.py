@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from trustmap.engine import exposure
 from trustmap.engine.exposure import EdgeFacts, NodeFacts, expose
+from trustmap.findings import AttackPath
 
 
 @st.composite
@@ -40,7 +41,7 @@ def graphs(draw: st.DrawFn) -> tuple[dict[str, NodeFacts], list[EdgeFacts]]:
     return nodes, edges
 
 
-def _cost(nodes: dict[str, NodeFacts], edges: list[EdgeFacts], path: exposure.AttackPath) -> int:
+def _cost(nodes: dict[str, NodeFacts], edges: list[EdgeFacts], path: AttackPath) -> int:
     by_id = {edge.id: edge for edge in edges}
     hops = [by_id[flow] for flow in path.flows]
     entry = nodes[path.entry].entry_cost or 0
