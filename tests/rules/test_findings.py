@@ -223,3 +223,52 @@ def test_an_availability_reason_names_what_routes_through_plumbing(analyse: Anal
     finding = _finding(analyse(NAT_FOR_TIERS), "nat/single-az-stateless-tier")
     assert finding.impact == "low"
     assert "no data flow depends on it; routes join it to 'igw', 'jobs', 'web'" in finding.severity_reasons[0]
+
+
+LEAKED_KEY = """
+    trustmap: 1
+    name: Leaked key
+    data:
+      results: {classification: internal}
+      wallet: {classification: confidential}
+      payments: {classification: restricted}
+    boundaries:
+      vpc: {kind: vpc}
+    components:
+      game-server: {service: ec2, boundary: vpc, controls: [patch-baseline, imdsv2]}
+      api: {service: api-gateway}
+      results-fn: {service: lambda}
+      payments-fn: {service: lambda}
+      wallet-table: {service: dynamodb, stores: [wallet]}
+      payments-table: {service: dynamodb, stores: [payments]}
+    flows:
+      - {from: game-server, to: api, protocol: https, authenticated: true, data: [results]}
+      - {from: api, to: results-fn, protocol: aws-api, data: [results]}
+      - {from: api, to: payments-fn, protocol: aws-api, data: [payments]}
+      - {from: results-fn, to: wallet-table, protocol: aws-api, data: [wallet]}
+      - {from: payments-fn, to: payments-table, protocol: aws-api, data: [payments]}
+"""
+
+
+def test_a_leaked_credential_weighs_what_it_opens(analyse: Analyse) -> None:
+    """The API key on the server posts results through the gateway to the function that writes
+    the wallet: the wallet is at stake. The gateway's other route (payments) carries other data,
+    and the key does not open it."""
+    finding = _finding(analyse(LEAKED_KEY), "game-server/secrets-exposed-in-compute-config")
+    assert finding.impact == "medium", finding.severity_reasons
+    assert finding.severity_reasons[0] == (
+        "impact medium: confidential data at stake ('results', 'wallet'), which its own credentials"
+        " open at 'results-fn'"
+    )
+    assert "payments" not in finding.severity_reasons[0]
+
+
+def test_a_credential_signed_by_the_role_opens_nothing_more(analyse: Analyse) -> None:
+    """The same server calling the gateway with the AWS API signs with its role: no key of its
+    own, so no finding."""
+    text = LEAKED_KEY.replace(
+        "{from: game-server, to: api, protocol: https, authenticated: true, data: [results]}",
+        "{from: game-server, to: api, protocol: aws-api, data: [results]}",
+    )
+    keys = {f.key for f in analyse(text).report.findings}
+    assert "game-server/secrets-exposed-in-compute-config" not in keys

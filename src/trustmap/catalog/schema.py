@@ -488,8 +488,10 @@ class Threat(_Entry):
     impact_floor: Level = "low"
     #: which data weighs: all the subject handles, or only what it stores (threats to data at
     #: rest), or what its identities reach; `identity`: what the identities a component runs as
-    #: reach where the model states them (`runs_as`), else what it handles (stolen credentials)
-    impact_from: Literal["handled", "stored", "reached", "identity"] = "handled"
+    #: reach where the model states them (`runs_as`), else what it handles (stolen credentials);
+    #: `opened`: what it handles and what the components its own credentials authenticate to
+    #: handle (a leaked API key or password)
+    impact_from: Literal["handled", "stored", "reached", "identity", "opened"] = "handled"
     #: the `when` condition is itself what the model states is wrong: mitigating controls the
     #: model says nothing of do not turn it into a question (graph rules always work so)
     finding_unless_met: bool = False

@@ -371,17 +371,7 @@ def _port(value: list[int], _: EvalContext) -> Predicate:
 
 
 def _iam_authenticated(value: bool, context: EvalContext) -> Predicate:
-    catalog, graph = context.catalog, context.graph
-
-    def test(target: Target, _: EvalContext) -> bool:
-        flow = target.flow
-        if flow is None:
-            return False
-        service = catalog.service(graph.component(flow.target).service)
-        listens = flow.port is not None and service is not None and flow.port in service.iam_auth_ports
-        return listens == value
-
-    return test
+    return lambda t, c: t.flow is not None and c.iam_listener(t.flow) == value
 
 
 def _explain_iam_authenticated(value: bool, target: Target, context: EvalContext, positive: bool) -> str:

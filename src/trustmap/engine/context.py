@@ -20,6 +20,8 @@ __all__ = ["MODEL_SUBJECT", "EvalContext", "Target", "named"]
 
 MODEL_SUBJECT = Subject("model", "model")
 _CONFIDENTIAL = classification_rank("confidential")
+#: forwarding components followed from a request to what serves it (a CDN, a gateway, a proxy)
+_FORWARD_DEPTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ class EvalContext:
     conditions: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
     #: the data each subject reaches through the permission graph (a cache)
     _reached: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _opened: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     #: each condition's key, by id (a cache: explaining asks it for every subject)
     _keys: dict[int, tuple[Condition, str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -283,6 +286,46 @@ class EvalContext:
                 found.update(self._grant_data(reached) or model.components[reached.target].stores)
         self._reached[target.subject.id] = result = tuple(sorted(found))
         return result
+
+    def opened(self, component_id: str) -> tuple[str, ...]:
+        """The components that serve a component's requests made with credentials of its own
+        (authenticated flows that are not AWS API calls, nor to an IAM-authenticated listener,
+        which its role signs), followed through forwarding components along the flows that
+        carry the same data: what a leaked credential of the component opens."""
+        known = self._opened.get(component_id)
+        if known is not None:
+            return known
+        served: set[str] = set()
+        for ref in self.flows_out_of.get(component_id, ()):
+            flow = ref.flow
+            assert flow is not None
+            if flow.authenticated and flow.protocol != "aws-api" and not self.iam_listener(flow):
+                served.update(self._served(flow.target, frozenset(flow.data), {component_id}, _FORWARD_DEPTH))
+        self._opened[component_id] = result = tuple(sorted(served))
+        return result
+
+    def _served(self, component_id: str, data: frozenset[str], seen: set[str], depth: int) -> set[str]:
+        """Where requests carrying `data` end: `component_id`, or past it when it forwards."""
+        component = self.graph.component(component_id)
+        if not component.proxy or depth == 0 or component_id in seen:
+            return {component_id}
+        seen = seen | {component_id}
+        onward = [
+            ref.flow
+            for ref in self.flows_out_of.get(component_id, ())
+            if ref.flow is not None and ref.flow.kind == "data" and data & set(ref.flow.data)
+        ]
+        if not onward:
+            return {component_id}
+        found: set[str] = set()
+        for flow in onward:
+            found |= self._served(flow.target, data, seen, depth - 1)
+        return found
+
+    def iam_listener(self, flow: FlowInfo) -> bool:
+        """Whether a flow reaches a listener its target authenticates with IAM (SigV4)."""
+        service = self.catalog.service(self.graph.component(flow.target).service)
+        return flow.port is not None and service is not None and flow.port in service.iam_auth_ports
 
     def _grant_data(self, reached: Reached) -> tuple[str, ...]:
         """The data a grant narrows itself to (`data:`), on the last step of a reach."""

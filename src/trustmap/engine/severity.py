@@ -16,7 +16,7 @@ from trustmap.catalog.schema import Control, Threat
 from trustmap.engine.context import EvalContext, Target
 from trustmap.engine.exposure import likelihood_of_gates
 from trustmap.findings import LEVELS
-from trustmap.graph import FlowInfo
+from trustmap.graph import FlowInfo, classification_rank
 
 __all__ = ["Rating", "rate"]
 
@@ -82,10 +82,21 @@ def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tupl
     if _by_reach(threat, target):
         return context.data_reached(target)
     if target.component is not None:
+        if threat.impact_from == "opened":
+            return _opened_data(target.component.id, context)
         return target.component.stores if threat.impact_from == "stored" else target.component.handles
     if target.flow is not None:
         return target.flow.data
     return ()
+
+
+def _opened_data(component_id: str, context: EvalContext) -> tuple[str, ...]:
+    """What a component handles, and what the components its credentials open handle."""
+    graph = context.graph
+    handled = set(graph.component(component_id).handles)
+    for served in context.opened(component_id):
+        handled.update(graph.component(served).handles)
+    return tuple(sorted(handled))
 
 
 def _impact(
@@ -124,6 +135,8 @@ def _impact(
             level = _lower(_higher(weight, threat.impact_floor), ceiling)
             reached = "reached " if _by_reach(threat, target) else ""
             why = f"{assets[top].classification} data {reached}at stake ({_listed(sorted(data))})"
+            if threat.impact_from == "opened" and target.component is not None:
+                why += _opened_by(target.component.id, top, context)
         else:
             level = _lower(threat.impact_floor, ceiling)
             why = "it reaches no data" if _by_reach(threat, target) else "no data of the model at stake"
@@ -136,6 +149,19 @@ def _impact(
         raised = _up(level)
         return raised, f"impact {raised}: {why}, raised from {level} for {regulated}"
     return level, f"impact {level}: {why}"
+
+
+def _opened_by(component_id: str, top: str, context: EvalContext) -> str:
+    """Where the weightiest data is opened, when the subject handles none as weighty itself."""
+    graph = context.graph
+    assets = graph.model.data
+    rank = classification_rank(assets[top].classification)
+    if any(
+        classification_rank(assets[d].classification) >= rank for d in graph.component(component_id).handles
+    ):
+        return ""
+    where = [s for s in context.opened(component_id) if top in graph.component(s).handles]
+    return f", which its own credentials open at {_listed(where)}"
 
 
 def _regulated(threat: Threat, target: Target, controls: Sequence[Control], context: EvalContext) -> str:
