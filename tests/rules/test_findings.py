@@ -272,3 +272,29 @@ def test_a_credential_signed_by_the_role_opens_nothing_more(analyse: Analyse) ->
     )
     keys = {f.key for f in analyse(text).report.findings}
     assert "game-server/secrets-exposed-in-compute-config" not in keys
+
+
+def test_access_keys_leak_without_a_network_path(analyse: Analyse) -> None:
+    """A server in the data centre that nothing reaches still leaks the keys on its disk, in its
+    backups and in the scripts that use them: the likelihood is the catalog's, not exposure's."""
+    analysis = analyse(
+        """
+        trustmap: 1
+        name: Export job
+        data:
+          loans: {classification: restricted}
+        principals:
+          export-user: {kind: user, access_keys: true}
+        boundaries:
+          datacentre: {kind: on-premises, trust: 60}
+        components:
+          export-job: {service: on-premises, boundary: datacentre, stores: [loans], runs_as: export-user}
+          raw: {service: s3, stores: [loans]}
+        flows:
+          - {from: export-job, to: raw, protocol: aws-api, data: [loans]}
+        """
+    )
+    finding = _finding(analysis, "export-job/long-lived-keys-outside-aws")
+    assert finding.likelihood == "medium", finding.severity_reasons
+    assert "needs no network path" in finding.severity_reasons[1]
+    assert "export-job" not in {p.entry for p in analysis.report.attack_paths}
