@@ -35,12 +35,23 @@ def _roles(context: EvalContext) -> list[PrincipalInfo]:
 
 
 def _pinned(subject: str | None) -> bool:
-    """An OIDC `sub` pattern that names something: not `*`, and not a wildcard right after the
-    claim type (`repo:*`)."""
+    """An OIDC `sub` pattern that names one repository, project or workload: not `*`, and no
+    wildcard in the first value after the claim type (`repo:*`, `repo:acme/*` and
+    `project_path:group/*` admit every repository of the service or of an organisation). A
+    wildcard further on (`repo:acme/app:*`, any branch of one repository) still names it."""
     if not subject or subject.strip() in ("*", ""):
         return False
     _, colon, rest = subject.partition(":")
-    return not (colon and rest.startswith("*"))
+    first = rest.split(":", 1)[0]
+    return not (colon and ("*" in first or "?" in first))
+
+
+def _whom(subject: str | None) -> str:
+    """Who an unpinned `sub` admits: everyone on the service, or an organisation's repositories."""
+    first = (subject or "").partition(":")[2].split(":", 1)[0]
+    if first and not first.startswith(("*", "?")):
+        return f" (every repository or project under '{first}')"
+    return " (any repository or workload on that service)"
 
 
 def _provider_host(identifier: str | None) -> str:
@@ -78,12 +89,13 @@ def oidc_trust_without_subject(context: EvalContext, threat: Threat) -> Iterator
                 missing.append(
                     "no `sub` condition"
                     if not conditions.oidc_subject
-                    else f"a `sub` condition that pins nothing ('{conditions.oidc_subject}')"
+                    else f"a `sub` condition that names no single repository or workload"
+                    f" ('{conditions.oidc_subject}')"
                 )
             if "aud" in pins and not conditions.oidc_audience:
                 missing.append("no `aud` condition")
             if missing:
-                whom = " (any repository or workload on that service)" if "sub" in pins else ""
+                whom = _whom(conditions.oidc_subject) if "sub" in pins else ""
                 yield (
                     target,
                     f"{_cap(named(target))} trusts OIDC provider '{provider.id}' with"
