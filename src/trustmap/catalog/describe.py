@@ -158,7 +158,8 @@ def describe(condition: Condition) -> str:
     if key in ("source", "target"):
         inner = condition.source if key == "source" else condition.target
         assert inner is not None
-        return f"its {key} {describe(inner)}"
+        # "sends a flow that goes to a component that is a cloudwatch service"
+        return f"{'comes from' if key == 'source' else 'goes to'} a component that {describe(inner)}"
     if key in _FLOW_SETS:
         inner = getattr(condition, key)
         assert inner is not None
