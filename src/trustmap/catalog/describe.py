@@ -118,6 +118,10 @@ _PHRASES: dict[str, Any] = {
     "runs_with_access_keys": _flag(
         "runs as an IAM user with long-lived access keys", "runs only as roles or users without access keys"
     ),
+    "runs_as_admin": _flag(
+        "runs as a principal that holds admin on everything ('*')",
+        "runs as no principal that holds admin on everything",
+    ),
     "egress_reaches_internal": _flag(
         "has security group egress to internal addresses",
         "has no security group egress to internal addresses",

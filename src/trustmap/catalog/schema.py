@@ -235,6 +235,8 @@ class Condition(_Entry):
     #: the component runs as an IAM user with long-lived access keys (false: only as roles or
     #: users without keys)
     runs_with_access_keys: bool | None = None
+    #: the component runs as a principal that holds admin on everything (`*`) of its account
+    runs_as_admin: bool | None = None
     #: every security group of the component states its egress, and one admits private address
     #: space (or 0.0.0.0/0, which includes it): its code can reach internal addresses
     egress_reaches_internal: bool | None = None

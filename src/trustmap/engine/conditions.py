@@ -780,6 +780,31 @@ def _explain_runs_with_access_keys(value: bool, target: Target, context: EvalCon
     return f"runs as {_quoted(component.runs_as)}, with no long-lived access keys"
 
 
+def _admins(target: Target, context: EvalContext) -> list[str]:
+    """The principals a component runs as that hold admin on everything (`*`) of their account."""
+    component = target.component
+    if component is None:
+        return []
+    return [
+        p
+        for p in component.runs_as
+        if any(
+            g.principal == p and g.access == "admin" and "*" in g.to for g in context.graph.permissions.grants
+        )
+    ]
+
+
+def _runs_as_admin(value: bool, _: EvalContext) -> Predicate:
+    return lambda t, c: t.component is not None and bool(_admins(t, c)) == value
+
+
+def _explain_runs_as_admin(value: bool, target: Target, context: EvalContext, positive: bool) -> str:
+    admins = _admins(target, context)
+    if admins:
+        return f"runs as {_quoted(admins)}, which holds admin on everything ('*') in its account"
+    return "runs as no principal that holds admin on everything"
+
+
 def _egress_reaches_internal(value: bool, _: EvalContext) -> Predicate:
     def test(target: Target, context: EvalContext) -> bool:
         found = context.network.egress_internal.get(target.subject.id) if target.component else None
@@ -917,6 +942,7 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "runs_with_access_keys": ConditionKey(
         _runs_with_access_keys, _explain_runs_with_access_keys, by_class=False
     ),
+    "runs_as_admin": ConditionKey(_runs_as_admin, _explain_runs_as_admin, by_class=False),
     "egress_reaches_internal": ConditionKey(_egress_reaches_internal, _explain_egress, by_class=False),
     "place_outside": ConditionKey(_place_outside, _explain_place),
     "shared_by_resource_policy": ConditionKey(_shared_by_resource_policy, _explain_shared, by_class=False),
