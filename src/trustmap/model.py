@@ -159,8 +159,9 @@ Interface = Literal["web-ui", "api", "webhook", "url-fetch", "file-upload", "adm
 INTERFACES: tuple[str, ...] = Interface.__args__  # type: ignore[attr-defined]
 Tenancy = Literal["pooled", "siloed"]
 #: format 1.2: what a data asset is. `records`: the business's data; `sessions`: bearer
-#: session state of signed-in users (whoever holds a copy acts as them)
-DataKind = Literal["records", "sessions"]
+#: session state of signed-in users (whoever holds a copy acts as them); `code`: executable
+#: artifacts a component loads and runs (images, packages, model files, templates)
+DataKind = Literal["records", "sessions", "code"]
 DATA_KINDS: tuple[str, ...] = DataKind.__args__  # type: ignore[attr-defined]
 TenantIsolation = Literal[
     "application", "database-policy", "scoped-credentials", "per-tenant-keys", "network"

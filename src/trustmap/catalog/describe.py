@@ -118,6 +118,7 @@ _PHRASES: dict[str, Any] = {
     "runs_with_access_keys": _flag(
         "runs as an IAM user with long-lived access keys", "runs only as roles or users without access keys"
     ),
+    "writers_at_least": lambda v: f"is written by at least {v} components",
     "runs_as_admin": _flag(
         "runs as a principal that holds admin on everything ('*')",
         "runs as no principal that holds admin on everything",

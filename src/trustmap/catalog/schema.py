@@ -223,6 +223,9 @@ class Condition(_Entry):
     tenant_isolation: list[TenantIsolation] | None = None
     #: format 1.2: the component stores data of one of these kinds (`kind` of a data asset)
     stores_data_kind: list[DataKind] | None = None
+    #: at least this many components send the component data along one-way data flows (its
+    #: writers): more than one, and not only a release pipeline writes it
+    writers_at_least: int | None = Field(default=None, ge=1)
     #: the component's stated security groups admit the internet (0.0.0.0/0, ::/0) on one of
     #: these ports (an empty list: on any port)
     internet_ingress: list[int] | None = None

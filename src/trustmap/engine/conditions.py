@@ -677,6 +677,33 @@ def _stores_data_kind(value: list[str], _: EvalContext) -> Predicate:
     return test
 
 
+def _writers(target: Target, context: EvalContext) -> list[str]:
+    """The components that send a component data along one-way data flows, by id."""
+    if target.component is None:
+        return []
+    return sorted(
+        {
+            ref.flow.source
+            for ref in context.flows_into.get(target.subject.id, ())
+            if ref.flow is not None
+            and ref.flow.kind == "data"
+            and ref.flow.data
+            and not ref.flow.bidirectional
+        }
+    )
+
+
+def _writers_at_least(value: int, _: EvalContext) -> Predicate:
+    return lambda t, c: t.component is not None and len(_writers(t, c)) >= value
+
+
+def _explain_writers(value: int, target: Target, context: EvalContext, positive: bool) -> str:
+    writers = _writers(target, context)
+    if not writers:
+        return "is written by no component"
+    return f"is written by {len(writers)} component{'s' if len(writers) > 1 else ''} ({_quoted(writers)})"
+
+
 def _explain_stores_data_kind(value: list[str], target: Target, context: EvalContext, positive: bool) -> str:
     data = context.graph.model.data
     stores = target.component.stores if target.component else ()
@@ -942,6 +969,7 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "runs_with_access_keys": ConditionKey(
         _runs_with_access_keys, _explain_runs_with_access_keys, by_class=False
     ),
+    "writers_at_least": ConditionKey(_writers_at_least, _explain_writers, by_class=False),
     "runs_as_admin": ConditionKey(_runs_as_admin, _explain_runs_as_admin, by_class=False),
     "egress_reaches_internal": ConditionKey(_egress_reaches_internal, _explain_egress, by_class=False),
     "place_outside": ConditionKey(_place_outside, _explain_place),
