@@ -137,6 +137,9 @@ def _impact(
             why = f"{assets[top].classification} data {reached}at stake ({_listed(sorted(data))})"
             if threat.impact_from == "opened" and target.component is not None:
                 why += _opened_by(target.component.id, top, context)
+            if LEVELS.index(level) > LEVELS.index(weight):
+                # the data alone weighs less: say what lifts it, not only the data
+                why += f"; this threat is never below {level} (its floor), whatever the data"
         else:
             level = _lower(threat.impact_floor, ceiling)
             why = "it reaches no data" if _by_reach(threat, target) else "no data of the model at stake"
