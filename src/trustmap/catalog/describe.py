@@ -21,10 +21,23 @@ def _list(values: Any) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
+#: letters whose names start with a vowel sound (ef, aitch, el, em, en, ar, ess, ex)
+_VOWEL_SOUNDING_LETTERS = frozenset("fhlmnrsx")
+
+
+def article(word: str) -> str:
+    """`a` or `an`, as `word` is read aloud: an ec2, a container, and an s3 or an rds (short
+    names without a vowel, or with a digit, are spelt out letter by letter)."""
+    token = word.split("-", 1)[0].split(" ", 1)[0].lower()
+    spelt = 0 < len(token) <= 3 and (any(c.isdigit() for c in token) or not set(token) & set("aeiouy"))
+    if spelt:
+        return "an" if token[0] in _VOWEL_SOUNDING_LETTERS or token[0] in "aeio" else "a"
+    return "an" if token[:1] in ("a", "e", "i", "o") else "a"
+
+
 def _a(values: Any) -> str:
-    """`a` or `an`, as the first listed value is read aloud (an ec2, a container)."""
-    first = str(next(iter(values), ""))
-    return "an" if first[:1].lower() in ("a", "e", "i", "o") else "a"
+    """The article of the first listed value."""
+    return article(str(next(iter(values), "")))
 
 
 def about(subject: str, phrase: str) -> str:

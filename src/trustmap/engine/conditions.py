@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from trustmap.catalog.describe import article
 from trustmap.catalog.schema import Condition, PropertyTest
 from trustmap.engine.context import EvalContext, Target
 from trustmap.graph import classification_rank
@@ -74,7 +75,7 @@ _DFD = {"process": "a process", "datastore": "a data store", "external-entity": 
 
 
 def _article(word: str) -> str:
-    return ("an " if word[:1].lower() in "aeio" else "a ") + word
+    return f"{article(word)} {word}"
 
 
 def _quoted(values: Any) -> str:
