@@ -118,6 +118,64 @@ def test_sam_events_become_flows_with_the_implicit_apis(mapping: ResourceTable, 
     assert len(rules) == 2  # the schedule and the pattern rule, each a rule that triggers the function
 
 
+def _inline(text: bytes, mapping: ResourceTable, catalog: Catalog) -> Imported:
+    document, problems = load_template("t.yaml", text)
+    assert document is not None, problems
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None, result.diagnostics
+    rendered = render_model(result.draft)
+    return Imported(result, rendered, validated(rendered, catalog))
+
+
+def test_a_function_url_is_an_entry_to_its_function(mapping: ResourceTable, catalog: Catalog) -> None:
+    # serverless-patterns cloudfront-lambdafunctionurl-oac-sam and lambda-function-url: SAM makes
+    # `<Function>Url` from FunctionUrlConfig, and the distribution's origin names it
+    imported = _inline(
+        b"""Transform: AWS::Serverless-2016-10-31
+Resources:
+  Signed:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: nodejs24.x, FunctionUrlConfig: {AuthType: AWS_IAM}}
+  Open:
+    Type: AWS::Lambda::Function
+  OpenUrl:
+    Type: AWS::Lambda::Url
+    Properties: {TargetFunctionArn: !GetAtt Open.Arn, AuthType: NONE}
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Origins:
+          - DomainName: !Select [2, !Split ["/", !GetAtt SignedUrl.FunctionUrl]]
+            Id: fn
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+        DefaultCacheBehavior: {TargetOriginId: fn, ViewerProtocolPolicy: https-only}
+""",
+        mapping,
+        catalog,
+    )
+    entries = {
+        (f.target, f.protocol, f.port, f.authenticated)
+        for f in imported.model.flows
+        if f.source == "internet-clients"
+    }
+    assert {
+        ("signed", "https", 443, True),
+        ("open", "https", 443, False),
+        ("cdn", "https", 443, False),
+    } == entries
+    assert ("cdn", "signed", "https", 443) in _flows(imported)
+    assert (
+        "SignedUrl (AWS::Lambda::Url) is a public endpoint of it; its AuthType signs callers in"
+        in imported.text
+    )
+    assert (
+        "OpenUrl (AWS::Lambda::Url) is a public endpoint of it; its AuthType lets anyone call it"
+        in imported.text
+    )
+    assert "SignedUrl (AWS::Lambda::Url): a function URL" in imported.text
+
+
 # -- entry points, gateways, groups ---------------------------------------------------------------
 
 

@@ -210,3 +210,13 @@ def test_dynamic_blocks_over_an_unknown_value_stay_a_question(dynamic: tuple[TfI
     admin = result.components["aws_instance.admin"]
     assert not [f for f in model.flows if f.target == admin]  # no rule invented
     assert any("ingress rules of aws_security_group.admin" in note for note in result.draft.attention)
+
+
+def test_a_function_url_is_an_entry_to_its_function(table: ResourceTable, catalog: Catalog) -> None:
+    _, model, text = import_tf(TERRAFORM / "function-url", table, catalog)
+    entries = {
+        (f.target, f.protocol, f.port, f.authenticated) for f in model.flows if f.source == "internet-clients"
+    }
+    assert entries == {("signed", "https", 443, True), ("open", "https", 443, False)}
+    assert "its authorization_type lets anyone call it" in text
+    assert "aws_lambda_function_url.open (aws_lambda_function_url): a function URL" in text

@@ -864,7 +864,28 @@ class Build:
                             flow.authenticated = True if found.authenticated else flow.authenticated
                             flow.reasons.extend(r for r in found.reasons if r not in flow.reasons)
 
+    def add_relation_entries(self) -> None:
+        """A resource that is a public endpoint of others (a Lambda function URL) gives each a
+        flow from the internet's clients, authenticated when its tests say it signs callers in."""
+        for name in self.template.resources:
+            relation = self.mapping.relations.get(self.template.type_of(name))
+            if relation is None or relation.internet_entry is None:
+                continue
+            signs_in = test_holds(self.template, name, relation.authenticated_when)
+            reason = f"{self._source(name)} is a public endpoint of it"
+            if relation.authenticated_when:
+                paths = ", ".join(test.path for test in relation.authenticated_when)
+                said = {True: "signs callers in", False: "lets anyone call it", None: "has no value offline"}
+                reason += f"; its {paths} {said[signs_in]}"
+            protocol: str = relation.internet_entry
+            targets = [c for path in relation.targets for c in self._ends(name, path)]
+            for target in dict.fromkeys(targets):
+                flow = FlowDraft(self.anyone(), target, protocol, ENTRY_PORTS.get(protocol), reasons=[reason])
+                flow.authenticated = True if signs_in and relation.authenticated_when else None
+                self.flows.add(flow)
+
     def add_entry_flows(self) -> None:
+        self.add_relation_entries()
         for component in list(self.components.values()):
             for name, type_name in component.sources:
                 entry = self.mapping.resources[type_name]

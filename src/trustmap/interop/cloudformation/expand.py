@@ -9,7 +9,8 @@
   function event becomes the resource SAM itself generates for it (an event source mapping, an
   SNS subscription, an EventBridge rule, an API integration, a bucket notification), so that the
   common link rules of the mapping table give the flows; `Api` and `HttpApi` events without an
-  API of their own get SAM's implicit `ServerlessRestApi` / `ServerlessHttpApi`.
+  API of their own get SAM's implicit `ServerlessRestApi` / `ServerlessHttpApi`; a function's
+  `FunctionUrlConfig` becomes its `AWS::Lambda::Url`.
 """
 
 from __future__ import annotations
@@ -228,6 +229,26 @@ def _event_resource(
     return None
 
 
+def _function_url(
+    resources: dict[str, Any], function: str, resource: dict[str, Any], expansion: Expansion
+) -> None:
+    """`FunctionUrlConfig` becomes the `AWS::Lambda::Url` SAM makes, `<Function>Url` (the name
+    a template's `!GetAtt <Function>Url.FunctionUrl` uses)."""
+    properties = resource.get("Properties")
+    config = properties.get("FunctionUrlConfig") if isinstance(properties, dict) else None
+    name = f"{function}Url"
+    if not isinstance(config, dict) or name in resources:
+        return
+    made: dict[str, Any] = {
+        "Type": "AWS::Lambda::Url",
+        "Properties": {**config, "TargetFunctionArn": {"Ref": function}},
+    }
+    if "Condition" in resource:
+        made["Condition"] = resource["Condition"]
+    resources[name] = made
+    expansion.origin[name] = f"SAM FunctionUrlConfig of {function}"
+
+
 def expand_sam(data: dict[str, Any], expansion: Expansion) -> None:
     """Apply what the SAM transform does that matters for a model, in place."""
     resources = data.get("Resources")
@@ -241,6 +262,8 @@ def expand_sam(data: dict[str, Any], expansion: Expansion) -> None:
         type_name = resource.get("Type")
         if type_name == "AWS::Serverless::Function" and isinstance(function_defaults, dict):
             _merge_globals(resource, function_defaults)
+        if type_name == "AWS::Serverless::Function":
+            _function_url(resources, str(name), resource, expansion)
         if type_name not in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
             continue
         for event, kind, props in _events(resource):
