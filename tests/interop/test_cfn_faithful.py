@@ -176,6 +176,31 @@ Resources:
     assert "SignedUrl (AWS::Lambda::Url): a function URL" in imported.text
 
 
+def test_a_sam_private_api_in_the_short_form_gets_no_internet_flow(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # serverless-patterns apigw-private-lambda: `EndpointConfiguration: PRIVATE`, a string
+    imported = _inline(
+        b"""Transform: AWS::Serverless-2016-10-31
+Resources:
+  Private:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: Prod, EndpointConfiguration: PRIVATE}
+  Typed:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: Prod, EndpointConfiguration: {Type: PRIVATE}}
+  Public:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: Prod, EndpointConfiguration: REGIONAL}
+""",
+        mapping,
+        catalog,
+    )
+    assert imported.component("Private").internet_facing is False
+    assert imported.component("Typed").internet_facing is False
+    assert [f.target for f in imported.model.flows if f.source == "internet-clients"] == ["public"]
+
+
 # -- entry points, gateways, groups ---------------------------------------------------------------
 
 
