@@ -220,3 +220,13 @@ def test_a_function_url_is_an_entry_to_its_function(table: ResourceTable, catalo
     assert entries == {("signed", "https", 443, True), ("open", "https", 443, False)}
     assert "its authorization_type lets anyone call it" in text
     assert "aws_lambda_function_url.open (aws_lambda_function_url): a function URL" in text
+
+
+def test_a_listener_reaches_the_targets_attached_to_its_target_groups(
+    table: ResourceTable, catalog: Catalog
+) -> None:
+    _, model, _ = import_tf(TERRAFORM / "target-attachments", table, catalog)
+    flows = {(f.source, f.target, f.protocol, f.port) for f in model.flows}
+    assert ("web", "handler", "other", None) in flows  # aws_lb_target_group_attachment
+    assert ("web", "app", "http", 8080) in flows  # aws_autoscaling_attachment, through a rule
+    assert not any(f.source in ("handler", "app") for f in model.flows if f.target in ("handler", "app"))
