@@ -230,3 +230,12 @@ def test_a_listener_reaches_the_targets_attached_to_its_target_groups(
     assert ("web", "handler", "other", None) in flows  # aws_lb_target_group_attachment
     assert ("web", "app", "http", 8080) in flows  # aws_autoscaling_attachment, through a rule
     assert not any(f.source in ("handler", "app") for f in model.flows if f.target in ("handler", "app"))
+
+
+def test_a_redrive_policy_of_its_own_sends_to_the_dead_letter_queue(
+    table: ResourceTable, catalog: Catalog
+) -> None:
+    result, model, text = import_tf(TERRAFORM / "redrive", table, catalog)
+    assert [(f.source, f.target, f.name) for f in model.flows] == [("orders", "dlq", "dead letters")]
+    assert not [d for d in result.diagnostics if d.code == "W402"]
+    assert "aws_sqs_queue_redrive_allow_policy.dlq (aws_sqs_queue_redrive_allow_policy): not modelled" in text
