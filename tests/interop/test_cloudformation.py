@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from tests.interop.conftest import TEMPLATES, Imported, import_cfn
+from tests.interop.conftest import TEMPLATES, Imported, import_cfn, validated
 from trustmap.catalog import Catalog
 from trustmap.interop.cloudformation.importer import import_template
 from trustmap.interop.cloudformation.reader import load_template
@@ -365,3 +365,43 @@ def test_a_group_that_allows_itself_gives_one_two_way_flow(mapping: ResourceTabl
         {"from": "i0", "to": "i1", "protocol": "https", "port": 443, "bidirectional": True}
     ]
     assert any("allows itself: its 50 members" in item for item in result.draft.attention)
+
+
+def test_a_rule_naming_the_vpc_range_by_getatt_reaches_its_components(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # `CidrIp: !GetAtt VPC.CidrBlock`, as real templates often admit their own VPC
+    text = b"""Resources:
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.1.0/24}
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      VpcId: !Ref VPC
+      GroupDescription: db
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: !GetAtt VPC.CidrBlock}
+        - {IpProtocol: tcp, FromPort: 6379, ToPort: 6379, CidrIp: {"Fn::GetAtt": [Sub, CidrBlock]}}
+  App:
+    Type: AWS::EC2::Instance
+    Properties: {SubnetId: !Ref Sub}
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {VPCSecurityGroups: [!Ref Sg], DBSubnetGroupName: !Ref G}
+  G:
+    Type: AWS::RDS::DBSubnetGroup
+    Properties: {SubnetIds: [!Ref Sub]}
+"""
+    document, _ = load_template("t.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    rendered = render_model(result.draft)
+    model = validated(rendered, catalog)
+    assert {("app", "db", 5432), ("app", "db", 6379)} <= {(f.source, f.target, f.port) for f in model.flows}
+    assert "question" not in rendered
+    assert [r.cidr for r in model.security_groups["sg"].ingress or []] == ["10.0.0.0/16", "10.0.1.0/24"]

@@ -239,3 +239,17 @@ def test_a_redrive_policy_of_its_own_sends_to_the_dead_letter_queue(
     assert [(f.source, f.target, f.name) for f in model.flows] == [("orders", "dlq", "dead letters")]
     assert not [d for d in result.diagnostics if d.code == "W402"]
     assert "aws_sqs_queue_redrive_allow_policy.dlq (aws_sqs_queue_redrive_allow_policy): not modelled" in text
+
+
+def test_a_rule_naming_the_vpc_range_by_reference_reaches_its_components(
+    table: ResourceTable, catalog: Catalog
+) -> None:
+    _, model, text = import_tf(TERRAFORM / "own-range", table, catalog)
+    flows = {(f.source, f.target, f.port) for f in model.flows}
+    assert {("server", "db", 5432), ("server", "db", 6379)} <= flows
+    assert "question" not in text
+    group = model.security_groups["db-2"]
+    assert [(r.cidr, r.ports) for r in group.ingress or []] == [
+        ("10.0.0.0/16", [5432]),
+        ("10.0.1.0/24", [6379]),
+    ]
