@@ -405,3 +405,37 @@ def test_a_rule_naming_the_vpc_range_by_getatt_reaches_its_components(
     assert {("app", "db", 5432), ("app", "db", 6379)} <= {(f.source, f.target, f.port) for f in model.flows}
     assert "question" not in rendered
     assert [r.cidr for r in model.security_groups["sg"].ingress or []] == ["10.0.0.0/16", "10.0.1.0/24"]
+
+
+def test_a_load_balancer_takes_the_internet_only_on_its_listeners(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # ECS/ECS_Schedule_Example.yaml: the load balancer shares its group with the instances, whose
+    # rule admits SSH from anywhere; the load balancer listens on 80 alone
+    text = b"""Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: shared}
+  Http:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !Ref Sg, IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}
+  Ssh:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !Ref Sg, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Scheme: internet-facing, SecurityGroups: [!Ref Sg]}
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties: {LoadBalancerArn: !Ref Alb, Port: 80, Protocol: HTTP, DefaultActions: []}
+"""
+    document, _ = load_template("t.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    rendered = render_model(result.draft)
+    model = validated(rendered, catalog)
+    assert [(f.source, f.target, f.protocol, f.port) for f in model.flows] == [
+        ("internet-clients", "alb", "http", 80)
+    ]
+    assert "admits the internet (tcp 22, Ssh), but Alb listens only on 80; no flow drawn" in rendered
