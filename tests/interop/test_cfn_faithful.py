@@ -176,6 +176,42 @@ Resources:
     assert "SignedUrl (AWS::Lambda::Url): a function URL" in imported.text
 
 
+def test_sam_connectors_give_flows_from_their_source(mapping: ResourceTable, catalog: Catalog) -> None:
+    # aws-sam-cli-app-templates web-conn: `AWS::Serverless::Connector` names its ends by logical
+    # id; a resource's `Connectors` property is the embedded form
+    imported = _inline(
+        b"""Transform: AWS::Serverless-2016-10-31
+Resources:
+  Reader:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.13}
+  ReaderToTable:
+    Type: AWS::Serverless::Connector
+    Properties: {Source: {Id: Reader}, Destination: {Id: Table}, Permissions: [Read]}
+  Writer:
+    Type: AWS::Serverless::Function
+    Connectors:
+      ToBoth:
+        Properties:
+          Destination: [{Id: Table}, {Id: Queue}]
+          Permissions: [Write]
+    Properties: {Runtime: python3.13}
+  Table:
+    Type: AWS::DynamoDB::Table
+  Queue:
+    Type: AWS::SQS::Queue
+""",
+        mapping,
+        catalog,
+    )
+    assert {(f.source, f.target, f.name) for f in imported.model.flows} == {
+        ("reader", "table", "connector"),
+        ("writer", "table", "connector"),
+        ("writer", "queue", "connector"),
+    }
+    assert not [d for d in imported.result.diagnostics if d.code == "W402"]
+
+
 def test_a_sam_private_api_in_the_short_form_gets_no_internet_flow(
     mapping: ResourceTable, catalog: Catalog
 ) -> None:

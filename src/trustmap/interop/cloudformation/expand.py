@@ -10,7 +10,7 @@
   SNS subscription, an EventBridge rule, an API integration, a bucket notification), so that the
   common link rules of the mapping table give the flows; `Api` and `HttpApi` events without an
   API of their own get SAM's implicit `ServerlessRestApi` / `ServerlessHttpApi`; a function's
-  `FunctionUrlConfig` becomes its `AWS::Lambda::Url`.
+  `FunctionUrlConfig` becomes its `AWS::Lambda::Url`; connectors name their ends as references.
 """
 
 from __future__ import annotations
@@ -249,11 +249,49 @@ def _function_url(
     expansion.origin[name] = f"SAM FunctionUrlConfig of {function}"
 
 
+def _endpoint(value: Any, resources: dict[str, Any]) -> Any:
+    """A connector's `Source` or `Destination` with `Id: X` (a logical id) read as `Ref X`."""
+    if isinstance(value, list):
+        return [_endpoint(item, resources) for item in value]
+    named = value.get("Id") if isinstance(value, dict) else None
+    return {"Ref": named} if isinstance(named, str) and named in resources else value
+
+
+def _connectors(resources: dict[str, Any], expansion: Expansion) -> None:
+    """SAM connectors (`AWS::Serverless::Connector`, or a resource's `Connectors`) name their
+    ends by logical id; an embedded one becomes the connector resource SAM makes for it."""
+    for name, resource in list(resources.items()):
+        if not isinstance(resource, dict):
+            continue
+        properties = resource.get("Properties")
+        if resource.get("Type") == "AWS::Serverless::Connector" and isinstance(properties, dict):
+            for end in ("Source", "Destination"):
+                if end in properties:
+                    properties[end] = _endpoint(properties[end], resources)
+            continue
+        embedded = resource.get("Connectors")  # beside Type and Properties
+        for connector, spec in embedded.items() if isinstance(embedded, dict) else []:
+            props = spec.get("Properties") if isinstance(spec, dict) else None
+            made_name = f"{name}{connector}"
+            if not isinstance(props, dict) or made_name in resources:
+                continue
+            resources[made_name] = {
+                "Type": "AWS::Serverless::Connector",
+                "Properties": {
+                    **props,
+                    "Source": {"Ref": name},
+                    "Destination": _endpoint(props.get("Destination"), resources),
+                },
+            }
+            expansion.origin[made_name] = f"SAM connector {connector} of {name}"
+
+
 def expand_sam(data: dict[str, Any], expansion: Expansion) -> None:
     """Apply what the SAM transform does that matters for a model, in place."""
     resources = data.get("Resources")
     if not isinstance(resources, dict):
         return
+    _connectors(resources, expansion)
     globals_ = data.get("Globals")
     function_defaults = globals_.get("Function") if isinstance(globals_, dict) else None
     for name, resource in list(resources.items()):
