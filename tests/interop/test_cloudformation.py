@@ -439,3 +439,46 @@ def test_a_load_balancer_takes_the_internet_only_on_its_listeners(
         ("internet-clients", "alb", "http", 80)
     ]
     assert "admits the internet (tcp 22, Ssh), but Alb listens only on 80; no flow drawn" in rendered
+
+
+def test_cdk_logical_ids_lose_their_hash_in_component_ids(mapping: ResourceTable, catalog: Catalog) -> None:
+    # a synthesised template (cdk.out/*.template.json): `ServiceLBE9A1ADBC` is construct ServiceLB
+    text = b"""{"Resources": {
+  "ServiceLBE9A1ADBC": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "Properties": {"Scheme": "internal"},
+    "Metadata": {"aws:cdk:path": "app/Service/LB/Resource"}},
+  "Service9571FDD8": {"Type": "AWS::ECS::Service",
+    "Metadata": {"aws:cdk:path": "app/Service/Service/Service"}},
+  "QueueFACADEBE": {"Type": "AWS::SQS::Queue",
+    "Metadata": {"aws:cdk:path": "app/Queue/Resource"}},
+  "TableB4246D30": {"Type": "AWS::DynamoDB::Table"}
+}}"""
+    document, _ = load_template("t.template.json", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    model = validated(render_model(result.draft), catalog)
+    assert result.components == {
+        "ServiceLBE9A1ADBC": "service-lb",
+        "Service9571FDD8": "service",
+        "QueueFACADEBE": "queue-facadebe",  # no digit: not a hash
+        "TableB4246D30": "table-b4246-d30",  # no CDK metadata: the id as written
+    }
+    assert model.components["service-lb"].name == "ServiceLBE9A1ADBC"
+
+
+def test_a_template_of_known_resources_none_a_component_says_what_became_of_them(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # a CDK app's stack before any construct: only its metadata (no W402 to see)
+    document, _ = load_template("t.json", b'{"Resources": {"CDKMetadata": {"Type": "AWS::CDK::Metadata"}}}')
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is None
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        (
+            "E404",
+            "no resource of the template maps to a component; a model needs at least one "
+            "(CDKMetadata: not modelled: deployment plumbing)",
+        )
+    ]
