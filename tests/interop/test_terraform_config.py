@@ -253,3 +253,10 @@ def test_a_rule_naming_the_vpc_range_by_reference_reaches_its_components(
         ("10.0.0.0/16", [5432]),
         ("10.0.1.0/24", [6379]),
     ]
+
+
+def test_a_scheduler_schedule_triggers_its_target(table: ResourceTable, catalog: Catalog) -> None:
+    result, model, _ = import_tf(TERRAFORM / "schedule", table, catalog)
+    assert model.components["nightly"].service == "eventbridge"
+    assert [(f.source, f.target, f.name) for f in model.flows] == [("nightly", "job", "triggers")]
+    assert not [d for d in result.diagnostics if d.code == "W402"]
