@@ -212,6 +212,47 @@ Resources:
     assert not [d for d in imported.result.diagnostics if d.code == "W402"]
 
 
+def test_an_appsync_api_reaches_what_its_data_sources_name(mapping: ResourceTable, catalog: Catalog) -> None:
+    # serverless-patterns appsync-dynamodb: the data source names the table; resolvers, the
+    # schema and the API key are parts of the API
+    imported = _inline(
+        b"""Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: notes, AuthenticationType: API_KEY}
+  Key:
+    Type: AWS::AppSync::ApiKey
+    Properties: {ApiId: !GetAtt Api.ApiId}
+  Table:
+    Type: AWS::DynamoDB::Table
+  Search:
+    Type: AWS::Lambda::Function
+  TableSource:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      Type: AMAZON_DYNAMODB
+      DynamoDBConfig: {TableName: !Ref Table, AwsRegion: !Ref "AWS::Region"}
+  SearchSource:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      Type: AWS_LAMBDA
+      LambdaConfig: {LambdaFunctionArn: !GetAtt Search.Arn}
+  GetNote:
+    Type: AWS::AppSync::Resolver
+    Properties: {ApiId: !GetAtt Api.ApiId, DataSourceName: !GetAtt TableSource.Name}
+""",
+        mapping,
+        catalog,
+    )
+    assert {(f.source, f.target, f.name) for f in imported.model.flows if f.source != "internet-clients"} == {
+        ("api", "table", "data source"),
+        ("api", "search", "data source"),
+    }
+    assert not [d for d in imported.result.diagnostics if d.code == "W402"]
+
+
 def test_a_sam_private_api_in_the_short_form_gets_no_internet_flow(
     mapping: ResourceTable, catalog: Catalog
 ) -> None:

@@ -260,3 +260,13 @@ def test_a_scheduler_schedule_triggers_its_target(table: ResourceTable, catalog:
     assert model.components["nightly"].service == "eventbridge"
     assert [(f.source, f.target, f.name) for f in model.flows] == [("nightly", "job", "triggers")]
     assert not [d for d in result.diagnostics if d.code == "W402"]
+
+
+def test_an_appsync_api_reaches_what_its_data_sources_name(table: ResourceTable, catalog: Catalog) -> None:
+    result, model, _ = import_tf(TERRAFORM / "appsync", table, catalog)
+    assert {(f.source, f.target, f.name) for f in model.flows if f.source != "internet-clients"} == {
+        ("notes", "notes-2", "data source"),
+        ("notes", "search", "data source"),
+    }
+    assert model.components["notes-2"].service == "dynamodb"
+    assert not [d for d in result.diagnostics if d.code == "W402"]
