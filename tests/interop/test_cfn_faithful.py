@@ -278,6 +278,32 @@ Resources:
     assert [f.target for f in imported.model.flows if f.source == "internet-clients"] == ["public"]
 
 
+def test_sam_api_globals_reach_every_api_the_implicit_one_too(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    imported = _inline(
+        b"""Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api: {EndpointConfiguration: PRIVATE}
+Resources:
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Events:
+        Get: {Type: Api, Properties: {Path: /, Method: get}}
+  Named:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: Prod}
+""",
+        mapping,
+        catalog,
+    )
+    assert imported.component("ServerlessRestApi").internet_facing is False
+    assert imported.component("Named").internet_facing is False
+    assert not [f for f in imported.model.flows if f.source == "internet-clients"]
+
+
 # -- entry points, gateways, groups ---------------------------------------------------------------
 
 

@@ -5,7 +5,8 @@
   `${Identifier}` / `&{Identifier}` replaced in keys and `Fn::Sub` strings and `Ref Identifier`
   replaced by the item. A collection that is not static (an import, a parameter without default)
   cannot be expanded: the loop is left out and named.
-- SAM (`AWS::Serverless-2016-10-31`): `Globals.Function` is merged into each function; each
+- SAM (`AWS::Serverless-2016-10-31`): `Globals.Function` is merged into each function (and
+  `Globals.Api` / `Globals.HttpApi` into each API, the implicit ones included); each
   function event becomes the resource SAM itself generates for it (an event source mapping, an
   SNS subscription, an EventBridge rule, an API integration, a bucket notification), so that the
   common link rules of the mapping table give the flows; `Api` and `HttpApi` events without an
@@ -315,3 +316,11 @@ def expand_sam(data: dict[str, Any], expansion: Expansion) -> None:
                 made["Condition"] = resource["Condition"]
             resources[made_name] = made
             expansion.origin[made_name] = f"SAM event {event} ({kind}) of {name}"
+    # the APIs' globals, once the implicit APIs the events need exist
+    for section, type_name in (("Api", "AWS::Serverless::Api"), ("HttpApi", "AWS::Serverless::HttpApi")):
+        defaults = globals_.get(section) if isinstance(globals_, dict) else None
+        if not isinstance(defaults, dict):
+            continue
+        for resource in resources.values():
+            if isinstance(resource, dict) and resource.get("Type") == type_name:
+                _merge_globals(resource, defaults)
