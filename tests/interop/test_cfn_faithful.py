@@ -253,6 +253,33 @@ def test_an_appsync_api_reaches_what_its_data_sources_name(mapping: ResourceTabl
     assert not [d for d in imported.result.diagnostics if d.code == "W402"]
 
 
+def test_a_distribution_invokes_its_lambda_at_edge_through_the_version(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # Solutions/CloudFrontCustomOriginLambda@Edge/CloudFront.yaml: the association names a version
+    imported = _inline(
+        b"""Resources:
+  Edge:
+    Type: AWS::Lambda::Function
+  EdgeVersion:
+    Type: AWS::Lambda::Version
+    Properties: {FunctionName: !Ref Edge}
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        DefaultCacheBehavior:
+          ViewerProtocolPolicy: https-only
+          LambdaFunctionAssociations:
+            - {EventType: origin-request, LambdaFunctionARN: !Ref EdgeVersion}
+""",
+        mapping,
+        catalog,
+    )
+    assert ("cdn", "edge", "aws-api", None) in _flows(imported)
+    assert "EdgeVersion (AWS::Lambda::Version): part of its function" in imported.text
+
+
 def test_a_sam_private_api_in_the_short_form_gets_no_internet_flow(
     mapping: ResourceTable, catalog: Catalog
 ) -> None:

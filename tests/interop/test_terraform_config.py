@@ -217,7 +217,12 @@ def test_a_function_url_is_an_entry_to_its_function(table: ResourceTable, catalo
     entries = {
         (f.target, f.protocol, f.port, f.authenticated) for f in model.flows if f.source == "internet-clients"
     }
-    assert entries == {("signed", "https", 443, True), ("open", "https", 443, False)}
+    assert entries == {
+        ("signed", "https", 443, True),
+        ("open", "https", 443, False),
+        ("cdn", "https", 443, False),
+    }
+    assert ("cdn", "signed", "invokes") in {(f.source, f.target, f.name) for f in model.flows}  # Lambda@Edge
     assert "its authorization_type lets anyone call it" in text
     assert "aws_lambda_function_url.open (aws_lambda_function_url): a function URL" in text
 

@@ -19,3 +19,15 @@ resource "aws_lambda_function_url" "open" {
   function_name      = aws_lambda_function.open.arn
   authorization_type = "NONE"
 }
+
+# Lambda@Edge: the distribution invokes the function it associates
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  default_cache_behavior {
+    viewer_protocol_policy = "https-only"
+    lambda_function_association {
+      event_type = "viewer-request"
+      lambda_arn = aws_lambda_function.signed.qualified_arn
+    }
+  }
+}
