@@ -118,6 +118,219 @@ def test_sam_events_become_flows_with_the_implicit_apis(mapping: ResourceTable, 
     assert len(rules) == 2  # the schedule and the pattern rule, each a rule that triggers the function
 
 
+def _inline(text: bytes, mapping: ResourceTable, catalog: Catalog) -> Imported:
+    document, problems = load_template("t.yaml", text)
+    assert document is not None, problems
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None, result.diagnostics
+    rendered = render_model(result.draft)
+    return Imported(result, rendered, validated(rendered, catalog))
+
+
+def test_a_function_url_is_an_entry_to_its_function(mapping: ResourceTable, catalog: Catalog) -> None:
+    # serverless-patterns cloudfront-lambdafunctionurl-oac-sam and lambda-function-url: SAM makes
+    # `<Function>Url` from FunctionUrlConfig, and the distribution's origin names it
+    imported = _inline(
+        b"""Transform: AWS::Serverless-2016-10-31
+Resources:
+  Signed:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: nodejs24.x, FunctionUrlConfig: {AuthType: AWS_IAM}}
+  Open:
+    Type: AWS::Lambda::Function
+  OpenUrl:
+    Type: AWS::Lambda::Url
+    Properties: {TargetFunctionArn: !GetAtt Open.Arn, AuthType: NONE}
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Origins:
+          - DomainName: !Select [2, !Split ["/", !GetAtt SignedUrl.FunctionUrl]]
+            Id: fn
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+        DefaultCacheBehavior: {TargetOriginId: fn, ViewerProtocolPolicy: https-only}
+""",
+        mapping,
+        catalog,
+    )
+    entries = {
+        (f.target, f.protocol, f.port, f.authenticated)
+        for f in imported.model.flows
+        if f.source == "internet-clients"
+    }
+    assert {
+        ("signed", "https", 443, True),
+        ("open", "https", 443, False),
+        ("cdn", "https", 443, False),
+    } == entries
+    assert ("cdn", "signed", "https", 443) in _flows(imported)
+    assert (
+        "SignedUrl (AWS::Lambda::Url) is a public endpoint of it; its AuthType signs callers in"
+        in imported.text
+    )
+    assert (
+        "OpenUrl (AWS::Lambda::Url) is a public endpoint of it; its AuthType lets anyone call it"
+        in imported.text
+    )
+    assert "SignedUrl (AWS::Lambda::Url): a function URL" in imported.text
+
+
+def test_sam_connectors_give_flows_from_their_source(mapping: ResourceTable, catalog: Catalog) -> None:
+    # aws-sam-cli-app-templates web-conn: `AWS::Serverless::Connector` names its ends by logical
+    # id; a resource's `Connectors` property is the embedded form
+    imported = _inline(
+        b"""Transform: AWS::Serverless-2016-10-31
+Resources:
+  Reader:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.13}
+  ReaderToTable:
+    Type: AWS::Serverless::Connector
+    Properties: {Source: {Id: Reader}, Destination: {Id: Table}, Permissions: [Read]}
+  Writer:
+    Type: AWS::Serverless::Function
+    Connectors:
+      ToBoth:
+        Properties:
+          Destination: [{Id: Table}, {Id: Queue}]
+          Permissions: [Write]
+    Properties: {Runtime: python3.13}
+  Table:
+    Type: AWS::DynamoDB::Table
+  Queue:
+    Type: AWS::SQS::Queue
+""",
+        mapping,
+        catalog,
+    )
+    assert {(f.source, f.target, f.name) for f in imported.model.flows} == {
+        ("reader", "table", "connector"),
+        ("writer", "table", "connector"),
+        ("writer", "queue", "connector"),
+    }
+    assert not [d for d in imported.result.diagnostics if d.code == "W402"]
+
+
+def test_an_appsync_api_reaches_what_its_data_sources_name(mapping: ResourceTable, catalog: Catalog) -> None:
+    # serverless-patterns appsync-dynamodb: the data source names the table; resolvers, the
+    # schema and the API key are parts of the API
+    imported = _inline(
+        b"""Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: notes, AuthenticationType: API_KEY}
+  Key:
+    Type: AWS::AppSync::ApiKey
+    Properties: {ApiId: !GetAtt Api.ApiId}
+  Table:
+    Type: AWS::DynamoDB::Table
+  Search:
+    Type: AWS::Lambda::Function
+  TableSource:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      Type: AMAZON_DYNAMODB
+      DynamoDBConfig: {TableName: !Ref Table, AwsRegion: !Ref "AWS::Region"}
+  SearchSource:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      Type: AWS_LAMBDA
+      LambdaConfig: {LambdaFunctionArn: !GetAtt Search.Arn}
+  GetNote:
+    Type: AWS::AppSync::Resolver
+    Properties: {ApiId: !GetAtt Api.ApiId, DataSourceName: !GetAtt TableSource.Name}
+""",
+        mapping,
+        catalog,
+    )
+    assert {(f.source, f.target, f.name) for f in imported.model.flows if f.source != "internet-clients"} == {
+        ("api", "table", "data source"),
+        ("api", "search", "data source"),
+    }
+    assert not [d for d in imported.result.diagnostics if d.code == "W402"]
+
+
+def test_a_distribution_invokes_its_lambda_at_edge_through_the_version(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # Solutions/CloudFrontCustomOriginLambda@Edge/CloudFront.yaml: the association names a version
+    imported = _inline(
+        b"""Resources:
+  Edge:
+    Type: AWS::Lambda::Function
+  EdgeVersion:
+    Type: AWS::Lambda::Version
+    Properties: {FunctionName: !Ref Edge}
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        DefaultCacheBehavior:
+          ViewerProtocolPolicy: https-only
+          LambdaFunctionAssociations:
+            - {EventType: origin-request, LambdaFunctionARN: !Ref EdgeVersion}
+""",
+        mapping,
+        catalog,
+    )
+    assert ("cdn", "edge", "aws-api", None) in _flows(imported)
+    assert "EdgeVersion (AWS::Lambda::Version): part of its function" in imported.text
+
+
+def test_a_sam_private_api_in_the_short_form_gets_no_internet_flow(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # serverless-patterns apigw-private-lambda: `EndpointConfiguration: PRIVATE`, a string
+    imported = _inline(
+        b"""Transform: AWS::Serverless-2016-10-31
+Resources:
+  Private:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: Prod, EndpointConfiguration: PRIVATE}
+  Typed:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: Prod, EndpointConfiguration: {Type: PRIVATE}}
+  Public:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: Prod, EndpointConfiguration: REGIONAL}
+""",
+        mapping,
+        catalog,
+    )
+    assert imported.component("Private").internet_facing is False
+    assert imported.component("Typed").internet_facing is False
+    assert [f.target for f in imported.model.flows if f.source == "internet-clients"] == ["public"]
+
+
+def test_sam_api_globals_reach_every_api_the_implicit_one_too(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    imported = _inline(
+        b"""Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api: {EndpointConfiguration: PRIVATE}
+Resources:
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Events:
+        Get: {Type: Api, Properties: {Path: /, Method: get}}
+  Named:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: Prod}
+""",
+        mapping,
+        catalog,
+    )
+    assert imported.component("ServerlessRestApi").internet_facing is False
+    assert imported.component("Named").internet_facing is False
+    assert not [f for f in imported.model.flows if f.source == "internet-clients"]
+
+
 # -- entry points, gateways, groups ---------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from tests.interop.conftest import TEMPLATES, Imported, import_cfn
+from tests.interop.conftest import TEMPLATES, Imported, import_cfn, validated
 from trustmap.catalog import Catalog
 from trustmap.interop.cloudformation.importer import import_template
 from trustmap.interop.cloudformation.reader import load_template
@@ -365,3 +365,120 @@ def test_a_group_that_allows_itself_gives_one_two_way_flow(mapping: ResourceTabl
         {"from": "i0", "to": "i1", "protocol": "https", "port": 443, "bidirectional": True}
     ]
     assert any("allows itself: its 50 members" in item for item in result.draft.attention)
+
+
+def test_a_rule_naming_the_vpc_range_by_getatt_reaches_its_components(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # `CidrIp: !GetAtt VPC.CidrBlock`, as real templates often admit their own VPC
+    text = b"""Resources:
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.1.0/24}
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      VpcId: !Ref VPC
+      GroupDescription: db
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: !GetAtt VPC.CidrBlock}
+        - {IpProtocol: tcp, FromPort: 6379, ToPort: 6379, CidrIp: {"Fn::GetAtt": [Sub, CidrBlock]}}
+  App:
+    Type: AWS::EC2::Instance
+    Properties: {SubnetId: !Ref Sub}
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {VPCSecurityGroups: [!Ref Sg], DBSubnetGroupName: !Ref G}
+  G:
+    Type: AWS::RDS::DBSubnetGroup
+    Properties: {SubnetIds: [!Ref Sub]}
+"""
+    document, _ = load_template("t.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    rendered = render_model(result.draft)
+    model = validated(rendered, catalog)
+    assert {("app", "db", 5432), ("app", "db", 6379)} <= {(f.source, f.target, f.port) for f in model.flows}
+    assert "question" not in rendered
+    assert [r.cidr for r in model.security_groups["sg"].ingress or []] == ["10.0.0.0/16", "10.0.1.0/24"]
+
+
+def test_a_load_balancer_takes_the_internet_only_on_its_listeners(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # ECS/ECS_Schedule_Example.yaml: the load balancer shares its group with the instances, whose
+    # rule admits SSH from anywhere; the load balancer listens on 80 alone
+    text = b"""Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: shared}
+  Http:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !Ref Sg, IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}
+  Ssh:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !Ref Sg, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Scheme: internet-facing, SecurityGroups: [!Ref Sg]}
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties: {LoadBalancerArn: !Ref Alb, Port: 80, Protocol: HTTP, DefaultActions: []}
+"""
+    document, _ = load_template("t.yaml", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    rendered = render_model(result.draft)
+    model = validated(rendered, catalog)
+    assert [(f.source, f.target, f.protocol, f.port) for f in model.flows] == [
+        ("internet-clients", "alb", "http", 80)
+    ]
+    assert "admits the internet (tcp 22, Ssh), but Alb listens only on 80; no flow drawn" in rendered
+
+
+def test_cdk_logical_ids_lose_their_hash_in_component_ids(mapping: ResourceTable, catalog: Catalog) -> None:
+    # a synthesised template (cdk.out/*.template.json): `ServiceLBE9A1ADBC` is construct ServiceLB
+    text = b"""{"Resources": {
+  "ServiceLBE9A1ADBC": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "Properties": {"Scheme": "internal"},
+    "Metadata": {"aws:cdk:path": "app/Service/LB/Resource"}},
+  "Service9571FDD8": {"Type": "AWS::ECS::Service",
+    "Metadata": {"aws:cdk:path": "app/Service/Service/Service"}},
+  "QueueFACADEBE": {"Type": "AWS::SQS::Queue",
+    "Metadata": {"aws:cdk:path": "app/Queue/Resource"}},
+  "TableB4246D30": {"Type": "AWS::DynamoDB::Table"}
+}}"""
+    document, _ = load_template("t.template.json", text)
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is not None
+    model = validated(render_model(result.draft), catalog)
+    assert result.components == {
+        "ServiceLBE9A1ADBC": "service-lb",
+        "Service9571FDD8": "service",
+        "QueueFACADEBE": "queue-facadebe",  # no digit: not a hash
+        "TableB4246D30": "table-b4246-d30",  # no CDK metadata: the id as written
+    }
+    assert model.components["service-lb"].name == "ServiceLBE9A1ADBC"
+
+
+def test_a_template_of_known_resources_none_a_component_says_what_became_of_them(
+    mapping: ResourceTable, catalog: Catalog
+) -> None:
+    # a CDK app's stack before any construct: only its metadata (no W402 to see)
+    document, _ = load_template("t.json", b'{"Resources": {"CDKMetadata": {"Type": "AWS::CDK::Metadata"}}}')
+    assert document is not None
+    result = import_template(document, mapping, catalog, name="t")
+    assert result.draft is None
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        (
+            "E404",
+            "no resource of the template maps to a component; a model needs at least one "
+            "(CDKMetadata: not modelled: deployment plumbing)",
+        )
+    ]

@@ -210,3 +210,68 @@ def test_dynamic_blocks_over_an_unknown_value_stay_a_question(dynamic: tuple[TfI
     admin = result.components["aws_instance.admin"]
     assert not [f for f in model.flows if f.target == admin]  # no rule invented
     assert any("ingress rules of aws_security_group.admin" in note for note in result.draft.attention)
+
+
+def test_a_function_url_is_an_entry_to_its_function(table: ResourceTable, catalog: Catalog) -> None:
+    _, model, text = import_tf(TERRAFORM / "function-url", table, catalog)
+    entries = {
+        (f.target, f.protocol, f.port, f.authenticated) for f in model.flows if f.source == "internet-clients"
+    }
+    assert entries == {
+        ("signed", "https", 443, True),
+        ("open", "https", 443, False),
+        ("cdn", "https", 443, False),
+    }
+    assert ("cdn", "signed", "invokes") in {(f.source, f.target, f.name) for f in model.flows}  # Lambda@Edge
+    assert "its authorization_type lets anyone call it" in text
+    assert "aws_lambda_function_url.open (aws_lambda_function_url): a function URL" in text
+
+
+def test_a_listener_reaches_the_targets_attached_to_its_target_groups(
+    table: ResourceTable, catalog: Catalog
+) -> None:
+    _, model, _ = import_tf(TERRAFORM / "target-attachments", table, catalog)
+    flows = {(f.source, f.target, f.protocol, f.port) for f in model.flows}
+    assert ("web", "handler", "other", None) in flows  # aws_lb_target_group_attachment
+    assert ("web", "app", "http", 8080) in flows  # aws_autoscaling_attachment, through a rule
+    assert not any(f.source in ("handler", "app") for f in model.flows if f.target in ("handler", "app"))
+
+
+def test_a_redrive_policy_of_its_own_sends_to_the_dead_letter_queue(
+    table: ResourceTable, catalog: Catalog
+) -> None:
+    result, model, text = import_tf(TERRAFORM / "redrive", table, catalog)
+    assert [(f.source, f.target, f.name) for f in model.flows] == [("orders", "dlq", "dead letters")]
+    assert not [d for d in result.diagnostics if d.code == "W402"]
+    assert "aws_sqs_queue_redrive_allow_policy.dlq (aws_sqs_queue_redrive_allow_policy): not modelled" in text
+
+
+def test_a_rule_naming_the_vpc_range_by_reference_reaches_its_components(
+    table: ResourceTable, catalog: Catalog
+) -> None:
+    _, model, text = import_tf(TERRAFORM / "own-range", table, catalog)
+    flows = {(f.source, f.target, f.port) for f in model.flows}
+    assert {("server", "db", 5432), ("server", "db", 6379)} <= flows
+    assert "question" not in text
+    group = model.security_groups["db-2"]
+    assert [(r.cidr, r.ports) for r in group.ingress or []] == [
+        ("10.0.0.0/16", [5432]),
+        ("10.0.1.0/24", [6379]),
+    ]
+
+
+def test_a_scheduler_schedule_triggers_its_target(table: ResourceTable, catalog: Catalog) -> None:
+    result, model, _ = import_tf(TERRAFORM / "schedule", table, catalog)
+    assert model.components["nightly"].service == "eventbridge"
+    assert [(f.source, f.target, f.name) for f in model.flows] == [("nightly", "job", "triggers")]
+    assert not [d for d in result.diagnostics if d.code == "W402"]
+
+
+def test_an_appsync_api_reaches_what_its_data_sources_name(table: ResourceTable, catalog: Catalog) -> None:
+    result, model, _ = import_tf(TERRAFORM / "appsync", table, catalog)
+    assert {(f.source, f.target, f.name) for f in model.flows if f.source != "internet-clients"} == {
+        ("notes", "notes-2", "data source"),
+        ("notes", "search", "data source"),
+    }
+    assert model.components["notes-2"].service == "dynamodb"
+    assert not [d for d in result.diagnostics if d.code == "W402"]

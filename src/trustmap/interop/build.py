@@ -22,7 +22,7 @@ from trustmap.interop.flows import FlowDraft, Flows, rule_protocol, sg_rule_flow
 from trustmap.interop.mapping import Link, Listeners, Relation, ResourceMapping, ResourceTable
 from trustmap.interop.model_writer import Entry
 from trustmap.interop.names import IdAllocator, slugify
-from trustmap.interop.network import Network, Rule, Subnet
+from trustmap.interop.network import Network, Rule, Subnet, ip_protocol_name
 from trustmap.interop.paths import UNRESOLVED_KEY, values_at
 from trustmap.interop.resources import Template, test_holds
 from trustmap.interop.sign_in import listener_sign_in
@@ -670,6 +670,14 @@ class Build:
         reachable: list[str] = []
         for member in members:
             found = self.exposure(self.components[member])
+            if found.reachable and self._listens(self.components[member], rule) is False:
+                component = self.components[member]
+                ports = ", ".join(str(p) for _, p, _ in self._listeners(*self._first_source(component)) or [])
+                component.comments.append(
+                    f"security group {rule.group} admits the internet ({allows}, {rule.origin}), but "
+                    f"{component.name or component.id} listens only on {ports}; no flow drawn"
+                )
+                continue
             if found.reachable:
                 reachable.append(member)
                 continue
@@ -681,6 +689,24 @@ class Build:
             why = self.exposure(target).why
             flow.reasons.append(f"the internet reaches {target.name or target.id}: {why}")
             self.flows.add(flow)
+
+    def _first_source(self, component: Component) -> tuple[str, ResourceMapping]:
+        name, type_name = component.sources[0]
+        return name, self.mapping.resources[type_name]
+
+    def _listens(self, component: Component, rule: Rule) -> bool | None:
+        """Whether a component that takes traffic only on its listeners (a load balancer) has one
+        on a port the rule admits; None when it has none to read, or a port has no value."""
+        if not component.sources or component.sources[0][1] not in self.mapping.resources:
+            return None
+        listeners = self._listeners(*self._first_source(component))
+        ports = [port for _, port, _ in listeners or []]
+        if not ports or None in ports:
+            return None
+        low, high = rule.from_port, rule.to_port
+        if ip_protocol_name(rule.ip_protocol) not in ("tcp", "udp") or low is None or high is None:
+            return None
+        return any(low <= port <= high for port in ports if port is not None)
 
     def _unreached(self, rule: Rule, component: Component, allows: str, found: Exposure) -> None:
         name = component.name or component.id
@@ -864,7 +890,28 @@ class Build:
                             flow.authenticated = True if found.authenticated else flow.authenticated
                             flow.reasons.extend(r for r in found.reasons if r not in flow.reasons)
 
+    def add_relation_entries(self) -> None:
+        """A resource that is a public endpoint of others (a Lambda function URL) gives each a
+        flow from the internet's clients, authenticated when its tests say it signs callers in."""
+        for name in self.template.resources:
+            relation = self.mapping.relations.get(self.template.type_of(name))
+            if relation is None or relation.internet_entry is None:
+                continue
+            signs_in = test_holds(self.template, name, relation.authenticated_when)
+            reason = f"{self._source(name)} is a public endpoint of it"
+            if relation.authenticated_when:
+                paths = ", ".join(test.path for test in relation.authenticated_when)
+                said = {True: "signs callers in", False: "lets anyone call it", None: "has no value offline"}
+                reason += f"; its {paths} {said[signs_in]}"
+            protocol: str = relation.internet_entry
+            targets = [c for path in relation.targets for c in self._ends(name, path)]
+            for target in dict.fromkeys(targets):
+                flow = FlowDraft(self.anyone(), target, protocol, ENTRY_PORTS.get(protocol), reasons=[reason])
+                flow.authenticated = True if signs_in and relation.authenticated_when else None
+                self.flows.add(flow)
+
     def add_entry_flows(self) -> None:
+        self.add_relation_entries()
         for component in list(self.components.values()):
             for name, type_name in component.sources:
                 entry = self.mapping.resources[type_name]

@@ -254,6 +254,11 @@ class Relation(Placement):
     applies_to: PathText | None = None
     properties: PropertyRules = PropertyRules()
     controls: list[ControlRule] = Field(default_factory=list)
+    #: it is a public endpoint of what it stands for (`targets`: a Lambda function URL's
+    #: function): a flow from the internet's clients to them, on this protocol
+    internet_entry: Protocol | None = None
+    #: the entry signs its callers in when these tests hold (a function URL's `AuthType: AWS_IAM`)
+    authenticated_when: list[Test] = Field(default_factory=list)
     note: str | None = None
 
 

@@ -5,11 +5,13 @@
   `${Identifier}` / `&{Identifier}` replaced in keys and `Fn::Sub` strings and `Ref Identifier`
   replaced by the item. A collection that is not static (an import, a parameter without default)
   cannot be expanded: the loop is left out and named.
-- SAM (`AWS::Serverless-2016-10-31`): `Globals.Function` is merged into each function; each
+- SAM (`AWS::Serverless-2016-10-31`): `Globals.Function` is merged into each function (and
+  `Globals.Api` / `Globals.HttpApi` into each API, the implicit ones included); each
   function event becomes the resource SAM itself generates for it (an event source mapping, an
   SNS subscription, an EventBridge rule, an API integration, a bucket notification), so that the
   common link rules of the mapping table give the flows; `Api` and `HttpApi` events without an
-  API of their own get SAM's implicit `ServerlessRestApi` / `ServerlessHttpApi`.
+  API of their own get SAM's implicit `ServerlessRestApi` / `ServerlessHttpApi`; a function's
+  `FunctionUrlConfig` becomes its `AWS::Lambda::Url`; connectors name their ends as references.
 """
 
 from __future__ import annotations
@@ -228,11 +230,69 @@ def _event_resource(
     return None
 
 
+def _function_url(
+    resources: dict[str, Any], function: str, resource: dict[str, Any], expansion: Expansion
+) -> None:
+    """`FunctionUrlConfig` becomes the `AWS::Lambda::Url` SAM makes, `<Function>Url` (the name
+    a template's `!GetAtt <Function>Url.FunctionUrl` uses)."""
+    properties = resource.get("Properties")
+    config = properties.get("FunctionUrlConfig") if isinstance(properties, dict) else None
+    name = f"{function}Url"
+    if not isinstance(config, dict) or name in resources:
+        return
+    made: dict[str, Any] = {
+        "Type": "AWS::Lambda::Url",
+        "Properties": {**config, "TargetFunctionArn": {"Ref": function}},
+    }
+    if "Condition" in resource:
+        made["Condition"] = resource["Condition"]
+    resources[name] = made
+    expansion.origin[name] = f"SAM FunctionUrlConfig of {function}"
+
+
+def _endpoint(value: Any, resources: dict[str, Any]) -> Any:
+    """A connector's `Source` or `Destination` with `Id: X` (a logical id) read as `Ref X`."""
+    if isinstance(value, list):
+        return [_endpoint(item, resources) for item in value]
+    named = value.get("Id") if isinstance(value, dict) else None
+    return {"Ref": named} if isinstance(named, str) and named in resources else value
+
+
+def _connectors(resources: dict[str, Any], expansion: Expansion) -> None:
+    """SAM connectors (`AWS::Serverless::Connector`, or a resource's `Connectors`) name their
+    ends by logical id; an embedded one becomes the connector resource SAM makes for it."""
+    for name, resource in list(resources.items()):
+        if not isinstance(resource, dict):
+            continue
+        properties = resource.get("Properties")
+        if resource.get("Type") == "AWS::Serverless::Connector" and isinstance(properties, dict):
+            for end in ("Source", "Destination"):
+                if end in properties:
+                    properties[end] = _endpoint(properties[end], resources)
+            continue
+        embedded = resource.get("Connectors")  # beside Type and Properties
+        for connector, spec in embedded.items() if isinstance(embedded, dict) else []:
+            props = spec.get("Properties") if isinstance(spec, dict) else None
+            made_name = f"{name}{connector}"
+            if not isinstance(props, dict) or made_name in resources:
+                continue
+            resources[made_name] = {
+                "Type": "AWS::Serverless::Connector",
+                "Properties": {
+                    **props,
+                    "Source": {"Ref": name},
+                    "Destination": _endpoint(props.get("Destination"), resources),
+                },
+            }
+            expansion.origin[made_name] = f"SAM connector {connector} of {name}"
+
+
 def expand_sam(data: dict[str, Any], expansion: Expansion) -> None:
     """Apply what the SAM transform does that matters for a model, in place."""
     resources = data.get("Resources")
     if not isinstance(resources, dict):
         return
+    _connectors(resources, expansion)
     globals_ = data.get("Globals")
     function_defaults = globals_.get("Function") if isinstance(globals_, dict) else None
     for name, resource in list(resources.items()):
@@ -241,6 +301,8 @@ def expand_sam(data: dict[str, Any], expansion: Expansion) -> None:
         type_name = resource.get("Type")
         if type_name == "AWS::Serverless::Function" and isinstance(function_defaults, dict):
             _merge_globals(resource, function_defaults)
+        if type_name == "AWS::Serverless::Function":
+            _function_url(resources, str(name), resource, expansion)
         if type_name not in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
             continue
         for event, kind, props in _events(resource):
@@ -254,3 +316,11 @@ def expand_sam(data: dict[str, Any], expansion: Expansion) -> None:
                 made["Condition"] = resource["Condition"]
             resources[made_name] = made
             expansion.origin[made_name] = f"SAM event {event} ({kind}) of {name}"
+    # the APIs' globals, once the implicit APIs the events need exist
+    for section, type_name in (("Api", "AWS::Serverless::Api"), ("HttpApi", "AWS::Serverless::HttpApi")):
+        defaults = globals_.get(section) if isinstance(globals_, dict) else None
+        if not isinstance(defaults, dict):
+            continue
+        for resource in resources.values():
+            if isinstance(resource, dict) and resource.get("Type") == type_name:
+                _merge_globals(resource, defaults)

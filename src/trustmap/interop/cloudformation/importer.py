@@ -48,6 +48,13 @@ class CfnImport:
     components: dict[str, str] = field(default_factory=dict)
 
 
+def _fates(fates: dict[str, str]) -> str:
+    """What became of the resources of a template none of whose resources is a component."""
+    shown = [f"{name}: {fate}" for name, fate in list(fates.items())[:3]]
+    more = f"; and {len(fates) - 3} more" if len(fates) > 3 else ""
+    return "; ".join(shown) + more
+
+
 def import_template(
     document: Document, mapping: ResourceTable, catalog: Catalog, *, name: str, base: Path | None = None
 ) -> CfnImport:
@@ -62,11 +69,12 @@ def import_template(
     build.attention.extend(prepared.notes)
     build.run()
     if not build.components:
+        unknown = any(d.code == "W402" for d in build.diagnostics)
+        why = "see the W402 warnings" if unknown else _fates(build.fates)
         problems.append(
             Diagnostic(
                 "E404",
-                "no resource of the template maps to a component; a model needs at "
-                "least one (see the W402 warnings)",
+                f"no resource of the template maps to a component; a model needs at least one ({why})",
                 document.path,
                 document.source_map.key(("Resources",)),
             )

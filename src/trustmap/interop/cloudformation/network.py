@@ -101,6 +101,20 @@ def read_subnets(template: Template) -> dict[str, Subnet]:
     return subnets
 
 
+def _own_range(template: Template, value: Any) -> str | None:
+    """The address range `!GetAtt X.CidrBlock` names, X a VPC or subnet of the template that
+    states its `CidrBlock` (a rule that admits the VPC's own range, as templates often write)."""
+    target = value.get("Fn::GetAtt") if isinstance(value, dict) and len(value) == 1 else None
+    parts = target.split(".", 1) if isinstance(target, str) else target
+    if not isinstance(parts, list) or len(parts) != 2 or parts[1] != "CidrBlock":
+        return None
+    name = str(parts[0])
+    if name not in template.resources or template.type_of(name) not in (VPC, SUBNET):
+        return None
+    cidr = literal(template.props(name).get("CidrBlock"), template.parameters)
+    return cidr if isinstance(cidr, str) else None
+
+
 def _rule(
     template: Template,
     group: str,
@@ -131,6 +145,8 @@ def _rule(
         for key in ("CidrIp", "CidrIpv6"):
             if key in entry:
                 resolved = literal(entry[key], params)
+                if not isinstance(resolved, str):
+                    resolved = _own_range(template, entry[key])
                 peer_kind, peer = "cidr", (resolved if isinstance(resolved, str) else entry[key])
                 break
         else:

@@ -1,11 +1,14 @@
 """The outline of a CloudFormation template: a `Resources` mapping of typed resources.
 
 `read_template` checks the outline of the prepared template (see `prepare`) and reports what
-is wrong as E4xx diagnostics; what passes becomes the shared `Template` of the build.
+is wrong as E4xx diagnostics; what passes becomes the shared `Template` of the build. A
+resource the CDK synthesised (`aws:cdk:path` in its metadata) is labelled without the hash the
+CDK appends to its logical id, so that its component id reads as the construct's name.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from trustmap.diagnostics import Diagnostic
@@ -13,6 +16,20 @@ from trustmap.interop.cloudformation.prepare import Prepared
 from trustmap.interop.resources import Template
 
 __all__ = ["read_template"]
+
+
+#: the hash the CDK appends to the logical ids it makes (`ServiceLBE9A1ADBC`): eight upper-case
+#: hexadecimal digits, at least one of them a decimal digit (not the end of a word such as `FACADE`)
+_CDK_HASH = re.compile(r"^(?P<label>.+?)(?=[0-9A-F]{8}$)(?=.*[0-9].{0,7}$)")
+
+
+def _cdk_label(name: str, resource: dict[str, Any]) -> str | None:
+    """The id text of a resource the CDK synthesised: its logical id without the hash."""
+    metadata = resource.get("Metadata")
+    if not isinstance(metadata, dict) or "aws:cdk:path" not in metadata:
+        return None
+    found = _CDK_HASH.match(name)
+    return found.group("label") if found else None
 
 
 def read_template(prepared: Prepared) -> tuple[Template | None, list[Diagnostic]]:
@@ -79,5 +96,6 @@ def read_template(prepared: Prepared) -> tuple[Template | None, list[Diagnostic]
             name: prepared.places.get(name) or (document.path, at.value(("Resources", name, "Type")))
             for name in resources
         },
+        labels={name: label for name in resources if (label := _cdk_label(name, resources[name]))},
     )
     return template, problems

@@ -89,10 +89,24 @@ def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _own_range(template: Template, value: Any, attribute: str) -> str | None:
+    """The address range of the VPC or subnet of the code that `value` names (`aws_vpc.x.cidr_block`
+    in a rule's address ranges, read as a reference to the VPC): its `attribute` as written."""
+    named = value.get("Ref") if isinstance(value, dict) and len(value) == 1 else None
+    if not isinstance(named, str) or named not in template.resources:
+        return None
+    if template.type_of(named) not in ("aws_vpc", "aws_subnet"):
+        return None
+    cidr = literal(template.props(named).get(attribute), {})
+    return cidr if isinstance(cidr, str) else None
+
+
 def _peers(template: Template, block: Mapping[str, Any], own: str) -> Iterator[tuple[PeerKind, Any]]:
     for key in ("cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6"):
         for item in _items(block.get(key)):
             resolved = literal(item, {})
+            if not isinstance(resolved, str):
+                resolved = _own_range(template, item, "ipv6_cidr_block" if "ipv6" in key else "cidr_block")
             yield "cidr", (resolved if isinstance(resolved, str) else item)
     for key in ("security_groups", "source_security_group_id", "referenced_security_group_id"):
         for item in _items(block.get(key)):
