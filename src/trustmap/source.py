@@ -629,6 +629,7 @@ def yaml_error_diagnostic(
             # place where the unclosed construct starts does.
             ending = "" if "end of stream" in problem else " before the end of the file"
             mark, problem = start, f"{problem}{ending} ({error.context} that starts here)"
+        problem += _syntax_hint(problem, _character_at(text, mark))
         span = Span.point(mark.line + 1, mark.column + 1) if mark else None
         if span is not None and positions is None:
             positions = EditorPositions.needed(text)
@@ -641,6 +642,33 @@ def yaml_error_diagnostic(
     span = _offset_span(text, position) if isinstance(position, int) else Span.point(1, 1)
     problem = (str(error).splitlines() or ["invalid YAML"])[0]
     return Diagnostic("E001", f"YAML syntax error: {problem}", path, span)
+
+
+_INDENTATION_PROBLEMS = ("did not find expected key", "expected <block end>", "did not find expected '-'")
+
+
+def _character_at(text: str, mark: Any) -> str:
+    """The character under a parser mark, or '' where the mark is past its line."""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    return line[mark.column] if 0 <= mark.column < len(line) else ""
+
+
+def _syntax_hint(problem: str, character: str) -> str:
+    """What a newcomer should change, for the YAML mistakes people make most: a tab in the
+    indentation, an entry indented unlike its siblings, a plain value holding ': '."""
+    if character == "\t" or "tab character" in problem:
+        return "; a tab: YAML indents with spaces only, so replace the tab with spaces"
+    if any(p in problem for p in _INDENTATION_PROBLEMS):
+        return (
+            "; check this line's indentation: the keys of one mapping start in the same column,"
+            " and each item of a list starts with '- '"
+        )
+    if "mapping values are not allowed" in problem:
+        return "; quote a value that holds ': ', or check this line's indentation"
+    return ""
 
 
 def root_problem(root: Any, path: str, source_map: SourceMap) -> Diagnostic | None:
