@@ -18,6 +18,7 @@ from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
 from trustmap.gc_pause import paused_gc
 from trustmap.model import (
+    ID_PATTERN,
     MAX_BOUNDARY_DEPTH,
     Boundary,
     Component,
@@ -33,7 +34,7 @@ from trustmap.model import (
     is_id,
 )
 from trustmap.peers import rule_admits
-from trustmap.schema_errors import diagnostics_from_validation_error, not_text_key
+from trustmap.schema_errors import diagnostics_from_validation_error, invalid_id, not_text_key
 from trustmap.source import Document, Limits, Path, key_segment, load_yaml
 
 __all__ = ["KNOWN_REGULATIONS", "LoadedModel", "load_model"]
@@ -231,8 +232,7 @@ def _validate_mapping(
             problems.append(
                 Diagnostic(
                     "E105",
-                    f"invalid id '{printable(str(entry_id))}': ids are 1 to 64 lower-case letters, digits, "
-                    "'-' and '_', starting with a letter",
+                    invalid_id(entry_id, ID_PATTERN),
                     document.path,
                     document.source_map.key(path),
                 )
@@ -264,9 +264,14 @@ def _validate_list(
 
 def _not_a(key: str, what: str, value: Any, document: Document) -> Diagnostic:
     kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
+    hint = ""
+    if what == "list" and isinstance(value, dict):
+        hint = "; write each entry on its own line starting with '- '"
+    elif what.startswith("mapping") and isinstance(value, list):
+        hint = "; key each entry by its id ('web: {service: ec2}'), with no '- '"
     return Diagnostic(
         "E103",
-        f"'{key}' must be a {what}, not {kind}",
+        f"'{key}' must be a {what}, not {kind}{hint}",
         document.path,
         document.source_map.value((key,)),
     )

@@ -1,0 +1,63 @@
+"""A newcomer's mistakes are told how to fix them (user walk 2026-12): the quotes that keep
+`no` text, the spelling of a service in any case, a valid id for a near miss, YAML's own
+problems in words a reader of the model understands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from trustmap.cli import app
+from trustmap.diagnostics import closest
+
+HEAD = "trustmap: 1\nname: x\n"
+
+
+def _validate(tmp_path: Path, text: str) -> tuple[int, str]:
+    (tmp_path / "model.yaml").write_text(text)
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "model.yaml"), "--today", "2026-11-28"])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stderr
+
+
+def test_norway_quoted_is_a_place_and_unquoted_is_told_to_be_quoted(tmp_path: Path) -> None:
+    body = "data:\n  d: {{residency: [eea, {0}]}}\ncomponents:\n  a: {{service: s3, stores: [d]}}\n"
+    code, errors = _validate(tmp_path, HEAD + body.format("no"))
+    assert code == 2
+    assert 'YAML reads an unquoted no as a boolean, so write "no" in quotes' in errors
+    assert _validate(tmp_path, HEAD + body.format('"no"'))[0] == 0
+
+
+def test_a_date_or_a_quoted_value_gets_no_quoting_advice_it_cannot_use(tmp_path: Path) -> None:
+    code, errors = _validate(tmp_path, HEAD + "description: 2024-01-01\ncomponents:\n  a: {service: ec2}\n")
+    assert code == 2 and 'write "2024-01-01" in quotes' in errors
+    code, errors = _validate(tmp_path, HEAD + "components:\n  a: {service: ec2, multi_az: 'yes'}\n")
+    assert code == 2 and "in quotes" not in errors
+
+
+def test_a_value_holding_colon_space_is_told_to_be_quoted(tmp_path: Path) -> None:
+    text = HEAD + "description: Note: the shop\ncomponents:\n  a: {service: ec2}\n"
+    code, errors = _validate(tmp_path, text)
+    assert code == 2
+    assert "E001" in errors and "quote a value that holds ': '" in errors
+
+
+def test_a_tab_is_named_as_a_tab(tmp_path: Path) -> None:
+    code, errors = _validate(tmp_path, HEAD + "components:\n\ta: {service: ec2}\n")
+    assert code == 2 and "a tab: YAML indents with spaces only" in errors
+
+
+def test_suggestions_ignore_case_and_vendor_names() -> None:
+    services = ["rds", "dms", "lambda", "s3", "ec2", "ecs", "ecr"]
+    assert closest("RDS", services) == ["rds"]
+    assert closest("Amazon-RDS", services) == ["rds"]
+    assert closest("aws lambda", services) == ["lambda"]
+    assert closest("rdss", services)[0] == "rds"  # an ordinary typo is still matched as before
+
+
+def test_a_near_miss_id_is_given_a_valid_spelling(tmp_path: Path) -> None:
+    code, errors = _validate(tmp_path, HEAD + "components:\n  Web Server: {service: ec2}\n")
+    assert code == 2 and "(write 'web-server')" in errors
+    code, errors = _validate(tmp_path, HEAD + "components:\n  '9lives': {service: ec2}\n")
+    assert code == 2 and "(write" not in errors  # no plain spelling: a letter must come first
