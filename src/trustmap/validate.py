@@ -666,13 +666,30 @@ def _deprecated_services(model: Model, document: Document, catalog: Catalog) -> 
 def _unused_data(model: Model, document: Document) -> Iterator[Diagnostic]:
     """W305: a data asset that no component stores and no flow carries."""
     used = {d for c in model.components.values() for d in c.stores} | {d for f in model.flows for d in f.data}
-    for data_id in sorted(set(model.data) - used):
+    for data_id in sorted(set(model.data) - used - _written_uses(document.data)):
         yield Diagnostic(
             "W305",
             f"data '{data_id}' is neither stored by a component nor carried by a flow",
             document.path,
             document.source_map.key(("data", data_id)),
         )
+
+
+def _written_uses(data: dict[Any, Any]) -> set[Any]:
+    """Data ids that components and flows name as written, valid entries or not: a flow or a
+    component with an error of its own is left out of the model, but it still uses its data,
+    and a second message about that data would send the author after the wrong line."""
+    components, flows = data.get("components"), data.get("flows")
+    entries = [*(components.values() if isinstance(components, dict) else ())]
+    entries += [*(flows.values() if isinstance(flows, dict) else flows if isinstance(flows, list) else ())]
+    used: set[Any] = set()
+    for entry in entries:
+        if isinstance(entry, dict):
+            for key in ("stores", "data"):
+                named = entry.get(key)
+                if isinstance(named, list):
+                    used.update(n for n in named if isinstance(n, str))
+    return used
 
 
 # -- format 1.2: identities, networks, places ---------------------------------------------

@@ -61,3 +61,17 @@ def test_a_near_miss_id_is_given_a_valid_spelling(tmp_path: Path) -> None:
     assert code == 2 and "(write 'web-server')" in errors
     code, errors = _validate(tmp_path, HEAD + "components:\n  '9lives': {service: ec2}\n")
     assert code == 2 and "(write" not in errors  # no plain spelling: a letter must come first
+
+
+def test_data_of_a_broken_flow_is_not_called_unused(tmp_path: Path) -> None:
+    """The flow's own error is the one to fix; W305 on its data would point at the wrong line."""
+    text = HEAD + (
+        "data:\n  cards: {classification: restricted}\n"
+        "components:\n  a: {service: ec2}\n  b: {service: rds}\n"
+        "flows:\n  - {from: a, to: b, protocol: postgress, data: [cards]}\n"
+    )
+    code, errors = _validate(tmp_path, text)
+    assert code == 2 and "E104" in errors
+    assert "W305" not in errors
+    code, errors = _validate(tmp_path, text.replace("data: [cards]", "data: []").replace("gress", "gres"))
+    assert code == 0 and "W305 data 'cards'" in errors
