@@ -75,3 +75,16 @@ def test_data_of_a_broken_flow_is_not_called_unused(tmp_path: Path) -> None:
     assert "W305" not in errors
     code, errors = _validate(tmp_path, text.replace("data: [cards]", "data: []").replace("gress", "gres"))
     assert code == 0 and "W305 data 'cards'" in errors
+
+
+def test_a_decision_with_a_misspelt_rule_is_shown_the_key_it_meant(tmp_path: Path) -> None:
+    text = HEAD + (
+        "boundaries:\n  vpc: {kind: vpc}\n"
+        "  app: {kind: subnet, parent: vpc}\n  data: {kind: subnet, parent: vpc}\n"
+        "components:\n  a: {service: ec2, boundary: app}\n  b: {service: rds, boundary: data}\n"
+        "flows:\n  - {from: a, to: b, protocol: postgres}\n"
+        "accepted:\n  - {finding: a->b/unencrypted-flow-crosses-boundry, status: accepted, reason: r}\n"
+    )
+    code, errors = _validate(tmp_path, text)
+    assert code == 2 and "E210" in errors
+    assert "did you mean 'a->b/unencrypted-flow-crosses-boundary'" in errors
