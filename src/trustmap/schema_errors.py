@@ -147,6 +147,14 @@ def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
     if kind == "string_too_long":
         return "E103", f"'{name}' must be at most {ctx.get('max_length')} characters long"
     expected_type = _TYPE_NAMES.get(kind)
+    if (
+        kind == "int_type"
+        and isinstance(value, str)
+        and value.isascii()
+        and value.isdecimal()
+        and value[0] != "0"
+    ):
+        return "E103", f"'{name}' must be a number, not the string '{value}': write {value} without quotes"
     if expected_type is not None:
         return "E103", f"'{name}' must be {expected_type}, not {_describe(value)}{_list_hint(kind, value)}"
     return "E103", f"'{name}': {error['msg']}"

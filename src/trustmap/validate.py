@@ -431,10 +431,13 @@ def _check_flows(
         base: Path = ("flows", index)
         for end, key in ((flow.source, "from"), (flow.target, "to")):
             if end not in components:
+                hint = did_you_mean(end, components)
+                if end in declared["boundaries"]:  # a flow drawn to a box on the diagram
+                    hint = f": '{end}' is a boundary; a flow joins two components, such as one inside it"
                 yield Diagnostic(
                     "E201",
                     f"flow '{flow.flow_id}' {'starts at' if key == 'from' else 'goes to'} "
-                    f"unknown component '{end}'{did_you_mean(end, components)}",
+                    f"unknown component '{end}'{hint}",
                     where,
                     at.value((*base, key)),
                 )

@@ -88,3 +88,25 @@ def test_a_decision_with_a_misspelt_rule_is_shown_the_key_it_meant(tmp_path: Pat
     code, errors = _validate(tmp_path, text)
     assert code == 2 and "E210" in errors
     assert "did you mean 'a->b/unencrypted-flow-crosses-boundary'" in errors
+
+
+def test_a_flow_to_a_boundary_says_it_is_a_boundary(tmp_path: Path) -> None:
+    text = HEAD + (
+        "boundaries:\n  app: {kind: subnet}\n"
+        "components:\n  a: {service: ec2, boundary: app}\n  b: {service: rds}\n"
+        "flows:\n  - {from: app, to: b, protocol: postgres}\n"
+    )
+    code, errors = _validate(tmp_path, text)
+    assert code == 2 and "unknown component 'app': 'app' is a boundary" in errors
+
+
+def test_a_quoted_port_is_told_to_lose_its_quotes(tmp_path: Path) -> None:
+    flow = "components:\n  a: {service: ec2}\n  b: {service: rds}\n"
+    flow += "flows:\n  - {from: a, to: b, protocol: postgres, port: %s}\n"
+    code, errors = _validate(tmp_path, HEAD + flow % '"5432"')
+    assert code == 2 and "write 5432 without quotes" in errors
+    code, errors = _validate(
+        tmp_path, HEAD + flow % '"0443"'
+    )  # no "without quotes": 0443 is octal to YAML 1.1
+    assert code == 2 and "without quotes" not in errors and "plain decimal digits" in errors
+    assert _validate(tmp_path, HEAD + flow % "5432")[0] == 0
