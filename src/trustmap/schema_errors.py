@@ -25,7 +25,7 @@ from pydantic_core import ErrorDetails
 from trustmap.diagnostics import Diagnostic, Span, did_you_mean, printable
 from trustmap.source import Document, Path, key_segment, yaml11_number
 
-__all__ = ["diagnostics_from_validation_error", "invalid_id", "not_text_key"]
+__all__ = ["diagnostics_from_validation_error", "id_spelling", "invalid_id", "not_text_key"]
 
 _TYPE_NAMES = {
     "string_type": "a string",
@@ -160,10 +160,15 @@ def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
     return "E103", f"'{name}': {error['msg']}"
 
 
+def id_spelling(text: str) -> str:
+    """`text` spelled as ids are ('Web Server' -> 'web-server'); not always a valid id."""
+    return re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-")
+
+
 def invalid_id(value: str, pattern: str, what: str = "id") -> str:
     """The E105 message, with a spelling of a near-miss id ('Web Server' -> 'web-server') that
     matches the ids' `pattern`, when there is a plain one."""
-    spelled = re.sub(r"[^a-z0-9_-]+", "-", value.strip().lower()).strip("-")
+    spelled = id_spelling(value)
     hint = f" (write '{spelled}')" if spelled != value and re.fullmatch(pattern, spelled) else ""
     return (
         f"invalid {what} '{printable(value)}': ids are 1 to 64 lower-case letters, digits, "

@@ -34,7 +34,7 @@ from trustmap.model import (
     is_id,
 )
 from trustmap.peers import rule_admits
-from trustmap.schema_errors import diagnostics_from_validation_error, invalid_id, not_text_key
+from trustmap.schema_errors import diagnostics_from_validation_error, id_spelling, invalid_id, not_text_key
 from trustmap.source import Document, Limits, Path, key_segment, load_yaml
 
 __all__ = ["KNOWN_REGULATIONS", "LoadedModel", "load_model"]
@@ -427,6 +427,12 @@ def _check_flows(
     """E201, E207, E203: a flow joins two different known components and carries known data."""
     at, where = document.source_map, document.path
     components, data = declared["components"], declared["data"]
+    written = document.data.get("components")
+    misspelt = {
+        id_spelling(key): key
+        for key in (written if isinstance(written, dict) else ())
+        if isinstance(key, str)
+    }
     for index, flow in flows:
         base: Path = ("flows", index)
         for end, key in ((flow.source, "from"), (flow.target, "to")):
@@ -434,6 +440,8 @@ def _check_flows(
                 hint = did_you_mean(end, components)
                 if end in declared["boundaries"]:  # a flow drawn to a box on the diagram
                     hint = f": '{end}' is a boundary; a flow joins two components, such as one inside it"
+                elif misspelt.get(end, end) != end:  # one E105 on the key is the error to fix
+                    hint = f": the component is written '{printable(misspelt[end])}', which is not a valid id"
                 yield Diagnostic(
                     "E201",
                     f"flow '{flow.flow_id}' {'starts at' if key == 'from' else 'goes to'} "

@@ -110,3 +110,11 @@ def test_a_quoted_port_is_told_to_lose_its_quotes(tmp_path: Path) -> None:
     )  # no "without quotes": 0443 is octal to YAML 1.1
     assert code == 2 and "without quotes" not in errors and "plain decimal digits" in errors
     assert _validate(tmp_path, HEAD + flow % "5432")[0] == 0
+
+
+def test_a_flow_to_a_component_with_an_invalid_id_points_back_at_that_id(tmp_path: Path) -> None:
+    text = HEAD + "components:\n  Web: {service: ec2}\n  db: {service: rds}\n"
+    text += "flows:\n  - {from: web, to: db, protocol: postgres}\n"
+    code, errors = _validate(tmp_path, text)
+    assert code == 2 and "(write 'web')" in errors
+    assert "unknown component 'web': the component is written 'Web', which is not a valid id" in errors
