@@ -118,3 +118,14 @@ def test_a_flow_to_a_component_with_an_invalid_id_points_back_at_that_id(tmp_pat
     code, errors = _validate(tmp_path, text)
     assert code == 2 and "(write 'web')" in errors
     assert "unknown component 'web': the component is written 'Web', which is not a valid id" in errors
+
+
+def test_a_folder_given_as_a_model_is_told_to_name_its_files(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "models")])
+    assert result.exit_code == 2
+    assert (
+        "E000 cannot read the file: it is a directory, not a regular file; name the files in it"
+        in result.stderr
+    )
+    assert "models/*.yaml" in result.stderr
