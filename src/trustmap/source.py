@@ -508,6 +508,15 @@ def _decode(raw: bytes) -> tuple[str | None, Span | None]:
     return text.removeprefix("\ufeff"), None
 
 
+def _not_utf8(raw: bytes) -> str:
+    """The E004 message, with what to do; editors on Windows may save UTF-16."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return (
+            "the file is not valid UTF-8: it is UTF-16 (it starts with a byte-order mark); save it as UTF-8"
+        )
+    return "the file is not valid UTF-8; save it as UTF-8"
+
+
 def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Document | None, list[Diagnostic]]:
     """Parse `raw` (the bytes of the file shown as `path`) into a `Document`.
 
@@ -519,7 +528,7 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
         return None, [Diagnostic("E007", too_large(len(raw), limits), path, Span.point(1, 1))]
     text, bad = _decode(raw)
     if text is None:
-        return None, [Diagnostic("E004", "the file is not valid UTF-8", path, bad)]
+        return None, [Diagnostic("E004", _not_utf8(raw), path, bad)]
     lines = editor_lines(text)
     positions = EditorPositions.needed(text)
     builder = _Builder(limits, positions)

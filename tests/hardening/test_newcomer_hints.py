@@ -129,3 +129,14 @@ def test_a_folder_given_as_a_model_is_told_to_name_its_files(tmp_path: Path) -> 
         in result.stderr
     )
     assert "models/*.yaml" in result.stderr
+
+
+def test_a_utf16_model_is_told_to_be_saved_as_utf8(tmp_path: Path) -> None:
+    model = tmp_path / "model.yaml"
+    model.write_bytes((HEAD + "components:\n  a: {service: ec2}\n").encode("utf-16"))
+    result = CliRunner().invoke(app, ["validate", str(model)])
+    assert result.exit_code == 2
+    assert (
+        "E004 the file is not valid UTF-8: it is UTF-16" in result.stderr
+        and "save it as UTF-8" in result.stderr
+    )
