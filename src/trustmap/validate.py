@@ -132,7 +132,7 @@ def _validate_shape(document: Document) -> tuple[Model | None, list[Diagnostic]]
     if header_data.get("controls", ()) is None:
         del header_data["controls"]  # `controls:` with no value: none, as for `flows:` and the maps
     version = header_data.get("trustmap")
-    if "trustmap" in header_data and (isinstance(version, bool) or version != SUPPORTED_VERSION):
+    if "trustmap" in header_data and (isinstance(version, bool | float) or version != SUPPORTED_VERSION):
         problems.append(
             Diagnostic(
                 "E107",
@@ -196,6 +196,10 @@ def _declared_ids(section: Any) -> set[str]:
     return {key for key in section if isinstance(key, str) and is_id(key)}
 
 
+#: keys other formats give their version under (docker compose, OpenAPI, OTM, CloudFormation)
+_VERSION_KEYS = frozenset({"version", "format", "format_version", "otmVersion", "AWSTemplateFormatVersion"})
+
+
 def _rename_unknown_top_level(found: list[Diagnostic]) -> list[Diagnostic]:
     """Suggest from every top-level key, not only the header's (the header is an internal split)."""
     renamed = []
@@ -203,9 +207,12 @@ def _rename_unknown_top_level(found: list[Diagnostic]) -> list[Diagnostic]:
     for problem in found:
         if problem.code == "E102":
             name = problem.message.split("'")[1]
+            hint = did_you_mean(name, known)
+            if name in _VERSION_KEYS:  # the format's version has a key of its own
+                hint = f"; the format version is written 'trustmap: {SUPPORTED_VERSION}'"
             problem = Diagnostic(
                 "E102",
-                f"unknown key '{printable(name)}'{did_you_mean(name, known)}",
+                f"unknown key '{printable(name)}'{hint}",
                 problem.path,
                 problem.span,
             )

@@ -140,3 +140,12 @@ def test_a_utf16_model_is_told_to_be_saved_as_utf8(tmp_path: Path) -> None:
         "E004 the file is not valid UTF-8: it is UTF-16" in result.stderr
         and "save it as UTF-8" in result.stderr
     )
+
+
+def test_the_format_version_is_found_whatever_its_spelling(tmp_path: Path) -> None:
+    """model-format.md: any `trustmap:` other than 1 is an error naming the supported version."""
+    body = "components:\n  a: {service: ec2}\n"
+    code, errors = _validate(tmp_path, "trustmap: 1.0\nname: x\n" + body)
+    assert code == 2 and "E107 unsupported format version 1.0" in errors and "write 'trustmap: 1'" in errors
+    code, errors = _validate(tmp_path, "version: 1\nname: x\n" + body)
+    assert code == 2 and "unknown key 'version'; the format version is written 'trustmap: 1'" in errors
