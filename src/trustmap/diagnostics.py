@@ -110,11 +110,27 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The known names closest to `word`, best first (for "did you mean" hints)."""
     pool = sorted(set(candidates))
+    word = _comparable(word, pool)
+    if word in pool:
+        return [word]
     found = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
     if not found:
         # Prefix matches catch truncated ids ("cloudfr") that difflib ranks too low.
         found = [c for c in pool if c.startswith(word) or word.startswith(c)][:n] if word else []
     return found
+
+
+_VENDOR_PREFIXES = ("amazon-", "aws-", "amazon ", "aws ")
+
+
+def _comparable(word: str, pool: list[str]) -> str:
+    """`word` as the names are spelled: ids and keys are lower case and name no vendor, so
+    'RDS', 'Amazon-RDS' and 'aws-lambda' are compared as 'rds' and 'lambda'."""
+    lowered = word.lower()
+    for prefix in _VENDOR_PREFIXES:
+        if lowered.startswith(prefix) and lowered[len(prefix) :] in pool:
+            return lowered[len(prefix) :]
+    return lowered if lowered != word and lowered in pool else word
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -52,7 +52,11 @@ def read_input_file(
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            return refused("E000", f"cannot read the file: it is {_kind(info.st_mode)}, not a regular file")
+            # A folder of models is named by its files, as a shell expands them.
+            hint = f"; name the files in it ({shown}/*.yaml)" if stat.S_ISDIR(info.st_mode) else ""
+            return refused(
+                "E000", f"cannot read the file: it is {_kind(info.st_mode)}, not a regular file{hint}"
+            )
         if info.st_size > limits.max_bytes:
             return refused("E007", too_large(info.st_size, limits))
         chunks: list[bytes] = []

@@ -13,6 +13,7 @@ stable across pydantic releases:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -21,10 +22,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from trustmap.diagnostics import Diagnostic, did_you_mean, printable
+from trustmap.diagnostics import Diagnostic, Span, did_you_mean, printable
 from trustmap.source import Document, Path, key_segment, yaml11_number
 
-__all__ = ["diagnostics_from_validation_error", "not_text_key"]
+__all__ = ["diagnostics_from_validation_error", "id_spelling", "invalid_id", "not_text_key"]
 
 _TYPE_NAMES = {
     "string_type": "a string",
@@ -59,6 +60,8 @@ def _describe(value: Any) -> str:
         return f"the string '{printable(value, 40)}'" + (hint if yaml11_number(value) else "")
     if isinstance(value, dt.date):  # a datetime too: as written, not as Python shows it
         return f"the date {value.isoformat()}"
+    if isinstance(value, int | float):  # YAML's word, not Python's ('int')
+        return f"the number {value!r}"
     return f"the {type(value).__name__} {value!r}"
 
 
@@ -136,11 +139,7 @@ def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
         )
     if kind == "string_pattern_mismatch":
         what = "id" if is_key or name in ("parent", "boundary", "id", "from", "to") else f"'{name}'"
-        return (
-            "E105",
-            f"invalid {what} '{printable(str(value))}': ids are 1 to 64 lower-case letters, digits, "
-            "'-' and '_', starting with a letter",
-        )
+        return "E105", invalid_id(str(value), str(ctx.get("pattern", "^$")), what)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return "E106", f"'{name}' is {value}, out of range ({error['msg'].lower()})"
     if kind in ("too_short", "string_too_short"):
@@ -148,9 +147,72 @@ def _message(error: ErrorDetails, loc: Path, is_key: bool, root: type[BaseModel]
     if kind == "string_too_long":
         return "E103", f"'{name}' must be at most {ctx.get('max_length')} characters long"
     expected_type = _TYPE_NAMES.get(kind)
+    if (
+        kind == "int_type"
+        and isinstance(value, str)
+        and value.isascii()
+        and value.isdecimal()
+        and value[0] != "0"
+    ):
+        return "E103", f"'{name}' must be a number, not the string '{value}': write {value} without quotes"
     if expected_type is not None:
-        return "E103", f"'{name}' must be {expected_type}, not {_describe(value)}"
+        return "E103", f"'{name}' must be {expected_type}, not {_describe(value)}{_list_hint(kind, value)}"
     return "E103", f"'{name}': {error['msg']}"
+
+
+def id_spelling(text: str) -> str:
+    """`text` spelled as ids are ('Web Server' -> 'web-server'); not always a valid id."""
+    return re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-")
+
+
+def invalid_id(value: str, pattern: str, what: str = "id") -> str:
+    """The E105 message, with a spelling of a near-miss id ('Web Server' -> 'web-server') that
+    matches the ids' `pattern`, when there is a plain one."""
+    spelled = id_spelling(value)
+    hint = f" (write '{spelled}')" if spelled != value and re.fullmatch(pattern, spelled) else ""
+    return (
+        f"invalid {what} '{printable(value)}': ids are 1 to 64 lower-case letters, digits, "
+        f"'-' and '_', starting with a letter{hint}"
+    )
+
+
+def _nesting_hint(path: Path, value: Any) -> str:
+    """Where an entry goes that a newcomer nested by indentation: boundaries nest through
+    `parent`, and components and flows are top-level sections that name their boundary."""
+    if len(path) != 3 or path[0] not in ("boundaries", "components"):
+        return ""
+    section, owner, name = path
+    if name in ("components", "flows", "data"):
+        in_boundary = section == "boundaries" and name == "components"
+        naming = f", each with 'boundary: {owner}'" if in_boundary else ""
+        return f"; '{name}' is a top-level key: list them under the file's own '{name}'{naming}"
+    if section == "boundaries" and isinstance(value, dict):
+        return (
+            f"; boundaries do not nest by indentation: make '{printable(str(name))}' an entry of"
+            f" 'boundaries' with 'parent: {owner}'"
+        )
+    return ""
+
+
+def _list_hint(kind: str, value: Any) -> str:
+    """How to write a list where a newcomer wrote one value or a mapping."""
+    if kind not in ("list_type", "tuple_type"):
+        return ""
+    if isinstance(value, dict):
+        return "; write each item on its own line starting with '- '"
+    if isinstance(value, str) and value and "\n" not in value and len(value) <= 64:
+        return f"; write [{printable(value)}] for a list of one"
+    return ""
+
+
+def _quoting_hint(written: str, value: Any) -> str:
+    """For text that YAML read as a boolean, a number or a date (`no`, `on`, `1`, `2026-01-01`):
+    the quotes that keep it text, with the spelling the user wrote."""
+    if not written or written[0] in "\"'":
+        return ""
+    kind = "a boolean" if isinstance(value, bool) else "a date" if isinstance(value, dt.date) else "a number"
+    text = printable(written, 40)
+    return f'; YAML reads an unquoted {text} as {kind}, so write "{text}" in quotes'
 
 
 def not_text_key(key: Any) -> str:
@@ -190,8 +252,20 @@ def diagnostics_from_validation_error(
             span = document.source_map.key(path)
         else:
             span = document.source_map.value(path)
+        nesting = _nesting_hint(path, key) if code == "E102" else ""
+        if nesting:  # before "did you mean": `flows` nested in a component is no `forwards`
+            message = f"unknown key '{printable(str(path[-1]))}'{nesting}"
+        if item["type"] == "string_type" and isinstance(key, bool | int | float | dt.date):
+            message += _quoting_hint(_written(document, span), key)
         found.append(Diagnostic(code, message, document.path, span))
     return _dedupe(found)
+
+
+def _written(document: Document, span: Span | None) -> str:
+    """The text of a one-line span as the file spells it, or '' when it cannot be cut out."""
+    if span is None or span.line != span.end_line or not 1 <= span.line <= len(document.lines):
+        return ""
+    return document.lines[span.line - 1][span.column - 1 : span.end_column - 1].strip()
 
 
 def _dedupe(items: Iterable[Diagnostic]) -> list[Diagnostic]:

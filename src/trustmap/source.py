@@ -508,6 +508,15 @@ def _decode(raw: bytes) -> tuple[str | None, Span | None]:
     return text.removeprefix("\ufeff"), None
 
 
+def _not_utf8(raw: bytes) -> str:
+    """The E004 message, with what to do; editors on Windows may save UTF-16."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return (
+            "the file is not valid UTF-8: it is UTF-16 (it starts with a byte-order mark); save it as UTF-8"
+        )
+    return "the file is not valid UTF-8; save it as UTF-8"
+
+
 def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Document | None, list[Diagnostic]]:
     """Parse `raw` (the bytes of the file shown as `path`) into a `Document`.
 
@@ -519,7 +528,7 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
         return None, [Diagnostic("E007", too_large(len(raw), limits), path, Span.point(1, 1))]
     text, bad = _decode(raw)
     if text is None:
-        return None, [Diagnostic("E004", "the file is not valid UTF-8", path, bad)]
+        return None, [Diagnostic("E004", _not_utf8(raw), path, bad)]
     lines = editor_lines(text)
     positions = EditorPositions.needed(text)
     builder = _Builder(limits, positions)
@@ -629,6 +638,7 @@ def yaml_error_diagnostic(
             # place where the unclosed construct starts does.
             ending = "" if "end of stream" in problem else " before the end of the file"
             mark, problem = start, f"{problem}{ending} ({error.context} that starts here)"
+        problem += _syntax_hint(problem, _character_at(text, mark))
         span = Span.point(mark.line + 1, mark.column + 1) if mark else None
         if span is not None and positions is None:
             positions = EditorPositions.needed(text)
@@ -641,6 +651,33 @@ def yaml_error_diagnostic(
     span = _offset_span(text, position) if isinstance(position, int) else Span.point(1, 1)
     problem = (str(error).splitlines() or ["invalid YAML"])[0]
     return Diagnostic("E001", f"YAML syntax error: {problem}", path, span)
+
+
+_INDENTATION_PROBLEMS = ("did not find expected key", "expected <block end>", "did not find expected '-'")
+
+
+def _character_at(text: str, mark: Any) -> str:
+    """The character under a parser mark, or '' where the mark is past its line."""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    return line[mark.column] if 0 <= mark.column < len(line) else ""
+
+
+def _syntax_hint(problem: str, character: str) -> str:
+    """What a newcomer should change, for the YAML mistakes people make most: a tab in the
+    indentation, an entry indented unlike its siblings, a plain value holding ': '."""
+    if character == "\t" or "tab character" in problem:
+        return "; a tab: YAML indents with spaces only, so replace the tab with spaces"
+    if any(p in problem for p in _INDENTATION_PROBLEMS):
+        return (
+            "; check this line's indentation: the keys of one mapping start in the same column,"
+            " and each item of a list starts with '- '"
+        )
+    if "mapping values are not allowed" in problem:
+        return "; quote a value that holds ': ', or check this line's indentation"
+    return ""
 
 
 def root_problem(root: Any, path: str, source_map: SourceMap) -> Diagnostic | None:

@@ -18,6 +18,7 @@ from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, did_you_mean, has_errors, printable
 from trustmap.gc_pause import paused_gc
 from trustmap.model import (
+    ID_PATTERN,
     MAX_BOUNDARY_DEPTH,
     Boundary,
     Component,
@@ -33,7 +34,7 @@ from trustmap.model import (
     is_id,
 )
 from trustmap.peers import rule_admits
-from trustmap.schema_errors import diagnostics_from_validation_error, not_text_key
+from trustmap.schema_errors import diagnostics_from_validation_error, id_spelling, invalid_id, not_text_key
 from trustmap.source import Document, Limits, Path, key_segment, load_yaml
 
 __all__ = ["KNOWN_REGULATIONS", "LoadedModel", "load_model"]
@@ -131,7 +132,7 @@ def _validate_shape(document: Document) -> tuple[Model | None, list[Diagnostic]]
     if header_data.get("controls", ()) is None:
         del header_data["controls"]  # `controls:` with no value: none, as for `flows:` and the maps
     version = header_data.get("trustmap")
-    if "trustmap" in header_data and (isinstance(version, bool) or version != SUPPORTED_VERSION):
+    if "trustmap" in header_data and (isinstance(version, bool | float) or version != SUPPORTED_VERSION):
         problems.append(
             Diagnostic(
                 "E107",
@@ -195,6 +196,10 @@ def _declared_ids(section: Any) -> set[str]:
     return {key for key in section if isinstance(key, str) and is_id(key)}
 
 
+#: keys other formats give their version under (docker compose, OpenAPI, OTM, CloudFormation)
+_VERSION_KEYS = frozenset({"version", "format", "format_version", "otmVersion", "AWSTemplateFormatVersion"})
+
+
 def _rename_unknown_top_level(found: list[Diagnostic]) -> list[Diagnostic]:
     """Suggest from every top-level key, not only the header's (the header is an internal split)."""
     renamed = []
@@ -202,9 +207,12 @@ def _rename_unknown_top_level(found: list[Diagnostic]) -> list[Diagnostic]:
     for problem in found:
         if problem.code == "E102":
             name = problem.message.split("'")[1]
+            hint = did_you_mean(name, known)
+            if name in _VERSION_KEYS:  # the format's version has a key of its own
+                hint = f"; the format version is written 'trustmap: {SUPPORTED_VERSION}'"
             problem = Diagnostic(
                 "E102",
-                f"unknown key '{printable(name)}'{did_you_mean(name, known)}",
+                f"unknown key '{printable(name)}'{hint}",
                 problem.path,
                 problem.span,
             )
@@ -231,8 +239,7 @@ def _validate_mapping(
             problems.append(
                 Diagnostic(
                     "E105",
-                    f"invalid id '{printable(str(entry_id))}': ids are 1 to 64 lower-case letters, digits, "
-                    "'-' and '_', starting with a letter",
+                    invalid_id(entry_id, ID_PATTERN),
                     document.path,
                     document.source_map.key(path),
                 )
@@ -264,9 +271,14 @@ def _validate_list(
 
 def _not_a(key: str, what: str, value: Any, document: Document) -> Diagnostic:
     kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
+    hint = ""
+    if what == "list" and isinstance(value, dict):
+        hint = "; write each entry on its own line starting with '- '"
+    elif what.startswith("mapping") and isinstance(value, list):
+        hint = "; key each entry by its id ('web: {service: ec2}'), with no '- '"
     return Diagnostic(
         "E103",
-        f"'{key}' must be a {what}, not {kind}",
+        f"'{key}' must be a {what}, not {kind}{hint}",
         document.path,
         document.source_map.value((key,)),
     )
@@ -422,14 +434,25 @@ def _check_flows(
     """E201, E207, E203: a flow joins two different known components and carries known data."""
     at, where = document.source_map, document.path
     components, data = declared["components"], declared["data"]
+    written = document.data.get("components")
+    misspelt = {
+        id_spelling(key): key
+        for key in (written if isinstance(written, dict) else ())
+        if isinstance(key, str)
+    }
     for index, flow in flows:
         base: Path = ("flows", index)
         for end, key in ((flow.source, "from"), (flow.target, "to")):
             if end not in components:
+                hint = did_you_mean(end, components)
+                if end in declared["boundaries"]:  # a flow drawn to a box on the diagram
+                    hint = f": '{end}' is a boundary; a flow joins two components, such as one inside it"
+                elif misspelt.get(end, end) != end:  # one E105 on the key is the error to fix
+                    hint = f": the component is written '{printable(misspelt[end])}', which is not a valid id"
                 yield Diagnostic(
                     "E201",
                     f"flow '{flow.flow_id}' {'starts at' if key == 'from' else 'goes to'} "
-                    f"unknown component '{end}'{did_you_mean(end, components)}",
+                    f"unknown component '{end}'{hint}",
                     where,
                     at.value((*base, key)),
                 )
@@ -661,13 +684,30 @@ def _deprecated_services(model: Model, document: Document, catalog: Catalog) -> 
 def _unused_data(model: Model, document: Document) -> Iterator[Diagnostic]:
     """W305: a data asset that no component stores and no flow carries."""
     used = {d for c in model.components.values() for d in c.stores} | {d for f in model.flows for d in f.data}
-    for data_id in sorted(set(model.data) - used):
+    for data_id in sorted(set(model.data) - used - _written_uses(document.data)):
         yield Diagnostic(
             "W305",
             f"data '{data_id}' is neither stored by a component nor carried by a flow",
             document.path,
             document.source_map.key(("data", data_id)),
         )
+
+
+def _written_uses(data: dict[Any, Any]) -> set[Any]:
+    """Data ids that components and flows name as written, valid entries or not: a flow or a
+    component with an error of its own is left out of the model, but it still uses its data,
+    and a second message about that data would send the author after the wrong line."""
+    components, flows = data.get("components"), data.get("flows")
+    entries = [*(components.values() if isinstance(components, dict) else ())]
+    entries += [*(flows.values() if isinstance(flows, dict) else flows if isinstance(flows, list) else ())]
+    used: set[Any] = set()
+    for entry in entries:
+        if isinstance(entry, dict):
+            for key in ("stores", "data"):
+                named = entry.get(key)
+                if isinstance(named, list):
+                    used.update(n for n in named if isinstance(n, str))
+    return used
 
 
 # -- format 1.2: identities, networks, places ---------------------------------------------

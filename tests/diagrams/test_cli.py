@@ -85,6 +85,25 @@ def test_images_are_written_to_the_named_file(tmp_path: Path) -> None:
     parse_svg(out.encode())
 
 
+@pytest.mark.graphviz
+@needs_dot
+def test_the_output_name_chooses_the_format_when_none_is_given(tmp_path: Path) -> None:
+    """`-o arch.png` with no --format is a PNG, not an SVG in a file named .png (user walk)."""
+    starts = {"a.png": b"\x89PNG", "a.pdf": b"%PDF", "a.dot": b"// Generated", "a.mmd": b"%%"}
+    for name, start in starts.items():
+        code, _, err = run(SHOP, "-o", str(tmp_path / name))
+        assert code == 0, err
+        assert (tmp_path / name).read_bytes().startswith(start), name
+    code, _, _ = run(SHOP, "-o", str(tmp_path / "diagram.txt"))
+    assert code == 0 and b"<svg" in (tmp_path / "diagram.txt").read_bytes()  # no known suffix: svg
+
+
+def test_a_format_that_contradicts_the_output_name_is_refused(tmp_path: Path) -> None:
+    code, _, err = run(SHOP, "--format", "svg", "-o", str(tmp_path / "arch.png"))
+    assert code == 2 and "does not match" in err
+    assert not (tmp_path / "arch.png").exists()
+
+
 def test_fail_on_exits_1_when_an_open_finding_reaches_it() -> None:
     code, out, _ = run(SHOP, "--format", "dot", "--fail-on", "info")
     assert code == 1 and "digraph" in out  # the diagram is still written

@@ -66,3 +66,21 @@ def test_golden_is_consistent(name: str) -> None:
     assert counted == document["summary"]["checklist"]
     opened = [f for f in document["findings"] if f["status"] == "open"]
     assert sum(document["summary"]["open"].values()) == len(opened)
+
+
+def test_several_formats_are_printed_one_after_another_in_the_order_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """outputs.md: `--format md,json,csv`; each format as it prints alone, in the order given."""
+    monkeypatch.chdir(ROOT)
+    alone = {}
+    for fmt in ("md", "json", "csv"):
+        result = runner.invoke(
+            app, ["checklist", "examples/shop.yaml", "--format", fmt, "--today", "2026-11-28"]
+        )
+        alone[fmt] = result.stdout
+    both = runner.invoke(
+        app, ["checklist", "examples/shop.yaml", "--format", "csv,md", "--today", "2026-11-28"]
+    )
+    assert both.exit_code == 0
+    assert both.stdout == alone["csv"] + alone["md"]

@@ -24,6 +24,22 @@ from trustmap.cli.common import (
 )
 
 _BINARY = ("png", "pdf")
+#: the format a file name asks for, when --format is not given
+_BY_SUFFIX = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
+
+
+def _format_for(output_format: str | None, output: Path | None) -> str:
+    """--format as given, else the format the output's suffix names, else svg."""
+    named = _BY_SUFFIX.get(output.suffix.lower()) if output is not None else None
+    return output_format or named or "svg"
+
+
+def _contradicted(output_format: str | None, output: Path | None) -> str | None:
+    """The format the output's name asks for when --format says another (`--format svg -o
+    arch.png`): such a file would lie about what it holds."""
+    named = _BY_SUFFIX.get(output.suffix.lower()) if output is not None else None
+    given = output_format in _BY_SUFFIX.values()
+    return named if given and named is not None and named != output_format else None
 
 
 def diagram(
@@ -32,12 +48,14 @@ def diagram(
         str, typer.Option("--view", help="architecture, dataflow or responsibility.")
     ] = "architecture",
     output_format: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
-            help="svg, png, pdf (need Graphviz), dot (Graphviz source) or mermaid.",
+            help="svg, png, pdf (need Graphviz), dot (Graphviz source) or mermaid; default: from"
+            " the -o file's suffix (.svg, .png, .pdf, .dot, .mmd), else svg.",
+            show_default=False,
         ),
-    ] = "svg",
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -64,7 +82,7 @@ def diagram(
 
         trustmap diagram examples/shop.yaml -o shop.svg
 
-        trustmap diagram examples/shop.yaml --view dataflow --format png -o shop-dfd.png
+        trustmap diagram examples/shop.yaml --view dataflow -o shop-dfd.png
 
         trustmap diagram examples/shop.yaml --format mermaid >> README.md
     """
@@ -73,12 +91,18 @@ def diagram(
 
     if view not in VIEWS:
         fail(f"--view takes {', '.join(VIEWS)}; got '{view}'")
+    given, output_format = output_format, _format_for(output_format, output)
     if output_format not in DIAGRAM_FORMATS:
         fail(f"--format takes {', '.join(DIAGRAM_FORMATS)}; got '{output_format}'")
     if output_format in _BINARY and output is None:
         fail(f"{output_format} is a binary format: name a file with -o FILE")
     inputs = input_ids([model], catalog_dirs)
     check_output(output, inputs, force=None)
+    named = _contradicted(given, output)
+    if named is not None:
+        fail(
+            f"--format {output_format} does not match {output}, a {named} file name: drop --format or rename"
+        )
 
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)
     try:

@@ -123,7 +123,12 @@ def build(
 def checklist(
     model: Annotated[Path, typer.Argument(help="Model file (YAML).", show_default=False)],
     output_format: Annotated[
-        str, typer.Option("--format", help="Comma-separated formats: md, json, csv.")
+        str,
+        typer.Option(
+            "--format",
+            help="md, json or csv; several, comma-separated, are printed one after another"
+            " in the order given.",
+        ),
     ] = "md",
     fail_on: FailOnOption = None,
     fail_on_questions: FailOnQuestionsOption = False,

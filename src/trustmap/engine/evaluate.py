@@ -10,7 +10,7 @@ from typing import Any
 from trustmap.catalog import Catalog
 from trustmap.catalog.describe import about, describe
 from trustmap.catalog.schema import CATEGORIES, Condition, Control, Threat
-from trustmap.diagnostics import Diagnostic, printable
+from trustmap.diagnostics import Diagnostic, did_you_mean, printable
 from trustmap.engine.conditions import Predicate, predicate
 from trustmap.engine.context import EvalContext, Target, named
 from trustmap.engine.decisions import DecisionTable
@@ -669,18 +669,26 @@ class _Evaluator:
 
     # -- decisions --------------------------------------------------------------------
 
-    def unmatched(self) -> list[Diagnostic]:
+    def unmatched(
+        self, findings: list[Finding], checklists: dict[Subject, tuple[ChecklistItem, ...]]
+    ) -> list[Diagnostic]:
         code = "W306" if self.options.allow_unmatched_decisions else "E210"
+        unused = self.decisions.unused()
+        keys: set[str] = set()
+        if unused:  # the keys a decision could have named, gathered only when one named none
+            keys = {f.key for f in findings}
+            keys.update(item.key for items in checklists.values() for item in items)
+            keys.update({f"{key.partition('/')[0]}/*" for key in keys})
         return [
             Diagnostic(
                 code,
                 f"the decision '{printable(entry.finding)}' matches no finding or checklist item"
-                " (renamed subject?)"
+                + (did_you_mean(entry.finding, keys) or " (renamed subject?)")
                 + ("" if self.options.allow_unmatched_decisions else "; pass --allow-unmatched to keep it"),
                 self.graph.path,
                 self.graph.decision_spans.get(index),
             )
-            for index, entry in self.decisions.unused()
+            for index, entry in unused
         ]
 
 
@@ -755,7 +763,7 @@ def evaluate(graph: ModelGraph, catalog: Catalog, options: EvaluationOptions | N
         return Report(
             checklists,
             tuple(findings),
-            tuple(evaluator.unmatched()),
+            tuple(evaluator.unmatched(findings, checklists)),
             questions=questions,
             attack_paths=evaluator.context.exposure.paths,
         )
