@@ -140,6 +140,8 @@ class ComponentInfo:
     span: Span | None = field(metadata=_INTERNAL)
     #: the properties the model states: written, or given by the catalog as AWS's own default
     stated: frozenset[str] = field(metadata=_INTERNAL)
+    #: of those, the ones the model does not write: AWS's default for the service stands
+    defaulted: frozenset[str] = field(metadata=_INTERNAL)
 
     def property_value(self, name: ComponentProperty) -> bool | str:
         """A component property by its name in the catalog's `property` condition."""
@@ -600,6 +602,8 @@ def _component_info(
         runs_code=service.runs_code,
         span=loaded.document.source_map.key(("components", component_id)),
         stated=frozenset(stated),
+        # internet_facing, when not written, follows from the subnet or the service's kind
+        defaulted=frozenset(stated - written - {"internet_facing"}),
     )
 
 

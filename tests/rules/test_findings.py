@@ -257,8 +257,8 @@ def test_a_leaked_credential_weighs_what_it_opens(analyse: Analyse) -> None:
     finding = _finding(analyse(LEAKED_KEY), "game-server/secrets-exposed-in-compute-config")
     assert finding.impact == "medium", finding.severity_reasons
     assert finding.severity_reasons[0] == (
-        "impact medium: confidential data at stake ('results', 'wallet'), which its own credentials"
-        " open at 'results-fn'"
+        "impact medium: confidential data at stake ('wallet'), which its own credentials open at"
+        " 'results-fn'; less sensitive: 'results'"
     )
     assert "payments" not in finding.severity_reasons[0]
 

@@ -203,6 +203,9 @@ def _explain_property(value: PropertyTest, target: Target, _: EvalContext, posit
     if actual is None:
         return f"says nothing of {value.name}"
     shown = str(actual).lower() if isinstance(actual, bool) else actual
+    if target.component is not None and value.name in target.component.defaulted:
+        # the model leaves AWS's default: say so, or a reader looks for the line that sets it
+        return f"has {value.name}: {shown} (the {target.component.service} default, which the model leaves)"
     return f"has {value.name}: {shown}"
 
 

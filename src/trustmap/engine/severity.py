@@ -130,13 +130,16 @@ def _impact(
         data = _data_at_stake(threat, target, context)
         assets = context.graph.model.data
         if data:
-            top = max(data, key=lambda d: LEVELS.index(policy.data_impact[assets[d].classification]))
+            top = max(data, key=lambda d: classification_rank(assets[d].classification))
             weight = policy.data_impact[assets[top].classification]
             level = _lower(_higher(weight, threat.impact_floor), ceiling)
             reached = "reached " if _by_reach(threat, target) else ""
-            why = f"{assets[top].classification} data {reached}at stake ({_listed(sorted(data))})"
+            weighty = sorted(d for d in data if assets[d].classification == assets[top].classification)
+            why = f"{assets[top].classification} data {reached}at stake ({_listed(weighty)})"
             if threat.impact_from == "opened" and target.component is not None:
                 why += _opened_by(target.component.id, top, context)
+            if len(weighty) < len(data):
+                why += f"; less sensitive: {_listed(sorted(set(data) - set(weighty)))}"
             if LEVELS.index(level) > LEVELS.index(weight):
                 # the data alone weighs less: say what lifts it, not only the data
                 why += f"; this threat is never below {level} (its floor), whatever the data"
