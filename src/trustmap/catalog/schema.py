@@ -500,10 +500,21 @@ class Threat(_Entry):
     #: the `when` condition is itself what the model states is wrong: mitigating controls the
     #: model says nothing of do not turn it into a question (graph rules always work so)
     finding_unless_met: bool = False
-    #: flow findings that one fix covers are one finding: flows from one VPC to one service
-    group_by: Literal["source-vpc-and-target-service", "target-and-protocol", "replicas", "place"] | None = (
-        None
-    )
+    #: findings that one fix covers are one finding: flows from one VPC to one service, a store
+    #: and its copies, the stores of one place, the members of one security group (the rules no
+    #: flow needs), the subjects whose risk is one role's grants (a role, the workloads that run
+    #: as it; across the threats grouped so)
+    group_by: (
+        Literal[
+            "source-vpc-and-target-service",
+            "target-and-protocol",
+            "replicas",
+            "place",
+            "security-group",
+            "principal",
+        ]
+        | None
+    ) = None
     #: raised on a subject that also has a finding of one of these threats, it is part of that
     #: finding (one root cause, one fix) rather than a finding of its own
     folds_into: list[str] = Field(default_factory=list)

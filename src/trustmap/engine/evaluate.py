@@ -19,7 +19,7 @@ from trustmap.engine.rules import BUILTIN_RULES, Rule, check_registry
 from trustmap.engine.rules.common import Asks
 from trustmap.engine.severity import rate
 from trustmap.engine.signature import catalog_depth, decided_by_class, subject_classes
-from trustmap.findings import ChecklistItem, Decision, Finding, Question, Report, Subject
+from trustmap.findings import SEVERITY_ORDER, ChecklistItem, Decision, Finding, Question, Report, Subject
 from trustmap.gc_pause import paused_gc
 from trustmap.graph import FlowInfo, ModelGraph, classification_rank
 
@@ -528,59 +528,78 @@ class _Evaluator:
     def _grouped(self, found: list[Finding]) -> list[Finding]:
         """Subjects of a threat with `group_by` that one fix covers become one finding, naming the
         others: one VPC endpoint serves every flow to that service, a replica is fixed with its
-        primary store."""
-        kept: dict[tuple[str, ...], Finding] = {}
-        key: tuple[str, ...]
-        members: dict[tuple[str, ...], list[str]] = {}
+        primary store, a security group's rule with the group, a shared role's grants with the
+        role (whichever of its threats names it)."""
+        kept: dict[tuple[str, ...], list[Finding]] = {}
         result: list[Finding] = []
         flows = {f.id: f for f in self.graph.flows()}
-        primaries = self.context.primaries
         for finding in sorted(
             found, key=lambda f: flows[f.subject.id].index if f.subject.id in flows else -1
         ):
-            threat = self.catalog.threats[finding.rule]
-            if threat.group_by == "replicas" and finding.subject.kind == "component":
-                key = (finding.rule, primaries.get(finding.subject.id, finding.subject.id))
-            elif threat.group_by == "place" and finding.subject.kind == "component":
-                # one decision (where the system runs) moves every store of one place
-                key = (finding.rule, self.graph.component(finding.subject.id).place or finding.subject.id)
-            elif threat.group_by is None or finding.subject.kind != "flow":
+            key = self._group_key(finding, flows)
+            if key is None:
                 result.append(finding)
-                continue
             else:
-                key = (finding.rule, *_group_key(threat.group_by, flows[finding.subject.id], self.graph))
-            if key in kept:
-                members[key].append(finding.subject.id)
-            else:
-                kept[key], members[key] = finding, []
-        by_key = {f.key: f for f in found}
-
-        def threat_group(key: tuple[str, ...]) -> str | None:
-            return self.catalog.threats[key[0]].group_by
-
-        for key, finding in kept.items():
-            # The subject with the most sensitive data stands for the group, then the first by
-            # id: the choice must not depend on the order the model lists things in.
+                kept.setdefault(key, []).append(finding)
+        for key, members in kept.items():
+            # The subject with the most sensitive data (the most severe finding) stands for the
+            # group, then the first by id: the choice must not depend on the order the model
+            # lists things in.
             group = sorted(
-                [finding.subject.id, *members[key]],
-                key=lambda s: (
+                members,
+                key=lambda f: (
                     # a store's primary stands for its copies
-                    s != key[1] if threat_group(key) == "replicas" else False,
-                    -classification_rank(flows[s].classification) if s in flows else 0,
-                    s,
+                    f.subject.id != key[1] if key[0] == "replicas" else False,
+                    -classification_rank(flows[f.subject.id].classification) if f.subject.id in flows else 0,
+                    -SEVERITY_ORDER.index(f.severity) if key[0] in _BY_SEVERITY else 0,
+                    f.subject.id,
+                    f.rule,
                 ),
             )
-            finding = by_key[f"{group[0]}/{finding.rule}"]
-            others = group[1:]
+            finding, others = group[0], group[1:]
             if others:
-                listed = ", ".join(f"'{o}'" for o in others)
+                listed = ", ".join(
+                    f"'{o.subject.id}'" if o.rule == finding.rule else f"'{o.subject.id}' ({o.rule})"
+                    for o in others
+                )
+                fix = _GROUP_FIX.get(key[0], "").format(*key[1:])
                 finding = replace(
                     finding,
-                    why=f"{finding.why} The same fix covers {listed}.",
-                    covers=tuple(f"{o}/{finding.rule}" for o in others),
+                    why=f"{finding.why} The same fix{fix} covers {listed}.",
+                    covers=(*finding.covers, *(o.key for o in others)),
                 )
             result.append(finding)
         return result
+
+    def _group_key(self, finding: Finding, flows: Mapping[str, FlowInfo]) -> tuple[str, ...] | None:
+        """What one fix of the finding covers, as the threat's `group_by` says; None: itself."""
+        group_by = self.catalog.threats[finding.rule].group_by
+        subject = finding.subject
+        if group_by is None:
+            return None
+        if subject.kind == "flow" and group_by in _FLOW_GROUPS:
+            return (group_by, finding.rule, *_group_key(group_by, flows[subject.id], self.graph))
+        if subject.kind != "component" and not (group_by == "principal" and subject.kind == "principal"):
+            return None
+        if group_by == "replicas":
+            return (group_by, self.context.primaries.get(subject.id, subject.id), finding.rule)
+        if group_by == "place":
+            # one decision (where the system runs) moves every store of one place
+            return (group_by, self.graph.component(subject.id).place or subject.id, finding.rule)
+        if group_by == "security-group":
+            # the rules no flow needs are fixed in the groups that hold them, for every member
+            stated = self.context.network.ingress.get(subject.id)
+            views = [*stated.unneeded, *(v for v, _ in stated.too_wide)] if stated else []
+            wide = {v.group for v in views}
+            return (group_by, ", ".join(f"'{g}'" for g in sorted(wide)), finding.rule) if wide else None
+        if group_by == "principal":
+            # one role's grants, shared by the workloads that run as it: every threat grouped by
+            # principal on that role is fixed by scoping (or splitting) that one role
+            if subject.kind == "principal":
+                return (group_by, subject.id)
+            runs_as = self.graph.component(subject.id).runs_as
+            return (group_by, runs_as[0]) if len(runs_as) == 1 else None
+        return None
 
     def ask(self, control: Control, target: Target, threat: Threat) -> None:
         """A question about a control the model says nothing of, once per subject and control."""
@@ -690,6 +709,14 @@ class _Evaluator:
             )
             for index, entry in unused
         ]
+
+
+#: the `group_by` values that group flows; the others group components (and principals)
+_FLOW_GROUPS = frozenset({"source-vpc-and-target-service", "target-and-protocol"})
+#: groups whose most severe finding stands for the others (their members' rules differ)
+_BY_SEVERITY = frozenset({"security-group", "principal"})
+#: how a group's finding names its one fix, from the group key's parts after the kind
+_GROUP_FIX = {"security-group": " (in {0})", "principal": " (scoping the grants of '{0}')"}
 
 
 def _group_key(group_by: str, flow: FlowInfo, graph: ModelGraph) -> tuple[str, ...]:
