@@ -35,6 +35,7 @@ __all__ = [
     "build_graph",
     "classification_rank",
     "compared_fields",
+    "control_plane_call",
     "field_values",
     "max_classification",
     "reported_fields",
@@ -430,7 +431,7 @@ def _interfaces(
     }
     into: dict[str, list[exposed.Hop]] = {}
     reached: dict[str, dict[str, Reached]] = {}  # what each caller's roles hold grants on
-    control_plane = [_control_plane(flow, components[flow.target]) for flow in flows]
+    control_plane = [control_plane_call(flow, components[flow.target]) for flow in flows]
     # a person or outside system that deploys into the account (a CI pipeline: its AWS API
     # calls update a workload or configure an entry) writes into stores to publish its own
     # build, not to send requests or upload files
@@ -463,7 +464,7 @@ def _interfaces(
     return found
 
 
-def _control_plane(flow: FlowInfo, target: ComponentInfo) -> bool:
+def control_plane_call(flow: FlowInfo, target: ComponentInfo) -> bool:
     """An AWS API call into a function invokes its code, into a store or a queue it puts or
     gets data; into anything else (a deployment into a task, a scaling action, a role to
     assume, a cache invalidation on a CDN) it is a control-plane call, not a request."""

@@ -298,3 +298,73 @@ def test_access_keys_leak_without_a_network_path(analyse: Analyse) -> None:
     assert finding.likelihood == "medium", finding.severity_reasons
     assert "needs no network path" in finding.severity_reasons[1]
     assert "export-job" not in {p.entry for p in analysis.report.attack_paths}
+
+
+#: a scoring endpoint in one zone that a function calls with requests, and that a deploy
+#: pipeline updates (a control-plane call that carries no data)
+DEPLOYED_ENDPOINT = """
+    trustmap: 1
+    name: Deployed endpoint
+    data:
+      requests: {classification: confidential}
+    components:
+      pipeline: {service: step-functions}
+      score-fn: {service: lambda}
+      endpoint:
+        service: fargate
+        multi_az: false
+        interfaces: [api]
+    flows:
+      - {from: pipeline, to: endpoint, name: UpdateEndpoint, protocol: aws-api}
+      - {from: score-fn, to: endpoint, protocol: aws-api, data: [requests], bidirectional: true}
+"""
+
+
+def test_a_deployer_is_not_a_dependant(analyse: Analyse) -> None:
+    """ADJUDICATION.md defects 1 and 44: the pipeline that deploys the endpoint is a control-plane
+    caller; the function that sends it requests depends on it."""
+    finding = _finding(analyse(DEPLOYED_ENDPOINT), "endpoint/single-az-stateless-tier")
+    assert finding.severity_reasons[0] == "impact medium: 'score-fn' depends on it"
+
+
+#: a processor posts documents to the ERP in the data centre; route flows (or a route domain)
+#: say that the one VPN tunnel carries them
+LINK = """
+    trustmap: 1
+    name: Documents over the VPN
+    data:
+      documents: {classification: confidential}
+    boundaries:
+      vpc: {kind: vpc, cidrs: [10.1.0.0/16]}
+      dc: {kind: on-premises, cidrs: [10.20.0.0/16]}
+    components:
+      processor: {service: lambda, boundary: vpc}
+      erp: {service: ec2, boundary: dc}
+      vpn: {service: vpn, boundary: vpc, multi_az: false}
+    flows:
+      - {from: processor, to: erp, protocol: https, authenticated: true, data: [documents]}
+"""
+ROUTES = """
+      - {from: processor, to: vpn, kind: route, protocol: other}
+      - {from: vpn, to: erp, kind: route, protocol: ipsec}
+"""
+DOMAIN = """
+    route_domains:
+      dc-vpn: {via: vpn, members: [vpc, dc]}
+"""
+
+
+@pytest.mark.parametrize("routing", [ROUTES, DOMAIN], ids=["route-flows", "route-domain"])
+def test_a_link_weighs_the_data_flows_it_carries(analyse: Analyse, routing: str) -> None:
+    """ADJUDICATION.md defect 45: the documents travel through the VPN, so they are at stake on
+    it, and the processor that sends them depends on it."""
+    finding = _finding(analyse(LINK + routing), "vpn/hybrid-link-single-point-of-failure")
+    assert finding.severity_reasons[0] == (
+        "impact medium: confidential data at stake ('documents'), which it carries ('processor->erp')"
+    )
+    assert finding.severity == "low"  # the catalog's low likelihood: one step, not an inflation
+
+
+def test_a_link_that_carries_nothing_has_no_data_at_stake(analyse: Analyse) -> None:
+    finding = _finding(analyse(LINK), "vpn/hybrid-link-single-point-of-failure")
+    assert finding.severity_reasons[0] == "impact medium: no data of the model at stake"

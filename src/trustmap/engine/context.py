@@ -13,7 +13,14 @@ from trustmap.diagnostics import Span
 from trustmap.engine.exposure import EdgeFacts, Exposure, NodeFacts, expose
 from trustmap.engine.reach import Network, network_of
 from trustmap.findings import Location, Subject
-from trustmap.graph import ComponentInfo, FlowInfo, ModelGraph, classification_rank, max_classification
+from trustmap.graph import (
+    ComponentInfo,
+    FlowInfo,
+    ModelGraph,
+    classification_rank,
+    control_plane_call,
+    max_classification,
+)
 from trustmap.identities import PrincipalInfo, Reached
 
 __all__ = ["MODEL_SUBJECT", "EvalContext", "Target", "named"]
@@ -188,12 +195,51 @@ class EvalContext:
 
     @cached_property
     def dependents(self) -> Mapping[str, tuple[str, ...]]:
-        """The components that send data flows to each component (who depends on it)."""
+        """The components that send data flows to each component (who depends on it), and to
+        each network link the senders of the data flows it carries. A control-plane call that
+        carries no data (a pipeline deploying a task, starting a job) is not dependence."""
         found: dict[str, set[str]] = {cid: set() for cid in self.graph.component_records}
         for flow in self.graph.flows():
-            if flow.kind == "data":
+            deploys = not flow.data and control_plane_call(flow, self.graph.component(flow.target))
+            if flow.kind == "data" and not deploys:
                 found[flow.target].add(flow.source)
+        for link, flows in self.carried.items():
+            found[link].update(f.source for f in flows)
         return {cid: tuple(sorted(others)) for cid, others in found.items()}
+
+    @cached_property
+    def carried(self) -> Mapping[str, tuple[FlowInfo, ...]]:
+        """The data flows each network link (a VPN, a gateway) carries, by flow id: those
+        between two components that route flows join through it (`processor -> vpn -> erp`,
+        either way), and those between two member networks of a route domain `via` it."""
+        # where each component routes to and is routed from; two components that both route
+        # through a NAT gateway to the internet do not reach each other through it
+        routes_to: dict[str, set[str]] = {}
+        routed_from: dict[str, set[str]] = {}
+        for flow in self.graph.flows():
+            if flow.kind == "route":
+                routes_to.setdefault(flow.source, set()).add(flow.target)
+                routed_from.setdefault(flow.target, set()).add(flow.source)
+        domains = [(d.via, d.members) for _, d in sorted(self.graph.model.route_domains.items()) if d.via]
+        found: dict[str, list[FlowInfo]] = {}
+        for flow in sorted(self.graph.flows(), key=lambda f: f.id):
+            if flow.kind != "data" or not flow.data:
+                continue
+            source, target = self.graph.component(flow.source), self.graph.component(flow.target)
+            links = {
+                link
+                for a, b in ((flow.source, flow.target), (flow.target, flow.source))
+                for link in routes_to.get(a, set()) & routed_from.get(b, set())
+            }
+            for via, members in domains:
+                # the two ends in different member networks of the domain
+                inside = [{m for m in members if m in c.boundary_path} for c in (source, target)]
+                if inside[0] and inside[1] and not inside[0] & inside[1]:
+                    links.add(via)
+            for link in sorted(links & set(self.graph.component_records)):
+                if self.graph.component(link).service_kind == "network":
+                    found.setdefault(link, []).append(flow)
+        return {link: tuple(flows) for link, flows in found.items()}
 
     @cached_property
     def stored_by(self) -> Mapping[str, tuple[str, ...]]:

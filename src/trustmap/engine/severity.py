@@ -84,7 +84,10 @@ def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tupl
     if target.component is not None:
         if threat.impact_from == "opened":
             return _opened_data(target.component.id, context)
-        return target.component.stores if threat.impact_from == "stored" else target.component.handles
+        if threat.impact_from == "stored":
+            return target.component.stores
+        carried = {d for f in context.carried.get(target.subject.id, ()) for d in f.data}
+        return tuple(sorted({*target.component.handles, *carried})) if carried else target.component.handles
     if target.flow is not None:
         return target.flow.data
     return ()
@@ -138,6 +141,9 @@ def _impact(
             why = f"{assets[top].classification} data {reached}at stake ({_listed(weighty)})"
             if threat.impact_from == "opened" and target.component is not None:
                 why += _opened_by(target.component.id, top, context)
+            elif carried := [f.id for f in context.carried.get(target.subject.id, ()) if top in f.data]:
+                # a link handles nothing itself: what weighs is what travels through it
+                why += f", which it carries ({_listed(carried)})"
             if len(weighty) < len(data):
                 why += f"; less sensitive: {_listed(sorted(set(data) - set(weighty)))}"
             if LEVELS.index(level) > LEVELS.index(weight):
