@@ -48,7 +48,7 @@ def _cost(nodes: dict[str, NodeFacts], edges: list[EdgeFacts], path: AttackPath)
     return entry + sum(
         (0 if nodes[e.source].forwards else 1)
         if not nodes[e.source].position
-        else (1 if e.authenticated else 0)
+        else (1 if e.authenticated and nodes[e.source].entry_cost == 0 else 0)
         for e in hops
     )
 
@@ -69,3 +69,41 @@ def test_bounded_listing_is_the_head_of_the_unbounded_one(
     assert bounded.paths == tuple(sorted(ranked[:bound], key=lambda p: p.id))
     assert bounded.truncated == (len(every.paths) > bound)
     assert bounded.gates == every.gates
+
+
+def _node(
+    name: str, entry_cost: int | None = None, *, position: bool = False, forwards: bool = False
+) -> NodeFacts:
+    return NodeFacts(name, entry_cost, position, forwards, target=False, trust=0 if position else 80)
+
+
+def _edge(source: str, target: str, *, authenticated: bool = False) -> EdgeFacts:
+    return EdgeFacts(f"{source}->{target}", source, target, authenticated, encrypted=True, crosses=True)
+
+
+def test_the_way_in_says_what_each_gate_is() -> None:
+    """ADJUDICATION.md defect 46: a gate is a component to compromise, or someone's credentials
+    for an authenticated hop from the internet; a partner's place is one step lower and holds
+    the partner's own credentials, so its authenticated hop costs nothing more."""
+    nodes = {
+        "customers": _node("customers", 0, position=True),
+        "api": _node("api", forwards=True),
+        "fn": _node("fn"),
+        "table": _node("table"),
+        "partners": _node("partners", 1, position=True),
+        "landing": _node("landing"),
+    }
+    edges = [
+        _edge("customers", "api", authenticated=True),
+        _edge("api", "fn"),
+        _edge("fn", "table"),
+        _edge("partners", "landing", authenticated=True),
+    ]
+    found = expose(nodes, edges)
+    assert found.gates == {"customers": 0, "api": 1, "fn": 1, "table": 2, "partners": 1, "landing": 1}
+    assert found.ways["table"].text() == (
+        "1 component to compromise and someone's credentials for the authenticated first hop on the way in"
+    )
+    assert found.ways["landing"].text() == (
+        "reached directly from the lower-trust entry 'partners', with nothing to compromise"
+    )

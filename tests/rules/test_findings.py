@@ -368,3 +368,44 @@ def test_a_link_weighs_the_data_flows_it_carries(analyse: Analyse, routing: str)
 def test_a_link_that_carries_nothing_has_no_data_at_stake(analyse: Analyse) -> None:
     finding = _finding(analyse(LINK), "vpn/hybrid-link-single-point-of-failure")
     assert finding.severity_reasons[0] == "impact medium: no data of the model at stake"
+
+
+#: partners write the landing bucket directly over SFTP (authenticated), and its object-created
+#: events go on to a parser; customers on the internet sign in to an API whose function writes
+#: the orders table
+PARTNER_UPLOAD = """
+    trustmap: 1
+    name: Partner uploads
+    data:
+      documents: {classification: confidential}
+      orders: {classification: confidential}
+    boundaries:
+      suppliers: {kind: third-party}
+    components:
+      partners: {service: external-system, boundary: suppliers}
+      landing: {service: s3, stores: [documents], interfaces: [file-upload]}
+      parser: {service: lambda}
+      customers: {service: actor}
+      api: {service: api-gateway}
+      orders-fn: {service: lambda}
+      orders-table: {service: dynamodb, stores: [orders], multi_az: true}
+    flows:
+      - {from: partners, to: landing, protocol: sftp, authenticated: true, data: [documents]}
+      - {from: landing, to: parser, protocol: aws-api, data: [documents]}
+      - {from: customers, to: api, protocol: https, authenticated: true, data: [orders]}
+      - {from: api, to: orders-fn, protocol: aws-api, data: [orders]}
+      - {from: orders-fn, to: orders-table, protocol: aws-api, data: [orders]}
+"""
+
+
+def test_a_partner_holds_its_own_credentials(analyse: Analyse) -> None:
+    """ADJUDICATION.md defect 46: the partners write the bucket directly; standing in a partner's
+    place (one step below the internet) already holds the partner's credentials, so the
+    authenticated hop is not a second step, and no component is compromised on the way."""
+    analysis = analyse(PARTNER_UPLOAD)
+    finding = _finding(analysis, "landing/unscanned-file-upload")
+    assert finding.likelihood == "medium", finding.severity_reasons
+    assert finding.severity_reasons[1] == (
+        "likelihood medium: reached directly from the lower-trust entry 'partners', with nothing to"
+        " compromise"
+    )

@@ -5,7 +5,9 @@ an actor on the internet, a partner's system) or an internet-facing component (t
 from the internet). Requests travel along flows, in the direction of the request. A component
 that forwards requests (a load balancer, a CDN, a gateway) lets them through; to go past any
 other component the attacker must compromise it, which is a **gate**. An authenticated first hop
-from where the attacker stands is a gate too (they need someone's credentials).
+from where the attacker stands on the internet is a gate too (they need someone's credentials);
+from a lower-trust entry it is not (who stands in a partner's place holds the partner's
+credentials: the entry's own step counts that).
 
 Likelihood follows from the gates in front of a component on the easiest way in: none from the
 internet is `high`, one is `medium`, more is `low`; an entry that is not the internet (a
@@ -23,8 +25,8 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from trustmap.findings import AttackPath
 
@@ -38,6 +40,7 @@ __all__ = [
     "EdgeFacts",
     "Exposure",
     "NodeFacts",
+    "Way",
     "expose",
     "likelihood_of_gates",
 ]
@@ -90,6 +93,37 @@ class EdgeFacts:
     route_domain: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Way:
+    """What the cheapest way in to a component costs, step by step."""
+
+    entry: str
+    #: it starts at a lower-trust entry (a partner), one step below the internet
+    lower_trust: bool
+    #: its first hop is authenticated from the internet: someone's credentials
+    credentials: bool
+    #: the components to compromise on the way
+    compromised: tuple[str, ...]
+    #: the component is the entry itself
+    itself: bool = False
+
+    def text(self) -> str:
+        """The steps in words (the likelihood's reason)."""
+        steps = []
+        if self.compromised:
+            steps.append(
+                f"{len(self.compromised)} component{'s' if len(self.compromised) > 1 else ''} to compromise"
+            )
+        if self.credentials:
+            steps.append("someone's credentials for the authenticated first hop")
+        if self.itself:
+            return "a lower-trust entry itself"
+        start = f" from the lower-trust entry '{self.entry}'" if self.lower_trust else ""
+        if not steps:
+            return f"reached directly{start}, with nothing to compromise" if start else "reached directly"
+        return " and ".join(steps) + " on the way in" + start
+
+
 @dataclass(frozen=True)
 class Exposure:
     """Gates in front of each reachable component, and the attack paths."""
@@ -97,6 +131,8 @@ class Exposure:
     gates: Mapping[str, int]
     paths: tuple[AttackPath, ...]
     truncated: bool
+    #: the cheapest way in to each reachable component
+    ways: Mapping[str, Way] = field(default_factory=dict)
 
     def likelihood(self, component: str) -> Level:
         return likelihood_of_gates(self.gates.get(component))
@@ -115,7 +151,7 @@ class Exposure:
 
 def _hop_cost(source: NodeFacts, edge: EdgeFacts) -> int:
     if source.position:
-        return 1 if edge.authenticated else 0
+        return 1 if edge.authenticated and source.entry_cost == 0 else 0
     return 0 if source.forwards else 1
 
 
@@ -163,20 +199,36 @@ def _nearby(
     return nearby
 
 
-def _gates(nodes: Mapping[str, NodeFacts], graph: nx.DiGraph[str]) -> dict[str, int]:
+def _gates(nodes: Mapping[str, NodeFacts], graph: nx.DiGraph[str]) -> tuple[dict[str, int], dict[str, Way]]:
     import networkx as nx
 
     gates: dict[str, int] = {}
+    routes: dict[str, list[str]] = {}
     for start in (0, 1):
         sources = sorted(n for n, facts in nodes.items() if facts.entry_cost == start)
         if not sources:
             continue
-        reached = nx.multi_source_dijkstra_path_length(graph, sources, weight="cost")
+        found = nx.multi_source_dijkstra(graph, sources, weight="cost")
+        reached = cast("dict[str, float]", found[0])
+        paths = cast("dict[str, list[str]]", found[1])
         for node, cost in reached.items():
             total = int(cost) + start
             if total < gates.get(node, total + 1):
                 gates[node] = total
-    return gates
+                routes[node] = paths[node]
+    return gates, {node: _way(nodes, graph, route) for node, route in routes.items()}
+
+
+def _way(nodes: Mapping[str, NodeFacts], graph: nx.DiGraph[str], route: list[str]) -> Way:
+    entry = nodes[route[0]]
+    gated = [source for source, target in itertools.pairwise(route) if graph.edges[source, target]["cost"]]
+    return Way(
+        entry=entry.id,
+        lower_trust=entry.entry_cost == 1,
+        credentials=any(nodes[source].position for source in gated),
+        compromised=tuple(source for source in gated if not nodes[source].position),
+        itself=len(route) == 1,
+    )
 
 
 def _path_cost(nodes: Mapping[str, NodeFacts], hops: tuple[str, ...], flows: list[EdgeFacts]) -> int:
@@ -220,7 +272,7 @@ def expose(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> Exposu
     """Gates for every component reachable from an entry, and the attack paths to targets."""
     graph, added = _weighted(nodes, edges)
     position = {node: index for index, node in enumerate(graph)}
-    gates = _gates(nodes, graph)
+    gates, ways = _gates(nodes, graph)
     reverse = graph.reverse(copy=False)
     candidates: list[tuple[int, int, str, AttackPath]] = []
     # A path costs at least its target's gates (the cheapest way in, whatever its length), so
@@ -236,7 +288,7 @@ def expose(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> Exposu
             truncated = len(candidates) > MAX_PATHS or any(
                 _entries(nodes, reverse, later) for later in targets[index:]
             )
-            return Exposure(gates=gates, paths=_kept(candidates), truncated=truncated)
+            return Exposure(gates=gates, paths=_kept(candidates), truncated=truncated, ways=ways)
         near, entries = _near_entries(nodes, reverse, target)
         if not entries:
             continue
@@ -257,7 +309,7 @@ def expose(nodes: Mapping[str, NodeFacts], edges: Iterable[EdgeFacts]) -> Exposu
                     likelihood=likelihood_of_gates(cost),
                 )
                 candidates.append((cost, len(hops), path.id, path))
-    return Exposure(gates=gates, paths=_kept(candidates), truncated=len(candidates) > MAX_PATHS)
+    return Exposure(gates=gates, paths=_kept(candidates), truncated=len(candidates) > MAX_PATHS, ways=ways)
 
 
 def _near_entries(

@@ -239,7 +239,7 @@ def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[s
         elif gates == 0:
             why = "reachable from an entry without compromising anything first"
         else:
-            why = f"{gates} component{'s' if gates > 1 else ''} to compromise on the way in"
+            why = context.exposure.ways[component.id].text()
         if on_path is not None and LEVELS.index(on_path) > LEVELS.index(level):
             level, why = on_path, "on an attack path to a sensitive target"
         return level, f"likelihood {level}: {why}"
@@ -255,7 +255,7 @@ def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[s
         why = (
             f"its source '{target.flow.source}' is not reachable from an entry"
             if gates is None
-            else f"its source '{target.flow.source}' is reachable with {gates} component(s) to compromise"
+            else f"its source '{target.flow.source}': {context.exposure.ways[target.flow.source].text()}"
             if gates
             else f"an attacker can stand at or reach its source '{target.flow.source}'"
         )
