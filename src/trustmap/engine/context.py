@@ -236,7 +236,7 @@ class EvalContext:
                 inside = [{m for m in members if m in c.boundary_path} for c in (source, target)]
                 if inside[0] and inside[1] and not inside[0] & inside[1]:
                     links.add(via)
-            for link in sorted(links & set(self.graph.component_records)):
+            for link in sorted(link for link in links if link in self.graph.component_records):
                 if self.graph.component(link).service_kind == "network":
                     found.setdefault(link, []).append(flow)
         return {link: tuple(flows) for link, flows in found.items()}
