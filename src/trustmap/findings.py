@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trustmap.diagnostics import Diagnostic
-from trustmap.severities import SEVERITY_ORDER, Severity, severity_rank
+from trustmap.severities import LEVELS, SEVERITY_ORDER, Severity, severity_rank
 
 __all__ = [
     "LEVELS",
@@ -31,8 +31,6 @@ __all__ = [
     "severity_rank",
 ]
 
-#: impact and likelihood of a finding, lowest first
-LEVELS: tuple[str, ...] = ("low", "medium", "high")
 STATUSES: tuple[str, ...] = (
     "open",
     "unknown",

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from trustmap.free_text import MAX_NAME_LENGTH, MAX_REASON_LENGTH, shorten
+from trustmap.severities import Level
 
 __all__ = [
     "ACCESS_CLASSES",
@@ -41,6 +42,7 @@ __all__ = [
     "EncryptionAtRest",
     "Flow",
     "Grant",
+    "Integrity",
     "Model",
     "Principal",
     "Protocol",
@@ -163,6 +165,9 @@ Tenancy = Literal["pooled", "siloed"]
 #: artifacts a component loads and runs (images, packages, model files, templates)
 DataKind = Literal["records", "sessions", "code"]
 DATA_KINDS: tuple[str, ...] = DataKind.__args__  # type: ignore[attr-defined]
+#: format 1.2: what an unauthorised change to the data, or its loss, costs, where that weighs
+#: more than its classification says (a ledger of balances, payment instructions, doses)
+Integrity = Level
 TenantIsolation = Literal[
     "application", "database-policy", "scoped-credentials", "per-tenant-keys", "network"
 ]
@@ -216,6 +221,9 @@ class DataAsset(_Entry):
     #: format 1.2: the data is not wanted back once lost: kept briefly for diagnosis or as a
     #: working copy (crash dumps, temporary uploads); a store of only such data needs no backup
     disposable: bool = False
+    #: format 1.2: the cost of the data being altered or lost (None: what its classification
+    #: says); weighs the findings that change or destroy data (STRIDE tampering)
+    integrity: Integrity | None = None
 
 
 class Boundary(_Entry):

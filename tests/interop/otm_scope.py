@@ -18,7 +18,7 @@ FORMAT_12_OUTSIDE_OTM: dict[str, tuple[str, ...]] = {
     "model": ("principals", "grants", "security_groups", "route_domains"),
     "components": ("runs_as", "security_groups"),
     "boundaries": ("cidrs", "region"),
-    "data": ("residency", "issued_by", "derived_from", "disposable"),
+    "data": ("residency", "issued_by", "derived_from", "disposable", "integrity"),
 }
 
 

@@ -308,6 +308,32 @@ def test_the_round_trip_of_a_whole_example_keeps_its_meaning(
     }
 
 
+LEDGER = """\
+trustmap: 1
+name: Ledger
+data:
+  wallet: {classification: confidential, integrity: high}
+  receipts: {classification: confidential, disposable: true}
+components:
+  table: {service: dynamodb, stores: [wallet, receipts], backup: false}
+"""
+
+
+def test_data_keys_of_format_1_2_round_trip_and_integrity_is_otm_s_rating(
+    catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
+) -> None:
+    analysis, problems = analyze("ledger.yaml", LEDGER.encode(), catalog, today=TODAY)
+    assert analysis is not None, problems
+    document = otm_document(analysis, grid_layout(layout_spec(analysis)))
+    risks = {a["id"]: a["risk"]["integrity"] for a in document["assets"]}
+    assert risks == {"wallet": 100, "receipts": 50}  # 50: the model rates none
+    again = _round_trip(analysis, catalog, otm_table, mapping)
+    data = again.graph.model.data
+    assert (data["wallet"].integrity, data["receipts"].integrity) == ("high", None)
+    assert data["receipts"].disposable
+    assert diff_analyses(analysis, again).findings == ()
+
+
 def test_what_an_export_carries_but_cannot_be_kept_is_named(
     catalog: Catalog, otm_table: OtmTable, mapping: ResourceTable
 ) -> None:

@@ -74,6 +74,45 @@ def test_impact_is_the_data_on_the_subject_not_elsewhere(
     assert "elsewhere" not in finding.why  # restricted data in another store weighs nothing here
 
 
+LEDGER = """
+    trustmap: 1
+    name: Integrity
+    data:
+      ledger: {classification: internal, integrity: high}
+      notes: {classification: internal}
+    components:
+      table:
+        service: dynamodb
+        stores: [ledger, notes]
+        backup: false
+        encryption_at_rest: none
+"""
+
+
+def test_integrity_weighs_what_changes_or_destroys_data_not_what_reads_it(analyse: Analyse) -> None:
+    """docs/judgement.md: a data asset's `integrity` rates what altering or losing it costs; it
+    weighs threats that change or destroy data (STRIDE tampering), not disclosures."""
+    analysis = analyse(LEDGER)
+    lost = _finding(analysis, "table/datastore-without-backup")
+    assert lost.impact == "high"
+    assert lost.severity_reasons[0] == (
+        "impact high: data whose integrity weighs high at stake ('ledger'); weighing less: 'notes'"
+    )
+    read = _finding(analysis, "table/datastore-unencrypted-at-rest")  # information disclosure only
+    assert read.impact == "low" and read.severity_reasons[0].startswith("impact low: internal data")
+    # stated below what the classification gives, it changes nothing
+    quiet = analyse(
+        LEDGER.replace(
+            "classification: internal, integrity: high", "classification: restricted, integrity: low"
+        )
+    )
+    assert (
+        _finding(quiet, "table/datastore-without-backup")
+        .severity_reasons[0]
+        .startswith("impact high: restricted data at stake ('ledger')")
+    )
+
+
 STORE_BEHIND_WEB = """
     trustmap: 1
     name: Likelihood

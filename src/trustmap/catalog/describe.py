@@ -121,6 +121,7 @@ _PHRASES: dict[str, Any] = {
     "tenancy": lambda v: f"has {_list(v)} tenancy",
     "tenant_isolation": lambda v: f"isolates tenants by {_list(v)}",
     "stores_data_kind": lambda v: f"stores {_list(v)} data",
+    "stores_integrity_at_least": lambda v: f"stores data whose integrity weighs {v} or more",
     "internet_ingress": lambda v: (
         f"has a security group rule that admits the internet on port {_list(v)}"
         if v

@@ -19,7 +19,7 @@ from trustmap.model import (
     Tenancy,
     TenantIsolation,
 )
-from trustmap.severities import Severity
+from trustmap.severities import LEVELS, Level, Severity
 
 __all__ = [
     "CATEGORIES",
@@ -102,9 +102,6 @@ Category = Literal[
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
-#: impact and likelihood of a finding
-Level = Literal["low", "medium", "high"]
-LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
 
 StrideName = Literal[
     "spoofing",
@@ -223,6 +220,8 @@ class Condition(_Entry):
     tenant_isolation: list[TenantIsolation] | None = None
     #: format 1.2: the component stores data of one of these kinds (`kind` of a data asset)
     stores_data_kind: list[DataKind] | None = None
+    #: format 1.2: a component stores data whose stated `integrity` is at least this
+    stores_integrity_at_least: Level | None = None
     #: at least this many components send the component data along one-way data flows (its
     #: writers): more than one, and not only a release pipeline writes it
     writers_at_least: int | None = Field(default=None, ge=1)

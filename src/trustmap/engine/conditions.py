@@ -21,6 +21,7 @@ from trustmap.catalog.describe import article
 from trustmap.catalog.schema import Condition, PropertyTest
 from trustmap.engine.context import EvalContext, Target
 from trustmap.graph import classification_rank
+from trustmap.severities import LEVELS
 
 __all__ = ["CONDITION_KEYS", "ConditionKey", "Predicate", "condition_value", "holds", "predicate"]
 
@@ -717,6 +718,25 @@ def _explain_stores_data_kind(value: list[str], target: Target, context: EvalCon
     return f"stores no {'/'.join(value)} data"
 
 
+def _stored_integrity(target: Target, context: EvalContext) -> list[tuple[str, str]]:
+    """The data a component stores that states an `integrity`, with it."""
+    data = context.graph.model.data
+    stores = target.component.stores if target.component else ()
+    return [(a, level) for a in stores if a in data and (level := data[a].integrity) is not None]
+
+
+def _stores_integrity_at_least(value: str, _: EvalContext) -> Predicate:
+    floor = LEVELS.index(value)
+    return lambda t, c: any(LEVELS.index(level) >= floor for _, level in _stored_integrity(t, c))
+
+
+def _explain_stores_integrity(value: str, target: Target, context: EvalContext, positive: bool) -> str:
+    stated = _stored_integrity(target, context)
+    if not stated:
+        return "stores no data whose integrity the model rates"
+    return "stores " + ", ".join(f"'{asset}' (integrity {level})" for asset, level in sorted(stated))
+
+
 def _internet_ingress(value: list[int], _: EvalContext) -> Predicate:
     ports = tuple(value) or None
 
@@ -966,6 +986,9 @@ CONDITION_KEYS: Mapping[str, ConditionKey] = {
     "tenant_isolation": ConditionKey(_tenant_isolation, _explain_tenant_isolation),
     # the kinds of the stored data are not among the facts a class compares
     "stores_data_kind": ConditionKey(_stores_data_kind, _explain_stores_data_kind, by_class=False),
+    "stores_integrity_at_least": ConditionKey(
+        _stores_integrity_at_least, _explain_stores_integrity, by_class=False
+    ),
     "internet_ingress": ConditionKey(_internet_ingress, _explain_internet_ingress, by_class=False),
     "ingress_stated": ConditionKey(_ingress_stated, by_class=False),
     "ingress_wider_than_flows": ConditionKey(_ingress_wider, _explain_ingress_wider, by_class=False),

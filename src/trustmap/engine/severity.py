@@ -134,18 +134,25 @@ def _impact(
         assets = context.graph.model.data
         if data:
             top = max(data, key=lambda d: classification_rank(assets[d].classification))
-            weight = policy.data_impact[assets[top].classification]
+            weight: str = policy.data_impact[assets[top].classification]
+            weighty = sorted(d for d in data if assets[d].classification == assets[top].classification)
+            what, others = f"{assets[top].classification} data", "less sensitive"
+            altered = _integrity_at_stake(threat, data, context)
+            if altered is not None and LEVELS.index(altered[0]) > LEVELS.index(weight):
+                # changing or losing it costs more than reading it: the model says so
+                weight, weighty = altered
+                top = weighty[0]
+                what, others = f"data whose integrity weighs {weight}", "weighing less"
             level = _lower(_higher(weight, threat.impact_floor), ceiling)
             reached = "reached " if _by_reach(threat, target) else ""
-            weighty = sorted(d for d in data if assets[d].classification == assets[top].classification)
-            why = f"{assets[top].classification} data {reached}at stake ({_listed(weighty)})"
+            why = f"{what} {reached}at stake ({_listed(weighty)})"
             if threat.impact_from == "opened" and target.component is not None:
                 why += _opened_by(target.component.id, top, context)
             elif carried := [f.id for f in context.carried.get(target.subject.id, ()) if top in f.data]:
                 # a link handles nothing itself: what weighs is what travels through it
                 why += f", which it carries ({_listed(carried)})"
             if len(weighty) < len(data):
-                why += f"; less sensitive: {_listed(sorted(set(data) - set(weighty)))}"
+                why += f"; {others}: {_listed(sorted(set(data) - set(weighty)))}"
             if LEVELS.index(level) > LEVELS.index(weight):
                 # the data alone weighs less: say what lifts it, not only the data
                 why += f"; this threat is never below {level} (its floor), whatever the data"
@@ -161,6 +168,21 @@ def _impact(
         raised = _up(level)
         return raised, f"impact {raised}: {why}, raised from {level} for {regulated}"
     return level, f"impact {level}: {why}"
+
+
+def _integrity_at_stake(
+    threat: Threat, data: Sequence[str], context: EvalContext
+) -> tuple[str, list[str]] | None:
+    """The highest `integrity` stated on the data at stake and the data stating it, for a
+    threat that changes or destroys data (STRIDE tampering); None where none is stated."""
+    if "tampering" not in threat.stride:
+        return None
+    assets = context.graph.model.data
+    stated = [(d, level) for d in data if (level := assets[d].integrity) is not None]
+    if not stated:
+        return None
+    highest = max((level for _, level in stated), key=LEVELS.index)
+    return highest, sorted(d for d, level in stated if level == highest)
 
 
 def _opened_by(component_id: str, top: str, context: EvalContext) -> str:

@@ -19,7 +19,7 @@ Mapping (docs/interop.md has the full table):
 - what OTM has no place for, in `attributes` (OTM's extension point): the format 1.2
   sections (principals, grants, security groups, route domains) as the model wrote them, as
   JSON text in the project's `trustmap_<section>`; a boundary's `region` and `cidrs`; a data
-  asset's `residency`, `issued_by`, `derived_from` and `disposable`; a component's `runs_as`
+  asset's `residency`, `issued_by`, `derived_from`, `disposable` and `integrity`; a component's `runs_as`
   and `security_groups` are among its facts.
 
 Every `trustmap_id` attribute keeps the model's own id, so that `import otm` restores it.
@@ -43,7 +43,7 @@ from trustmap.graph import ComponentInfo, field_values, reported_fields
 from trustmap.interop.layout import Box, Layout, LayoutSpec
 from trustmap.interop.names import IdAllocator, slugify
 from trustmap.interop.otm.carried import OUTSIDE_OTM_LISTS, OUTSIDE_OTM_MAPS
-from trustmap.model import STATED_PROPERTIES, Boundary, Model
+from trustmap.model import STATED_PROPERTIES, Boundary, DataAsset, Model
 
 __all__ = [
     "OTM_VERSION",
@@ -68,6 +68,8 @@ STRIDE_NAMES = {
 #: severity -> OTM impact (threats) and risk reduction (mitigations), on OTM's 0..100 scale
 SCALE = {"info": 10, "low": 25, "medium": 50, "high": 75, "critical": 100}
 CONFIDENTIALITY = {"public": 0, "internal": 30, "confidential": 70, "restricted": 100}
+#: a data asset's stated `integrity` as OTM's 0-100 rating (50 where the model states none)
+INTEGRITY = {"low": 30, "medium": 70, "high": 100}
 THREAT_STATE = {
     "open": "identified",
     "accepted": "accepted",
@@ -216,6 +218,24 @@ def _component_attributes(component: ComponentInfo, stated: Iterable[str]) -> di
         found[f"responsibility_{owner}"] = _text([layer for layer, who in split.items() if who == owner])
     found.update({f"responsibility.{layer}": who for layer, who in split.items()})
     return found
+
+
+def _risk(asset: DataAsset) -> dict[str, Any]:
+    """OTM's risk of a data asset: confidentiality from its classification, integrity from its
+    stated `integrity` (50, the middle, where the model states none)."""
+    if asset.integrity is None:
+        integrity, comment = 50, "integrity and availability are not rated by trustmap"
+    else:
+        integrity, comment = (
+            INTEGRITY[asset.integrity],
+            "integrity from the trustmap integrity; availability is not rated by trustmap",
+        )
+    return {
+        "confidentiality": CONFIDENTIALITY[asset.classification],
+        "integrity": integrity,
+        "availability": 50,
+        "comment": f"confidentiality from the trustmap classification; {comment}",
+    }
 
 
 def _threat_id(finding: Finding, zone_or_flow: dict[str, str]) -> str:
@@ -407,13 +427,7 @@ def _assets(analysis: Analysis) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {
             "id": data_id,
             "name": asset.name or data_id,
-            "risk": {
-                "confidentiality": CONFIDENTIALITY[asset.classification],
-                "integrity": 50,
-                "availability": 50,
-                "comment": "confidentiality from the trustmap classification; integrity and availability "
-                "are not rated by trustmap",
-            },
+            "risk": _risk(asset),
             "attributes": {
                 "trustmap_id": data_id,
                 "classification": asset.classification,
@@ -423,6 +437,7 @@ def _assets(analysis: Analysis) -> list[dict[str, Any]]:
                 **({"issued_by": asset.issued_by} if asset.issued_by is not None else {}),
                 **({"derived_from": _text(asset.derived_from)} if asset.derived_from else {}),
                 **({"disposable": "true"} if asset.disposable else {}),
+                **({"integrity": asset.integrity} if asset.integrity is not None else {}),
             },
         }
         if asset.description:

@@ -345,7 +345,9 @@ class _Build:
             if asset.description:
                 fields["description"] = asset.description
             self._carry(
-                fields, asset.attributes, {"residency": True, "issued_by": False, "derived_from": True}
+                fields,
+                asset.attributes,
+                {"residency": True, "issued_by": False, "derived_from": True, "integrity": False},
             )
             if asset.attributes.get("disposable") == "true":
                 fields["disposable"] = True
