@@ -167,6 +167,19 @@ def test_unknown_mitigating_control_is_positioned(tmp_path: Path) -> None:
     assert f"{tmp_path}/threats/org.yaml:10:28: E205 unknown control 'approved-amis'" in message
 
 
+def test_unknown_service_in_a_likelihood_case_is_positioned(tmp_path: Path) -> None:
+    cases = (
+        "    likelihood_when:\n"
+        "      - when: {inbound: {source: {service: [actorr]}}}\n"
+        "        likelihood: low\n"
+        "        because: only people reach it\n"
+    )
+    _write(tmp_path, "threats/org.yaml", THREAT.replace("imdsv2, approved-amis", "imdsv2") + cases)
+    message = _broken(tmp_path)
+    # nested in `inbound` and `source`: before, only all/any/not/source/target were walked
+    assert f"{tmp_path}/threats/org.yaml:12:45: E204 unknown service 'actorr'" in message, message
+
+
 @pytest.mark.parametrize(
     ("text", "column", "words"),
     [(CONTROL, 18, "unknown key 'servce'"), (TWO_KEYS, 17, "exactly one key")],

@@ -113,6 +113,42 @@ def test_integrity_weighs_what_changes_or_destroys_data_not_what_reads_it(analys
     )
 
 
+JUMP_HOST = """
+    trustmap: 1
+    name: Jump host
+    data:
+      payroll: {classification: restricted}
+    boundaries:
+      internet: {kind: internet}
+      vpc: {kind: vpc}
+      public: {kind: subnet, parent: vpc, public: true}
+    components:
+      admins: {service: actor, boundary: internet}
+      bastion: {service: ec2, boundary: public, internet_facing: true, controls: [patch-baseline]}
+      # a host that states imdsv2 makes its absence on the bastion a statement (contrast)
+      app: {service: ec2, boundary: public, controls: [patch-baseline, imdsv2]}
+      db: {service: rds, boundary: public, stores: [payroll]}
+    flows:
+      - {from: admins, to: bastion, protocol: rdp, port: 3389, authenticated: true, encrypted: true}
+      - {from: bastion, to: db, protocol: postgres, authenticated: true, encrypted: true, data: [payroll]}
+"""
+
+
+@pytest.mark.parametrize(("protocol", "port", "likelihood"), [("rdp", 3389, "low"), ("https", 443, "high")])
+def test_a_catalog_likelihood_case_sets_the_likelihood_where_it_holds(
+    analyse: Analyse, protocol: str, port: int, likelihood: str
+) -> None:
+    """`likelihood_when`: IMDSv1 theft needs a request to forge; a host that people reach only
+    over RDP or SSH serves none, and the reason says so. Served over HTTPS, the exposure rules."""
+    analysis = analyse(JUMP_HOST.replace("protocol: rdp, port: 3389", f"protocol: {protocol}, port: {port}"))
+    finding = _finding(analysis, "bastion/imdsv1-credential-theft")
+    assert finding.likelihood == likelihood, finding.severity_reasons
+    people_only = (
+        "likelihood low: people reach it only in RDP or SSH sessions, so it serves no request to forge"
+    )
+    assert (finding.severity_reasons[1] == people_only) == (likelihood == "low")
+
+
 STORE_BEHIND_WEB = """
     trustmap: 1
     name: Likelihood

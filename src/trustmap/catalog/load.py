@@ -374,6 +374,15 @@ class _Merged:
                     if control not in control_ids:
                         path, span = self._at("threat", threat_id, key, index)
                         problems.append(self._unknown("control", control, control_ids, path, span))
+            for index, case in enumerate(threat.likelihood_when):
+                problems.extend(
+                    self._check_condition(
+                        case.when,
+                        ("threat", threat_id, "likelihood_when", index, "when"),
+                        service_ids,
+                        control_ids,
+                    )
+                )
             if threat.when is not None:
                 problems.extend(
                     self._check_condition(
@@ -410,19 +419,21 @@ class _Merged:
     def _check_condition(
         self,
         condition: Condition,
-        where: tuple[str, str, str],
+        where: tuple[str, str, *tuple[str | int, ...]],
         services: set[str],
         controls: set[str],
     ) -> Iterator[Diagnostic]:
-        kind, entry_id, key = where
+        """Unknown services and controls that a condition names; `where`: (entry kind, entry id,
+        the path of keys to the condition in the entry)."""
+        kind, entry_id, *key = where
         for node, trail in _walk(condition, ()):
             for field_name in ("service", "linked_service", "model_has_service"):
                 for index, name in enumerate(getattr(node, field_name) or ()):
                     if name not in services:
-                        path, span = self._at(kind, entry_id, key, *trail, field_name, index)
+                        path, span = self._at(kind, entry_id, *key, *trail, field_name, index)
                         yield self._unknown("service", name, services, path, span)
             if node.declared is not None and node.declared not in controls:
-                path, span = self._at(kind, entry_id, key, *trail, "declared")
+                path, span = self._at(kind, entry_id, *key, *trail, "declared")
                 yield self._unknown("control", node.declared, controls, path, span)
 
     def build(self, hashes: str) -> Catalog:
@@ -462,10 +473,13 @@ def _walk(
     condition: Condition, trail: tuple[str | int, ...]
 ) -> Iterator[tuple[Condition, tuple[str | int, ...]]]:
     yield condition, trail
-    for key in ("all", "any"):
-        for index, child in enumerate(getattr(condition, key) or ()):
-            yield from _walk(child, (*trail, key, index))
-    for key, attr in (("not", "not_"), ("source", "source"), ("target", "target")):
-        child = getattr(condition, attr)
-        if child is not None:
-            yield from _walk(child, (*trail, key))
+    # every key whose value is a condition or a list of them (all, any, not, source, target,
+    # inbound, outbound, every_inbound...), under the name the catalog writes
+    for name, info in type(condition).model_fields.items():
+        value = getattr(condition, name)
+        key = info.alias or name
+        if isinstance(value, Condition):
+            yield from _walk(value, (*trail, key))
+        elif isinstance(value, list) and value and isinstance(value[0], Condition):
+            for index, child in enumerate(value):
+                yield from _walk(child, (*trail, key, index))

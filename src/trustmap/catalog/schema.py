@@ -474,6 +474,15 @@ class References(_Entry):
     other: list[str] = Field(default_factory=list)
 
 
+class LikelihoodCase(_Entry):
+    """A likelihood the catalog knows for the subjects a condition picks out, and why."""
+
+    when: Condition
+    likelihood: Level
+    #: the likelihood's reason, after "likelihood <level>: "
+    because: str
+
+
 class Threat(_Entry):
     id: CatalogId
     code: str | None = None
@@ -519,6 +528,10 @@ class Threat(_Entry):
     folds_into: list[str] = Field(default_factory=list)
     #: a fixed likelihood (failures, account-wide duties); None: from the subject's exposure
     likelihood: Level | None = None
+    #: likelihoods for the subjects a condition picks out, the first that holds winning over
+    #: `likelihood` and the exposure (a host people reach only over RDP serves no request to
+    #: forge)
+    likelihood_when: list[LikelihoodCase] = Field(default_factory=list)
     when: Condition | None = None
     implementation: Literal["python"] | None = None
     mitigated_by: list[str] = Field(default_factory=list)

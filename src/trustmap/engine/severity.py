@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from trustmap.catalog.schema import Control, Threat
+from trustmap.engine.conditions import holds
 from trustmap.engine.context import EvalContext, Target
 from trustmap.engine.exposure import likelihood_of_gates
 from trustmap.findings import LEVELS
@@ -238,6 +239,9 @@ def _leaves_to_internet(component_id: str, context: EvalContext, depth: int = 4)
 
 
 def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[str, str]:
+    for case in threat.likelihood_when:
+        if holds(case.when, target, context):
+            return case.likelihood, f"likelihood {case.likelihood}: {case.because}"
     if threat.likelihood is not None:
         return (
             threat.likelihood,

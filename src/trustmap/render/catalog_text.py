@@ -139,7 +139,12 @@ def explain_threat(catalog: Catalog, entry_id: str) -> str | None:
         ),
         (
             "likelihood",
-            threat.likelihood or "from the subject's exposure (attack paths, gates, public settings)",
+            "; otherwise ".join(
+                [
+                    *(f"{c.likelihood} when {c.because}" for c in threat.likelihood_when),
+                    threat.likelihood or "from the subject's exposure (attack paths, gates, public settings)",
+                ]
+            ),
         ),
         ("fires when", about(f"the {threat.scope}", applies)),
         ("mitigated by", ", ".join(threat.mitigated_by) or None),
