@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import EXAMPLES
-from tests.rules.conftest import Analyse
+from tests.rules.conftest import FIXTURES, Analyse
 from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
 from trustmap.catalog.schema import STRIDE
@@ -147,6 +147,23 @@ def test_a_catalog_likelihood_case_sets_the_likelihood_where_it_holds(
         "likelihood low: people reach it only in RDP or SSH sessions, so it serves no request to forge"
     )
     assert (finding.severity_reasons[1] == people_only) == (likelihood == "low")
+
+
+def test_unused_routes_weigh_the_stores_they_open_to_the_less_trusted_side(analyse: Analyse) -> None:
+    """`impact_from: joined`: a stale peering weighs what the less trusted network reaches
+    through it, and names it; a store the security groups keep out weighs nothing."""
+    text = (FIXTURES / "route-domain-carries-no-flow.yaml").read_text()
+    analysis = analyse(text)
+    finding = _finding(analysis, "peering/route-domain-carries-no-flow")
+    assert finding.severity_reasons[0] == (
+        "impact medium: confidential data at stake ('orders'), "
+        "which its routes open to a less trusted network"
+    )
+    assert "yet 'dev-box' can reach 'db'" in finding.why
+    keys = {f.key for f in analysis.report.findings}
+    assert "billing-peering/route-domain-carries-no-flow" not in keys  # its group admits the app only
+    opened = text.replace("ports: [5432]}]", "ports: [5432]}, {cidr: 10.0.0.0/8, ports: [5432]}]")
+    assert "billing-peering/route-domain-carries-no-flow" in {f.key for f in analyse(opened).report.findings}
 
 
 STORE_BEHIND_WEB = """

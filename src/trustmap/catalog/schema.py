@@ -504,7 +504,7 @@ class Threat(_Entry):
     #: reach where the model states them (`runs_as`), else what it handles (stolen credentials);
     #: `opened`: what it handles and what the components its own credentials authenticate to
     #: handle (a leaked API key or password)
-    impact_from: Literal["handled", "stored", "reached", "identity", "opened"] = "handled"
+    impact_from: Literal["handled", "stored", "reached", "identity", "opened", "joined"] = "handled"
     #: the `when` condition is itself what the model states is wrong: mitigating controls the
     #: model says nothing of do not turn it into a question (graph rules always work so)
     finding_unless_met: bool = False

@@ -11,7 +11,7 @@ from trustmap.catalog import Catalog
 from trustmap.catalog.schema import Condition
 from trustmap.diagnostics import Span
 from trustmap.engine.exposure import EdgeFacts, Exposure, NodeFacts, expose
-from trustmap.engine.reach import Network, network_of
+from trustmap.engine.reach import Network, RouteReach, network_of
 from trustmap.findings import Location, Subject
 from trustmap.graph import (
     ComponentInfo,
@@ -132,6 +132,48 @@ class EvalContext:
     def network(self) -> Network:
         """Security group facts and route-domain reach (engine/reach.py)."""
         return network_of(self.graph)
+
+    @cached_property
+    def stale_routes(self) -> Mapping[str, tuple[RouteReach, ...]]:
+        """By the component a route domain goes through (its `via`): the stores a component of
+        a less trusted member network reaches in a more trusted one (its security groups do not
+        keep it out), across a domain that no flow crosses and no inspection hop sits on."""
+        graph = self.graph
+        domains = [
+            (domain_id, domain)
+            for domain_id, domain in sorted(graph.model.route_domains.items())
+            if domain.via is not None and domain.via in graph.component_records and not domain.inspected_by
+        ]
+        if not domains:
+            return {}
+        crossing = [
+            (set(graph.component(f.source).boundary_path), set(graph.component(f.target).boundary_path))
+            for f in graph.flows()
+            if f.kind != "route"
+        ]
+        found: dict[str, list[RouteReach]] = {}
+        for domain_id, domain in domains:
+            assert domain.via is not None
+            members = set(domain.members)
+
+            def joined(a: set[str], b: set[str], members: set[str] = members) -> bool:
+                return bool(a & members) and bool(b & members) and not a & b & members
+
+            if any(joined(a, b) for a, b in crossing):
+                continue
+
+            def trust(component_id: str, members: set[str] = members) -> int:
+                """The trust of the member network the component is in."""
+                inside = members.intersection(graph.component(component_id).boundary_path)
+                return min(graph.boundaries[m].trust for m in inside)
+
+            for reach in self.network.routes:
+                if reach.domain != domain_id:
+                    continue
+                target = graph.component(reach.target)
+                if target.dfd == "datastore" and target.stores and trust(reach.source) < trust(reach.target):
+                    found.setdefault(domain.via, []).append(reach)
+        return {via: tuple(reaches) for via, reaches in found.items()}
 
     @cached_property
     def exposure(self) -> Exposure:

@@ -87,11 +87,20 @@ def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tupl
             return _opened_data(target.component.id, context)
         if threat.impact_from == "stored":
             return target.component.stores
+        if threat.impact_from == "joined":
+            return _joined_data(target.component.id, context)
         carried = {d for f in context.carried.get(target.subject.id, ()) for d in f.data}
         return tuple(sorted({*target.component.handles, *carried})) if carried else target.component.handles
     if target.flow is not None:
         return target.flow.data
     return ()
+
+
+def _joined_data(component_id: str, context: EvalContext) -> tuple[str, ...]:
+    """What the stores that routes through the component open to less trusted networks hold."""
+    graph = context.graph
+    stores = {r.target for r in context.stale_routes.get(component_id, ())}
+    return tuple(sorted({d for s in stores for d in graph.component(s).stores}))
 
 
 def _opened_data(component_id: str, context: EvalContext) -> tuple[str, ...]:
@@ -149,6 +158,8 @@ def _impact(
             why = f"{what} {reached}at stake ({_listed(weighty)})"
             if threat.impact_from == "opened" and target.component is not None:
                 why += _opened_by(target.component.id, top, context)
+            elif threat.impact_from == "joined":
+                why += ", which its routes open to a less trusted network"
             elif carried := [f.id for f in context.carried.get(target.subject.id, ()) if top in f.data]:
                 # a link handles nothing itself: what weighs is what travels through it
                 why += f", which it carries ({_listed(carried)})"

@@ -71,6 +71,7 @@ BUILTIN_RULES: Mapping[str, Rule] = _Registry(
         "restricted-data-flows-to-lower-trust": (
             "trustmap.engine.rules.trust:restricted_data_flows_to_lower_trust"
         ),
+        "route-domain-carries-no-flow": f"{_NETWORK}:route_domain_carries_no_flow",
         "unfiltered-egress": f"{_NETWORK}:unfiltered_egress",
     }
 )

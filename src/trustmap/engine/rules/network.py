@@ -15,7 +15,11 @@ from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target, named
 from trustmap.graph import ComponentInfo, classification_rank
 
-__all__ = ["internet_entry_routes_to_internal_network_uninspected", "unfiltered_egress"]
+__all__ = [
+    "internet_entry_routes_to_internal_network_uninspected",
+    "route_domain_carries_no_flow",
+    "unfiltered_egress",
+]
 
 DEFAULT_FILTERS = ("network-firewall",)
 DEFAULT_EGRESS = ("internet-gateway", "nat-gateway")
@@ -161,3 +165,36 @@ def internet_entry_routes_to_internal_network_uninspected(
                 f"take its traffic on to {', '.join(repr(n) for n in reached[:_MAX_SHOWN])} "
                 f"without passing a network firewall: {paths}",
             )
+
+
+def route_domain_carries_no_flow(context: EvalContext, threat: Threat) -> Iterator[tuple[Target, str]]:
+    """Route domains (format 1.2) that join networks of different trust, that no flow of the
+    model crosses, and across which a less trusted component reaches a store: reachability that
+    nothing needs, on the component they route through (`EvalContext.stale_routes`)."""
+    model = context.graph.model
+    for via, reaches in context.stale_routes.items():
+        target = context.component(via)
+        domains = []
+        for domain_id in sorted({r.domain for r in reaches}):
+            mine = [r for r in reaches if r.domain == domain_id]
+            sources = sorted({r.source for r in mine})
+            stores = sorted({r.target for r in mine})
+            members = _members(model.route_domains[domain_id].members, context)
+            domains.append(
+                f"route domain '{domain_id}' joins {members}, and no flow of the model goes "
+                f"between them, yet {_shown(sources)} can reach "
+                f"{_shown(stores)}"
+            )
+        yield target, f"{named(target)} carries routes that no flow uses: {'; '.join(domains)}"
+
+
+def _members(members: list[str], context: EvalContext) -> str:
+    boundaries = context.graph.boundaries
+    ordered = sorted(members, key=lambda m: (boundaries[m].trust, m))
+    named = [f"'{m}' (trust {boundaries[m].trust})" for m in ordered]
+    return f"{', '.join(named[:-1])} and {named[-1]}"
+
+
+def _shown(ids: list[str]) -> str:
+    shown = ", ".join(f"'{i}'" for i in ids[:_MAX_SHOWN])
+    return shown + (f" and {len(ids) - _MAX_SHOWN} more" if len(ids) > _MAX_SHOWN else "")
