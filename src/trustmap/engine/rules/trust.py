@@ -61,14 +61,20 @@ def restricted_data_flows_to_lower_trust(
 
 
 def _less_trusted_party(sent: ComponentInfo, received: ComponentInfo, graph: ModelGraph) -> bool:
-    """A less trusted place that is another party: outside AWS, in a place of trust below 50,
-    or another account. Between two components of one account a lower rating is the nesting of
-    boundaries (a public subnet, a regional service), not a less trusted party."""
+    """A less trusted place that is another party: in a place of trust below 50, another
+    account, or outside AWS and outside the sender's account. Between two components of one
+    account a lower rating is the nesting of boundaries (a public subnet, a region of the
+    account), not a less trusted party, whatever the receiver is: a service the catalog lacks
+    (an `external-system`) that the model places inside the sender's own account is reached
+    with that account's credentials under its terms."""
     if received.trust >= sent.trust:
         return False
-    return (
-        not received.aws or received.trust < _LOW_TRUST or _account(received, graph) != _account(sent, graph)
-    )
+    if received.trust < _LOW_TRUST:
+        return True
+    account = _account(received, graph)
+    if account != _account(sent, graph):
+        return True
+    return not received.aws and account is None
 
 
 def _account(component: ComponentInfo, graph: ModelGraph) -> str | None:
