@@ -501,3 +501,58 @@ def test_a_partner_holds_its_own_credentials(analyse: Analyse) -> None:
         "likelihood medium: reached directly from the lower-trust entry 'partners', with nothing to"
         " compromise"
     )
+
+
+EGRESS = """
+    trustmap: 1
+    name: Open egress
+    data:
+      loans: {classification: restricted}
+      features: {classification: confidential}
+      elsewhere: {classification: restricted}
+    boundaries:
+      vpc: {kind: vpc}
+      public: {kind: subnet, parent: vpc, public: true}
+      private: {kind: subnet, parent: vpc}
+    components:
+      notebooks: {service: fargate, boundary: private}
+      jobs: {service: fargate, boundary: private}
+      raw: {service: s3, stores: [loans]}
+      features-bucket: {service: s3, stores: [features]}
+      vault: {service: dynamodb, stores: [elsewhere]}
+      nat: {service: nat-gateway, boundary: public}
+      igw: {service: internet-gateway, boundary: vpc}
+    flows:
+      - {from: notebooks, to: raw, protocol: aws-api, data: [loans]}
+      - {from: jobs, to: features-bucket, protocol: aws-api, data: [features]}
+      - {from: notebooks, to: nat, protocol: other, kind: route}
+      - {from: jobs, to: nat, protocol: other, kind: route}
+      - {from: nat, to: igw, protocol: other, kind: route}
+"""
+
+
+def test_unfiltered_egress_weighs_the_data_of_the_workloads_it_names(analyse: Analyse) -> None:
+    """A finding about the model that names workloads (`impact_from: affected`) weighs what they
+    handle, not an account-wide duty, and says which of them hold the weightiest data."""
+    finding = _finding(analyse(EGRESS), "model/unfiltered-egress")
+    assert (finding.impact, finding.severity) == ("medium", "medium"), finding.severity_reasons
+    assert finding.severity_reasons[0] == (
+        "impact medium: 'notebooks' handles restricted data ('loans'); less sensitive: 'features'"
+    )
+
+
+def test_unfiltered_egress_of_confidential_workloads_stays_medium(analyse: Analyse) -> None:
+    """Only the named workloads' data counts: restricted data elsewhere in the model (the vault
+    that no egress workload touches) does not raise it."""
+    text = EGRESS.replace("      - {from: notebooks, to: nat, protocol: other, kind: route}\n", "")
+    finding = _finding(analyse(text), "model/unfiltered-egress")
+    assert (finding.impact, finding.severity) == ("medium", "medium"), finding.severity_reasons
+    assert finding.severity_reasons[0] == "impact medium: 'jobs' handles confidential data ('features')"
+
+
+def test_unfiltered_egress_names_every_workload_with_the_weightiest_data(analyse: Analyse) -> None:
+    text = EGRESS.replace("data: [features]}", "data: [features, loans]}")
+    finding = _finding(analyse(text), "model/unfiltered-egress")
+    assert finding.severity_reasons[0] == (
+        "impact medium: 'jobs' and 'notebooks' handle restricted data ('loans'); less sensitive: 'features'"
+    )

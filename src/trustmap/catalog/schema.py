@@ -503,8 +503,13 @@ class Threat(_Entry):
     #: rest), or what its identities reach; `identity`: what the identities a component runs as
     #: reach where the model states them (`runs_as`), else what it handles (stolen credentials);
     #: `opened`: what it handles and what the components its own credentials authenticate to
-    #: handle (a leaked API key or password)
-    impact_from: Literal["handled", "stored", "reached", "identity", "opened", "joined"] = "handled"
+    #: handle (a leaked API key or password); `affected`: on a finding about the model, what the
+    #: components it names handle (the workloads a model-wide graph rule found), else `handled`;
+    #: `joined`: for a peering or transit gateway, what the stores that its unused routes open to
+    #: less trusted networks hold
+    impact_from: Literal["handled", "stored", "reached", "identity", "opened", "affected", "joined"] = (
+        "handled"
+    )
     #: the `when` condition is itself what the model states is wrong: mitigating controls the
     #: model says nothing of do not turn it into a question (graph rules always work so)
     finding_unless_met: bool = False

@@ -39,6 +39,9 @@ class Target:
     component: ComponentInfo | None = None
     flow: FlowInfo | None = None
     principal: PrincipalInfo | None = None
+    #: the components a finding about the model names (the workloads a model-wide graph rule
+    #: found): a threat with `impact_from: affected` weighs the data they handle
+    affected: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -438,8 +441,9 @@ class EvalContext:
     def _flow_targets(self) -> dict[str, Target]:
         return {t.subject.id: t for t in self._flows}
 
-    def model_target(self) -> Target:
-        return Target(MODEL_SUBJECT)
+    def model_target(self, affected: tuple[str, ...] = ()) -> Target:
+        """The model as a finding's subject; `affected`: the components the finding names."""
+        return Target(MODEL_SUBJECT, affected=affected)
 
     def targets(self, scope: str) -> list[Target]:
         """Components (by id) or flows (in model order), made once: rules ask for them often."""

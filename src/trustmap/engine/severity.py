@@ -54,6 +54,14 @@ def _listed(ids: Iterable[str], limit: int = 4) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
+def _named_list(ids: Sequence[str], limit: int = 4) -> str:
+    """Components named in a sentence: `'a'`, `'a' and 'b'`, `'a', 'b', 'c' and 2 more`."""
+    quoted = [f"'{i}'" for i in ids[:limit]]
+    if len(ids) > limit:
+        return f"{', '.join(quoted)} and {len(ids) - limit} more"
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 def _by_reach(threat: Threat, target: Target) -> bool:
     """Whether the data at stake is what the subject's identities reach (`impact_from`)."""
     if threat.impact_from == "reached" or target.principal is not None:
@@ -79,9 +87,23 @@ def _routed_through(target: Target, context: EvalContext) -> list[str]:
     )
 
 
+def _by_affected(threat: Threat, target: Target) -> bool:
+    """Whether the data at stake is what the components a model-wide finding names handle."""
+    return threat.impact_from == "affected" and target.subject.kind == "model" and bool(target.affected)
+
+
+def _handled(component_id: str, context: EvalContext) -> tuple[str, ...]:
+    """What a component handles, and for a link the data of the flows it carries."""
+    handles = context.graph.component(component_id).handles
+    carried = {d for f in context.carried.get(component_id, ()) for d in f.data}
+    return tuple(sorted({*handles, *carried})) if carried else handles
+
+
 def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tuple[str, ...]:
     if _by_reach(threat, target):
         return context.data_reached(target)
+    if _by_affected(threat, target):
+        return tuple(sorted({d for c in target.affected for d in _handled(c, context)}))
     if target.component is not None:
         if threat.impact_from == "opened":
             return _opened_data(target.component.id, context)
@@ -89,8 +111,7 @@ def _data_at_stake(threat: Threat, target: Target, context: EvalContext) -> tupl
             return target.component.stores
         if threat.impact_from == "joined":
             return _joined_data(target.component.id, context)
-        carried = {d for f in context.carried.get(target.subject.id, ()) for d in f.data}
-        return tuple(sorted({*target.component.handles, *carried})) if carried else target.component.handles
+        return _handled(target.component.id, context)
     if target.flow is not None:
         return target.flow.data
     return ()
@@ -117,7 +138,7 @@ def _impact(
 ) -> tuple[str, str]:
     policy = context.catalog.severity
     ceiling = threat.impact
-    if target.subject.kind == "model":
+    if target.subject.kind == "model" and not _by_affected(threat, target):
         return ceiling, f"impact {ceiling}: an account-wide duty"
     if set(threat.stride) == {"denial-of-service"}:
         dependents = context.dependents.get(target.subject.id, ()) if target.component else ()
@@ -156,7 +177,12 @@ def _impact(
             level = _lower(_higher(weight, threat.impact_floor), ceiling)
             reached = "reached " if _by_reach(threat, target) else ""
             why = f"{what} {reached}at stake ({_listed(weighty)})"
-            if threat.impact_from == "opened" and target.component is not None:
+            if _by_affected(threat, target):
+                # a finding about the model weighs the workloads it names: say which hold the data
+                holders = [c for c in target.affected if set(weighty) & set(_handled(c, context))]
+                verb = "handles" if len(holders) == 1 else "handle"
+                why = f"{_named_list(holders)} {verb} {what} ({_listed(weighty)})"
+            elif threat.impact_from == "opened" and target.component is not None:
                 why += _opened_by(target.component.id, top, context)
             elif threat.impact_from == "joined":
                 why += ", which its routes open to a less trusted network"
@@ -170,7 +196,12 @@ def _impact(
                 why += f"; this threat is never below {level} (its floor), whatever the data"
         else:
             level = _lower(threat.impact_floor, ceiling)
-            why = "it reaches no data" if _by_reach(threat, target) else "no data of the model at stake"
+            if _by_reach(threat, target):
+                why = "it reaches no data"
+            elif _by_affected(threat, target):
+                why = f"{_named_list(target.affected)} handle no data of the model"
+            else:
+                why = "no data of the model at stake"
     # A regulation weighs where its requirements are the finding's controls: it raises data that
     # is regulated but rated below the threat's ceiling, and raises what cannot be proven (the
     # regulations ask for those records in their own right).

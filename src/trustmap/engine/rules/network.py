@@ -91,6 +91,7 @@ def unfiltered_egress(context: EvalContext, threat: Threat) -> Iterator[tuple[Ta
     egress = _strings(threat, "egress", DEFAULT_EGRESS)
     hops = _next_hops(context)
     found: list[str] = []
+    affected: list[str] = []
     floor = classification_rank("confidential")
     for component in context.graph.components():
         if (
@@ -103,17 +104,19 @@ def unfiltered_egress(context: EvalContext, threat: Threat) -> Iterator[tuple[Ta
         if component.in_public_subnet:
             # a public subnet is, by definition, routed to an internet gateway
             found.append(f"{named(context.component(component.id))} from its public subnet")
+            affected.append(component.id)
             continue
         seen = _walk(component.id, context, hops, filters)
         exits = sorted(n for n in seen if n != component.id and context.graph.component(n).service in egress)
         if exits:
             found.append(f"{named(context.component(component.id))} along {_route(seen, exits[0])}")
+            affected.append(component.id)
     if found:
         shown = "; ".join(found[:_MAX_SHOWN]) + (
             f"; and {len(found) - _MAX_SHOWN} more" if len(found) > _MAX_SHOWN else ""
         )
         yield (
-            context.model_target(),
+            context.model_target(tuple(affected)),
             f"The model routes workloads that handle confidential data to the internet with nothing "
             f"that filters their egress: {shown}",
         )
