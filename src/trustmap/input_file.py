@@ -5,6 +5,7 @@ Only regular files are read, and never more than the size limit plus one byte: a
 forever (a FIFO without a writer). The file is opened without blocking, checked with `fstat`
 on the open descriptor (so a link that is swapped after the check changes nothing), and
 refused with a positioned diagnostic: E000 when it cannot be read, E007 when it is too large.
+`read_input_text` also decodes it, with the E004 every reader gives for bytes that are not UTF-8.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import stat
 from pathlib import Path
 
 from trustmap.diagnostics import Diagnostic, Span
-from trustmap.source import Limits, too_large
+from trustmap.source import Limits, decode_text, too_large
 
-__all__ = ["read_input_file"]
+__all__ = ["read_input_file", "read_input_text"]
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _CHUNK = 1 << 20
@@ -72,3 +73,12 @@ def read_input_file(
     if len(raw) > limits.max_bytes:
         return refused("E007", too_large(len(raw), limits))
     return raw, []
+
+
+def read_input_text(path: Path, shown: str, limits: Limits = Limits()) -> tuple[str | None, list[Diagnostic]]:
+    """The text of the file at `path`, or None and why not: E000 or E007 as `read_input_file`,
+    E004 at the line and column of the first byte that is not UTF-8 (`source.decode_text`)."""
+    raw, unreadable = read_input_file(path, shown, limits)
+    if raw is None:
+        return None, unreadable
+    return decode_text(shown, raw)

@@ -35,6 +35,7 @@ __all__ = [
     "Limits",
     "Path",
     "SourceMap",
+    "decode_text",
     "key_segment",
     "load_json",
     "load_yaml",
@@ -517,6 +518,16 @@ def _not_utf8(raw: bytes) -> str:
     return "the file is not valid UTF-8; save it as UTF-8"
 
 
+def decode_text(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """The text of an input file's bytes (a leading byte-order mark dropped), or None and the
+    E004 diagnostic every reader gives: at the line and column of the first byte that is not
+    UTF-8, naming a UTF-16 file as such."""
+    text, bad = _decode(raw)
+    if text is None:
+        return None, [Diagnostic("E004", _not_utf8(raw), path, bad)]
+    return text, []
+
+
 def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Document | None, list[Diagnostic]]:
     """Parse `raw` (the bytes of the file shown as `path`) into a `Document`.
 
@@ -526,9 +537,9 @@ def load_yaml(path: str, raw: bytes, limits: Limits = Limits()) -> tuple[Documen
     """
     if len(raw) > limits.max_bytes:
         return None, [Diagnostic("E007", too_large(len(raw), limits), path, Span.point(1, 1))]
-    text, bad = _decode(raw)
+    text, undecodable = decode_text(path, raw)
     if text is None:
-        return None, [Diagnostic("E004", _not_utf8(raw), path, bad)]
+        return None, undecodable
     lines = editor_lines(text)
     positions = EditorPositions.needed(text)
     builder = _Builder(limits, positions)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic
-from trustmap.input_file import read_input_file
+from trustmap.input_file import read_input_file, read_input_text
 from trustmap.interop.cloudformation.importer import import_template
 from trustmap.interop.cloudformation.reader import load_template
 from trustmap.interop.mapping import ResourceTable
@@ -28,11 +28,8 @@ def code_kind(path: Path) -> str:
     if path.is_dir() or path.suffix.lower() == ".tf":
         return "terraform"
     if path.suffix.lower() == ".json":
-        raw, _ = read_input_file(path, path.name)
-        try:
-            data, problem = load_json(path.name, raw.decode("utf-8")) if raw is not None else (None, None)
-        except UnicodeDecodeError:
-            return "cloudformation"  # its import says why it cannot be read
+        text, _ = read_input_text(path, path.name)  # when it is None, its import says why
+        data, problem = load_json(path.name, text) if text is not None else (None, None)
         return "terraform" if problem is None and is_terraform_json(data) else "cloudformation"
     return "cloudformation"
 

@@ -26,6 +26,7 @@ from trustmap.source import (
     Limits,
     Path,
     SourceMap,
+    decode_text,
     load_json,
     root_problem,
     too_large,
@@ -198,16 +199,6 @@ class _Walker:
         return result
 
 
-def _decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff"), []
-    except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        return None, [Diagnostic("E004", "the file is not valid UTF-8", path, Span.point(line, column))]
-
-
 #: libyaml when PyYAML has it: composing a large template in pure Python took 46 s and 1 GB.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
@@ -243,7 +234,7 @@ def load_template(
     """
     if len(raw) > limits.max_bytes:
         return None, [Diagnostic("E007", too_large(len(raw), limits), path, Span.point(1, 1))]
-    text, problems = _decode(path, raw)
+    text, problems = decode_text(path, raw)
     if text is None:
         return None, problems
     positions = EditorPositions.needed(text)

@@ -22,7 +22,7 @@ from typing import Any
 
 from trustmap.diagnostics import Diagnostic, Span
 from trustmap.line_breaks import editor_lines
-from trustmap.source import Document, Path, SourceMap, load_json, load_yaml
+from trustmap.source import Document, Path, SourceMap, decode_text, load_json, load_yaml
 
 __all__ = ["Element", "OtmFlow", "OtmRecords", "load_otm", "read_records"]
 
@@ -84,10 +84,9 @@ def load_otm(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
         return document, problems
     if any(problem.code == "E007" for problem in problems):
         return None, problems  # beyond a limit: JSON would be too
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, problems
+    text, _ = decode_text(path, raw)
+    if text is None:
+        return None, problems  # the YAML reader's E004, at the first byte that is not UTF-8
     data, json_problem = load_json(path, text)
     if json_problem is not None and (json_problem.code == "E007" or text.lstrip().startswith(("{", "["))):
         return None, [json_problem]  # a JSON document's error is a JSON error, not YAML's

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from trustmap.diagnostics import Diagnostic, Span
-from trustmap.input_file import read_input_file
+from trustmap.input_file import read_input_text
 from trustmap.interop.terraform.expressions import unquote
 
 __all__ = ["Configuration", "Place", "parse_folder", "read_hcl_file", "relative"]
@@ -95,15 +95,13 @@ def read_hcl_file(
     attributes are, or why it cannot be read."""
     import hcl2
 
-    raw, unreadable = read_input_file(file, label)
-    if raw is None:
+    text, unreadable = read_input_text(file, label)
+    if text is None:
         return None, {}, unreadable
     try:
-        tree = hcl2.parses_to_tree(raw.decode("utf-8"))
+        tree = hcl2.parses_to_tree(text)
         places = _positions(tree, label)
         parsed = hcl2.serialize(hcl2.transform(tree))
-    except UnicodeDecodeError:
-        return None, {}, [Diagnostic("E004", "the file is not valid UTF-8", label, Span.point(1, 1))]
     except Exception as error:  # python-hcl2 raises lark's many error types
         line, column = getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from trustmap.catalog import Catalog
 from trustmap.diagnostics import Diagnostic, Span, has_errors
-from trustmap.input_file import read_input_file
+from trustmap.input_file import read_input_text
 from trustmap.interop.build import Build
 from trustmap.interop.draft import draft_of
 from trustmap.interop.mapping import ResourceTable
@@ -64,13 +64,9 @@ def label(address: str) -> str:
 def read_input(path: Path, shown: str) -> tuple[TfResources | None, list[Diagnostic]]:
     """The resources of a plan/state JSON, a .tf file or a folder of them."""
     if path.is_file() and path.suffix.lower() == ".json":
-        raw, unreadable = read_input_file(path, shown)
-        if raw is None:
+        text, unreadable = read_input_text(path, shown)
+        if text is None:
             return None, unreadable
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return None, [Diagnostic("E004", "the file is not valid UTF-8", shown, Span.point(1, 1))]
         data, problem = load_json(shown, text)
         if problem is not None:
             return None, [problem]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from trustmap.diagnostics import Diagnostic, Span
-from trustmap.input_file import read_input_file
+from trustmap.input_file import read_input_text
 from trustmap.interop.terraform.configuration import Place, read_hcl_file
 from trustmap.interop.terraform.expressions import UNKNOWN, evaluate, unquote
 from trustmap.source import load_json
@@ -49,13 +49,9 @@ def _values(
     file: Path, shown: str
 ) -> tuple[dict[str, Any] | None, dict[tuple[str, ...], Place], list[Diagnostic]]:
     if file.name.endswith(".json"):
-        raw, unreadable = read_input_file(file, shown)
-        if raw is None:
+        text, unreadable = read_input_text(file, shown)
+        if text is None:
             return None, {}, unreadable
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return None, {}, [Diagnostic("E004", "the file is not valid UTF-8", shown, Span.point(1, 1))]
         data, problem = load_json(shown, text)
         if problem is not None:
             return None, {}, [problem]
