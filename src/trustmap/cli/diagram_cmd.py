@@ -16,6 +16,7 @@ from trustmap.cli.common import (
     TodayOption,
     check_output,
     fail,
+    format_choice,
     input_ids,
     load_analysis,
     report_exit_status,
@@ -91,9 +92,11 @@ def diagram(
 
     if view not in VIEWS:
         fail(f"--view takes {', '.join(VIEWS)}; got '{view}'")
-    given, output_format = output_format, _format_for(output_format, output)
+    as_typed = output_format
+    given = format_choice(output_format) if output_format is not None else None
+    output_format = _format_for(given, output)
     if output_format not in DIAGRAM_FORMATS:
-        fail(f"--format takes {', '.join(DIAGRAM_FORMATS)}; got '{output_format}'")
+        fail(f"--format takes {', '.join(DIAGRAM_FORMATS)}; got '{as_typed}'")
     if output_format in _BINARY and output is None:
         fail(f"{output_format} is a binary format: name a file with -o FILE")
     inputs = input_ids([model], catalog_dirs)

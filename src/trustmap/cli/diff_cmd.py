@@ -14,6 +14,7 @@ from trustmap.cli.common import (
     CatalogOption,
     TodayOption,
     fail,
+    format_choice,
     load_analyses,
     stdout_write,
 )
@@ -44,8 +45,9 @@ def diff(
     from trustmap.diff import diff_analyses
     from trustmap.render.diff import DIFF_RENDERERS
 
+    given, output_format = output_format, format_choice(output_format)
     if output_format not in DIFF_RENDERERS:
-        fail(f"--format takes {', '.join(DIFF_RENDERERS)}; got '{output_format}'")
+        fail(f"--format takes {', '.join(DIFF_RENDERERS)}; got '{given}'")
     before, after = load_analyses([old, new], catalog_dirs, today, allow_unmatched)
     changes = diff_analyses(before, after)
     stdout_write(DIFF_RENDERERS[output_format](changes))

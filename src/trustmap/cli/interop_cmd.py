@@ -24,6 +24,7 @@ from trustmap.cli.common import (
     check_output,
     display_path,
     fail,
+    format_choice,
     input_ids,
     is_stdout,
     load_analysis,
@@ -101,9 +102,11 @@ def export_otm(
     from trustmap.interop.layout import compute_layout
     from trustmap.interop.otm.exporter import layout_spec, otm_document, render_otm
 
-    chosen = output_format or ("yaml" if output.suffix.lower() in (".yaml", ".yml") else "json")
+    chosen = format_choice(
+        output_format or ("yaml" if output.suffix.lower() in (".yaml", ".yml") else "json")
+    )
     if chosen not in ("json", "yaml"):
-        fail(f"--format must be json or yaml, not '{chosen}'")
+        fail(f"--format must be json or yaml, not '{output_format}'")
     inputs = input_ids([model], catalog_dirs)
     check_output(output, inputs, force=force)
     analysis = load_analysis(model, catalog_dirs, today, allow_unmatched)

@@ -15,6 +15,7 @@ from trustmap.cli.common import (
     GraphvizTimeoutOption,
     TodayOption,
     fail,
+    format_choice,
     load_analysis,
     load_catalog_or_exit,
     parse_today,
@@ -146,7 +147,7 @@ def checklist(
     """
     from trustmap.render.checklist import CHECKLIST_STREAMS
 
-    formats = [f.strip() for f in output_format.split(",") if f.strip()]
+    formats = [format_choice(f) for f in output_format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in CHECKLIST_STREAMS]
     if unknown or not formats:
         fail(f"--format takes {', '.join(CHECKLIST_STREAMS)}; got '{output_format}'")

@@ -57,6 +57,12 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     raise SystemExit(code)
 
 
+def format_choice(value: str) -> str:
+    """A `--format` value as the choices are spelled: `PNG`, `Json` and `png` are one format
+    (messages that refuse a value still quote it as given)."""
+    return value.strip().lower()
+
+
 def display_path(path: Path) -> str:
     """The path as messages show it: as the user gave it (relative stays relative, absolute
     stays absolute, so that two files of one name are told apart and an editor can open
@@ -377,8 +383,9 @@ def validate_models(
     from trustmap.analysis import check
     from trustmap.diagnostics import has_errors
 
+    given, output_format = output_format, format_choice(output_format)
     if output_format not in ("text", "json"):
-        fail(f"--format must be text or json, not '{output_format}'")
+        fail(f"--format must be text or json, not '{given}'")
     catalog = load_catalog_or_exit(catalog_dirs)
     day = parse_today(today)
     invalid = False

@@ -17,6 +17,7 @@ from trustmap.cli.common import (
     check_output,
     display_path,
     fail,
+    format_choice,
     input_ids,
     load_catalog_or_exit,
     print_diagnostics,
@@ -75,8 +76,9 @@ def verify(
     from trustmap.interop.verify import Code, compare, drifts_json, drifts_sarif, drifts_text
     from trustmap.validate import load_model
 
+    given, output_format = output_format, format_choice(output_format)
     if output_format not in FORMATS:
-        fail(f"--format takes {', '.join(FORMATS)}; got '{output_format}'")
+        fail(f"--format takes {', '.join(FORMATS)}; got '{given}'")
     inputs = input_ids([model, *against], catalog_dirs)
     check_output(output, inputs, force=force)
     catalog = load_catalog_or_exit(catalog_dirs)
