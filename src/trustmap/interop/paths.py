@@ -81,7 +81,13 @@ def is_intrinsic(value: Any) -> bool:
 
 def _select(items: list[Any], selector: str) -> Iterator[Any]:
     if selector == "*":
-        yield from items
+        for item in items:
+            # the alternatives of a Terraform resource's instances, read as one (`merge_instances`):
+            # each instance's list of blocks
+            if isinstance(item, list):
+                yield from item
+            else:
+                yield item
     elif selector.isdigit():
         if int(selector) < len(items):
             yield items[int(selector)]

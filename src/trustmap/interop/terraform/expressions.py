@@ -109,6 +109,15 @@ def _hidden(value: Any) -> bool:
     return False
 
 
+def _null_test(left: Any, right: Any) -> bool:
+    """`x != null` where x is an object or a tuple whose parts may have no value offline: still
+    decided, as in Terraform (a known collection with unknown members is not null)."""
+    for one, other in ((left, right), (right, left)):
+        if one is None and isinstance(other, dict | list) and not is_opaque(other):
+            return True
+    return False
+
+
 def _boolean(value: Any) -> Any:
     if isinstance(value, bool) or value is UNKNOWN or value is ERROR:
         return value
@@ -210,7 +219,7 @@ class _Parser:
         while self.peek() in ("==", "!="):
             equal = self.take() == "=="
             right = self.comparison()
-            problem = _either(left, right)
+            problem = None if _null_test(left, right) else _either(left, right)
             left = problem if problem is not None else (left == right) == equal
         return left
 

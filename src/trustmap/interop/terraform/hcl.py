@@ -22,6 +22,7 @@ from trustmap.diagnostics import Diagnostic
 from trustmap.interop.terraform.configuration import Configuration, Place, parse_folder, relative
 from trustmap.interop.terraform.expressions import UNKNOWN, UNRESOLVED_KEY, evaluate, unquote
 from trustmap.interop.terraform.tfvars import read_variable_files
+from trustmap.interop.terraform.types import conform, parse_type
 
 __all__ = ["Configuration", "TfResources", "merge_instances", "read_configuration"]
 
@@ -130,6 +131,10 @@ class _Module:
     depth: int
     children: dict[str, _Module | None] = field(default_factory=dict)
     evaluating: set[str] = field(default_factory=set)
+    #: the dynamic blocks of the resource being read whose `for_each` did not decide: over what
+    undecided: dict[str, str] = field(default_factory=dict)
+    #: the value of each variable read so far, converted to its type
+    variables: dict[str, Any] = field(default_factory=dict)
     #: (each.key, each.value) while the body of a `for_each` resource is evaluated
     each: tuple[Any, Any] | None = None
     #: the folders read so far, shared by every module (`../..` called ten times is read once)
@@ -162,14 +167,22 @@ class _Module:
         return UNKNOWN
 
     def _variable(self, name: str) -> Any:
-        """What the caller passes, else the default; null passed to `nullable = false` is the default."""
+        """What the caller passes, else the default; null passed to `nullable = false` is the default.
+        Either is converted to the declared type (`types.conform`: an object's optional attributes
+        left out are null or their default), once per module."""
+        if name in self.variables:
+            return self.variables[name]
         declared = self.config.variables.get(name, {})
         given = self.inputs.get(name)
         if given is not None or (name in self.inputs and declared.get("nullable") is not False):
-            return given
-        if "default" not in declared:
+            value = given
+        elif "default" not in declared:
             return UNKNOWN  # a required variable: its value is given when the plan is made
-        return evaluate(declared["default"], self.scope, self.prefix)
+        else:
+            value = evaluate(declared["default"], self.scope, self.prefix)
+        value = conform(value, parse_type(declared.get("type")))
+        self.variables[name] = value
+        return value
 
     def child(self, name: str) -> _Module | None:
         if name in self.children:
@@ -252,7 +265,9 @@ class _Module:
         self, blocks: Any, arguments: dict[str, Any], address: str, bindings: dict[str, Any]
     ) -> None:
         """`dynamic "x" { for_each = ...; content {...} }`: one `x` block per item, after the
-        written `x` blocks, where the `for_each` decides; else the blocks are a question."""
+        written `x` blocks, where the `for_each` decides (nested blocks and their own dynamic
+        blocks too); else the blocks are a question, named in `undecided` (W423), and nothing
+        of their content is drawn."""
         for dynamic in blocks or []:
             for label, spec in dynamic.items():
                 if label == "__is_block__" or not isinstance(spec, dict):
@@ -264,19 +279,14 @@ class _Module:
                     self.found.unknown.setdefault(address, {})[block] = (
                         f"the {block} blocks are dynamic, over {spec.get('for_each')}"
                     )
+                    self.undecided.setdefault(block, str(spec.get("for_each")))
                     continue
                 iterator = str(unquote(spec.get("iterator", block)))
                 made = []
                 for key, value in items:
                     inner = {**bindings, iterator: {"key": key, "value": value}}
                     for content in spec.get("content", []) or []:
-                        made_block = {
-                            str(k): evaluate(v, self.scope, self.prefix, inner)
-                            for k, v in content.items()
-                            if k not in ("dynamic", "__is_block__")
-                        }
-                        self._dynamic(content.get("dynamic"), made_block, address, inner)
-                        made.append(made_block)
+                        made.append(self._block(content, address, inner))
                 written = arguments.get(block)
                 if isinstance(written, dict) and UNRESOLVED_KEY in written:
                     continue  # another dynamic block of that name did not decide: still a question
@@ -284,6 +294,47 @@ class _Module:
                     *(written if isinstance(written, list) else [written] if written else []),
                     *made,
                 ]
+
+    def _block(self, body: dict[str, Any], address: str, bindings: dict[str, Any]) -> dict[str, Any]:
+        """The arguments of a nested block, its own nested blocks and dynamic blocks read too."""
+        made = {
+            str(k): self._argument(v, address, bindings)
+            for k, v in body.items()
+            if k not in ("dynamic", "__is_block__")
+        }
+        self._dynamic(body.get("dynamic"), made, address, bindings)
+        return made
+
+    def _argument(self, value: Any, address: str, bindings: dict[str, Any]) -> Any:
+        """An argument's value; a nested block (`forward { dynamic "target_group" {...} }`) as a block."""
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, dict) and v.get("__is_block__") for v in value)
+        ):
+            return [self._block(v, address, bindings) for v in value]
+        return evaluate(value, self.scope, self.prefix, bindings)
+
+    def _undecided_dynamic(self, type_name: str, name: str, address: str) -> None:
+        """W423 at the resource: its dynamic blocks whose `for_each` has no value offline."""
+        if not self.undecided:
+            return
+        blocks = ", ".join(f"{block} (over {over})" for block, over in sorted(self.undecided.items()))
+        self.undecided = {}
+        message = (
+            f"{address}: the dynamic blocks {blocks} have no value offline; no flow or control is read"
+            " from them: add what they make by hand"
+        )
+        self.found.notes.append(message)
+        place = self.config.places.get(("resource", type_name, name))
+        self.found.diagnostics.append(
+            Diagnostic(
+                "W423",
+                message,
+                place.path if place else self.config.shown,
+                place.span if place else None,
+            )
+        )
 
     def _count(self, body: dict[str, Any]) -> int | None:
         """How many instances `count` / `for_each` make; None when it does not decide."""
@@ -327,13 +378,14 @@ class _Module:
         for item in items:
             self.each = item
             arguments = {
-                str(k): evaluate(v, self.scope, self.prefix)
+                str(k): self._argument(v, address, {})
                 for k, v in body.items()
                 if k not in _META and k != "dynamic" and k != "__is_block__"
             }
             self._dynamic(body.get("dynamic"), arguments, address, {})
             instances.append(_without_nulls(arguments))
         self.each = None
+        self._undecided_dynamic(type_name, name, address)
         props = merge_instances(instances)
         self.found.resources[address] = {"Type": type_name, "Properties": props}
         place = self.config.places.get(("resource", type_name, name))
