@@ -26,6 +26,7 @@ from trustmap.interop.network import Network, Rule, Subnet, ip_protocol_name
 from trustmap.interop.paths import UNRESOLVED_KEY, values_at
 from trustmap.interop.resources import Template, test_holds
 from trustmap.interop.sign_in import listener_sign_in
+from trustmap.interop.universal import SDK_SERVICES, universal_target
 
 __all__ = ["ACCOUNT", "ANYONE", "INTERNET", "ON_PREMISES", "PROPERTY_ORDER", "Build", "Component"]
 
@@ -824,6 +825,51 @@ class Build:
                         self.flows.add(
                             FlowDraft(source, target, protocol, port, name=link.name, reasons=[reason])
                         )
+                if link.universal_input is not None and link.to is not None:
+                    self._universal_flows(name, link, link.to, link.universal_input)
+
+    def _universal_flows(self, name: str, link: Link, at: str, input_path: str) -> None:
+        """The flows of a schedule's universal targets (`interop.universal`): to the components of
+        that service the input names, else the model's only one; else a note, nothing drawn."""
+        sources = self._ends(name, link.from_)
+        for value in self.template.literals(name, at):
+            called = universal_target(value)
+            if called is None:
+                continue
+            sdk, action = called
+            service = SDK_SERVICES.get(sdk)
+            call = f"{name} calls the {sdk} API ({action}) through a universal target"
+            if service is None:
+                self._not_drawn(name, f"{call}; no catalog service stands for {sdk}: add the flow by hand")
+                continue
+            targets = [c for c in self._ends(name, input_path) if self.components[c].service == service]
+            why = f"{call}; its input names {', '.join(targets)}"
+            if not targets:
+                candidates = [c for c, component in self.components.items() if component.service == service]
+                if len(candidates) != 1:
+                    which = (
+                        f"one of {', '.join(candidates)}"
+                        if candidates
+                        else f"the model has no {service} component"
+                    )
+                    self._not_drawn(
+                        name,
+                        f"{call}, and its input names no resource of the model:"
+                        f" add the flow by hand ({which})",
+                    )
+                    continue
+                targets = candidates
+                only = f"{targets[0]} is the model's only {service} component"
+                why = f"{call}; its input names no resource, and {only}"
+            for source in sources:
+                for target in targets:
+                    self.flows.add(FlowDraft(source, target, "aws-api", None, name=link.name, reasons=[why]))
+
+    def _not_drawn(self, name: str, message: str) -> None:
+        """A universal target whose flow is not drawn: W404 at the schedule, and a note in the model."""
+        self.attention.append(message)
+        path, span = self.template.place_of(name)
+        self.diagnostics.append(Diagnostic("W404", message, path, span))
 
     def add_reference_flows(self) -> None:
         """The flows a wing read itself (a distribution's origins, each with its protocol)."""

@@ -143,6 +143,9 @@ class Link(_Entry):
     #: read `protocol_path` and `port_path` on the resource named at `to` (a target group) or `from`
     read_from: Literal["self", "to", "from"] = "self"
     name: str | None = None
+    #: where `to` holds an EventBridge Scheduler universal target (`arn:aws:scheduler:::aws-sdk:
+    #: sqs:sendMessage`): the path of the call's input, whose references name the resource
+    universal_input: PathText | None = None
 
 
 class Placement(_Entry):
