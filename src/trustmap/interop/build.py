@@ -837,15 +837,16 @@ class Build:
             if called is None:
                 continue
             sdk, action = called
-            service = SDK_SERVICES.get(sdk)
+            services = SDK_SERVICES.get(sdk)
             call = f"{name} calls the {sdk} API ({action}) through a universal target"
-            if service is None:
+            if services is None:
                 self._not_drawn(name, f"{call}; no catalog service stands for {sdk}: add the flow by hand")
                 continue
-            targets = [c for c in self._ends(name, input_path) if self.components[c].service == service]
+            service = " or ".join(services)
+            targets = [c for c in self._ends(name, input_path) if self.components[c].service in services]
             why = f"{call}; its input names {', '.join(targets)}"
             if not targets:
-                candidates = [c for c, component in self.components.items() if component.service == service]
+                candidates = [c for c, component in self.components.items() if component.service in services]
                 if len(candidates) != 1:
                     which = (
                         f"one of {', '.join(candidates)}"

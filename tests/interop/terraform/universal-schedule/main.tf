@@ -68,3 +68,20 @@ resource "aws_scheduler_schedule" "publish" {
     input    = "{\"Message\": \"tick\"}"
   }
 }
+
+# as real configurations stop a dev box at night: the input names the instance
+resource "aws_instance" "devbox" {
+  ami = "ami-12345678"
+}
+
+resource "aws_scheduler_schedule" "stop" {
+  schedule_expression = "cron(0 23 * * ? *)"
+  flexible_time_window {
+    mode = "OFF"
+  }
+  target {
+    arn      = "arn:aws:scheduler:::aws-sdk:ec2:stopInstances"
+    role_arn = "arn:aws:iam::123456789012:role/scheduler"
+    input    = jsonencode({ InstanceIds = [aws_instance.devbox.id] })
+  }
+}
