@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from trustmap.diagnostics import Span
@@ -106,6 +107,11 @@ class GrantInfo:
     conditions: TrustConditions | None
     span: Span | None
 
+    @property
+    def administers_everything(self) -> bool:
+        """Admin on `*`: everything of the holder's account (AdministratorAccess)."""
+        return self.access == "admin" and "*" in self.to
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -153,6 +159,20 @@ class Identities:
     principals: Mapping[str, PrincipalInfo]
     grants: tuple[GrantInfo, ...]
     graph: nx.MultiDiGraph[str]
+
+    @cached_property
+    def grants_by_principal(self) -> Mapping[str, tuple[GrantInfo, ...]]:
+        """Each principal's grants in the model's order: rules and conditions that ask about one
+        principal's grants look them up here instead of scanning every grant."""
+        found: dict[str, list[GrantInfo]] = {}
+        for grant in self.grants:
+            found.setdefault(grant.principal, []).append(grant)
+        return {principal: tuple(grants) for principal, grants in found.items()}
+
+    @cached_property
+    def administrators(self) -> frozenset[str]:
+        """Principals that hold admin on everything (`*`) of their account."""
+        return frozenset(g.principal for g in self.grants if g.administers_everything)
 
     def acts_as(self, starts: Iterable[str]) -> dict[str, tuple[Step, ...]]:
         """Every principal an attacker holding `starts` (components or principals) can act as,

@@ -836,13 +836,8 @@ def _admins(target: Target, context: EvalContext) -> list[str]:
     component = target.component
     if component is None:
         return []
-    return [
-        p
-        for p in component.runs_as
-        if any(
-            g.principal == p and g.access == "admin" and "*" in g.to for g in context.graph.permissions.grants
-        )
-    ]
+    administrators = context.graph.permissions.administrators
+    return [p for p in component.runs_as if p in administrators]
 
 
 def _runs_as_admin(value: bool, _: EvalContext) -> Predicate:

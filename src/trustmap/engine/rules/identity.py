@@ -186,7 +186,7 @@ def privilege_escalation_path(context: EvalContext, threat: Threat) -> Iterator[
         if principal.kind not in ("role", "user", "group"):
             continue
         own = {t for _, t, how in identities.graph.out_edges(principal.id, keys=True) if how in _ACCESS}
-        if "*" in _admin_everything(principal, context):
+        if principal.id in identities.administrators:
             continue  # already an administrator: nothing to escalate to
         # a pipeline's deploy role that passes the roles of the workloads it deploys does what
         # it is for; people who can do the same (developers) can become those roles at will
@@ -220,14 +220,6 @@ def privilege_escalation_path(context: EvalContext, threat: Threat) -> Iterator[
 
 
 _ACCESS = ("read", "pass-role", "write", "admin")
-
-
-def _admin_everything(principal: PrincipalInfo, context: EvalContext) -> set[str]:
-    return {
-        "*"
-        for g in context.graph.permissions.grants
-        if g.principal == principal.id and g.access == "admin" and "*" in g.to
-    }
 
 
 def _sensitive(node: str, context: EvalContext) -> bool:
@@ -294,7 +286,10 @@ def role_spans_data_classifications(context: EvalContext, threat: Threat) -> Ite
         # grants that name the stores: a span that only "*" gives is the breadth of the grant,
         # judged by the workload, standing-admin and access-key threats of the same principal
         named_targets = {
-            t for g in identities.grants if g.principal == principal.id and "*" not in g.to for t in g.targets
+            t
+            for g in identities.grants_by_principal.get(principal.id, ())
+            if "*" not in g.to
+            for t in g.targets
         }
         reads: list[str] = []
         writes: list[str] = []
@@ -335,22 +330,20 @@ def standing_human_admin(context: EvalContext, threat: Threat) -> Iterator[Hit]:
     for principal in identities.principals.values():
         if not principal.human or principal.kind not in ("role", "user", "group"):
             continue
+        grants = identities.grants_by_principal.get(principal.id, ())
         admin = [
             g
-            for g in identities.grants
-            if g.principal == principal.id
-            and (
-                (g.access == "admin" and "*" in g.to)
-                or (g.access in ("write", "admin") and any(services.get(t) == "iam" for t in g.targets))
-            )
+            for g in grants
+            if g.administers_everything
+            or (g.access in ("write", "admin") and any(services.get(t) == "iam" for t in g.targets))
         ]
         # or reads, outside the application, every tenant's data of a pooled store or
         # restricted regulated data (support engineers' standing read access)
         broad = sorted(
             {
                 t
-                for g in identities.grants
-                if g.principal == principal.id and "*" not in g.to
+                for g in grants
+                if "*" not in g.to
                 for t in g.targets
                 if t in records and _broad_data(records[t])
             }
