@@ -288,8 +288,12 @@ def build_identities(
             graph.add_edge(member, pid, key="member")
         for statement in info.trust or ():
             for holder in _who(statement.principal, principals):
-                if holder != pid:
-                    graph.add_edge(holder, pid, key="assumes")
+                # a statement that names the holder itself says more than one naming its account
+                if holder != pid and (
+                    holder == statement.principal or not graph.has_edge(holder, pid, "assumes")
+                ):
+                    admits = "it" if holder == statement.principal else f"its account '{statement.principal}'"
+                    graph.add_edge(holder, pid, key="assumes", why=f"its trust policy admits {admits}")
     for grant in grants:
         for target in grant.targets:
             known = graph.get_edge_data(grant.principal, target, key=grant.access)

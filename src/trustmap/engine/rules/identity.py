@@ -8,7 +8,7 @@ its access is just in time). Findings state the path of grants.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target, named
@@ -180,14 +180,18 @@ def service_principal_confused_deputy(context: EvalContext, threat: Threat) -> I
 
 def privilege_escalation_path(context: EvalContext, threat: Threat) -> Iterator[Hit]:
     """Principals that can make themselves a role which reaches more than they do: by changing
-    its policies, IAM, code that runs as it, or by passing it to compute they can write."""
+    its policies, IAM, code that runs as it, or by passing it to compute they can write; and
+    principals that can become an administrator of everything by any route, its trust included.
+
+    "More powerful" compares reach: a role whose reach another role the principal can become
+    covers is not listed, so a path through an administrator stops at the administrator."""
     identities = context.graph.permissions
+    administrators = identities.administrators
+    reaches: dict[str, dict[str, Reached]] = {}
     for principal in identities.principals.values():
-        if principal.kind not in ("role", "user", "group"):
-            continue
+        if principal.kind not in ("role", "user", "group") or principal.id in administrators:
+            continue  # an administrator has nothing to escalate to
         own = {t for _, t, how in identities.graph.out_edges(principal.id, keys=True) if how in _ACCESS}
-        if principal.id in identities.administrators:
-            continue  # already an administrator: nothing to escalate to
         # a pipeline's deploy role that passes the roles of the workloads it deploys does what
         # it is for; people who can do the same (developers) can become those roles at will
         deployed = (
@@ -200,26 +204,64 @@ def privilege_escalation_path(context: EvalContext, threat: Threat) -> Iterator[
                 for r in context.graph.component(t).runs_as
             }
         )
-        gains: list[tuple[str, Reached]] = []
-        for role, path in sorted(identities.acts_as([principal.id]).items()):
-            if role == principal.id or role in deployed or not any(step.how == "escalates" for step in path):
+        paths = identities.acts_as([principal.id])
+        examples: dict[str, Reached] = {}  # the strongest sensitive reach each role adds
+        gains: list[str] = []
+        for role, path in paths.items():
+            if role == principal.id or role in deployed:
                 continue
-            more = [r for t, r in identities.reach([role]).items() if t not in own and _sensitive(t, context)]
+            admin = role in administrators
+            if not admin and not any(step.how == "escalates" for step in path):
+                continue  # a role its trust admits by design, short of an administrator
+            if role not in reaches:
+                reaches[role] = identities.reach([role])
+            more = [r for t, r in reaches[role].items() if t not in own and _sensitive(t, context)]
             if more:
-                gains.append((role, max(more, key=lambda r: (_ACCESS.index(r.access), r.target))))
-        if gains:
-            target = context.principal(principal.id)
-            role, example = gains[0]
-            escalation = next(s for s in identities.acts_as([principal.id])[role] if s.how == "escalates")
-            yield (
-                target,
-                f"{_cap(named(target))} can become {len(gains)} more powerful role"
-                f"{'s' if len(gains) > 1 else ''} ({', '.join(repr(r) for r, _ in gains[:_MAX_SHOWN])}):"
-                f" {escalation.text()}; then {example.path[-1].text()}",
+                examples[role] = max(more, key=lambda r: (_ACCESS.index(r.access), r.target))
+            if admin or more:
+                gains.append(role)
+        # administrators first, then the nearest; a role that another listed covers (as an
+        # administrator covers the roles of its account) is no escalation of its own
+        gains.sort(key=lambda r: (r not in administrators, len(paths[r]), r))
+        shown = [r for r in gains if not any(_covers(q, r, gains, reaches) for q in gains if q != r)]
+        if not shown:
+            continue
+        target = context.principal(principal.id)
+        first = shown[0]
+        if first in administrators:
+            account = identities.principals[first].account
+            where = f"its account ('{account}')" if account else "its account"
+            rest = shown[1:]
+            lead = f"can become '{first}', which administers {where}" + (
+                f", and {len(rest)} more powerful role{'s' if len(rest) > 1 else ''}"
+                f" ({', '.join(repr(r) for r in rest[:_MAX_SHOWN])})"
+                if rest
+                else ""
             )
+            then = ""
+        else:
+            lead = (
+                f"can become {len(shown)} more powerful role{'s' if len(shown) > 1 else ''}"
+                f" ({', '.join(repr(r) for r in shown[:_MAX_SHOWN])})"
+            )
+            then = f"; then {examples[first].path[-1].text()}"
+        path_text = ", ".join(step.text() for step in paths[first])
+        yield target, f"{_cap(named(target))} {lead}: {path_text}{then}"
 
 
 _ACCESS = ("read", "pass-role", "write", "admin")
+
+
+def _covers(
+    wider: str, narrower: str, order: list[str], reaches: Mapping[str, Mapping[str, Reached]]
+) -> bool:
+    """Whether role `wider` reaches everything `narrower` does with at least its access; of two
+    roles that reach the same, the first in `order` stands for the other."""
+    big, small = reaches[wider], reaches[narrower]
+    if any(t not in big or _ACCESS.index(big[t].access) < _ACCESS.index(r.access) for t, r in small.items()):
+        return False
+    same = big.keys() == small.keys() and all(big[t].access == r.access for t, r in small.items())
+    return not same or order.index(wider) < order.index(narrower)
 
 
 def _sensitive(node: str, context: EvalContext) -> bool:
