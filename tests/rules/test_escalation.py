@@ -67,3 +67,11 @@ def test_a_role_no_more_powerful_than_another_is_not_listed(analyse: Analyse) ->
         " pass 'wide-role' to compute it can create or change ('fn')); then 'wide-role' can write"
     ) in builder.why, builder.why
     assert "narrow-role" not in builder.why.split(";")[0]
+
+
+def test_one_record_says_who_administers_everything(analyse: Analyse) -> None:
+    """The escalation rule and the `runs_as_admin` condition ask the same permission graph."""
+    identities = analyse(MODEL).graph.permissions
+    assert identities.administrators == {"deploy-role"}
+    assert [g.access for g in identities.grants_by_principal["builder"]] == ["write", "pass-role"]
+    assert not any(g.administers_everything for g in identities.grants_by_principal["narrow-role"])
