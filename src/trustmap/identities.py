@@ -121,6 +121,8 @@ class Step:
     target: str
     how: str  # runs-as, member, assumes, escalates, read, write, admin, pass-role
     why: str  # for escalations: how the step is possible
+    #: an escalation by rewriting the role's policies (or IAM): scoping the role fixes nothing
+    rewrites: bool = False
 
     def text(self) -> str:
         words = {
@@ -188,7 +190,8 @@ class Identities:
             for _, nxt, how, attrs in sorted(self.graph.out_edges(node, keys=True, data=True)):
                 if how not in ACTS_AS or nxt in found:
                     continue
-                found[nxt] = (*found[node], Step(node, nxt, how, str(attrs.get("why", ""))))
+                step = Step(node, nxt, how, str(attrs.get("why", "")), bool(attrs.get("rewrites")))
+                found[nxt] = (*found[node], step)
                 queue.append(nxt)
         return {node: path for node, path in found.items() if node in self.principals}
 
@@ -379,14 +382,22 @@ def _escalations(
         for target in sorted(writes):
             if target in principals and principals[target].kind == "role" and target != holder:
                 graph.add_edge(
-                    holder, target, key="escalates", why=f"it can change the policies of '{target}'"
+                    holder,
+                    target,
+                    key="escalates",
+                    why=f"it can change the policies of '{target}'",
+                    rewrites=True,
                 )
         if iam_write:
             account = principals[holder].account
             for pid, p in sorted(principals.items()):
                 if p.kind == "role" and pid != holder and (account is None or p.account in (account, None)):
                     graph.add_edge(
-                        holder, pid, key="escalates", why="it can change any IAM policy of its account"
+                        holder,
+                        pid,
+                        key="escalates",
+                        why="it can change any IAM policy of its account",
+                        rewrites=True,
                     )
         for component in compute:
             for role in model.components[component].runs_as:

@@ -75,3 +75,59 @@ def test_members_of_one_security_group_are_one_finding(analyse: Analyse) -> None
     assert found["processing"].covers == ("training/security-group-wider-than-flows",)
     assert "The same fix (in 'sg-jobs') covers 'training'." in found["processing"].why
     assert not found["scoring"].covers
+
+
+#: the shared execution role again, which a data scientist may pass to a notebook she can start,
+#: an operator may rewrite, and a builder may pass with an administrator to a function it writes
+PASSED_ROLE = """
+    trustmap: 1
+    name: A shared role that people pass
+    data:
+      loans: {classification: restricted, regulations: [gdpr]}
+      features: {classification: confidential}
+    boundaries:
+      prod: {kind: account}
+    principals:
+      exec-role: {kind: role, boundary: prod}
+      ds-role: {kind: role, boundary: prod}
+      operator: {kind: user, boundary: prod}
+      admin-role: {kind: role, boundary: prod}
+      builder: {kind: user, boundary: prod}
+      fn-role: {kind: role, boundary: prod}
+    grants:
+      - {principal: exec-role, access: read, to: raw}
+      - {principal: exec-role, access: write, to: curated}
+      - {principal: ds-role, access: write, to: notebook}
+      - {principal: ds-role, access: pass-role, to: exec-role}
+      - {principal: operator, access: write, to: exec-role}
+      - {principal: admin-role, access: admin, to: "*"}
+      - {principal: builder, access: write, to: fn}
+      - {principal: builder, access: pass-role, to: admin-role}
+    components:
+      training: {service: lambda, boundary: prod, runs_as: exec-role}
+      notebook: {service: fargate, boundary: prod, runs_as: fn-role}
+      fn: {service: lambda, boundary: prod, runs_as: fn-role}
+      raw: {service: s3, boundary: prod, stores: [loans]}
+      curated: {service: s3, boundary: prod, stores: [features]}
+    flows:
+      - {from: training, to: curated, protocol: aws-api, data: [features]}
+"""
+
+
+def test_passing_a_shared_role_is_fixed_with_the_role(analyse: Analyse) -> None:
+    """Scoping the execution role fixes what passing it gives, so the escalation that ends at
+    it is one finding with the role's; rewriting its policies, or passing an administrator,
+    is fixed in the escalating principal's own grants and stays a finding of its own."""
+    found = {f.key: f for f in analyse(PASSED_ROLE).report.findings}
+    standing = found["exec-role/role-spans-data-classifications"]
+    assert set(standing.covers) == {
+        "ds-role/privilege-escalation-path",
+        "training/workload-reaches-beyond-its-flows",
+    }, standing.why
+    assert "ds-role/privilege-escalation-path" not in found
+    assert (
+        "The same fix (scoping the grants of 'exec-role') covers 'ds-role' (privilege-escalation-path)"
+        in (standing.why)
+    )
+    assert found["operator/privilege-escalation-path"].covers == ()
+    assert found["builder/privilege-escalation-path"].covers == ()

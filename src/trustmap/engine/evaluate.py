@@ -16,7 +16,7 @@ from trustmap.engine.context import EvalContext, Target, named
 from trustmap.engine.decisions import DecisionTable
 from trustmap.engine.explain import explain
 from trustmap.engine.rules import BUILTIN_RULES, Rule, check_registry
-from trustmap.engine.rules.common import Asks
+from trustmap.engine.rules.common import Asks, Through
 from trustmap.engine.severity import rate
 from trustmap.engine.signature import catalog_depth, decided_by_class, subject_classes
 from trustmap.findings import SEVERITY_ORDER, ChecklistItem, Decision, Finding, Question, Report, Subject
@@ -165,6 +165,8 @@ class _Evaluator:
         #: per control, the fields of its checklist items that are the same for every subject
         self.item_fields: dict[str, _ItemFields] = {}
         self.has_decisions = bool(self.decisions.entries)
+        #: per (threat, subject), the principal whose grants a rule's hit rests on (`Through`)
+        self.ends_at: dict[tuple[str, str], str | None] = {}
 
     def describe(self, condition: Condition) -> str:
         """`describe`, once per condition: the same phrases are asked for every subject."""
@@ -434,6 +436,9 @@ class _Evaluator:
             for hit in self.options.rules[threat.id](self.context, threat):
                 if isinstance(hit, Asks):
                     yield hit.target, hit.why, False
+                elif isinstance(hit, Through):
+                    self.ends_at[(threat.id, hit.target.subject.id)] = hit.principal
+                    yield hit.target, hit.why, True
                 else:
                     yield hit[0], hit[1], True
             return
@@ -552,6 +557,8 @@ class _Evaluator:
                     f.subject.id != key[1] if key[0] == "replicas" else False,
                     -classification_rank(flows[f.subject.id].classification) if f.subject.id in flows else 0,
                     -SEVERITY_ORDER.index(f.severity) if key[0] in _BY_SEVERITY else 0,
+                    # of equals, the role's own finding or its workload's, not another's path to it
+                    self._through_another(f),
                     f.subject.id,
                     f.rule,
                 ),
@@ -594,12 +601,26 @@ class _Evaluator:
             return (group_by, ", ".join(f"'{g}'" for g in sorted(wide)), finding.rule) if wide else None
         if group_by == "principal":
             # one role's grants, shared by the workloads that run as it: every threat grouped by
-            # principal on that role is fixed by scoping (or splitting) that one role
+            # principal on that role is fixed by scoping (or splitting) that one role; a rule
+            # says so where the grants are another principal's that a path of grants ends at
+            if (finding.rule, subject.id) in self.ends_at:
+                ends_at = self.ends_at[(finding.rule, subject.id)]
+                return None if ends_at is None else (group_by, ends_at)
             if subject.kind == "principal":
                 return (group_by, subject.id)
             runs_as = self.graph.component(subject.id).runs_as
             return (group_by, runs_as[0]) if len(runs_as) == 1 else None
         return None
+
+    def _through_another(self, finding: Finding) -> bool:
+        """Whether the principal the finding's paths end at is not the subject or its role."""
+        ends_at = self.ends_at.get((finding.rule, finding.subject.id))
+        if ends_at is None or ends_at == finding.subject.id:
+            return False
+        return (
+            finding.subject.kind != "component"
+            or ends_at not in self.graph.component(finding.subject.id).runs_as
+        )
 
     def ask(self, control: Control, target: Target, threat: Threat) -> None:
         """A question about a control the model says nothing of, once per subject and control."""

@@ -12,9 +12,9 @@ from collections.abc import Iterator, Mapping
 
 from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target, named
-from trustmap.engine.rules.common import Asks, Hit
+from trustmap.engine.rules.common import Asks, Hit, Through
 from trustmap.graph import ComponentInfo, classification_rank
-from trustmap.identities import PrincipalInfo, Reached
+from trustmap.identities import PrincipalInfo, Reached, Step
 from trustmap.model import TrustConditions
 
 __all__ = [
@@ -246,10 +246,24 @@ def privilege_escalation_path(context: EvalContext, threat: Threat) -> Iterator[
             )
             then = f"; then {examples[first].path[-1].text()}"
         path_text = ", ".join(step.text() for step in paths[first])
-        yield target, f"{_cap(named(target))} {lead}: {path_text}{then}"
+        ends_at = first if len(shown) == 1 and _scoping_fixes(paths[first], first in administrators) else None
+        yield Through(target, f"{_cap(named(target))} {lead}: {path_text}{then}", ends_at)
 
 
 _ACCESS = ("read", "pass-role", "write", "admin")
+
+
+def _scoping_fixes(path: tuple[Step, ...], administrator: bool) -> bool:
+    """Whether scoping the grants of the role a path ends at is the fix of what the path gives.
+
+    Not where a step rewrites a role's policies (or IAM): the writer would grant them again.
+    Not where an administrator of everything is passed or its code changed: passing or
+    deploying as an administrator is never the design, so the passer's grant is a fix of its
+    own. A shared execution role that people and pipelines pass, or a role that a trust admits
+    by design (a CI role assuming its deploy role), is fixed by scoping that role."""
+    if any(step.rewrites for step in path):
+        return False
+    return not administrator or all(step.how != "escalates" for step in path)
 
 
 def _covers(
@@ -299,11 +313,19 @@ def workload_reaches_beyond_its_flows(context: EvalContext, threat: Threat) -> I
             shown = "; ".join(f"'{r.target}' ({r.access}: {r.path_text()})" for r in beyond[:_MAX_SHOWN]) + (
                 f"; and {len(beyond) - _MAX_SHOWN} more" if len(beyond) > _MAX_SHOWN else ""
             )
-            yield (
-                target,
+            why = (
                 f"Compromising {named(target)} gives its identity, which can act on {len(beyond)} place"
-                f"{'s' if len(beyond) > 1 else ''} holding sensitive data that no flow of it uses: {shown}",
+                f"{'s' if len(beyond) > 1 else ''} holding sensitive data that no flow of it uses: {shown}"
             )
+            # every place through one principal's grants (its own role's, or a role it can pass):
+            # scoping that principal is the fix; else the grouping goes by the role it runs as
+            holders = {r.path[-1].source for r in beyond}
+            holder = holders.pop() if len(holders) == 1 else None
+            admin = holder in identities.administrators
+            if holder is not None and all(_scoping_fixes(r.path, admin) for r in beyond):
+                yield Through(target, why, holder)
+            else:
+                yield target, why
 
 
 def _rank(node: str, context: EvalContext) -> int:
