@@ -166,6 +166,26 @@ def test_unused_routes_weigh_the_stores_they_open_to_the_less_trusted_side(analy
     assert "billing-peering/route-domain-carries-no-flow" in {f.key for f in analyse(opened).report.findings}
 
 
+@pytest.mark.parametrize(
+    ("role", "likelihood", "because"),
+    [
+        ("any-repo", "high", "the catalog's rating for this threat"),
+        ("wildcard", "high", "the catalog's rating for this threat"),
+        ("organisation", "medium", "only a workload of 'acme' (a repository or project someone there"),
+    ],
+)
+def test_an_oidc_trust_that_pins_an_organisation_is_less_likely_than_one_open_to_all(
+    analyse: Analyse, role: str, likelihood: str, because: str
+) -> None:
+    """A rule's own likelihood (`Target.likelihood`): a `sub` of `repo:acme/*` admits the
+    organisation's repositories, so the attacker is someone who can push there; no `sub`, or
+    `repo:*`, admits anyone on the service."""
+    analysis = analyse((FIXTURES / "oidc-trust-without-subject.yaml").read_text())
+    finding = _finding(analysis, f"{role}/oidc-trust-without-subject")
+    assert finding.likelihood == likelihood
+    assert finding.severity_reasons[1].startswith(f"likelihood {likelihood}: {because}")
+
+
 STORE_BEHIND_WEB = """
     trustmap: 1
     name: Likelihood

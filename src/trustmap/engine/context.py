@@ -22,6 +22,7 @@ from trustmap.graph import (
     max_classification,
 )
 from trustmap.identities import PrincipalInfo, Reached
+from trustmap.severities import Level
 
 __all__ = ["MODEL_SUBJECT", "EvalContext", "Target", "named"]
 
@@ -42,6 +43,10 @@ class Target:
     #: the components a finding about the model names (the workloads a model-wide graph rule
     #: found): a threat with `impact_from: affected` weighs the data they handle
     affected: tuple[str, ...] = ()
+    #: a likelihood the graph rule that raised the finding worked out, with its reason (an OIDC
+    #: trust that admits one organisation's repositories, not the whole service): over the
+    #: catalog's rating
+    likelihood: tuple[Level, str] | None = None
 
     @property
     def name(self) -> str:

@@ -281,6 +281,9 @@ def _leaves_to_internet(component_id: str, context: EvalContext, depth: int = 4)
 
 
 def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[str, str]:
+    if target.likelihood is not None:
+        found, because = target.likelihood
+        return found, f"likelihood {found}: {because}"
     for case in threat.likelihood_when:
         if holds(case.when, target, context):
             return case.likelihood, f"likelihood {case.likelihood}: {case.because}"

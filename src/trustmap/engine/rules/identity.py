@@ -9,6 +9,7 @@ its access is just in time). Findings state the path of grants.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from trustmap.catalog.schema import Threat
 from trustmap.engine.context import EvalContext, Target, named
@@ -44,6 +45,16 @@ def _pinned(subject: str | None) -> bool:
     _, colon, rest = subject.partition(":")
     first = rest.split(":", 1)[0]
     return not (colon and ("*" in first or "?" in first))
+
+
+def _organisation(subject: str | None) -> str | None:
+    """The organisation or group an unpinned `sub` still names (`repo:acme/*` -> `acme`), or
+    None where it admits everyone on the service."""
+    first = (subject or "").partition(":")[2].split(":", 1)[0]
+    owner = first.split("/", 1)[0]
+    if not first or first.startswith(("*", "?")) or "*" in owner or "?" in owner:
+        return None
+    return owner
 
 
 def _whom(subject: str | None) -> str:
@@ -96,6 +107,18 @@ def oidc_trust_without_subject(context: EvalContext, threat: Threat) -> Iterator
                 missing.append("no `aud` condition")
             if missing:
                 whom = _whom(conditions.oidc_subject) if "sub" in pins else ""
+                organisation = _organisation(conditions.oidc_subject) if "sub" in pins else None
+                if organisation and conditions.oidc_audience:
+                    # the token must come from the customer's own organisation: an insider, or a
+                    # compromised member account, not anyone on the service
+                    target = replace(
+                        target,
+                        likelihood=(
+                            "medium",
+                            f"only a workload of '{organisation}' (a repository or project someone "
+                            "there can create or push to) gets such a token",
+                        ),
+                    )
                 yield (
                     target,
                     f"{_cap(named(target))} trusts OIDC provider '{provider.id}' with"
