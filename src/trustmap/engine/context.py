@@ -430,8 +430,8 @@ class EvalContext:
             return ()
         narrowed = [
             d
-            for grant in self.graph.permissions.grants
-            if grant.principal == last.source and reached.target in grant.targets and grant.access == last.how
+            for grant in self.graph.permissions.grants_by_principal.get(last.source, ())
+            if reached.target in grant.targets and grant.access == last.how
             for d in grant.data
         ]
         return tuple(narrowed)
