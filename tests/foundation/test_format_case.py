@@ -1,4 +1,4 @@
-"""Every `--format` choice is taken whatever its case (`--format PNG` was refused); a value
+"""Every `--format` choice, and `--view`, is taken whatever its case (`--format PNG` was refused); a value
 that names no format is still refused, quoted as typed."""
 
 from __future__ import annotations
@@ -80,3 +80,11 @@ def test_export_and_diff_and_verify_in_any_case(tmp_path: Path) -> None:
 def test_unknown_formats_are_refused_as_typed(command: list[str], message: str) -> None:
     result = runner.invoke(app, command)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_diagram_view_in_any_case() -> None:
+    typed = runner.invoke(app, ["diagram", SHOP, "--view", "DataFlow", "--format", "dot"])
+    plain = runner.invoke(app, ["diagram", SHOP, "--view", "dataflow", "--format", "dot"])
+    assert typed.exit_code == 0 and typed.stdout == plain.stdout
+    wrong = runner.invoke(app, ["diagram", SHOP, "--view", "DataFlows", "--format", "dot"])
+    assert wrong.exit_code == 2 and "got 'DataFlows'" in wrong.output

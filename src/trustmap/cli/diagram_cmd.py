@@ -90,8 +90,9 @@ def diagram(
     from trustmap.diagrams import DIAGRAM_FORMATS, VIEWS, DiagramOptions, GraphvizError, GraphvizMissingError
     from trustmap.diagrams import diagram as draw
 
+    typed_view, view = view, format_choice(view)  # `Dataflow` is the dataflow view
     if view not in VIEWS:
-        fail(f"--view takes {', '.join(VIEWS)}; got '{view}'")
+        fail(f"--view takes {', '.join(VIEWS)}; got '{typed_view}'")
     as_typed = output_format
     given = format_choice(output_format) if output_format is not None else None
     output_format = _format_for(given, output)
