@@ -134,12 +134,13 @@ JUMP_HOST = """
 """
 
 
-@pytest.mark.parametrize(("protocol", "port", "likelihood"), [("rdp", 3389, "low"), ("https", 443, "high")])
+@pytest.mark.parametrize(("protocol", "port", "likelihood"), [("rdp", 3389, "low"), ("https", 443, "medium")])
 def test_a_catalog_likelihood_case_sets_the_likelihood_where_it_holds(
     analyse: Analyse, protocol: str, port: int, likelihood: str
 ) -> None:
     """`likelihood_when`: IMDSv1 theft needs a request to forge; a host that people reach only
-    over RDP or SSH serves none, and the reason says so. Served over HTTPS, the exposure rules."""
+    over RDP or SSH serves none, and the reason says so. Served over HTTPS, the exposure rules
+    (capped at medium: the forged request is a step of its own)."""
     analysis = analyse(JUMP_HOST.replace("protocol: rdp, port: 3389", f"protocol: {protocol}, port: {port}"))
     finding = _finding(analysis, "bastion/imdsv1-credential-theft")
     assert finding.likelihood == likelihood, finding.severity_reasons
@@ -184,6 +185,38 @@ def test_an_oidc_trust_that_pins_an_organisation_is_less_likely_than_one_open_to
     finding = _finding(analysis, f"{role}/oidc-trust-without-subject")
     assert finding.likelihood == likelihood
     assert finding.severity_reasons[1].startswith(f"likelihood {likelihood}: {because}")
+
+
+EXPOSED_HOST = """
+    trustmap: 1
+    name: Exposed host
+    data:
+      payroll: {classification: restricted}
+    boundaries:
+      internet: {kind: internet}
+      vpc: {kind: vpc}
+      public: {kind: subnet, parent: vpc, public: true}
+    components:
+      visitors: {service: actor, boundary: internet}
+      web: {service: ec2, boundary: public, internet_facing: true, controls: [imdsv2]}
+      app: {service: ec2, boundary: public, controls: [patch-baseline]}
+      db: {service: rds, boundary: public, stores: [payroll], encryption_at_rest: customer-kms}
+    flows:
+      - {from: visitors, to: web, protocol: https, encrypted: true}
+      - {from: web, to: db, protocol: postgres, encrypted: true, authenticated: true, data: [payroll]}
+"""
+
+
+def test_a_likelihood_cap_keeps_exposure_from_making_a_conditional_attack_critical(analyse: Analyse) -> None:
+    """`likelihood_cap`: an internet-facing host with nothing to compromise on the way is high
+    likelihood, but an unpatched host still needs an exploitable flaw: medium, said so, and the
+    finding is high, not critical (the 2026-12 review and the blind reviews)."""
+    finding = _finding(analyse(EXPOSED_HOST), "web/unpatched-guest-os")
+    assert (finding.impact, finding.likelihood, finding.severity) == ("high", "medium", "high")
+    assert finding.severity_reasons[1] == (
+        "likelihood medium: reachable from an entry without compromising anything first, "
+        "but an unpatched host still needs a flaw that can be exploited from there"
+    )
 
 
 STORE_BEHIND_WEB = """

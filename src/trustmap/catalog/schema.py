@@ -483,6 +483,15 @@ class LikelihoodCase(_Entry):
     because: str
 
 
+class LikelihoodCap(_Entry):
+    """The most likely a threat gets from exposure alone, where exploiting it needs a step the
+    model cannot show (an exploitable flaw, a forged request, the host taken first)."""
+
+    at_most: Level
+    #: why, after ", but " in the likelihood's reason
+    because: str
+
+
 class Threat(_Entry):
     id: CatalogId
     code: str | None = None
@@ -537,6 +546,9 @@ class Threat(_Entry):
     #: `likelihood` and the exposure (a host people reach only over RDP serves no request to
     #: forge)
     likelihood_when: list[LikelihoodCase] = Field(default_factory=list)
+    #: a ceiling on the likelihood that exposure gives (reachable from the internet with nothing
+    #: to compromise is high; an unpatched host there still needs an exploitable flaw)
+    likelihood_cap: LikelihoodCap | None = None
     when: Condition | None = None
     implementation: Literal["python"] | None = None
     mitigated_by: list[str] = Field(default_factory=list)

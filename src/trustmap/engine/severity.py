@@ -297,12 +297,21 @@ def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[s
         return "medium", "likelihood medium: an account-wide duty"
     if target.principal is not None:
         return "medium", "likelihood medium: an identity, reached by whoever holds what can act as it"
+    level, why = _exposed(threat, target, context)
+    cap = threat.likelihood_cap
+    if cap is not None and LEVELS.index(level) > LEVELS.index(cap.at_most):
+        return cap.at_most, f"likelihood {cap.at_most}: {why}, but {cap.because}"
+    return level, f"likelihood {level}: {why}"
+
+
+def _exposed(threat: Threat, target: Target, context: EvalContext) -> tuple[str, str]:
+    """The likelihood that exposure gives a component or flow, and why."""
     on_path = context.on_paths.get(target.subject.id)
     level: str
     if target.component is not None:
         component = target.component
         if component.stated_value("public_access") is True:
-            return "high", "likelihood high: it allows anonymous access"
+            return "high", "it allows anonymous access"
         gates = context.exposure.gates.get(component.id)
         level = likelihood_of_gates(gates)
         if gates is None:
@@ -313,7 +322,7 @@ def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[s
             why = context.exposure.ways[component.id].text()
         if on_path is not None and LEVELS.index(on_path) > LEVELS.index(level):
             level, why = on_path, "on an attack path to a sensitive target"
-        return level, f"likelihood {level}: {why}"
+        return level, why
     assert target.flow is not None
     if set(threat.stride) <= _IN_TRANSIT:
         # Reading or altering the flow on the wire: where its bytes travel.
@@ -332,7 +341,7 @@ def _likelihood(threat: Threat, target: Target, context: EvalContext) -> tuple[s
         )
     if on_path is not None and LEVELS.index(on_path) > LEVELS.index(level):
         level, why = on_path, "on an attack path to a sensitive target"
-    return level, f"likelihood {level}: {why}"
+    return level, why
 
 
 def rate(threat: Threat, target: Target, controls: Sequence[Control], context: EvalContext) -> Rating:

@@ -144,6 +144,11 @@ def explain_threat(catalog: Catalog, entry_id: str) -> str | None:
                     *(f"{c.likelihood} when {c.because}" for c in threat.likelihood_when),
                     threat.likelihood or "from the subject's exposure (attack paths, gates, public settings)",
                 ]
+            )
+            + (
+                f", at most {threat.likelihood_cap.at_most}: {threat.likelihood_cap.because}"
+                if threat.likelihood_cap
+                else ""
             ),
         ),
         ("fires when", about(f"the {threat.scope}", applies)),
