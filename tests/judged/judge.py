@@ -98,6 +98,9 @@ class Score:
     duplicates: int = 0
     within_one: int = 0
     exact: int = 0
+    #: true findings rated above and below the reviewer's severity (calibration: inflation shows)
+    higher: int = 0
+    lower: int = 0
     unexpected: list[Finding] = field(default_factory=list)
     missed: list[ExpectedFinding] = field(default_factory=list)
     rejected_raised: list[Finding] = field(default_factory=list)
@@ -115,6 +118,10 @@ class Score:
     def severity_agreement(self) -> float:
         return self.within_one / self.true if self.true else 1.0
 
+    @property
+    def severity_exact(self) -> float:
+        return self.exact / self.true if self.true else 1.0
+
     def add(self, other: Score) -> None:
         self.raised += other.raised
         self.expected += other.expected
@@ -122,6 +129,8 @@ class Score:
         self.duplicates += other.duplicates
         self.within_one += other.within_one
         self.exact += other.exact
+        self.higher += other.higher
+        self.lower += other.lower
         self.unexpected += other.unexpected
         self.missed += other.missed
         self.rejected_raised += other.rejected_raised
@@ -168,9 +177,12 @@ def score(name: str, findings: Sequence[Finding], expectation: Expectation) -> S
         else:
             matched.add(entry.key)
             result.true += 1
-            distance = abs(_rank(finding.severity) - _rank(entry.severity))
+            signed = _rank(finding.severity) - _rank(entry.severity)
+            distance = abs(signed)
             result.within_one += distance <= 1
             result.exact += distance == 0
+            result.higher += signed > 0
+            result.lower += signed < 0
             if distance > 1:
                 result.off_severity.append((entry, finding))
     result.missed = [entry for entry in expectation.findings if entry.key not in matched]
@@ -288,14 +300,15 @@ def corpus_table(scores: Iterable[Score]) -> list[str]:
         total.add(item)
     lines = [
         "| model | raised | expected | true | dup | not expected | must-not raised | precision | recall"
-        " | severity ±1 |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        " | severity ±1 | severity exact (higher, lower) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for item in [*scores, total]:
         lines.append(
             f"| {item.name} | {item.raised} | {item.expected} | {item.true} | {item.duplicates}"
             f" | {len(item.unexpected)} | {len(item.rejected_raised)} | {_percent(item.precision)}"
-            f" | {_percent(item.recall)} | {_percent(item.severity_agreement)} |"
+            f" | {_percent(item.recall)} | {_percent(item.severity_agreement)}"
+            f" | {_percent(item.severity_exact)} ({item.higher}, {item.lower}) |"
         )
     return lines
 
