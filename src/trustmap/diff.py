@@ -33,9 +33,30 @@ __all__ = [
 #: The properties compared, in the order they are reported (components and flows: the facts
 #: of their records, in declaration order; see `trustmap.graph`).
 COMPONENT_FIELDS: tuple[str, ...] = compared_fields(ComponentInfo)
-BOUNDARY_FIELDS: tuple[str, ...] = ("name", "kind", "parent", "trust", "public", "description")
+BOUNDARY_FIELDS: tuple[str, ...] = (
+    "name",
+    "kind",
+    "parent",
+    "trust",
+    "public",
+    "description",
+    "region",
+    "cidrs",
+)
 FLOW_FIELDS: tuple[str, ...] = compared_fields(FlowInfo)
-DATA_FIELDS: tuple[str, ...] = ("name", "classification", "regulations", "description")
+DATA_FIELDS: tuple[str, ...] = (
+    "name",
+    "classification",
+    "regulations",
+    "description",
+    # format 1.2
+    "kind",
+    "integrity",
+    "residency",
+    "issued_by",
+    "derived_from",
+    "disposable",
+)
 MODEL_FIELDS: tuple[str, ...] = ("name", "description", "owner", "region", "controls")
 
 
@@ -153,6 +174,8 @@ def _boundaries(analysis: Analysis) -> dict[str, dict[str, Any]]:
             "parent": b.parent,
             "public": b.public,
             "trust": b.trust,
+            "region": b.region,
+            "cidrs": list(b.cidrs),
         }
         for b in analysis.graph.boundaries.values()
     }
@@ -165,6 +188,12 @@ def _data(analysis: Analysis) -> dict[str, dict[str, Any]]:
             "description": asset.description,
             "name": asset.name or data_id,
             "regulations": sorted(asset.regulations),
+            "kind": asset.kind,
+            "integrity": asset.integrity,
+            "residency": sorted(asset.residency) if asset.residency is not None else None,
+            "issued_by": asset.issued_by,
+            "derived_from": sorted(asset.derived_from),
+            "disposable": asset.disposable,
         }
         for data_id, asset in analysis.graph.model.data.items()
     }

@@ -162,6 +162,29 @@ def test_boundary_and_responsibility_changes(catalog: Catalog, tmp_path: Path) -
     assert "#### Responsibility" in md and "| `web` | `os` | customer | aws |" in md
 
 
+def test_format_1_2_facts_of_data_and_boundaries_are_compared(catalog: Catalog, tmp_path: Path) -> None:
+    """A data asset's `integrity`, `residency`, `kind`, `issued_by`, `derived_from` and
+    `disposable`, and a boundary's `region` and `cidrs`, are part of what a review compares
+    (before, an integrity change showed only through the findings it moved)."""
+    model = _shop()
+    model["data"]["card-data"].update(integrity="high", residency=["eu"])
+    model["boundaries"]["vpc"].update(region="eu-west-1", cidrs=["10.0.0.0/16"])
+    new = _write(tmp_path, "facts.yaml", model)
+    diff = _diff(catalog, SHOP, new)
+    (data,) = diff.of_kind("data")
+    assert [(p.name, p.old, p.new) for p in data.properties] == [
+        ("integrity", None, "high"),
+        ("residency", None, ["eu"]),
+    ]
+    (vpc,) = diff.of_kind("boundary")
+    assert [(p.name, p.old, p.new) for p in vpc.properties] == [
+        ("region", None, "eu-west-1"),
+        ("cidrs", [], ["10.0.0.0/16"]),
+    ]
+    text = render_diff_text(diff)
+    assert "integrity: none -> high" in text and "cidrs: [] -> [10.0.0.0/16]" in text
+
+
 def test_a_decision_removed_reopens_and_a_decision_added_passes(tmp_path: Path) -> None:
     model = _shop()
     undecided = dict(model, accepted=[])
