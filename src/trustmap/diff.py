@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from trustmap.analysis import Analysis
 from trustmap.findings import Finding
 from trustmap.graph import ComponentInfo, FlowInfo, compared_fields, field_values
@@ -58,6 +60,23 @@ DATA_FIELDS: tuple[str, ...] = (
     "disposable",
 )
 MODEL_FIELDS: tuple[str, ...] = ("name", "description", "owner", "region", "controls")
+#: format 1.2 sections: a principal with its trust policy and the grants it holds, a security
+#: group with its rules, a route domain with its networks
+PRINCIPAL_FIELDS: tuple[str, ...] = (
+    "kind",
+    "name",
+    "description",
+    "boundary",
+    "identifier",
+    "trust",
+    "grants",
+    "members",
+    "access_keys",
+    "just_in_time",
+    "controls",
+)
+SECURITY_GROUP_FIELDS: tuple[str, ...] = ("name", "description", "boundary", "ingress", "egress")
+ROUTE_DOMAIN_FIELDS: tuple[str, ...] = ("name", "description", "via", "members", "inspected_by")
 
 
 @dataclass(frozen=True)
@@ -71,7 +90,7 @@ class PropertyChange:
 class EntryChange:
     """One component, boundary, data asset or flow added, removed or changed."""
 
-    kind: str  # component | boundary | data | flow | model
+    kind: str  # model | boundary | data | principal | security-group | route-domain | component | flow
     id: str
     change: str  # added | removed | changed
     properties: tuple[PropertyChange, ...] = ()
@@ -199,6 +218,48 @@ def _data(analysis: Analysis) -> dict[str, dict[str, Any]]:
     }
 
 
+def _written(entry: BaseModel) -> dict[str, Any]:
+    """A statement, grant or rule as the model writes it: its stated keys only."""
+    return entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+def _principals(analysis: Analysis) -> dict[str, dict[str, Any]]:
+    model = analysis.graph.model
+    grants: dict[str, list[dict[str, Any]]] = {}
+    for grant in model.grants:
+        written = _written(grant)
+        written.pop("principal", None)
+        grants.setdefault(grant.principal, []).append(written)
+    return {
+        principal_id: {
+            **{key: getattr(principal, key) for key in PRINCIPAL_FIELDS if key not in ("trust", "grants")},
+            "trust": None if principal.trust is None else [_written(s) for s in principal.trust],
+            "grants": grants.get(principal_id, []),
+        }
+        for principal_id, principal in model.principals.items()
+    }
+
+
+def _security_groups(analysis: Analysis) -> dict[str, dict[str, Any]]:
+    return {
+        group_id: {
+            "name": group.name,
+            "description": group.description,
+            "boundary": group.boundary,
+            "ingress": None if group.ingress is None else [_written(r) for r in group.ingress],
+            "egress": None if group.egress is None else [_written(r) for r in group.egress],
+        }
+        for group_id, group in analysis.graph.model.security_groups.items()
+    }
+
+
+def _route_domains(analysis: Analysis) -> dict[str, dict[str, Any]]:
+    return {
+        domain_id: {key: getattr(domain, key) for key in ROUTE_DOMAIN_FIELDS}
+        for domain_id, domain in analysis.graph.model.route_domains.items()
+    }
+
+
 def _model(analysis: Analysis) -> dict[str, Any]:
     model = analysis.graph.model
     return {
@@ -227,6 +288,9 @@ def _entries(old: Analysis, new: Analysis) -> list[EntryChange]:
         found.append(EntryChange("model", "model", "changed", model_changes))
     found += _compare("boundary", _boundaries(old), _boundaries(new), BOUNDARY_FIELDS)
     found += _compare("data", _data(old), _data(new), DATA_FIELDS)
+    found += _compare("principal", _principals(old), _principals(new), PRINCIPAL_FIELDS)
+    found += _compare("security-group", _security_groups(old), _security_groups(new), SECURITY_GROUP_FIELDS)
+    found += _compare("route-domain", _route_domains(old), _route_domains(new), ROUTE_DOMAIN_FIELDS)
     found += _compare(
         "component", _facts(old.graph.components()), _facts(new.graph.components()), COMPONENT_FIELDS
     )

@@ -16,7 +16,7 @@ from trustmap.analysis import Analysis, analyze
 from trustmap.catalog import Catalog
 from trustmap.cli import app
 from trustmap.diff import ModelDiff, diff_analyses
-from trustmap.render.diff import render_diff_md, render_diff_text
+from trustmap.render.diff import render_diff_json, render_diff_md, render_diff_text
 
 runner = CliRunner()
 SHOP = EXAMPLES / "shop.yaml"
@@ -183,6 +183,67 @@ def test_format_1_2_facts_of_data_and_boundaries_are_compared(catalog: Catalog, 
     ]
     text = render_diff_text(diff)
     assert "integrity: none -> high" in text and "cidrs: [] -> [10.0.0.0/16]" in text
+
+
+IDENTITIES = """
+trustmap: 1
+name: Identities
+boundaries:
+  vpc: {kind: vpc}
+  dev-vpc: {kind: vpc, trust: 50}
+route_domains:
+  peering: {via: pcx, members: [vpc, dev-vpc]}
+principals:
+  deployer:
+    kind: role
+    boundary: vpc
+    trust: [{principal: ci, conditions: {oidc_subject: "repo:acme/app:ref:refs/heads/main"}}]
+  ci: {kind: oidc-provider}
+grants:
+  - {principal: deployer, access: write, to: [app]}
+security_groups:
+  sg-app: {boundary: vpc, ingress: [{cidr: 10.0.0.0/16, ports: [443]}], egress: []}
+components:
+  pcx: {service: vpc-peering}
+  app: {service: ec2, boundary: vpc, security_groups: [sg-app]}
+"""
+
+
+def test_identities_security_groups_and_route_domains_are_compared(catalog: Catalog, tmp_path: Path) -> None:
+    """What a review board of a format 1.2 model most wants to see change: who may assume a
+    role and what it is granted, security group rules, which networks a route domain joins."""
+    old = tmp_path / "old.yaml"
+    old.write_text(IDENTITIES, encoding="utf-8")
+    changed = (
+        IDENTITIES.replace(
+            "{principal: deployer, access: write, to: [app]}",
+            '{principal: deployer, access: admin, to: ["*"]}',
+        )
+        .replace("repo:acme/app:ref:refs/heads/main", "repo:acme/*")
+        .replace("cidr: 10.0.0.0/16, ports: [443]", "cidr: 0.0.0.0/0, ports: [22, 443]")
+        .replace("members: [vpc, dev-vpc]}", "members: [vpc, dev-vpc], inspected_by: app}")
+    )
+    new = tmp_path / "new.yaml"
+    new.write_text(changed, encoding="utf-8")
+    diff = _diff(catalog, old, new)
+    (deployer,) = diff.of_kind("principal")
+    changes = {p.name: (p.old, p.new) for p in deployer.properties}
+    assert changes["grants"] == ([{"access": "write", "to": ["app"]}], [{"access": "admin", "to": ["*"]}])
+    assert changes["trust"][1] == [{"principal": "ci", "conditions": {"oidc_subject": "repo:acme/*"}}]
+    (group,) = diff.of_kind("security-group")
+    assert [p.name for p in group.properties] == ["ingress"]
+    (domain,) = diff.of_kind("route-domain")
+    assert [(p.name, p.old, p.new) for p in domain.properties] == [("inspected_by", None, "app")]
+    text = render_diff_text(diff)
+    assert (
+        "Principals and grants" in text
+        and "grants: [{access: write, to: [app]}] -> [{access: admin, to: [*]}]" in text
+    )
+    document = json.loads(render_diff_json(diff))
+    assert [e["id"] for e in document["principals"]] == ["deployer"]
+    assert [e["id"] for e in document["security_groups"]] == ["sg-app"]
+    assert [e["id"] for e in document["route_domains"]] == ["peering"]
+    assert "1 principal changed; 1 security group changed; 1 route domain changed" in text
 
 
 def test_a_decision_removed_reopens_and_a_decision_added_passes(tmp_path: Path) -> None:

@@ -18,6 +18,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("model", "Model"),
     ("boundary", "Boundaries"),
     ("data", "Data"),
+    ("principal", "Principals and grants"),
+    ("security-group", "Security groups"),
+    ("route-domain", "Route domains"),
     ("component", "Components"),
     ("flow", "Flows"),
 )
@@ -25,6 +28,9 @@ _NOUNS = {
     "model": ("model settings", "model settings"),
     "boundary": ("boundary", "boundaries"),
     "data": ("data asset", "data assets"),
+    "principal": ("principal", "principals"),
+    "security-group": ("security group", "security groups"),
+    "route-domain": ("route domain", "route domains"),
     "component": ("component", "components"),
     "flow": ("flow", "flows"),
 }
@@ -177,6 +183,9 @@ def diff_document(diff: ModelDiff) -> dict[str, Any]:
         "boundaries": entries("boundary"),
         "components": entries("component"),
         "data": entries("data"),
+        "principals": entries("principal"),
+        "security_groups": entries("security-group"),
+        "route_domains": entries("route-domain"),
         "empty": diff.empty,
         "findings": [
             {
