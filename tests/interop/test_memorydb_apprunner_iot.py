@@ -69,8 +69,9 @@ def test_iot_resources_fold_into_one_broker_that_forwards_to_the_rule_actions(im
     assert ("iot-core", c["Readings"], "writes") in flows
     assert ("iot-core", c["Failed"], "error action") in flows
     assert ("iot-core", c["RuleRole"], "runs as") in flows
-    entries = {(f.protocol, f.port) for f in imported.model.flows if f.target == "iot-core"}
-    assert entries == {("tls", 443)}
+    # devices on the internet, which the device gateway always authenticates
+    entries = {(f.protocol, f.port, f.authenticated) for f in imported.model.flows if f.target == "iot-core"}
+    assert entries == {("tls", 443, True)}
     assert imported.model.components["iot-core"].logging is True  # DefaultLogLevel WARN
 
 

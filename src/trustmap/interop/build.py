@@ -984,9 +984,12 @@ class Build:
                 if listeners is None:
                     protocol: str = entry.internet_entry
                     reason = f"{name} is a public endpoint ({type_name})"
-                    self.flows.add(
-                        FlowDraft(anyone, component.id, protocol, ENTRY_PORTS.get(protocol), reasons=[reason])
-                    )
+                    if entry.entry_authenticated:
+                        reason += "; the service authenticates every client"
+                    port = ENTRY_PORTS.get(protocol)
+                    flow = FlowDraft(anyone, component.id, protocol, port, reasons=[reason])
+                    flow.authenticated = True if entry.entry_authenticated else None
+                    self.flows.add(flow)
                     continue
                 if not listeners:
                     component.comments.append(

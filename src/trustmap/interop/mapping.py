@@ -215,6 +215,9 @@ class ResourceMapping(Placement):
     singleton: bool = False
     #: clients on the internet reach it directly (when it is internet facing)
     internet_entry: Protocol | None = None
+    #: the service authenticates every client of that entry itself (IoT Core's device gateway
+    #: takes only certificates, signed requests or an authorizer's verdict): the flow says so
+    entry_authenticated: bool = False
     #: the entry's protocols and ports as its listeners state them (else `internet_entry`)
     listeners: Listeners | None = None
     #: how it gets a public address, where its properties do not say: `subnet` (from a subnet

@@ -47,6 +47,9 @@ SDK_SERVICES: dict[str, tuple[str, ...]] = {
     "ecr": ("ecr",),
     "kms": ("kms",),
     "emr": ("emr",),
+    "memorydb": ("memorydb",),
+    "apprunner": ("app-runner",),
+    "iot": ("iot-core",),
 }
 
 
