@@ -11,9 +11,12 @@ new. Signal handlers belong to the main thread: elsewhere both are no-ops.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
 from typing import Any
 
@@ -50,14 +53,41 @@ def interrupts_raise() -> Iterator[None]:
         yield
         return
     previous = {s: signal.getsignal(s) for s in SIGNALS}
-    for s, handler in previous.items():
-        if handler != signal.SIG_IGN:
-            signal.signal(s, _raise)
+    armed = [s for s, handler in previous.items() if handler != signal.SIG_IGN]
+    for s in armed:
+        signal.signal(s, _raise)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _delivered_again(armed, previous_hook)
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def _delivered_again(armed: Sequence[int], previous_hook: Callable[[Any], Any]) -> Callable[[Any], None]:
+    """An unraisable-exception hook for an `Interrupted` raised where Python cannot let it
+    propagate (a weakref callback of the import system, a finaliser): instead of printing it
+    as "Exception ignored" with a traceback, arm the handlers again and send the signal again,
+    from a thread, so that it is raised once that callback is over, in the code it interrupted."""
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, Interrupted):
+            previous_hook(unraisable)
+            return
+        for s in armed:
+            signal.signal(s, _raise)
+        threading.Thread(target=_send_later, args=(unraisable.exc_value.signum,), daemon=True).start()
+
+    return hook
+
+
+def _send_later(signum: int) -> None:
+    # a moment later: the hook has returned by then, so the handler runs in the interrupted
+    # code rather than in the hook, where it would be unraisable again
+    time.sleep(0.02)
+    os.kill(os.getpid(), signum)
 
 
 @contextlib.contextmanager

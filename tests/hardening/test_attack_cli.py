@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,38 @@ def test_ctrl_c_while_the_command_starts_is_no_traceback(delay: float) -> None:
     assert "Traceback" not in output, output
     # 130: stopped (early or by `main`); 0: it had finished
     assert process.returncode in (0, 130), output
+
+
+def test_an_interrupt_inside_a_weakref_callback_is_raised_once_it_is_over(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A fresh clone's CI (2026-12-04): a SIGINT that landed in a weakref callback of the import
+    system raised `Interrupted` where Python cannot let an exception out, so it printed
+    "Exception ignored in ..." with a traceback and the command went on to the end. It is now
+    sent again and raised in the code the callback interrupted."""
+    from trustmap.interrupts import Interrupted, interrupts_raise
+
+    class Held:
+        pass
+
+    def callback(_: object) -> None:
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(1000):  # bytecode after the signal: its handler runs in the callback
+            pass
+
+    refs: list[weakref.ref[Held]] = []
+
+    def work_whose_reference_dies() -> None:
+        held = Held()
+        refs.append(weakref.ref(held, callback))
+        del held  # the last reference: the callback runs here
+        for _ in range(300):
+            time.sleep(0.01)  # the signal sent again arrives
+
+    with pytest.raises(Interrupted), interrupts_raise():
+        work_whose_reference_dies()
+    assert refs[0]() is None
+    assert "Exception ignored" not in capsys.readouterr().err
 
 
 def test_an_interrupt_while_a_class_is_created_is_an_interrupt(capsys: pytest.CaptureFixture[str]) -> None:
