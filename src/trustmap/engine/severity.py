@@ -199,7 +199,8 @@ def _impact(
             if _by_reach(threat, target):
                 why = "it reaches no data"
             elif _by_affected(threat, target):
-                why = f"{_named_list(target.affected)} handle no data of the model"
+                verb = "handles" if len(target.affected) == 1 else "handle"
+                why = f"{_named_list(target.affected)} {verb} no data of the model"
             else:
                 why = "no data of the model at stake"
     # A regulation weighs where its requirements are the finding's controls: it raises data that
