@@ -64,6 +64,17 @@ class Target:
         return record.span if record is not None else None
 
 
+def _joins(a: set[str], b: set[str], members: set[str]) -> bool:
+    """Two ends whose boundary paths lie in two different member networks of a route domain."""
+    return bool(a & members) and bool(b & members) and not a & b & members
+
+
+def _member_trust(graph: ModelGraph, component_id: str, members: set[str]) -> int:
+    """The trust of the member network of a route domain that the component is in."""
+    inside = members.intersection(graph.component(component_id).boundary_path)
+    return min(graph.boundaries[m].trust for m in inside)
+
+
 def named(target: Target) -> str:
     """How a finding's `why` names its subject: `Web tier ('web')`, or `'web'` when the component
     has no display name of its own; `flow 'web->db'`; `the model`."""
@@ -163,23 +174,18 @@ class EvalContext:
         for domain_id, domain in domains:
             assert domain.via is not None
             members = set(domain.members)
-
-            def joined(a: set[str], b: set[str], members: set[str] = members) -> bool:
-                return bool(a & members) and bool(b & members) and not a & b & members
-
-            if any(joined(a, b) for a, b in crossing):
+            if any(_joins(a, b, members) for a, b in crossing):
                 continue
-
-            def trust(component_id: str, members: set[str] = members) -> int:
-                """The trust of the member network the component is in."""
-                inside = members.intersection(graph.component(component_id).boundary_path)
-                return min(graph.boundaries[m].trust for m in inside)
-
             for reach in self.network.routes:
                 if reach.domain != domain_id:
                     continue
                 target = graph.component(reach.target)
-                if target.dfd == "datastore" and target.stores and trust(reach.source) < trust(reach.target):
+                if (
+                    target.dfd == "datastore"
+                    and target.stores
+                    and _member_trust(graph, reach.source, members)
+                    < _member_trust(graph, reach.target, members)
+                ):
                     found.setdefault(domain.via, []).append(reach)
         return {via: tuple(reaches) for via, reaches in found.items()}
 
